@@ -1,0 +1,157 @@
+import autocannon from 'autocannon';
+import express from 'express';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startMockVcd } from '../mock-vcd/main';
+import { startServer } from '../server/main';
+import { Figures, percentile } from './figures';
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const wanted = (prefix: string) => !only || prefix.startsWith(only) || only.startsWith(prefix);
+
+const HELLO = `module.exports = async (event) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: { message: 'Hello ' + (event.query.name || 'world') } });`;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** One GET with a keep-alive socket; resolves with the latency in ms (the body is read fully). */
+function timedGet(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = http.get(url, { agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if ((res.statusCode ?? 500) >= 400) reject(new Error(`GET ${url} answered ${res.statusCode}`));
+        else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      });
+    });
+    req.on('error', reject);
+  });
+}
+
+async function latencies(url: string, headers: Record<string, string>, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await timedGet(url, headers));
+  return out.sort((a, b) => a - b);
+}
+
+async function rps(url: string, headers: Record<string, string>, seconds: number): Promise<number> {
+  const result = await autocannon({ url, headers, connections: 16, duration: seconds });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors under load`);
+  return result.requests.average;
+}
+
+async function login(vcdUrl: string, user: string, password: string): Promise<string> {
+  const res = await fetch(`${vcdUrl}/cloudapi/1.0.0/sessions`, {
+    method: 'POST',
+    headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+  });
+  const token = res.headers.get('x-vmware-vcloud-access-token');
+  if (!token) throw new Error(`login as ${user} failed: ${res.status}`);
+  return token;
+}
+
+async function createFunction(baseUrl: string, token: string, name: string, route: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/org/acme/faas/functions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ name, runtime: 'nodejs20', code: HELLO, trigger: { type: 'http', route } }),
+  });
+  if (res.status !== 202) throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
+  for (;;) {
+    const fn = await (await fetch(`${baseUrl}/api/org/acme/faas/functions/${name}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    if (fn.status === 'ready') return;
+    if (fn.status === 'failed') throw new Error(`${name} failed to build: ${JSON.stringify(fn.error)}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function benchPlugin(figures: Figures): Promise<void> {
+  const bundle = path.join(root, 'dist/bundle.js');
+  if (!existsSync(bundle)) execFileSync('npx', ['ng', 'build', 'plugin'], { cwd: root, stdio: 'inherit' });
+  figures.add('plugin.bundle_gz_kb', { value: gzipSync(readFileSync(bundle)).length / 1024, unit: 'KB' });
+  figures.add('plugin.zip_kb', { value: readFileSync(path.join(root, 'dist/plugin.zip')).length / 1024, unit: 'KB' });
+}
+
+async function benchInvoke(figures: Figures): Promise<void> {
+  const n = quick ? 300 : 2000;
+  const seconds = quick ? 3 : 10;
+  const coldCount = quick ? 10 : 40;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-bench-'));
+  const mock = await startMockVcd({ port: 0 });
+  let backend = await startServer({ port: 0, vcdUrl: mock.url, dataDir, logLevel: 'silent' } as never);
+  // The baseline: the same handler as a bare Express route, in the same process, same client.
+  const baseline = express();
+  baseline.get('/hello', (req, res) => {
+    res.status(200).json({ message: 'Hello ' + (req.query.name || 'world') });
+  });
+  const baselineServer = baseline.listen(0, '127.0.0.1');
+  await new Promise((r) => baselineServer.once('listening', r));
+  const baselineUrl = `http://127.0.0.1:${(baselineServer.address() as AddressInfo).port}/hello`;
+  try {
+    const token = await login(mock.url, 'admin@acme', 'acme-demo');
+    const auth = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+    await createFunction(backend.url, token, 'hello', 'hello');
+    const invokeUrl = `${backend.url}/api/org/acme/hello`;
+
+    await latencies(baselineUrl, {}, 200);
+    await latencies(invokeUrl, auth, 200);
+    // Interleave the two so both see the same machine noise.
+    const base: number[] = [];
+    const warm: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      base.push(...(await latencies(baselineUrl, {}, n / 4)));
+      warm.push(...(await latencies(invokeUrl, auth, n / 4)));
+    }
+    base.sort((a, b) => a - b);
+    warm.sort((a, b) => a - b);
+    const baseP50 = percentile(base, 50);
+    const warmP50 = percentile(warm, 50);
+    figures.add('invoke.express_baseline.p50_ms', { value: baseP50, unit: 'ms' });
+    figures.add('invoke.isolate_warm.p50_ms', { value: warmP50, unit: 'ms', baseline: baseP50, ratio: warmP50 / baseP50 });
+    figures.add('invoke.isolate_warm.p99_ms', { value: percentile(warm, 99), unit: 'ms' });
+    const baseRps = await rps(baselineUrl, {}, seconds);
+    const warmRps = await rps(invokeUrl, auth, seconds);
+    figures.add('invoke.express_baseline.rps', { value: baseRps, unit: 'req/s' });
+    figures.add('invoke.isolate_warm.rps', { value: warmRps, unit: 'req/s', baseline: baseRps, ratio: warmRps / baseRps });
+
+    // Cold: the first call of a function after a backend start has no isolate yet.
+    for (let i = 0; i < coldCount; i++) await createFunction(backend.url, token, `cold-${i}`, `cold-${i}`);
+    await backend.close();
+    backend = await startServer({ port: 0, vcdUrl: mock.url, dataDir, logLevel: 'silent' } as never);
+    await timedGet(`${backend.url}/api/org/acme/faas/functions`, auth); // warms the token cache, not the isolates
+    const cold: number[] = [];
+    for (let i = 0; i < coldCount; i++) cold.push(await timedGet(`${backend.url}/api/org/acme/cold-${i}`, auth));
+    cold.sort((a, b) => a - b);
+    figures.add('invoke.isolate_cold.p50_ms', { value: percentile(cold, 50), unit: 'ms', baseline: warmP50, ratio: percentile(cold, 50) / warmP50 });
+  } finally {
+    baselineServer.close();
+    await backend.close();
+    await mock.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const figures = new Figures();
+  process.stdout.write(`vcd-serverless bench${quick ? ' (quick)' : ''} on ${os.cpus().length} CPUs, node ${process.version}\n`);
+  if (wanted('plugin.')) await benchPlugin(figures);
+  if (wanted('invoke.')) await benchInvoke(figures);
+  const results = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick, figures: figures.all };
+  writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(`\n${figures.table()}\n\nwritten to bench/results.json\n`);
+  agent.destroy();
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { DEMO_LOGINS, startStack } from './stack';
+
+/** `npm start`'s long-running part: the stack on fixed, configurable ports until Ctrl-C. */
+async function main(): Promise<void> {
+  const stack = await startStack({
+    host: process.env.HOST ?? '127.0.0.1',
+    mockPort: Number(process.env.MOCK_VCD_PORT ?? 8088),
+    backendPort: Number(process.env.PORT ?? 8089),
+    dataDir: process.env.DATA_DIR,
+    databaseUrl: process.env.DATABASE_URL,
+    logLevel: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const lines = [
+    '',
+    'vcd-serverless is running on the mock vCD.',
+    '',
+    `  Portal:   ${stack.portalUrl}`,
+    `  vCD API:  ${stack.vcdUrl}/api/org/<org>/...   (backend directly: ${stack.backendUrl})`,
+    '',
+    '  Demo logins:',
+    ...DEMO_LOGINS.map((d) => `    ${(d.login + ' / ' + d.password).padEnd(38)} ${d.role}`),
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  const stop = async () => {
+    await stack.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`vcd-serverless failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

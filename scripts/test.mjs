@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm test`: install what the tests need (npm deps, Debian chromium, running PostgreSQL/RabbitMQ),
+// run every suite, print each suite's counts and one last line "N passed, N failed" over all of them.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const results = path.join(root, '.test-results');
+const only = process.argv.slice(2); // e.g. `npm test -- backend e2e`
+
+const env = {
+  ...process.env,
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--no-node-snapshot'].filter(Boolean).join(' '),
+  CHROME_BIN: process.env.CHROME_BIN || '/usr/bin/chromium',
+  NG_CLI_ANALYTICS: 'false',
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+};
+
+function step(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0) {
+    console.error(`\n${cmd} ${args.join(' ')} failed (exit ${r.status}); no suite ran.`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+/** Runs a command, echoing its output, and resolves with {code, output}. */
+function run(cmd, args, extraEnv = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv } });
+    let output = '';
+    const echo = (stream) => (chunk) => {
+      output += chunk;
+      stream.write(chunk);
+    };
+    child.stdout.on('data', echo(process.stdout));
+    child.stderr.on('data', echo(process.stderr));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
+
+const suites = [
+  {
+    name: 'backend + mock vCD (vitest: HTTP on PGlite and PostgreSQL)',
+    key: 'backend',
+    async run() {
+      const out = path.join(results, 'vitest.json');
+      const { code } = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+      const r = readJson(out);
+      if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
+      const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
+      return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
+    },
+  },
+  {
+    name: 'plugin (Karma + Jasmine in Chromium)',
+    key: 'plugin',
+    async run() {
+      const { code, output } = await run('npx', ['ng', 'test', 'plugin', '--watch=false', '--progress=false']);
+      const executed = [...output.matchAll(/Executed (\d+) of (\d+)(?: \((\d+) FAILED\))?(?: \(skipped (\d+)\))?/g)].pop();
+      if (!executed) return { passed: 0, failed: 1, note: `karma reported no totals (exit ${code})` };
+      const ran = Number(executed[1]);
+      const failedCount = Number(executed[3] ?? 0);
+      const failed = failedCount + (code !== 0 && failedCount === 0 ? 1 : 0);
+      return { passed: ran - failedCount, failed, skipped: Number(executed[4] ?? 0) };
+    },
+  },
+  {
+    name: 'e2e (Playwright in Chromium: mock portal + backend + dist/plugin.zip)',
+    key: 'e2e',
+    async run() {
+      const build = await run('npx', ['ng', 'build', 'plugin']);
+      const portal = build.code === 0 ? await run('npx', ['ng', 'build', 'portal']) : build;
+      if (portal.code !== 0) return { passed: 0, failed: 1, note: 'the plugin or the portal did not build' };
+      const out = path.join(results, 'playwright.json');
+      const { code } = await run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+      const r = readJson(out);
+      if (!r) return { passed: 0, failed: 1, note: `playwright wrote no results (exit ${code})` };
+      const s = r.stats;
+      const failed = s.unexpected + (code !== 0 && s.unexpected === 0 ? 1 : 0);
+      return { passed: s.expected + s.flaky, failed, skipped: s.skipped };
+    },
+  },
+];
+
+async function main() {
+  if (!existsSync(path.join(root, 'node_modules/.package-lock.json'))) step('npm', ['ci']);
+  step('bash', ['scripts/ensure-system.sh']);
+  rmSync(results, { recursive: true, force: true });
+  mkdirSync(results, { recursive: true });
+
+  const summary = [];
+  for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.key))) {
+    console.log(`\n=== ${suite.name} ===\n`);
+    summary.push({ name: suite.name, ...(await suite.run()) });
+  }
+  console.log('\n=== summary ===');
+  for (const s of summary) {
+    const extra = [s.skipped ? `${s.skipped} skipped` : '', s.note ?? ''].filter(Boolean).join('; ');
+    console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed${extra ? ` (${extra})` : ''}`);
+  }
+  const passed = summary.reduce((n, s) => n + s.passed, 0);
+  const failed = summary.reduce((n, s) => n + s.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+
+main();
