@@ -1,0 +1,72 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { type MockVcdOptions, type MockVcdState, createMockVcd } from './app';
+
+export interface StartMockVcdOptions extends MockVcdOptions {
+  port?: number;
+  host?: string;
+}
+
+export interface RunningMockVcd {
+  url: string;
+  port: number;
+  state: MockVcdState;
+  close(): Promise<void>;
+}
+
+/** Starts the mock vCD on host:port (default 127.0.0.1, port 0 = any free port). */
+export async function startMockVcd(options: StartMockVcdOptions = {}): Promise<RunningMockVcd> {
+  const { port = 0, host = '127.0.0.1', ...appOptions } = options;
+  const { app, state } = createMockVcd(appOptions);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${actualPort}`,
+    port: actualPort,
+    state,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** `serverless=http://127.0.0.1:8089,other=http://...` → { serverless: 'http://127.0.0.1:8089', ... } */
+export function parseHttpExtensions(value: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of (value ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new Error(`MOCK_VCD_HTTP_EXTENSIONS entry "${entry}" is not namespace=url`);
+    const url = entry.slice(eq + 1).trim();
+    new URL(url); // throws on a malformed URL
+    result[entry.slice(0, eq).trim()] = url.replace(/\/+$/, '');
+  }
+  return result;
+}
+
+if (require.main === module) {
+  const port = Number(process.env.MOCK_VCD_PORT ?? 8088);
+  const host = process.env.MOCK_VCD_HOST ?? '127.0.0.1';
+  startMockVcd({
+    port,
+    host,
+    httpExtensions: parseHttpExtensions(process.env.MOCK_VCD_HTTP_EXTENSIONS),
+    sharedSecret: process.env.EXTENSION_SHARED_SECRET || undefined,
+    portalDir: process.env.MOCK_VCD_PORTAL_DIR || undefined,
+  })
+    .then((mock) => {
+      process.stdout.write(`mock vCD listening on ${mock.url} (portal: ${mock.url}/login)\n`);
+      const stop = () => mock.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    })
+    .catch((err) => {
+      process.stderr.write(`mock vCD failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}
