@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** "1048576", "512kb" or "1mb" → bytes. */
+const ByteSize = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\d+\s*(b|kb|mb)?$/i, 'a size in bytes, e.g. 1048576, 512kb or 1mb')
+    .transform((s) => {
+      const [, n, unit] = /^(\d+)\s*(b|kb|mb)?$/i.exec(s) as RegExpExecArray;
+      const factor = { b: 1, kb: 1024, mb: 1024 * 1024 }[(unit ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+      return Number(n) * factor;
+    }),
+]);
+
+export const ConfigSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8089),
+    /** Embedded PGlite data directory; used when databaseUrl is not set. */
+    dataDir: z.string().min(1).default('.data/backend'),
+    /** PostgreSQL connection string; when set, the backend uses it instead of PGlite. */
+    databaseUrl: z.string().url().optional(),
+    vcdUrl: z.string().url().default('http://127.0.0.1:8088'),
+    /** HMAC key for X-VCloud-Context-Signature; without it forwarded security contexts are never trusted. */
+    extensionSharedSecret: z.string().min(1).optional(),
+    sessionCacheTtlMs: z.coerce.number().int().min(0).default(30_000),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    functionDefaultMemoryMb: z.coerce.number().int().min(8).default(64),
+    functionMaxMemoryMb: z.coerce.number().int().min(8).default(128),
+    functionDefaultTimeoutMs: z.coerce.number().int().min(10).default(3000),
+    functionMaxTimeoutMs: z.coerce.number().int().min(10).default(10_000),
+    bodyLimitBytes: ByteSize.default(1024 * 1024),
+  })
+  .strict()
+  .refine((c) => c.functionDefaultMemoryMb <= c.functionMaxMemoryMb, {
+    message: 'FUNCTION_DEFAULT_MEMORY_MB must not exceed FUNCTION_MAX_MEMORY_MB',
+    path: ['functionDefaultMemoryMb'],
+  })
+  .refine((c) => c.functionDefaultTimeoutMs <= c.functionMaxTimeoutMs, {
+    message: 'FUNCTION_DEFAULT_TIMEOUT_MS must not exceed FUNCTION_MAX_TIMEOUT_MS',
+    path: ['functionDefaultTimeoutMs'],
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Environment variable → config key. */
+const ENV: Record<string, keyof ConfigInput> = {
+  HOST: 'host',
+  PORT: 'port',
+  DATA_DIR: 'dataDir',
+  DATABASE_URL: 'databaseUrl',
+  VCD_URL: 'vcdUrl',
+  EXTENSION_SHARED_SECRET: 'extensionSharedSecret',
+  SESSION_CACHE_TTL_MS: 'sessionCacheTtlMs',
+  LOG_LEVEL: 'logLevel',
+  FUNCTION_DEFAULT_MEMORY_MB: 'functionDefaultMemoryMb',
+  FUNCTION_MAX_MEMORY_MB: 'functionMaxMemoryMb',
+  FUNCTION_DEFAULT_TIMEOUT_MS: 'functionDefaultTimeoutMs',
+  FUNCTION_MAX_TIMEOUT_MS: 'functionMaxTimeoutMs',
+  BODY_LIMIT: 'bodyLimitBytes',
+};
+
+/** Reads the config from the environment, then applies overrides (tests, scripts); throws naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigInput> = {}): Config {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const parsed = ConfigSchema.safeParse({ ...fromEnv, ...defined });
+  if (!parsed.success) {
+    const byKey = Object.fromEntries(Object.entries(ENV).map(([name, key]) => [key, name]));
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      return `${byKey[key] ?? key}: ${i.message}`;
+    });
+    throw new Error(`invalid configuration: ${lines.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,52 @@
+/** What a runtime needs to know about one function version. */
+export interface FunctionVersion {
+  /** Unique per org, name, version and content: a warm instance is never reused for other code. */
+  key: string;
+  name: string;
+  code: string;
+  memoryMb: number;
+  timeoutMs: number;
+}
+
+export interface BuildError {
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export type BuildResult = { ok: true } | { ok: false; error: BuildError };
+
+/** The HTTP trigger's event (DESIGN §4): no credentials in it. */
+export interface HttpEvent {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface InvokeContext {
+  org: string;
+  functionName: string;
+  requestId: string;
+}
+
+export interface InvokeResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
+  /** Console output of this call, capped. */
+  logs: string[];
+}
+
+/**
+ * Runs function code (DESIGN §5); one small interface, many providers (isolate, container).
+ * invoke throws Upstream("handler-error" | "memory-limit" | "bad-result" | "interrupted") or Timeout.
+ */
+export interface Runtime {
+  build(fn: FunctionVersion): Promise<BuildResult>;
+  invoke(fn: FunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult>;
+  /** Drops warm instances whose key starts with the prefix (a deleted or replaced function). */
+  evict(keyPrefix: string): void;
+  close(): Promise<void>;
+}

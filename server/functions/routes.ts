@@ -1,0 +1,85 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { PageQuerySchema } from '../../contract/problem';
+import { parseOrThrow } from '../errors';
+import type { HttpEvent } from './ports';
+import type { FunctionsService } from './service';
+
+/** Headers a handler never sees: credentials and vCD's signed context. */
+const PRIVATE_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-vcloud-authorization',
+  'x-vcloud-security-context',
+  'x-vcloud-context-signature',
+]);
+
+/** Headers a handler may not set: the HTTP server owns framing. */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer']);
+
+const org = (res: Response): string => res.locals.org as string;
+
+/** /api/org/{org}/faas/... (mounted after auth and tenancy). */
+export function functionsRoutes(service: FunctionsService): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/functions', async (req, res) => {
+    const page = parseOrThrow(PageQuerySchema, req.query, 'invalid query');
+    res.json(await service.list(org(res), page));
+  });
+
+  router.post('/functions', async (req, res) => {
+    const fn = await service.create(org(res), req.body);
+    res.status(202).location(`${req.baseUrl}/functions/${fn.name}`).json(fn);
+  });
+
+  router.get('/functions/:name', async (req, res) => {
+    res.locals.function = req.params.name;
+    res.json(await service.get(org(res), String(req.params.name)));
+  });
+
+  router.delete('/functions/:name', async (req, res) => {
+    res.locals.function = req.params.name;
+    await service.delete(org(res), String(req.params.name));
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function eventOf(req: Request): HttpEvent {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || PRIVATE_HEADERS.has(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return {
+    method: req.method,
+    path: req.originalUrl.split('?')[0],
+    query: req.query as HttpEvent['query'],
+    headers,
+    body: req.body ?? null,
+  };
+}
+
+/** ANY /api/org/{org}/{route...}: runs the function serving the route and answers with its response. */
+export function invokeRoute(service: FunctionsService): RequestHandler {
+  return async (req, res) => {
+    const route = ([] as string[]).concat(req.params.route ?? []).join('/');
+    const result = await service.invoke(org(res), route, eventOf(req), String(res.locals.requestId));
+    res.locals.function = result.function;
+    for (const [name, value] of Object.entries(result.headers)) {
+      if (!FRAMING_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
+    }
+    res.status(result.statusCode);
+    if (result.body === undefined || result.body === null) {
+      res.end();
+    } else if (typeof result.body === 'string') {
+      if (!res.getHeader('content-type')) res.type('text/plain; charset=utf-8');
+      res.send(result.body);
+    } else {
+      if (!res.getHeader('content-type')) res.type('application/json');
+      res.send(JSON.stringify(result.body));
+    }
+  };
+}

@@ -1,0 +1,131 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { z } from 'zod';
+import { Unauthenticated } from '../errors';
+import type { VcdClient } from '../vcd/client';
+
+/** Who is calling: from vCD's forwarded security context or from the session behind the bearer token. */
+export interface Principal {
+  userName: string;
+  userId: string;
+  orgName: string;
+  orgId: string;
+  roles: string[];
+  /** A System (provider) session may act on any org. */
+  isProvider: boolean;
+}
+
+export const PROVIDER_ORG = 'system';
+
+/** X-VCloud-Security-Context, base64 JSON (docs/architecture.md). */
+const SecurityContextSchema = z.object({
+  user: z.string(),
+  org: z.string(),
+  rights: z.array(z.string()).default([]),
+  userName: z.string(),
+  orgName: z.string(),
+  roles: z.array(z.string()).default([]),
+});
+
+function principalOf(p: Omit<Principal, 'isProvider'>): Principal {
+  return { ...p, isProvider: p.orgName.toLowerCase() === PROVIDER_ORG };
+}
+
+/** The principal in a signed security context, or undefined when absent, unsigned or not ours. */
+export function trustedContext(req: Request, secret: string | undefined): Principal | undefined {
+  const context = req.get('x-vcloud-security-context');
+  const signature = req.get('x-vcloud-context-signature');
+  if (!secret || !context || !signature) return undefined;
+  const expected = createHmac('sha256', secret).update(context).digest();
+  const given = Buffer.from(signature, 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(context, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = SecurityContextSchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const c = parsed.data;
+  return principalOf({ userName: c.userName, userId: c.user, orgName: c.orgName, orgId: c.org, roles: c.roles });
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const auth = req.get('authorization');
+  const match = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
+  if (match) return match[1];
+  return req.get('x-vcloud-authorization')?.trim() || undefined;
+}
+
+/** Remembers validated tokens briefly (keyed by hash: the cache never holds a token). */
+export class SessionCache {
+  private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  private key(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
+  }
+
+  get(token: string): Principal | undefined {
+    const key = this.key(token);
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return hit.principal;
+  }
+
+  set(token: string, principal: Principal): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(this.key(token), { principal, expiresAt: Date.now() + this.ttlMs });
+  }
+}
+
+export interface AuthOptions {
+  vcd: VcdClient;
+  sharedSecret?: string;
+  cache: SessionCache;
+}
+
+/** Sets res.locals.principal or answers 401; never logs or stores a token. */
+export function authenticate(options: AuthOptions): RequestHandler {
+  return async (req, res, next) => {
+    const fromContext = trustedContext(req, options.sharedSecret);
+    if (fromContext) {
+      res.locals.principal = fromContext;
+      return next();
+    }
+    const token = bearerToken(req);
+    if (!token) return next(new Unauthenticated('no vCD session: send Authorization: Bearer <vCD access token>'));
+    const cached = options.cache.get(token);
+    if (cached) {
+      res.locals.principal = cached;
+      return next();
+    }
+    const session = await options.vcd.currentSession(token);
+    if (!session) return next(new Unauthenticated('the vCD session token is wrong or expired'));
+    const principal = principalOf({
+      userName: session.user.name,
+      userId: session.user.id,
+      orgName: session.org.name,
+      orgId: session.org.id,
+      roles: session.roles,
+    });
+    options.cache.set(token, principal);
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+export function principal(res: { locals: Record<string, unknown> }): Principal {
+  const p = res.locals.principal as Principal | undefined;
+  if (!p) throw new Unauthenticated('no vCD session');
+  return p;
+}

@@ -1,0 +1,114 @@
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { loadConfig, type Config } from './config';
+import { IsolateRuntime } from './functions/drivers/isolate';
+import { FunctionsService } from './functions/service';
+import { FunctionStore } from './functions/store';
+import { createApp } from './http/app';
+import type { Db } from './store/db';
+import { openPgDb } from './store/drivers/pg';
+import { openPgliteDb } from './store/drivers/pglite';
+import { migrate } from './store/migrate';
+import { createVcdClient } from './vcd/client';
+
+export type { Config } from './config';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function openDb(config: Config): Promise<Db> {
+  return config.databaseUrl ? openPgDb({ databaseUrl: config.databaseUrl }) : openPgliteDb({ dataDir: config.dataDir });
+}
+
+/** Composition root: config → store → drivers → services → http. The only place that constructs drivers. */
+export async function startServer(overrides: Partial<Config> = {}): Promise<RunningServer> {
+  const config = loadConfig(process.env, overrides);
+  const log = pino({ level: config.logLevel, base: { service: 'vcd-serverless' }, redact: ['req.headers.authorization'] });
+
+  const db = await openDb(config);
+  const runtime = new IsolateRuntime();
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ migrations: applied }, 'store migrated');
+  } catch (err) {
+    await runtime.close();
+    await db.close();
+    throw err;
+  }
+
+  const functions = new FunctionsService({
+    store: new FunctionStore(db),
+    runtime,
+    limits: {
+      defaultMemoryMb: config.functionDefaultMemoryMb,
+      maxMemoryMb: config.functionMaxMemoryMb,
+      defaultTimeoutMs: config.functionDefaultTimeoutMs,
+      maxTimeoutMs: config.functionMaxTimeoutMs,
+    },
+    log,
+  });
+
+  const app = createApp({
+    log,
+    vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
+    functions,
+    checkReady: async () => {
+      await db.query('SELECT 1');
+    },
+    sharedSecret: config.extensionSharedSecret,
+    sessionCacheTtlMs: config.sessionCacheTtlMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  const resumed = await functions.resumeBuilds();
+  log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await functions.settled();
+        await runtime.close();
+        await db.close();
+        log.info('backend stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+if (require.main === module) {
+  startServer().then(
+    (running) => {
+      const stop = () => {
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (err: unknown) => {
+      process.stderr.write(`backend failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
