@@ -17,7 +17,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  isArray: (name) => name === 'ApiFilter',
+  isArray: (_name, jpath) => jpath === 'Service.ApiFilters.ApiFilter',
 });
 
 type XmlNode = Record<string, unknown>;
