@@ -1,0 +1,57 @@
+import { HttpClient, HttpHeaders, HttpResponse } from '@angular/common/http';
+import { Injectable, ProviderToken, inject } from '@angular/core';
+import { API_ROOT_URL, AuthTokenHolderService, SESSION_ORGANIZATION } from '@vcd/sdk/common';
+import { Observable, catchError, throwError } from 'rxjs';
+import { toApiError } from './api-error';
+
+/** The host's token holder; its `token` can change during a session, so it is read per request. */
+const TOKEN_HOLDER = AuthTokenHolderService as unknown as ProviderToken<{ token: string }>;
+
+/**
+ * The plugin's only door to the API: the one place that reads the vCD context (API root, org, session token).
+ * Paths are relative to the org: `faas/functions` becomes `{API_ROOT_URL}/api/org/{org}/faas/functions`.
+ * Failures arrive as ApiError.
+ */
+@Injectable()
+export class ApiClient {
+  private readonly http = inject(HttpClient);
+  private readonly apiRoot = (inject(API_ROOT_URL, { optional: true }) ?? '').replace(/\/+$/, '');
+  private readonly org = inject(SESSION_ORGANIZATION);
+  private readonly tokenHolder = inject(TOKEN_HOLDER);
+
+  /** The full invoke path of an org-relative route, as vCD exposes it: `/api/org/{org}/{route}`. */
+  orgPath(route: string): string {
+    return `/api/org/${encodeURIComponent(this.org)}/${route.replace(/^\/+/, '')}`;
+  }
+
+  get<T>(path: string): Observable<T> {
+    return this.http.get<T>(this.url(path), { headers: this.headers() }).pipe(catchError(rethrowAsApiError));
+  }
+
+  post<T>(path: string, body: unknown): Observable<T> {
+    return this.http
+      .post<T>(this.url(path), body, { headers: this.headers().set('Content-Type', 'application/json') })
+      .pipe(catchError(rethrowAsApiError));
+  }
+
+  delete(path: string): Observable<void> {
+    return this.http.delete<void>(this.url(path), { headers: this.headers() }).pipe(catchError(rethrowAsApiError));
+  }
+
+  /** A raw GET whose answer is returned whatever its status (a function's 4xx/5xx is its answer, not our error). */
+  getRaw(path: string): Observable<HttpResponse<string>> {
+    return this.http.get(this.url(path), { headers: this.headers(), observe: 'response', responseType: 'text' });
+  }
+
+  private url(path: string): string {
+    return `${this.apiRoot}${this.orgPath(path)}`;
+  }
+
+  private headers(): HttpHeaders {
+    return new HttpHeaders({ Accept: 'application/json', Authorization: `Bearer ${this.tokenHolder.token}` });
+  }
+}
+
+function rethrowAsApiError(error: unknown): Observable<never> {
+  return throwError(() => toApiError(error));
+}

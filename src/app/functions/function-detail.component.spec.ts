@@ -1,0 +1,98 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { TestBed, fakeAsync, flush, tick } from '@angular/core/testing';
+import { Router } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { FUNCTIONS_URL, TEST_API_ROOT, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
+import { POLL_INTERVAL_MS } from '../core/poll';
+import { PLUGIN_ROUTES } from '../plugin.module';
+import { FunctionDetailComponent } from './function-detail.component';
+
+describe('FunctionDetailComponent', () => {
+  let harness: RouterTestingHarness;
+  let http: HttpTestingController;
+  const page = (): HTMLElement => harness.routeNativeElement as HTMLElement;
+  const el = (test: string): HTMLElement | null => page().querySelector<HTMLElement>(`[data-test="${test}"]`);
+
+  async function open(fn: Record<string, unknown>): Promise<void> {
+    await harness.navigateByUrl('/functions/hello', FunctionDetailComponent);
+    http.expectOne(`${FUNCTIONS_URL}/hello`).flush(fn);
+    harness.detectChanges();
+  }
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({ providers: providePluginTesting({ routes: PLUGIN_ROUTES }) });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+  });
+
+  afterEach(() => http.verify());
+
+  it('shows the status, full route, runtime and code of the function', async () => {
+    await open(wireFunction());
+    expect(el('function-title')?.textContent).toBe('hello');
+    expect(el('function-status')?.getAttribute('data-status')).toBe('ready');
+    expect(el('function-url')?.textContent).toBe('/api/org/acme/hello');
+    expect(el('function-runtime')?.textContent).toBe('nodejs20');
+    expect(el('function-code')?.textContent).toContain('Hello world');
+    expect(el('function-error')).toBeNull();
+  });
+
+  it('shows where the code failed to build, with line and column', async () => {
+    await open(wireFunction({ status: 'failed', error: { message: 'Unexpected token )', line: 3, column: 14 } }));
+    expect(el('function-status')?.getAttribute('data-status')).toBe('failed');
+    expect(el('function-error')?.textContent).toContain('line 3, column 14');
+    expect(el('function-error')?.textContent).toContain('Unexpected token )');
+  });
+
+  it('invokes the function and shows the status code and the response body', async () => {
+    await open(wireFunction());
+    el('invoke-function')!.click();
+    const req = http.expectOne(`${TEST_API_ROOT}/api/org/acme/hello`);
+    expect(req.request.method).toBe('GET');
+    req.flush('{"message":"Hello world"}', { status: 200, statusText: 'OK', headers: { 'Content-Type': 'application/json' } });
+    harness.detectChanges();
+    expect(el('invoke-status')?.textContent).toBe('200');
+    expect(el('invoke-status')?.classList).toContain('label-success');
+    expect(el('invoke-body')?.textContent).toContain('"message": "Hello world"');
+  });
+
+  it('keeps Invoke disabled until the function is ready, re-reading it meanwhile', fakeAsync(() => {
+    void harness.navigateByUrl('/functions/hello', FunctionDetailComponent);
+    tick();
+    http.expectOne(`${FUNCTIONS_URL}/hello`).flush(wireFunction({ status: 'initializing' }));
+    harness.detectChanges();
+    expect((el('invoke-function') as HTMLButtonElement).disabled).toBeTrue();
+
+    tick(POLL_INTERVAL_MS);
+    http.expectOne(`${FUNCTIONS_URL}/hello`).flush(wireFunction({ status: 'ready' }));
+    harness.detectChanges();
+    expect((el('invoke-function') as HTMLButtonElement).disabled).toBeFalse();
+    flush();
+  }));
+
+  it('deletes the function only after the user confirms, then returns to the list', async () => {
+    await open(wireFunction());
+    el('delete-function')!.click();
+    harness.detectChanges();
+    expect(document.querySelector('[data-test="delete-modal"] .modal-body')?.textContent).toContain('Delete the function hello?');
+    http.expectNone(`${FUNCTIONS_URL}/hello`);
+
+    document.querySelector<HTMLButtonElement>('[data-test="confirm-delete"]')!.click();
+    const req = http.expectOne(`${FUNCTIONS_URL}/hello`);
+    expect(req.request.method).toBe('DELETE');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await harness.fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/functions');
+    harness.detectChanges();
+    http.expectOne(`${FUNCTIONS_URL}?limit=500`).flush({ items: [], total: 0 });
+  });
+
+  it("shows vCD's answer in an alert when the function does not exist", async () => {
+    await harness.navigateByUrl('/functions/hello', FunctionDetailComponent);
+    http
+      .expectOne(`${FUNCTIONS_URL}/hello`)
+      .flush({ type: 'about:blank', title: 'Not found', status: 404, detail: 'function hello does not exist' }, { status: 404, statusText: 'Not Found' });
+    harness.detectChanges();
+    expect(el('problem-detail')?.textContent).toContain('function hello does not exist');
+  });
+});

@@ -1,0 +1,100 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { Router } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { FUNCTIONS_URL, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
+import { PLUGIN_ROUTES } from '../plugin.module';
+import { FunctionEditorComponent } from './function-editor.component';
+
+describe('FunctionEditorComponent', () => {
+  let harness: RouterTestingHarness;
+  let http: HttpTestingController;
+  const page = (): HTMLElement => harness.routeNativeElement as HTMLElement;
+  const field = (name: string): HTMLInputElement => page().querySelector<HTMLInputElement>(`[data-test="${name}"]`)!;
+
+  function type(name: string, value: string): void {
+    const input = field(name);
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+    input.dispatchEvent(new Event('blur'));
+  }
+
+  function submit(): void {
+    page().querySelector<HTMLButtonElement>('[data-test="create-function"]')!.click();
+    harness.detectChanges();
+  }
+
+  const errorText = (name: string): string =>
+    Array.from(page().querySelectorAll(`[data-test="${name}"]`)).map((e) => e.textContent?.trim()).join(' | ');
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({ providers: providePluginTesting({ routes: PLUGIN_ROUTES }) });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/functions/new', FunctionEditorComponent);
+    harness.detectChanges();
+  });
+
+  afterEach(() => http.verify());
+
+  it('starts with the Node.js 20 runtime and a hello-world handler in a monospace code field', () => {
+    expect(field('function-runtime').value).toBe('nodejs20');
+    const code = field('function-code-input');
+    expect(code.value).toContain('module.exports = async (event, context) =>');
+    expect(code.value).toContain("'Hello ' + (event.query.name || 'world')");
+    expect(getComputedStyle(code).fontFamily).toMatch(/mono/i);
+  });
+
+  it('explains a name that is not a DNS label and sends nothing', () => {
+    type('function-name', 'Hello_World');
+    type('function-route', 'hello');
+    submit();
+    expect(errorText('name-error')).toContain('Use lower-case letters, digits and "-"');
+    http.expectNone(FUNCTIONS_URL);
+  });
+
+  it('asks for a missing route and rejects a route with invalid parts', () => {
+    type('function-name', 'hello');
+    submit();
+    expect(errorText('route-error')).toContain('Enter a route.');
+
+    type('function-route', 'tools/Echo!');
+    harness.detectChanges();
+    expect(errorText('route-error')).toContain('"/"-separated parts');
+    http.expectNone(FUNCTIONS_URL);
+  });
+
+  it('creates the function and opens its detail page', async () => {
+    type('function-name', 'hello');
+    type('function-route', 'hello');
+    submit();
+    const req = http.expectOne(FUNCTIONS_URL);
+    expect(req.request.body).toEqual(jasmine.objectContaining({ name: 'hello', runtime: 'nodejs20', trigger: { type: 'http', route: 'hello' } }));
+    req.flush(wireFunction({ status: 'initializing' }), { status: 202, statusText: 'Accepted' });
+    await harness.fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/functions/hello');
+    http.match(`${FUNCTIONS_URL}/hello`).forEach((r) => r.flush(wireFunction()));
+  });
+
+  it("shows the backend's problem in an alert and its field error under the route", () => {
+    type('function-name', 'hello');
+    type('function-route', 'faas');
+    submit();
+    http.expectOne(FUNCTIONS_URL).flush(
+      {
+        type: 'about:blank',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'The request has 1 invalid field.',
+        errors: [{ path: 'trigger.route', message: 'route starts with a reserved word (faas, showback, autoscale or a vCD path)' }],
+      },
+      { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    harness.detectChanges();
+    expect(page().querySelector('[data-test="problem-alert"] .alert-danger')).not.toBeNull();
+    expect(page().querySelector('[data-test="problem-detail"]')?.textContent).toContain('The request has 1 invalid field.');
+    expect(page().querySelector('[data-test="problem-field-errors"]')?.textContent).toContain('trigger.route');
+    expect(errorText('route-error')).toContain('route starts with a reserved word');
+    expect(TestBed.inject(Router).url).toBe('/functions/new');
+  });
+});

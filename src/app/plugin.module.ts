@@ -1,0 +1,22 @@
+import { provideHttpClient } from '@angular/common/http';
+import { NgModule } from '@angular/core';
+import { RouterModule, Routes } from '@angular/router';
+import { ClarityModule } from '@clr/angular';
+import { provideServerlessCore } from './core/core.providers';
+import { FUNCTIONS_ROUTES } from './functions/functions.routes';
+
+/** Children of the host's plugin route (`tenant/{org}/plugins/serverless`, manifest `route`). */
+export const PLUGIN_ROUTES: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'functions' },
+  { path: 'functions', children: FUNCTIONS_ROUTES },
+];
+
+/**
+ * The plugin's entry (angular.json `modulePath`), loaded by the vCD portal as the AMD module "PluginModule".
+ * It brings its own HttpClient: the host may not provide one on the plugin's route.
+ */
+@NgModule({
+  imports: [ClarityModule, RouterModule.forChild(PLUGIN_ROUTES)],
+  providers: [provideHttpClient(), provideServerlessCore()],
+})
+export class PluginModule {}
