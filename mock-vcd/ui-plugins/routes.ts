@@ -179,7 +179,7 @@ export function uiPluginRoutes(deps: UiPluginRoutesDeps): Router {
   router.get(`${base}/:id/tenants`, ...write, (req, res) => sendJson(res, 200, paged(tenantRefs(deps, visiblePlugin(req, res)), req.query)));
 
   // The unpacked files, for the portal host's loader (session by header or the login cookie, since <script> sends no header).
-  router.get('/plugins/:id/*file', session, (req, res) => {
+  router.get('/plugins/:id/*file', requireSession(deps.sessions, { allowCookie: true }), (req, res) => {
     const plugin = visiblePlugin(req, res);
     const name = ([] as string[]).concat(req.params.file as unknown as string[]).join('/');
     const bytes = plugin.files.get(name);

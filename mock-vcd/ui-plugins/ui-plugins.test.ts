@@ -161,6 +161,8 @@ describe('UI plugins', () => {
     expect(cookie).toMatch(/^vcloud_session_id=/);
     const [listed] = await listAs(mock, res.headers.get('x-vmware-vcloud-access-token')!);
     expect((await fetch(`${listed.resourcePath}/i18n.json`, { headers: { Cookie: cookie } })).status).toBe(200);
+    // The cookie opens plugin files only; API calls still need the token header, as in vCD.
+    expect((await fetch(`${mock.url}/cloudapi/1.0.0/sessions/current`, { headers: { Accept: 'application/json;version=37.0', Cookie: cookie } })).status).toBe(401);
   });
 
   it('removes the uploaded files with DELETE .../plugin and the plugin with DELETE', async () => {
