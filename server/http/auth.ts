@@ -51,11 +51,13 @@ export function trustedContext(req: Request, secret: string | undefined): Princi
   return principalOf({ userName: c.userName, userId: c.user, orgName: c.orgName, orgId: c.org, roles: c.roles });
 }
 
-export function bearerToken(req: Request): string | undefined {
+/** `Authorization: Bearer`, else vCD's legacy `x-vcloud-authorization`. */
+export function sessionToken(req: Request): { token: string; scheme: 'bearer' | 'legacy' } | undefined {
   const auth = req.get('authorization');
   const match = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
-  if (match) return match[1];
-  return req.get('x-vcloud-authorization')?.trim() || undefined;
+  if (match) return { token: match[1], scheme: 'bearer' };
+  const legacy = req.get('x-vcloud-authorization')?.trim();
+  return legacy ? { token: legacy, scheme: 'legacy' } : undefined;
 }
 
 /** Remembers validated tokens briefly (keyed by hash: the cache never holds a token). */
@@ -102,14 +104,15 @@ export function authenticate(options: AuthOptions): RequestHandler {
       res.locals.principal = fromContext;
       return next();
     }
-    const token = bearerToken(req);
-    if (!token) return next(new Unauthenticated('no vCD session: send Authorization: Bearer <vCD access token>'));
+    const credential = sessionToken(req);
+    if (!credential) return next(new Unauthenticated('no vCD session: send Authorization: Bearer <vCD access token>'));
+    const { token, scheme } = credential;
     const cached = options.cache.get(token);
     if (cached) {
       res.locals.principal = cached;
       return next();
     }
-    const session = await options.vcd.currentSession(token);
+    const session = await options.vcd.currentSession(token, scheme);
     if (!session) return next(new Unauthenticated('the vCD session token is wrong or expired'));
     const principal = principalOf({
       userName: session.user.name,

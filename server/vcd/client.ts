@@ -16,19 +16,21 @@ export type VcdSession = z.infer<typeof VcdSessionSchema>;
 
 /** The port features depend on; server/vcd/ alone speaks vCD's REST (STYLE). */
 export interface VcdClient {
-  /** The session behind a bearer token, or null when vCD says the token is wrong or expired. */
-  currentSession(token: string): Promise<VcdSession | null>;
+  /** The session behind a token, or null when vCD says it is wrong or expired; a legacy token goes in x-vcloud-authorization. */
+  currentSession(token: string, scheme?: 'bearer' | 'legacy'): Promise<VcdSession | null>;
 }
 
 export function createVcdClient(options: { vcdUrl: string; timeoutMs?: number }): VcdClient {
   const base = options.vcdUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
   return {
-    async currentSession(token) {
+    async currentSession(token, scheme = 'bearer') {
+      const credential: Record<string, string> =
+        scheme === 'legacy' ? { 'x-vcloud-authorization': token } : { Authorization: `Bearer ${token}` };
       let res: Response;
       try {
         res = await fetch(`${base}/cloudapi/1.0.0/sessions/current`, {
-          headers: { Accept: `application/json;version=${VCD_API_VERSION}`, Authorization: `Bearer ${token}` },
+          headers: { Accept: `application/json;version=${VCD_API_VERSION}`, ...credential },
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
