@@ -163,6 +163,29 @@ describe('API extension forwarding over HTTP', () => {
     });
   });
 
+  it('streams the answer: the first chunk arrives while the extension is still writing', async () => {
+    let finish!: () => void;
+    const released = new Promise<void>((resolve) => (finish = resolve));
+    const app = express();
+    app.get(/.*/, (req, res) => {
+      res.status(200).type('text/plain').write('first chunk;');
+      released.then(() => res.end('last chunk'));
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    echoServers.push(server);
+    const mock = await setUp({ serverless: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const res = await fetch(`${mock.url}/api/org/acme/faas/stream`, { headers: bearer(await login(mock, 'acme')) });
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe('first chunk;');
+    finish();
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toBe('last chunk');
+  });
+
   it("carries globex's org in the context of a globex token", async () => {
     const mock = await setUp();
     const globex = await login(mock, 'globex');
