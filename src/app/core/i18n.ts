@@ -1,7 +1,5 @@
-import { HttpClient } from '@angular/common/http';
 import { LOCALE_ID, Provider, inject } from '@angular/core';
-import { MessageFormatTranslationService, TranslationLoader, TranslationService, TranslationSet } from '@vcd/i18n';
-import { EXTENSION_ASSET_URL } from '@vcd/sdk/common';
+import { MessageFormatTranslationService, TranslationService, TranslationSet } from '@vcd/i18n';
 import bundledTranslations from '../../../i18n.json';
 
 export const FALLBACK_LOCALE = 'en';
@@ -15,26 +13,14 @@ export function pickLocale(portalLocale: string | null | undefined, available: s
 }
 
 /**
- * VMware's translation service (@vcd/i18n, ICU MessageFormat) with the bundled i18n.json registered up front,
- * so text never waits on the network, then the published i18n.json from EXTENSION_ASSET_URL merged on top
- * (the @vcd/i18n convention: `{EXTENSION_ASSET_URL}/../i18n.json`), so a provider can fix a text without a rebuild.
+ * VMware's translation service (@vcd/i18n, ICU MessageFormat) over i18n.json. The file is bundled rather than
+ * fetched from EXTENSION_ASSET_URL: it is the same file the zip carries, text never waits on the network, and
+ * hosts disagree on where the asset URL points (@vcd/i18n expects i18n.json one level above it).
  */
-export function createTranslationService(options: {
-  portalLocale: string | null | undefined;
-  translations: TranslationSet;
-  assetUrl?: string | null;
-  http?: HttpClient | null;
-}): TranslationService {
+export function createTranslationService(options: { portalLocale: string | null | undefined; translations: TranslationSet }): TranslationService {
   const locale = pickLocale(options.portalLocale, Object.keys(options.translations));
   const service = new MessageFormatTranslationService(locale, FALLBACK_LOCALE);
   service.registerTranslations(options.translations);
-  if (options.assetUrl && options.http) {
-    new TranslationLoader(options.http, options.assetUrl)
-      .getCombinedTranslation()
-      .subscribe((published) => {
-        if (published && typeof published === 'object' && Object.keys(published).length > 0) service.registerTranslations(published);
-      });
-  }
   return service;
 }
 
@@ -46,8 +32,6 @@ export function provideTranslations(): Provider[] {
         createTranslationService({
           portalLocale: inject(LOCALE_ID, { optional: true }),
           translations: bundledTranslations as TranslationSet,
-          assetUrl: inject(EXTENSION_ASSET_URL, { optional: true }),
-          http: inject(HttpClient, { optional: true }),
         }),
     },
   ];

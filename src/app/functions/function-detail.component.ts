@@ -21,7 +21,7 @@ import { FunctionStatusComponent } from './function-status.component';
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './function-detail.component.html',
   styles: [
-    `.code, .invoke-body { font-family: var(--cds-global-typography-monospace-font-family, monospace); white-space: pre-wrap; max-height: 24rem; overflow: auto; }
+    `.code, .invoke-body { font-family: var(--cds-global-typography-monospace-font-family, monospace); white-space: pre-wrap; max-height: 24rem; overflow: auto; padding: 0.5rem 0.75rem; }
      .heading { display: flex; align-items: center; gap: 0.75rem; }
      .actions { display: flex; gap: 0.5rem; margin: 0.75rem 0; } .actions .btn { margin: 0; }
      dl.properties { display: grid; grid-template-columns: max-content auto; gap: 0.25rem 1rem; margin: 0.5rem 0; }
