@@ -1,0 +1,126 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack, type Stack } from '../scripts/stack';
+import { loginToPortal, openPlugin } from './support/portal';
+
+/**
+ * The foundation's user path (issue 2): the real dist/plugin.zip, installed in the mock vCD by `npm start`'s own
+ * code, driven in Debian's Chromium. Screenshots of each page land in e2e/screenshots/.
+ */
+
+let stack: Stack;
+let portalUrl: string;
+let dataDir: string;
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-e2e-'));
+  // What `npm start` runs: mock vCD + backend, the real dist/plugin.zip uploaded and published, the extension registered.
+  stack = await startStack({ dataDir, logLevel: 'warn' });
+  portalUrl = stack.vcdUrl;
+});
+
+test.afterAll(async () => {
+  await stack?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+}
+
+/** The vCD token the portal holds for the logged-in user, as a user would copy it for curl. */
+async function portalToken(page: Page): Promise<string> {
+  const raw = await page.evaluate(() => sessionStorage.getItem('vcd.portal.session'));
+  expect(raw, 'the portal keeps the vCD session').toBeTruthy();
+  return JSON.parse(raw as string).token as string;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('a tenant admin creates hello, watches it become ready, invokes it, and curl gets the same answer', async ({ page, request }) => {
+  await loginToPortal(page, portalUrl, 'admin@acme', 'acme-demo');
+  await shot(page, '01-portal-home');
+  await openPlugin(page, 'Serverless');
+  await expect(page.getByTestId('functions-empty')).toBeVisible();
+  await shot(page, '02-functions-empty');
+
+  await page.getByTestId('new-function').click();
+  await page.getByTestId('function-name').fill('hello');
+  await page.getByTestId('function-route').fill('hello');
+  await expect(page.getByTestId('function-code-input')).toHaveValue(/module\.exports/);
+  await shot(page, '03-new-function');
+  const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/org/acme/faas/functions'));
+  await page.getByTestId('create-function').click();
+
+  // The backend accepts the function at once (202, initializing) and builds it asynchronously; the page follows to ready.
+  const answer = await created;
+  expect(answer.status()).toBe(202);
+  expect((await answer.json()).status).toBe('initializing');
+  await expect(page.getByText(/^\s*ready\s*$/i).first()).toBeVisible({ timeout: 15_000 });
+  await shot(page, '04-function-ready');
+
+  if (await page.getByTestId('invoke-function').count() === 0) {
+    await page.getByTestId('back-to-functions').click().catch(() => undefined);
+    await page.getByTestId('function-link').filter({ hasText: 'hello' }).click();
+  }
+  await page.getByTestId('invoke-function').click();
+  await expect(page.getByTestId('invoke-status')).toContainText('200');
+  await expect(page.getByTestId('invoke-body')).toContainText('Hello world');
+  await shot(page, '05-invoke-result');
+
+  const token = await portalToken(page);
+  const viaVcd = await request.get(`${portalUrl}/api/org/acme/hello?name=curl`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(viaVcd.status()).toBe(200);
+  expect(await viaVcd.json()).toEqual({ message: 'Hello curl' });
+
+  await page.getByTestId('back-to-functions').click();
+  await expect(page.getByTestId('function-row').filter({ hasText: 'hello' })).toContainText('/api/org/acme/hello');
+  await shot(page, '06-functions-list');
+});
+
+test('the form names what is wrong and the server refuses a route that is taken', async ({ page }) => {
+  await loginToPortal(page, portalUrl, 'admin@acme', 'acme-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('new-function').click();
+  await page.getByTestId('function-name').fill('Not_A_Label');
+  await page.getByTestId('function-route').fill('hello');
+  await page.getByTestId('function-route').blur();
+  await expect(page.getByTestId('name-error')).toBeVisible();
+
+  await page.getByTestId('function-name').fill('hello-again');
+  await page.getByTestId('create-function').click();
+  await expect(page.getByTestId('problem-alert')).toContainText(/route/i);
+  await shot(page, '07-route-conflict');
+});
+
+test('code that does not parse ends failed with its line and column', async ({ page }) => {
+  await loginToPortal(page, portalUrl, 'admin@acme', 'acme-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('new-function').click();
+  await page.getByTestId('function-name').fill('broken');
+  await page.getByTestId('function-route').fill('broken');
+  await page.getByTestId('function-code-input').fill('module.exports = async (event) => {\n  return { statusCode: 200, body: ( };\n');
+  await page.getByTestId('create-function').click();
+  await expect(page.getByTestId('function-error')).toContainText(/line 2/i, { timeout: 15_000 });
+  await shot(page, '08-function-failed');
+});
+
+test("a globex admin neither sees nor invokes acme's function", async ({ page, request }) => {
+  await loginToPortal(page, portalUrl, 'admin@globex', 'globex-demo');
+  await openPlugin(page, 'Serverless');
+  await expect(page.getByTestId('functions-empty')).toBeVisible();
+  await expect(page.getByText('hello')).toHaveCount(0);
+  await shot(page, '09-globex-functions');
+
+  const token = await portalToken(page);
+  const auth = { Authorization: `Bearer ${token}` };
+  const foreign = await request.get(`${portalUrl}/api/org/acme/hello`, { headers: auth });
+  expect(foreign.status()).toBe(403);
+  expect(foreign.headers()['content-type']).toContain('application/problem+json');
+  const foreignList = await request.get(`${portalUrl}/api/org/acme/faas/functions`, { headers: auth });
+  expect(foreignList.status()).toBe(403);
+  const ownOrg = await request.get(`${portalUrl}/api/org/globex/hello`, { headers: auth });
+  expect(ownOrg.status()).toBe(404);
+});
