@@ -77,6 +77,16 @@ test('the provider logs in with user and organization fields and lands in the pr
   await expect(page.getByTestId('fixture-org')).toHaveText('Organization: System (service-provider)');
 });
 
+test('the provider opens an org from the provider home and its plugins get that org', async ({ page }) => {
+  await loginToPortal(page, mock.url, 'administrator@System', 'provider-demo');
+  await page.getByTestId('home-org-acme').click();
+  await expect(page).toHaveURL(/\/tenant\/acme$/);
+  await openPlugin(page, FIXTURE_PLUGIN_NAME);
+  await expect(page.getByTestId('fixture-org')).toHaveText('Organization: acme (tenant)');
+  await expect(page.getByTestId('fixture-org-id')).toHaveText(/^Org id: urn:vcloud:org:/);
+  await expect(page.getByTestId('fixture-user')).toHaveText('User: administrator@System');
+});
+
 test('a plugin that needs a module the portal does not share fails with an error naming the module', async ({ page }) => {
   await loginToPortal(page, mock.url, 'admin@globex', 'globex-demo');
   await page.locator(portal.nav).getByRole('link', { name: 'Needs NgRx', exact: true }).click();

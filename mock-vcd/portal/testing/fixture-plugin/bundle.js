@@ -45,8 +45,8 @@ define('PluginModule', ['@angular/core', '@angular/common/http', '@angular/route
     selectors: [['fixture-page']],
     standalone: true,
     features: [core.ɵɵStandaloneFeature],
-    decls: 14,
-    vars: 5,
+    decls: 16,
+    vars: 6,
     consts: [
       ['clrAlertType', 'success', 'data-test', 'fixture-alert'],
       [1, 'alert-text'],
@@ -55,6 +55,7 @@ define('PluginModule', ['@angular/core', '@angular/common/http', '@angular/route
       ['data-test', 'fixture-user'],
       ['data-test', 'fixture-route'],
       ['data-test', 'fixture-asset-url'],
+      ['data-test', 'fixture-org-id'],
     ],
     template: function (rf, ctx) {
       if (rf & 1) {
@@ -80,6 +81,9 @@ define('PluginModule', ['@angular/core', '@angular/common/http', '@angular/route
         core.ɵɵelementStart(12, 'p', 6);
         core.ɵɵtext(13);
         core.ɵɵelementEnd();
+        core.ɵɵelementStart(14, 'p', 7);
+        core.ɵɵtext(15);
+        core.ɵɵelementEnd();
       }
       if (rf & 2) {
         core.ɵɵproperty('clrAlertClosable', false);
@@ -91,6 +95,8 @@ define('PluginModule', ['@angular/core', '@angular/common/http', '@angular/route
         core.ɵɵtextInterpolate1('Route: ', ctx.route, '');
         core.ɵɵadvance(2);
         core.ɵɵtextInterpolate1('Assets: ', ctx.assetUrl, '');
+        core.ɵɵadvance(2);
+        core.ɵɵtextInterpolate1('Org id: ', ctx.orgId, '');
       }
     },
     dependencies: [clr.ClrAlert, clr.ClrAlertItem],

@@ -1,5 +1,6 @@
 import { inject } from '@angular/core';
 import { CanMatchFn, Router, UrlSegment, UrlTree } from '@angular/router';
+import { OrgsService } from './orgs.service';
 import { PortalContextService } from './portal-context.service';
 import { PortalScope, homeUrl } from './session.model';
 import { SessionService } from './session.service';
@@ -14,6 +15,7 @@ export function portalGuard(scope: PortalScope): CanMatchFn {
     const sessions = inject(SessionService);
     const contexts = inject(PortalContextService);
     const router = inject(Router);
+    const orgs = inject(OrgsService);
     const orgInUrl = scope === 'tenant' ? decodeURIComponent(segments[1]?.path ?? '') : '';
     const loginPath = scope === 'tenant' ? ['/tenant', orgInUrl, 'login'] : ['/login'];
 
@@ -26,11 +28,10 @@ export function portalGuard(scope: PortalScope): CanMatchFn {
     const ownOrg = scope === 'provider' || orgInUrl.toLowerCase() === session.orgName.toLowerCase();
     if (scope === 'tenant' && session.scope === 'tenant' && !ownOrg) return router.parseUrl(homeUrl(session));
 
-    const entered = contexts.enter({
-      scope,
-      orgName: ownOrg ? session.orgName : orgInUrl,
-      orgId: ownOrg ? session.orgId : '',
-    });
+    // A provider in an org's tenant portal: that org, by its id as vCD names it.
+    const org = ownOrg ? { name: session.orgName, id: session.orgId } : await orgs.findByName(orgInUrl).catch(() => undefined);
+    if (!org) return router.parseUrl(homeUrl(session));
+    const entered = contexts.enter({ scope, orgName: org.name, orgId: org.id });
     if (!entered) {
       location.assign('/' + segments.map((s) => s.path).join('/'));
       return false;
