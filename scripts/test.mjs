@@ -46,6 +46,14 @@ const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'ut
 
 const suites = [
   {
+    name: 'typecheck (tsc over server, mock vCD, scripts, bench, e2e; the plugin is checked by its build)',
+    key: 'typecheck',
+    async run() {
+      const { code } = await run('npm', ['run', '--silent', 'typecheck']);
+      return code === 0 ? { passed: 0, failed: 0, note: 'no type errors' } : { passed: 0, failed: 1, note: 'type errors above' };
+    },
+  },
+  {
     name: 'backend + mock vCD (vitest: HTTP on PGlite and PostgreSQL)',
     key: 'backend',
     async run() {
