@@ -1,4 +1,4 @@
-import { Component, computed, inject, signal } from '@angular/core';
+import { Component, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ClarityModule } from '@clr/angular';
 import { PluginCatalogService } from '../plugins/plugin-catalog.service';
@@ -17,10 +17,7 @@ export class HomeComponent {
   protected readonly catalog = inject(PluginCatalogService);
   protected readonly context = inject(PortalContextService).current;
   protected readonly orgs = signal<OrgRef[]>([]);
-  protected readonly base = computed(() => {
-    const context = this.context();
-    return context?.scope === 'provider' ? '/provider' : `/tenant/${encodeURIComponent(context?.orgName ?? '')}`;
-  });
+  protected readonly base = inject(PortalContextService).baseUrl;
 
   constructor() {
     if (this.context()?.scope === 'provider') {

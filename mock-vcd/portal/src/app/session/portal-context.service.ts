@@ -1,4 +1,4 @@
-import { Injectable, signal } from '@angular/core';
+import { Injectable, computed, signal } from '@angular/core';
 import { PluginContext } from '../plugins/plugin-routes';
 import { PortalScope } from './session.model';
 
@@ -9,6 +9,11 @@ import { PortalScope } from './session.model';
 @Injectable({ providedIn: 'root' })
 export class PortalContextService {
   readonly current = signal<PluginContext | null>(null);
+  /** The URL of the current portal's home: `/tenant/{org}` or `/provider`. */
+  readonly baseUrl = computed(() => {
+    const context = this.current();
+    return context?.scope === 'provider' ? '/provider' : `/tenant/${encodeURIComponent(context?.orgName ?? '')}`;
+  });
   private readonly built = new Map<PortalScope, PluginContext>();
 
   /** `false` when the shell of this scope was already built for another org (the page must reload). */

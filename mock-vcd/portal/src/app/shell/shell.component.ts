@@ -1,4 +1,4 @@
-import { Component, computed, inject, signal } from '@angular/core';
+import { Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationError, RouteConfigLoadEnd, RouteConfigLoadStart, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { ClarityModule } from '@clr/angular';
@@ -27,10 +27,7 @@ export class ShellComponent {
   protected readonly session = this.sessions.session;
   protected readonly loadingPlugin = signal(false);
   protected readonly loadError = signal('');
-  protected readonly base = computed(() => {
-    const context = this.context();
-    return context?.scope === 'provider' ? '/provider' : `/tenant/${encodeURIComponent(context?.orgName ?? '')}`;
-  });
+  protected readonly base = inject(PortalContextService).baseUrl;
 
   constructor() {
     this.router.events.pipe(takeUntilDestroyed()).subscribe((event) => {
