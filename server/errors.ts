@@ -13,15 +13,19 @@ export class AppError extends Error {
   override name = 'AppError';
 }
 
-/** The request is malformed or a field is invalid (400). */
-export class Invalid extends AppError {
-  override name = 'Invalid';
+/** An error about particular fields of the request, each named in problem+json's errors[]. */
+export class FieldsError extends AppError {
   constructor(
     message: string,
     readonly errors: FieldError[] = [],
   ) {
     super(message);
   }
+}
+
+/** The request is malformed or a field is invalid (400). */
+export class Invalid extends FieldsError {
+  override name = 'Invalid';
 }
 
 /** No, wrong or expired credentials (401). */
@@ -50,14 +54,8 @@ export class MethodNotAllowed extends AppError {
 }
 
 /** Would clash with something that exists, e.g. a duplicate name or route (409). */
-export class Conflict extends AppError {
+export class Conflict extends FieldsError {
   override name = 'Conflict';
-  constructor(
-    message: string,
-    readonly errors: FieldError[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** The body is larger than the configured limit (413). */

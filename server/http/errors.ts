@@ -4,6 +4,7 @@ import type { Problem } from '../../contract/problem';
 import {
   AppError,
   Conflict,
+  FieldsError,
   Forbidden,
   Invalid,
   MethodNotAllowed,
@@ -39,7 +40,7 @@ export function toProblem(err: AppError, instance?: string): Problem {
   const type = err instanceof Upstream && err.cause !== 'upstream' ? `${slug}/${err.cause}` : slug;
   const problem: Problem = { type: TYPE_BASE + type, title, status, detail: err.message };
   if (instance) problem.instance = instance;
-  if ((err instanceof Invalid || err instanceof Conflict) && err.errors.length) problem.errors = err.errors;
+  if (err instanceof FieldsError && err.errors.length) problem.errors = err.errors;
   return problem;
 }
 
