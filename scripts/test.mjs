@@ -42,6 +42,8 @@ function run(cmd, args, extraEnv = {}) {
   });
 }
 
+let built = false;
+
 const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
 
 const suites = [
@@ -82,9 +84,7 @@ const suites = [
     name: 'e2e (Playwright in Chromium: mock portal + backend + dist/plugin.zip)',
     key: 'e2e',
     async run() {
-      const build = await run('npx', ['ng', 'build', 'plugin']);
-      const portal = build.code === 0 ? await run('npx', ['ng', 'build', 'portal']) : build;
-      if (portal.code !== 0) return { passed: 0, failed: 1, note: 'the plugin or the portal did not build' };
+      if (!built) return { passed: 0, failed: 1, note: 'the plugin or the portal did not build' };
       const out = path.join(results, 'playwright.json');
       const { code } = await run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
       const r = readJson(out);
@@ -102,7 +102,13 @@ async function main() {
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true });
 
+  // Built once, first: the mock vCD suite installs the real dist/plugin.zip, the e2e suite serves both.
+  console.log('\n=== build: dist/plugin.zip and the mock portal ===\n');
+  const plugin = await run('npx', ['ng', 'build', 'plugin']);
+  built = plugin.code === 0 && (await run('npx', ['ng', 'build', 'portal'])).code === 0;
+
   const summary = [];
+  if (!built) summary.push({ name: 'build (ng build plugin, ng build portal)', passed: 0, failed: 1 });
   for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.key))) {
     console.log(`\n=== ${suite.name} ===\n`);
     summary.push({ name: suite.name, ...(await suite.run()) });
