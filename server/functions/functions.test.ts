@@ -71,6 +71,17 @@ describe.each(STORES)('functions on %s', (kind) => {
       expect(await res.text()).toBe('got plain words');
     });
 
+    it('gives the handler no require, process, fetch, timers or filesystem', async () => {
+      const code = `module.exports = async () => ({ statusCode: 200, body: {
+  require: typeof require, process: typeof process, fetch: typeof fetch, setTimeout: typeof setTimeout, Buffer: typeof Buffer,
+} });`;
+      await acme.post(FNS, newFunction('sandboxed', { code }));
+      await acme.waitBuilt('acme', 'sandboxed');
+      expect(await jsonOf(await acme.get('/api/org/acme/sandboxed'))).toEqual({
+        require: 'undefined', process: 'undefined', fetch: 'undefined', setTimeout: 'undefined', Buffer: 'undefined',
+      });
+    });
+
     it('deletes a function: 204, then it is gone from get, list and its route', async () => {
       await acme.post(FNS, newFunction('doomed'));
       await acme.waitBuilt('acme', 'doomed');

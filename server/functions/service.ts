@@ -4,6 +4,7 @@ import { CreateFunctionSchema, type FunctionView } from '../../contract/function
 import { Conflict, Invalid, MethodNotAllowed, NotFound, NotReady, parseOrThrow, type FieldError } from '../errors';
 import { isUniqueViolation } from '../store/db';
 import type { FunctionVersion, HttpEvent, InvokeResult, Runtime } from './ports';
+import { RouteCache } from './route-cache';
 import type { FunctionRecord, FunctionStore } from './store';
 
 export interface FunctionLimits {
@@ -18,6 +19,8 @@ export interface FunctionsServiceDeps {
   runtime: Runtime;
   limits: FunctionLimits;
   log: Logger;
+  /** How long a replica may serve a ready function without asking the store again; 0 turns the cache off. */
+  routeCacheTtlMs?: number;
 }
 
 export function toView(r: FunctionRecord): FunctionView {
@@ -50,8 +53,11 @@ function routeCandidates(path: string): string[] {
 
 export class FunctionsService {
   private readonly builds = new Set<Promise<void>>();
+  private readonly routes: RouteCache;
 
-  constructor(private readonly deps: FunctionsServiceDeps) {}
+  constructor(private readonly deps: FunctionsServiceDeps) {
+    this.routes = new RouteCache(deps.routeCacheTtlMs ?? 2000);
+  }
 
   async create(org: string, body: unknown): Promise<FunctionView> {
     const input = parseOrThrow(CreateFunctionSchema, body, 'invalid function');
@@ -98,6 +104,7 @@ export class FunctionsService {
 
   async delete(org: string, name: string): Promise<void> {
     const deleted = await this.deps.store.delete(org, name);
+    this.routes.forgetOrg(org);
     if (!deleted) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
     this.deps.runtime.evict(`${org}/${name}@`);
     this.deps.log.info({ org, function: name }, 'function deleted');
@@ -105,7 +112,7 @@ export class FunctionsService {
 
   /** Runs the function whose route matches `path` (below /api/org/{org}/). */
   async invoke(org: string, path: string, event: HttpEvent, requestId: string): Promise<InvokeResult & { function: string }> {
-    const fn = await this.deps.store.matchRoute(org, routeCandidates(path));
+    const fn = this.routes.get(org, path) ?? (await this.deps.store.matchRoute(org, routeCandidates(path)));
     if (!fn) throw new NotFound(`no function serves the route "${path}" in organization "${org}"`);
     const methods = fn.trigger.methods;
     if (methods && !methods.includes(event.method)) {
@@ -115,6 +122,7 @@ export class FunctionsService {
       const why = fn.status === 'failed' ? `failed to build: ${fn.error?.message ?? 'unknown error'}` : 'is still initializing';
       throw new NotReady(`function "${fn.name}" ${why}`);
     }
+    this.routes.set(org, path, fn);
     const result = await this.deps.runtime.invoke(versionOf(fn), event, { org, functionName: fn.name, requestId });
     if (result.logs.length) this.deps.log.debug({ org, function: fn.name, requestId, logs: result.logs }, 'function console');
     return { ...result, function: fn.name };
@@ -162,6 +170,7 @@ export class FunctionsService {
     const result = await this.deps.runtime.build(versionOf(fn));
     const outcome = result.ok ? { status: 'ready' as const } : { status: 'failed' as const, error: result.error };
     const recorded = await this.deps.store.finishBuild(fn, outcome);
+    this.routes.forgetOrg(fn.org);
     if (recorded) {
       this.deps.log.info({ org: fn.org, function: fn.name, status: outcome.status, error: outcome.error?.message }, 'function built');
     }
