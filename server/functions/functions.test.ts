@@ -82,6 +82,16 @@ describe.each(STORES)('functions on %s', (kind) => {
       });
     });
 
+    it('answers 405 with Allow when the trigger accepts other methods only', async () => {
+      await acme.post(FNS, newFunction('post-only', { trigger: { type: 'http', route: 'post-only', methods: ['POST'] } }));
+      await acme.waitBuilt('acme', 'post-only');
+      const res = await acme.get('/api/org/acme/post-only');
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect((await problemOf(res)).detail).toMatch(/accepts POST/);
+      expect((await acme.post('/api/org/acme/post-only', {})).status).toBe(200);
+    });
+
     it('deletes a function: 204, then it is gone from get, list and its route', async () => {
       await acme.post(FNS, newFunction('doomed'));
       await acme.waitBuilt('acme', 'doomed');
