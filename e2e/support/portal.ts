@@ -50,7 +50,7 @@ export async function openPlugin(page: Page, name: string): Promise<Locator> {
   if (await failure.count()) throw new Error(`Plugin ${name} failed to load: ${await failure.innerText()}`);
   const content = page.locator(portal.content);
   // The plugin's own page is whatever follows the router outlet in the content area.
-  await expect(content.locator('router-outlet + *')).toBeVisible();
+  await expect(content.locator('router-outlet + *').first()).toBeVisible();
   return content;
 }
 

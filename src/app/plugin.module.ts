@@ -4,11 +4,18 @@ import { RouterModule, Routes } from '@angular/router';
 import { ClarityModule } from '@clr/angular';
 import { provideServerlessCore } from './core/core.providers';
 import { FUNCTIONS_ROUTES } from './functions/functions.routes';
+import { PluginShellComponent } from './shell/plugin-shell.component';
 
 /** Children of the host's plugin route (`tenant/{org}/plugins/serverless`, manifest `route`). */
 export const PLUGIN_ROUTES: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'functions' },
-  { path: 'functions', children: FUNCTIONS_ROUTES },
+  {
+    path: '',
+    component: PluginShellComponent,
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'functions' },
+      { path: 'functions', children: FUNCTIONS_ROUTES },
+    ],
+  },
 ];
 
 /**

@@ -1,0 +1,51 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { ClarityModule } from '@clr/angular';
+import { I18nModule } from '@vcd/i18n';
+
+/** One entry of the plugin's own navigation; features add theirs to PLUGIN_SECTIONS. */
+export interface PluginSection {
+  path: string;
+  labelKey: string;
+  testId: string;
+}
+
+export const PLUGIN_SECTIONS: PluginSection[] = [
+  { path: 'functions', labelKey: 'serverless.nav.functions', testId: 'nav-functions' },
+];
+
+/** The frame of every plugin page: a Clarity subnav over the feature pages (functions, showback, autoscale). */
+@Component({
+  selector: 'vsl-plugin-shell',
+  standalone: true,
+  imports: [ClarityModule, RouterOutlet, RouterLink, RouterLinkActive, I18nModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="plugin-shell">
+      <nav class="subnav" data-test="plugin-nav">
+        <ul class="nav">
+          @for (section of sections; track section.path) {
+            <li class="nav-item">
+              <a class="nav-link" [routerLink]="section.path" routerLinkActive="active" [attr.data-test]="section.testId">{{
+                section.labelKey | translate
+              }}</a>
+            </li>
+          }
+        </ul>
+      </nav>
+      <div class="plugin-page">
+        <router-outlet />
+      </div>
+    </div>
+  `,
+  styles: [
+    `
+      .plugin-page {
+        padding-top: 0.5rem;
+      }
+    `,
+  ],
+})
+export class PluginShellComponent {
+  protected readonly sections = PLUGIN_SECTIONS;
+}
