@@ -4,7 +4,10 @@ import { Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { FUNCTIONS_URL, TEST_API_ROOT, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
 import { POLL_INTERVAL_MS } from '../core/poll';
-import { PLUGIN_ROUTES } from '../plugin.module';
+import { FUNCTIONS_ROUTES } from './functions.routes';
+
+/** The functions pages as the plugin mounts them, without the plugin shell around them. */
+const ROUTES = [{ path: 'functions', children: FUNCTIONS_ROUTES }];
 import { FunctionDetailComponent } from './function-detail.component';
 
 describe('FunctionDetailComponent', () => {
@@ -20,7 +23,7 @@ describe('FunctionDetailComponent', () => {
   }
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({ providers: providePluginTesting({ routes: PLUGIN_ROUTES }) });
+    TestBed.configureTestingModule({ providers: providePluginTesting({ routes: ROUTES }) });
     http = TestBed.inject(HttpTestingController);
     harness = await RouterTestingHarness.create();
   });

@@ -3,7 +3,10 @@ import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { FUNCTIONS_URL, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
-import { PLUGIN_ROUTES } from '../plugin.module';
+import { FUNCTIONS_ROUTES } from './functions.routes';
+
+/** The functions pages as the plugin mounts them, without the plugin shell around them. */
+const ROUTES = [{ path: 'functions', children: FUNCTIONS_ROUTES }];
 import { FunctionEditorComponent } from './function-editor.component';
 
 describe('FunctionEditorComponent', () => {
@@ -28,7 +31,7 @@ describe('FunctionEditorComponent', () => {
     Array.from(page().querySelectorAll(`[data-test="${name}"]`)).map((e) => e.textContent?.trim()).join(' | ');
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({ providers: providePluginTesting({ routes: PLUGIN_ROUTES }) });
+    TestBed.configureTestingModule({ providers: providePluginTesting({ routes: ROUTES }) });
     http = TestBed.inject(HttpTestingController);
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/functions/new', FunctionEditorComponent);
