@@ -13,6 +13,10 @@ import { ExtensionRegistry } from './extensions/registry';
 import { extensionRoutes } from './extensions/routes';
 import { forwardToExtensions } from './extensions/forward';
 import { portalHost } from './portal-host/static';
+import { Infra, type InfraOptions } from './infra/service';
+import { infraRoutes } from './infra/routes';
+import { loadBalancerRoutes } from './infra/lb-routes';
+import { infraAdminRoutes } from './infra/admin-routes';
 
 export interface MockVcdOptions {
   /** namespace → base URL of the extension's HTTP endpoint (the local stand-in for vCD's AMQP bridge). */
@@ -25,6 +29,8 @@ export interface MockVcdOptions {
   portalDir?: string;
   /** Clock for session expiry; tests pass their own. */
   now?: () => number;
+  /** vApps, VMs, tasks, LB pools and metrics (infra/): sampling interval, task delay, notification targets. */
+  infra?: InfraOptions;
 }
 
 export interface MockVcdState {
@@ -36,6 +42,7 @@ export interface MockVcdState {
   httpExtensions: Record<string, string>;
   sharedSecret?: string;
   site: { name: string; id: string };
+  infra: Infra;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -54,6 +61,7 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
     httpExtensions: { ...(options.httpExtensions ?? {}) },
     sharedSecret: options.sharedSecret,
     site: { name: 'mock-vcd', id: 'urn:vcloud:site:0c5b1f3e-8d2a-4e6f-9b7c-1a2d3e4f5a60' },
+    infra: new Infra(directory, options.infra),
   };
 
   const app = express();
@@ -68,6 +76,9 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
   app.use(orgRoutes({ directory, sessions: state.sessions }));
   app.use(uiPluginRoutes({ directory, sessions: state.sessions, plugins: state.uiPlugins }));
   app.use(extensionRoutes({ sessions: state.sessions, registry: state.extensions }));
+  app.use(infraRoutes({ sessions: state.sessions, infra: state.infra }));
+  app.use(loadBalancerRoutes({ directory, sessions: state.sessions, infra: state.infra }));
+  app.use(infraAdminRoutes({ sessions: state.sessions, infra: state.infra }));
   // After every own route: vCD's own routes win over extension URL patterns.
   app.use(forwardToExtensions({ state }));
   app.use(portalHost({ portalDir: options.portalDir ?? path.resolve(__dirname, '../dist/portal/browser') }));

@@ -30,6 +30,7 @@ export async function startMockVcd(options: StartMockVcdOptions = {}): Promise<R
     state,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        state.infra.stop();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

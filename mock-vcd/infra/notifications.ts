@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+
+/** A vCD notification (VCD-WIRE §4): the JSON body vCD publishes on `<prefix>.notifications20`. */
+export interface VcdNotification {
+  eventId: string;
+  type: string;
+  timestamp: string;
+  operationSuccess: boolean;
+  user: string;
+  org: string;
+  entity: string;
+  task: string;
+  taskOwner: string;
+}
+
+export interface NotificationInput {
+  /** The event after `com/vmware/vcloud/event/`, e.g. `vm/create`. */
+  event: string;
+  operationSuccess: boolean;
+  userId: string;
+  orgId: string;
+  entity: string;
+  task: string;
+  taskOwner: string;
+}
+
+/** vCD's AMQP routing key: `operationSuccess.entity.org.user.subType1...subTypeN` with the type's slashes as dots. */
+export function routingKeyOf(n: VcdNotification): string {
+  const uuid = (urn: string) => urn.slice(urn.lastIndexOf(':') + 1);
+  return [String(n.operationSuccess), uuid(n.entity), uuid(n.org), uuid(n.user), n.type.replace(/\//g, '.')].join('.');
+}
+
+/**
+ * Emits vCD notifications in-process (`on('notification')`, for an AMQP publisher) and as HTTP POSTs to webhook
+ * targets, with the AMQP headers as `X-Notification-*` HTTP headers. Delivery is fire-and-forget like vCD's.
+ */
+export class Notifier extends EventEmitter {
+  readonly targets: string[] = [];
+  readonly sent: VcdNotification[] = [];
+
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
+
+  emitNotification(input: NotificationInput): VcdNotification {
+    const n: VcdNotification = {
+      eventId: randomUUID(),
+      type: `com/vmware/vcloud/event/${input.event}`,
+      timestamp: new Date(this.now()).toISOString().replace('Z', '+00:00'),
+      operationSuccess: input.operationSuccess,
+      user: input.userId,
+      org: input.orgId,
+      entity: input.entity,
+      task: input.task,
+      taskOwner: input.taskOwner,
+    };
+    this.sent.push(n);
+    if (this.sent.length > 1000) this.sent.splice(0, this.sent.length - 1000);
+    this.emit('notification', n);
+    for (const url of this.targets) void this.post(url, n);
+    return n;
+  }
+
+  private async post(url: string, n: VcdNotification): Promise<void> {
+    const uuid = (urn: string) => urn.slice(urn.lastIndexOf(':') + 1);
+    try {
+      await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Notification-Type': n.type,
+          'X-Notification-EntityType': n.entity.split(':')[2] ?? '',
+          'X-Notification-EntityUUID': uuid(n.entity),
+          'X-Notification-OrgUUID': uuid(n.org),
+          'X-Notification-UserUUID': uuid(n.user),
+          'X-Notification-OperationSuccess': String(n.operationSuccess),
+          'X-Notification-Routing-Key': routingKeyOf(n),
+        },
+        body: JSON.stringify(n),
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch {
+      // An unreachable target loses the notification, as with a broker nobody listens on.
+    }
+  }
+}
