@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageQuerySchema } from './problem';
 
 /**
  * The functions part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -62,6 +63,27 @@ export const LimitsSchema = z
 
 export const MAX_CODE_BYTES = 256 * 1024;
 
+/** Names of env entries and secrets: what a shell would accept as a variable name. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const MAX_ENV_ENTRIES = 64;
+export const MAX_ENV_VALUE_CHARS = 4096;
+
+const envName = z.string().regex(ENV_NAME, 'names are letters, digits and "_", not starting with a digit, at most 64 characters');
+const envValue = z.string().max(MAX_ENV_VALUE_CHARS, `values are at most ${MAX_ENV_VALUE_CHARS} characters`);
+
+/** Plain configuration handed to the handler as context.env; returned by GET. */
+export const EnvSchema = z
+  .record(envName, envValue)
+  .refine((e) => Object.keys(e).length <= MAX_ENV_ENTRIES, { message: `at most ${MAX_ENV_ENTRIES} entries` });
+
+/** Write-only values handed to the handler as context.env; GET answers their names only (secretNames). */
+export const SecretsSchema = EnvSchema;
+
+/** PUT's secrets: a value sets or replaces one secret, null removes it, names not given are kept. */
+export const SecretsPatchSchema = z
+  .record(envName, envValue.nullable())
+  .refine((e) => Object.keys(e).length <= MAX_ENV_ENTRIES, { message: `at most ${MAX_ENV_ENTRIES} entries` });
+
 export const CreateFunctionSchema = z
   .object({
     name: FunctionNameSchema,
@@ -72,9 +94,36 @@ export const CreateFunctionSchema = z
       .max(MAX_CODE_BYTES, `code is at most ${MAX_CODE_BYTES} characters`),
     trigger: TriggerSchema,
     limits: LimitsSchema.optional(),
+    env: EnvSchema.optional(),
+    secrets: SecretsSchema.optional(),
   })
   .strict();
 export type CreateFunctionRequest = z.input<typeof CreateFunctionSchema>;
+
+/**
+ * PUT .../functions/{name}: any of the create fields but the name; what is left out is kept from the
+ * function's current version. Every PUT makes a new immutable version; limits and env replace the
+ * current ones as a whole (send the full object), secrets are patched (null removes one).
+ */
+export const UpdateFunctionSchema = z
+  .object({
+    runtime: CreateFunctionSchema.shape.runtime.optional(),
+    code: CreateFunctionSchema.shape.code.optional(),
+    trigger: TriggerSchema.optional(),
+    limits: LimitsSchema.optional(),
+    env: EnvSchema.optional(),
+    secrets: SecretsPatchSchema.optional(),
+  })
+  .strict();
+export type UpdateFunctionRequest = z.input<typeof UpdateFunctionSchema>;
+
+/** POST .../functions/{name}/rollback: point the function back at an earlier version (rebuilt if needed). */
+export const RollbackSchema = z
+  .object({
+    version: z.number({ required_error: 'version is required' }).int('version is an integer').min(1, 'version is at least 1'),
+  })
+  .strict();
+export type RollbackRequest = z.input<typeof RollbackSchema>;
 
 export const FUNCTION_STATUSES = ['initializing', 'ready', 'failed'] as const;
 export type FunctionStatus = (typeof FUNCTION_STATUSES)[number];
@@ -95,8 +144,87 @@ export const FunctionSchema = z.object({
   url: z.string(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
+  /**
+   * The version the function points at: it serves the calls. runtime, code, trigger, limits, env and
+   * secretNames above are this version's.
+   */
+  version: z.number().int(),
+  /**
+   * The newest version. status, error and buildLog are about its build. When it differs from version
+   * (its build failed or is still running), the pointed-at version keeps serving.
+   */
+  latestVersion: z.number().int(),
+  /** Build output of latestVersion ("" when there was none). */
+  buildLog: z.string(),
+  env: z.record(z.string()),
+  /** Names of the secrets; their values are never returned. */
+  secretNames: z.array(z.string()),
 });
 export type FunctionView = z.infer<typeof FunctionSchema>;
+
+/** One immutable version, as GET .../functions/{name}/versions lists them (newest first). */
+export const FunctionVersionSchema = z.object({
+  version: z.number().int(),
+  runtime: z.enum(RUNTIMES),
+  code: z.string(),
+  trigger: FunctionSchema.shape.trigger,
+  limits: FunctionSchema.shape.limits,
+  env: z.record(z.string()),
+  secretNames: z.array(z.string()),
+  /** Build status of this version. */
+  status: z.enum(FUNCTION_STATUSES),
+  error: FunctionSchema.shape.error,
+  buildLog: z.string(),
+  /** True for the version the function points at. */
+  active: z.boolean(),
+  createdAt: z.string().datetime(),
+});
+export type FunctionVersionView = z.infer<typeof FunctionVersionSchema>;
+
+export const FunctionVersionListSchema = z.object({ items: z.array(FunctionVersionSchema), total: z.number().int() });
+export type FunctionVersionList = z.infer<typeof FunctionVersionListSchema>;
+
+export const ACTIVATION_STATUSES = ['success', 'error', 'timeout', 'memory', 'rejected'] as const;
+export type ActivationStatus = (typeof ACTIVATION_STATUSES)[number];
+
+/** Logs of one activation are capped at this many bytes (UTF-8); a capped record says logsTruncated. */
+export const MAX_ACTIVATION_LOG_BYTES = 64 * 1024;
+
+/** One call of a function (DESIGN §4). */
+export const ActivationSchema = z.object({
+  id: z.string(),
+  function: z.string(),
+  version: z.number().int(),
+  trigger: z.enum(['http', 'event']),
+  /** When the call started (ISO 8601). */
+  start: z.string().datetime(),
+  durationMs: z.number(),
+  /** success: the handler answered; error: it threw or answered badly; timeout; memory: over its memory limit;
+   *  rejected: not run (org concurrency quota, function not ready, body or response too large). */
+  status: z.enum(ACTIVATION_STATUSES),
+  /** True when this call started a new instance of the version. */
+  cold: z.boolean(),
+  memoryMb: z.number().int(),
+  /** HTTP status the caller got. */
+  statusCode: z.number().int(),
+  /** console output, at most MAX_ACTIVATION_LOG_BYTES; the last line says so when cut. */
+  logs: z.array(z.string()),
+  logsTruncated: z.boolean(),
+});
+export type ActivationView = z.infer<typeof ActivationSchema>;
+
+export const ActivationListSchema = z.object({ items: z.array(ActivationSchema), total: z.number().int() });
+export type ActivationList = z.infer<typeof ActivationListSchema>;
+
+/** GET .../functions/{name}/activations?status&since&until&limit&offset (newest first). */
+export const ActivationQuerySchema = PageQuerySchema.extend({
+  status: z
+    .enum(ACTIVATION_STATUSES, { errorMap: () => ({ message: `status must be one of ${ACTIVATION_STATUSES.join(', ')}` }) })
+    .optional(),
+  since: z.string().datetime({ offset: true, message: 'since must be an ISO 8601 date-time' }).optional(),
+  until: z.string().datetime({ offset: true, message: 'until must be an ISO 8601 date-time' }).optional(),
+});
+export type ActivationQuery = z.input<typeof ActivationQuerySchema>;
 
 /** What a handler returns; the invoke route answers with it. */
 export const HandlerResultSchema = z

@@ -36,6 +36,11 @@ export function toView(r: FunctionRecord): FunctionView {
     url: `/api/org/${r.org}/${r.route}`,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+    version: r.version,
+    latestVersion: r.version,
+    buildLog: '',
+    env: {},
+    secretNames: [],
   };
 }
 
