@@ -17,6 +17,8 @@ import { Infra, type InfraOptions } from './infra/service';
 import { infraRoutes } from './infra/routes';
 import { loadBalancerRoutes } from './infra/lb-routes';
 import { infraAdminRoutes } from './infra/admin-routes';
+import { VropsMock, type VropsOptions } from './vrops/service';
+import { vropsRoutes } from './vrops/routes';
 
 export interface MockVcdOptions {
   /** namespace → base URL of the extension's HTTP endpoint (the local stand-in for vCD's AMQP bridge). */
@@ -31,6 +33,8 @@ export interface MockVcdOptions {
   now?: () => number;
   /** vApps, VMs, tasks, LB pools and metrics (infra/): sampling interval, task delay, notification targets. */
   infra?: InfraOptions;
+  /** The mock vROps: evaluation interval, REST and SNMP alert targets. */
+  vrops?: VropsOptions;
 }
 
 export interface MockVcdState {
@@ -43,6 +47,7 @@ export interface MockVcdState {
   sharedSecret?: string;
   site: { name: string; id: string };
   infra: Infra;
+  vrops: VropsMock;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -50,6 +55,7 @@ const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
 /** The mock vCD as an Express app; never listens (main.ts does). */
 export function createMockVcd(options: MockVcdOptions = {}): { app: Express; state: MockVcdState } {
   const directory = createDemoDirectory();
+  const infra = new Infra(directory, options.infra);
   const state: MockVcdState = {
     directory,
     sessions: new SessionStore(directory, {
@@ -61,7 +67,8 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
     httpExtensions: { ...(options.httpExtensions ?? {}) },
     sharedSecret: options.sharedSecret,
     site: { name: 'mock-vcd', id: 'urn:vcloud:site:0c5b1f3e-8d2a-4e6f-9b7c-1a2d3e4f5a60' },
-    infra: new Infra(directory, options.infra),
+    infra,
+    vrops: new VropsMock(infra, options.vrops),
   };
 
   const app = express();
@@ -79,6 +86,7 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
   app.use(infraRoutes({ sessions: state.sessions, infra: state.infra }));
   app.use(loadBalancerRoutes({ directory, sessions: state.sessions, infra: state.infra }));
   app.use(infraAdminRoutes({ sessions: state.sessions, infra: state.infra }));
+  app.use(vropsRoutes({ directory, sessions: state.sessions, infra: state.infra, vrops: state.vrops }));
   // After every own route: vCD's own routes win over extension URL patterns.
   app.use(forwardToExtensions({ state }));
   app.use(portalHost({ portalDir: options.portalDir ?? path.resolve(__dirname, '../dist/portal/browser') }));

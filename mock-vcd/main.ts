@@ -31,6 +31,7 @@ export async function startMockVcd(options: StartMockVcdOptions = {}): Promise<R
     close: () =>
       new Promise<void>((resolve, reject) => {
         state.infra.stop();
+        state.vrops.stop();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
