@@ -51,6 +51,9 @@ export function parseHttpExtensions(value: string | undefined): Record<string, s
   return result;
 }
 
+/** `a,b , c` → ['a', 'b', 'c'] */
+const listOf = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+
 if (require.main === module) {
   const port = Number(process.env.MOCK_VCD_PORT ?? 8088);
   const host = process.env.MOCK_VCD_HOST ?? '127.0.0.1';
@@ -60,6 +63,19 @@ if (require.main === module) {
     httpExtensions: parseHttpExtensions(process.env.MOCK_VCD_HTTP_EXTENSIONS),
     sharedSecret: process.env.EXTENSION_SHARED_SECRET || undefined,
     portalDir: process.env.MOCK_VCD_PORTAL_DIR || undefined,
+    infra: {
+      taskDelayMs: Number(process.env.MOCK_VCD_TASK_DELAY_MS ?? 0),
+      metricsSampleMs: Number(process.env.MOCK_VCD_METRICS_SAMPLE_MS ?? 20_000),
+      notificationTargets: listOf(process.env.MOCK_VCD_NOTIFICATION_TARGETS),
+    },
+    vrops: {
+      intervalMs: Number(process.env.MOCK_VROPS_INTERVAL_MS ?? 10_000),
+      restTargets: listOf(process.env.MOCK_VROPS_REST_TARGETS).map((url) => ({ url })),
+      snmpTargets: listOf(process.env.MOCK_VROPS_SNMP_TARGETS).map((hostPort) => {
+        const [host, port] = hostPort.split(':');
+        return { host, port: Number(port ?? 162), community: 'public' };
+      }),
+    },
   })
     .then((mock) => {
       process.stdout.write(`mock vCD listening on ${mock.url} (portal: ${mock.url}/login)\n`);

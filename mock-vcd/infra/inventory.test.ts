@@ -55,6 +55,30 @@ describe('mock vCD inventory (read-only)', () => {
     expect(await cpuOf(mock, token, ACME.vms[1])).toBeCloseTo(62, 5);
   });
 
+  it('answers historic CPU and memory samples for a window from the sampler’s ring buffer', async () => {
+    const mock = await start({ infra: { metricsSampleMs: 10 } });
+    const token = await login(mock, 'acme');
+    const from = new Date(Date.now() - 60_000).toISOString();
+    for (let i = 0; i < 100 && mock.state.infra.history.window(ACME.vms[0], 0, Infinity).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    const res = await fetch(`${mock.url}/api/vApp/vm-${ACME.vms[0]}/metrics/historic`, {
+      method: 'POST',
+      headers: apiHeaders(token, { 'Content-Type': 'application/vnd.vmware.vcloud.metricsPastRangeSpec+json' }),
+      body: JSON.stringify({ fromTime: from, metricPattern: ['cpu.*'] }),
+    });
+    expect(res.status).toBe(200);
+    const usage = await jsonOf(res);
+    expect(usage.metricSeries.map((s: { name: string }) => s.name)).toEqual(['cpu.usage.average']);
+    expect(usage.metricSeries[0].sample.length).toBeGreaterThanOrEqual(3);
+    expect(Number(usage.metricSeries[0].sample[0].value)).toBeCloseTo(32, 5);
+    const bad = await fetch(`${mock.url}/api/vApp/vm-${ACME.vms[0]}/metrics/historic`, {
+      method: 'POST',
+      headers: apiHeaders(token, { 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ fromTime: 'yesterday' }),
+    });
+    expect(bad.status).toBe(400);
+    expect((await jsonOf(bad)).message).toMatch(/fromTime/);
+  });
+
   it('keeps each tenant to its own org: another org’s vApp, VM, template, pool and records are invisible', async () => {
     const mock = await start();
     const globex = await login(mock, 'globex');
