@@ -4,6 +4,7 @@ import { requireProvider, requireSession } from '../sessions/auth';
 import type { SessionStore } from '../sessions/store';
 import { usageOf } from './metrics';
 import { findVapp, poolUrn, vappUrn, vmUrn } from './model';
+import { isHttpUrl } from './notifications';
 import type { Infra } from './service';
 import { TASK_KINDS, type TaskKind } from './tasks';
 
@@ -75,13 +76,7 @@ export function infraAdminRoutes(deps: { sessions: SessionStore; infra: Infra })
     const targets = req.body?.targets;
     if (!Array.isArray(targets)) throw badRequest('targets must be an array of http(s) URLs.');
     targets.forEach((t, i) => {
-      let ok = false;
-      try {
-        ok = typeof t === 'string' && ['http:', 'https:'].includes(new URL(t).protocol);
-      } catch {
-        ok = false;
-      }
-      if (!ok) throw badRequest(`targets[${i}] must be an http(s) URL.`);
+      if (!isHttpUrl(t)) throw badRequest(`targets[${i}] must be an http(s) URL.`);
     });
     infra.notifier.targets.splice(0, infra.notifier.targets.length, ...(targets as string[]));
     res.json({ targets: infra.notifier.targets });

@@ -25,6 +25,15 @@ export interface NotificationInput {
   taskOwner: string;
 }
 
+/** Whether a configured target is an absolute http(s) URL. */
+export function isHttpUrl(value: unknown): value is string {
+  try {
+    return typeof value === 'string' && ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** vCD's AMQP routing key: `operationSuccess.entity.org.user.subType1...subTypeN` with the type's slashes as dots. */
 export function routingKeyOf(n: VcdNotification): string {
   const uuid = (urn: string) => urn.slice(urn.lastIndexOf(':') + 1);

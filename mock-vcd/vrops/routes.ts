@@ -5,19 +5,12 @@ import { findOrgByName, type Directory } from '../orgs/directory';
 import { isProvider, requireProvider, requireSession, sessionOf } from '../sessions/auth';
 import type { SessionStore } from '../sessions/store';
 import { findVm } from '../infra/model';
+import { isHttpUrl } from '../infra/notifications';
 import type { Infra } from '../infra/service';
 import { THRESHOLD_KINDS, type ThresholdKind } from './alerts';
 import { type VropsGroup, type VropsMock, groupMetrics } from './service';
 
 const uuidOf = (id: string) => id.slice(id.lastIndexOf(':') + 1);
-
-function isHttpUrl(value: unknown): value is string {
-  try {
-    return typeof value === 'string' && ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
 
 const groupJson = (g: VropsGroup) => ({ ...g, members: g.members.map((m) => `urn:vcloud:vm:${m}`) });
 
