@@ -43,6 +43,8 @@ export function loadBalancerRoutes(deps: { directory: Directory; sessions: Sessi
   const guard = [requireApiVersion, requireSession(deps.sessions)];
   const json = (res: Response, body: unknown, status = 200) =>
     res.status(status).type(`application/json;version=${res.locals.apiVersion}`).send(JSON.stringify(body));
+  const isUp = (orgId: string) => (ip: string) =>
+    inv.vapps.some((v) => v.orgId === orgId && v.vms.some((vm) => vm.power === 'POWERED_ON' && vm.ipAddress === ip));
   const orgName = (orgId: string) => deps.directory.orgs.find((o) => o.id === orgId)?.name ?? '';
   const edgeOf = (res: Response, id: string) => {
     const edge = inv.edges.find((e) => e.uuid === uuidOf(id));
@@ -65,11 +67,11 @@ export function loadBalancerRoutes(deps: { directory: Directory; sessions: Sessi
   });
   router.get('/cloudapi/1.0.0/edgeGateways/:id/loadBalancer/poolSummaries', ...guard, (req, res) => {
     const edge = edgeOf(res, String(req.params.id));
-    json(res, paged(edge.pools.map((p) => poolSummaryJson(edge, p)), req.query));
+    json(res, paged(edge.pools.map((p) => poolSummaryJson(edge, p, isUp(edge.orgId))), req.query));
   });
   router.get('/cloudapi/1.0.0/loadBalancer/pools/:id', ...guard, (req, res) => {
     const { edge, pool } = poolOf(res, String(req.params.id));
-    json(res, poolJson(edge, pool));
+    json(res, poolJson(edge, pool, isUp(edge.orgId)));
   });
   router.put('/cloudapi/1.0.0/loadBalancer/pools/:id', ...guard, vcdJsonBody, (req, res) => {
     const { edge, pool } = poolOf(res, String(req.params.id));

@@ -84,6 +84,9 @@ describe('mock vCD vApp lifecycle with tasks', () => {
     expect((await putMembers(mock, token, ['10.10.0.11', '10.10.0.12', '10.10.0.13'])).status).toBe('success');
     let pool = await getJson(mock, token, `/cloudapi/1.0.0/loadBalancer/pools/${poolId}`);
     expect(pool.members.map((m: { ipAddress: string }) => m.ipAddress)).toEqual(['10.10.0.11', '10.10.0.12', '10.10.0.13']);
+    // No VM has .13 yet: the member is DOWN.
+    expect(pool.members.map((m: { healthStatus: string }) => m.healthStatus)).toEqual(['UP', 'UP', 'DOWN']);
+    expect(pool.upMemberCount).toBe(2);
     await putMembers(mock, token, ['10.10.0.11']);
     pool = await getJson(mock, token, `/cloudapi/1.0.0/loadBalancer/pools/${poolId}`);
     expect(pool.memberCount).toBe(1);

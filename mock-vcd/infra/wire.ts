@@ -138,7 +138,7 @@ export function taskJson(base: string, task: Task) {
     status: task.status,
     progress: task.status === 'success' ? 100 : task.status === 'running' ? 50 : 0,
     details: task.error ?? '',
-    link: task.status === 'queued' || task.status === 'running' ? [link('task:cancel', `${href}/action/cancel`)] : [],
+    link: [],
     owner: { href: `${base}${task.owner.path}`, id: task.owner.id, name: task.owner.name, type: media(task.owner.type) },
     error: task.error === null ? null : { majorErrorCode: 500, minorErrorCode: 'INTERNAL_SERVER_ERROR', message: task.error, stackTrace: null },
     user: { href: null, id: task.user.id, name: task.user.name, type: media('user') },
@@ -171,8 +171,8 @@ export const edgeGatewayJson = (inv: Inventory, edge: EdgeGateway, orgName: stri
   };
 };
 
-/** cloudapi 1.0.0 EdgeLoadBalancerPool (NSX-T Advanced Load Balancer). */
-export const poolJson = (edge: EdgeGateway, pool: LbPool) => ({
+/** cloudapi 1.0.0 EdgeLoadBalancerPool (NSX-T Advanced Load Balancer); a member is UP when a powered-on VM has its IP. */
+export const poolJson = (edge: EdgeGateway, pool: LbPool, isUp: (ip: string) => boolean = () => true) => ({
   id: poolUrn(pool.uuid),
   name: pool.name,
   description: pool.description,
@@ -181,10 +181,18 @@ export const poolJson = (edge: EdgeGateway, pool: LbPool) => ({
   algorithm: pool.algorithm,
   defaultPort: pool.defaultPort,
   gracefulTimeoutPeriod: 1,
-  members: pool.members.map((m) => ({ ipAddress: m.ipAddress, port: m.port, ratio: m.ratio, enabled: m.enabled, healthStatus: 'UP', detailedHealthMessage: null, markedDownBy: [] })),
+  members: pool.members.map((m) => ({
+    ipAddress: m.ipAddress,
+    port: m.port,
+    ratio: m.ratio,
+    enabled: m.enabled,
+    healthStatus: !m.enabled ? 'DISABLED' : isUp(m.ipAddress) ? 'UP' : 'DOWN',
+    detailedHealthMessage: null,
+    markedDownBy: [],
+  })),
   memberCount: pool.members.length,
   enabledMemberCount: pool.members.filter((m) => m.enabled).length,
-  upMemberCount: pool.members.filter((m) => m.enabled).length,
+  upMemberCount: pool.members.filter((m) => m.enabled && isUp(m.ipAddress)).length,
   healthMessage: 'The pool is assigned to a virtual service and is up',
   healthMonitors: [{ name: null, type: 'HTTP' }],
   persistenceProfile: null,
@@ -193,7 +201,7 @@ export const poolJson = (edge: EdgeGateway, pool: LbPool) => ({
 });
 
 /** cloudapi's EdgeLoadBalancerPoolSummary, as the gateway's pool list returns it. */
-export const poolSummaryJson = (edge: EdgeGateway, pool: LbPool) => {
-  const { members: _members, healthMonitors: _hm, persistenceProfile: _pp, ...summary } = poolJson(edge, pool);
+export const poolSummaryJson = (edge: EdgeGateway, pool: LbPool, isUp?: (ip: string) => boolean) => {
+  const { members: _members, healthMonitors: _hm, persistenceProfile: _pp, ...summary } = poolJson(edge, pool, isUp);
   return summary;
 };
