@@ -59,7 +59,7 @@ describe('mock vCD inventory (read-only)', () => {
     const mock = await start({ infra: { metricsSampleMs: 10 } });
     const token = await login(mock, 'acme');
     const from = new Date(Date.now() - 60_000).toISOString();
-    for (let i = 0; i < 100 && mock.state.infra.history.window(ACME.vms[0], 0, Infinity).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && mock.state.infra.history.window(ACME.vms[0], 0, Infinity).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
     const res = await fetch(`${mock.url}/api/vApp/vm-${ACME.vms[0]}/metrics/historic`, {
       method: 'POST',
       headers: apiHeaders(token, { 'Content-Type': 'application/vnd.vmware.vcloud.metricsPastRangeSpec+json' }),

@@ -1,3 +1,4 @@
+/// <reference path="./net-snmp.d.ts" />
 import * as snmp from 'net-snmp';
 import type { VropsAlert } from './alerts';
 

@@ -111,7 +111,7 @@ describe('mock vROps', () => {
     const mock = await start({ vrops: { restTargets: [{ url: receiver.url }], intervalMs: 20 } });
     const acme = await login(mock, 'acme');
     await acmeWebGroup(mock, acme, { memScaleOut: 10 });
-    for (let i = 0; i < 200 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(receiver.received[0]?.body).toMatchObject({ status: 'ACTIVE', alertName: 'Memory above scale-out threshold' });
   });
 
@@ -125,7 +125,7 @@ describe('mock vROps', () => {
     await acmeWebGroup(mock, acme, { cpuScaleOut: 70 });
     await admin(mock, provider, 'PUT', `/mock/admin/vapps/${ACME.vapp}/load`, { load: 180 });
     await json(provider, 'POST', mock, '/mock/vrops/evaluate');
-    for (let i = 0; i < 200 && traps.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && traps.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(traps).toHaveLength(1);
     const byOid = new Map(traps[0].pdu.varbinds.map((v) => [v.oid, Buffer.isBuffer(v.value) ? v.value.toString() : v.value]));
     expect(byOid.get('1.3.6.1.6.3.1.1.4.1.0')).toBe(TRAP_PROBLEM_ACTIVE);
