@@ -102,8 +102,9 @@ export type CreateFunctionRequest = z.input<typeof CreateFunctionSchema>;
 
 /**
  * PUT .../functions/{name}: any of the create fields but the name; what is left out is kept from the
- * function's current version. Every PUT makes a new immutable version; limits and env replace the
- * current ones as a whole (send the full object), secrets are patched (null removes one).
+ * function's latest version. Every PUT makes a new immutable version; limits are merged field by field,
+ * env replaces the current env as a whole (send the full object), secrets are patched (null removes one).
+ * Answers 202 with the function: version stays the serving one until latestVersion builds.
  */
 export const UpdateFunctionSchema = z
   .object({
@@ -150,7 +151,7 @@ export const FunctionSchema = z.object({
    */
   version: z.number().int(),
   /**
-   * The newest version. status, error and buildLog are about its build. When it differs from version
+   * The version made (create, PUT) or rolled back to last. status, error and buildLog are about its build. When it differs from version
    * (its build failed or is still running), the pointed-at version keeps serving.
    */
   latestVersion: z.number().int(),

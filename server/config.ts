@@ -33,6 +33,20 @@ export const ConfigSchema = z
     functionDefaultTimeoutMs: z.coerce.number().int().min(10).default(3000),
     functionMaxTimeoutMs: z.coerce.number().int().min(10).default(10_000),
     bodyLimitBytes: ByteSize.default(1024 * 1024),
+    /** A handler's response body above this answers 502 (response-too-large). */
+    functionMaxResponseBytes: ByteSize.default(1024 * 1024),
+    /** Functions an org may have (409 quota-exceeded beyond). */
+    orgMaxFunctions: z.coerce.number().int().min(1).default(100),
+    /** Calls of an org's functions running at once on a replica (429 with Retry-After beyond). */
+    orgMaxConcurrentCalls: z.coerce.number().int().min(1).default(50),
+    /** Activation records kept per function (the newest) and at most this old. */
+    activationsMaxPerFunction: z.coerce.number().int().min(1).default(1000),
+    activationsMaxAgeHours: z.coerce.number().positive().default(7 * 24),
+    /** AES-256-GCM key for function secrets, 32 bytes in base64; when absent, <dataDir>/secrets.key (made once, 0600). */
+    secretsKey: z
+      .string()
+      .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+      .optional(),
   })
   .strict()
   .refine((c) => c.functionDefaultMemoryMb <= c.functionMaxMemoryMb, {
@@ -62,6 +76,12 @@ const ENV: Record<string, keyof ConfigInput> = {
   FUNCTION_DEFAULT_TIMEOUT_MS: 'functionDefaultTimeoutMs',
   FUNCTION_MAX_TIMEOUT_MS: 'functionMaxTimeoutMs',
   BODY_LIMIT: 'bodyLimitBytes',
+  FUNCTION_MAX_RESPONSE: 'functionMaxResponseBytes',
+  ORG_MAX_FUNCTIONS: 'orgMaxFunctions',
+  ORG_MAX_CONCURRENT_CALLS: 'orgMaxConcurrentCalls',
+  ACTIVATIONS_MAX_PER_FUNCTION: 'activationsMaxPerFunction',
+  ACTIVATIONS_MAX_AGE_HOURS: 'activationsMaxAgeHours',
+  SECRETS_KEY: 'secretsKey',
 };
 
 /** Reads the config from the environment, then applies overrides (tests, scripts); throws naming each bad variable. */

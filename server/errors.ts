@@ -58,6 +58,22 @@ export class Conflict extends FieldsError {
   override name = 'Conflict';
 }
 
+/** An org quota, e.g. its function count, is used up; freeing something (deleting a function) makes room (409). */
+export class QuotaExceeded extends Conflict {
+  override name = 'QuotaExceeded';
+}
+
+/** Too many calls at once, e.g. an org's concurrent invocations (429 with Retry-After). */
+export class TooManyRequests extends AppError {
+  override name = 'TooManyRequests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The body is larger than the configured limit (413). */
 export class PayloadTooLarge extends AppError {
   override name = 'PayloadTooLarge';

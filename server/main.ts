@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { loadConfig, type Config } from './config';
+import { ActivationStore } from './functions/activations';
 import { IsolateRuntime } from './functions/drivers/isolate';
+import { loadSecretsKey, SecretBox } from './functions/secrets';
 import { FunctionsService } from './functions/service';
 import { FunctionStore } from './functions/store';
 import { createApp } from './http/app';
@@ -24,11 +26,14 @@ function openDb(config: Config): Promise<Db> {
 }
 
 /** Composition root: config → store → drivers → services → http. The only place that constructs drivers. */
-export async function startServer(overrides: Partial<Config> = {}): Promise<RunningServer> {
+export async function startServer(overrides: Partial<Config> = {}, options: { logStream?: DestinationStream } = {}): Promise<RunningServer> {
   const config = loadConfig(process.env, overrides);
-  const log = pino({ level: config.logLevel, base: { service: 'vcd-serverless' }, redact: ['req.headers.authorization'] });
+  const logOptions = { level: config.logLevel, base: { service: 'vcd-serverless' }, redact: ['req.headers.authorization'] };
+  const log = options.logStream ? pino(logOptions, options.logStream) : pino(logOptions);
 
   const db = await openDb(config);
+  // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
+  const secrets = new SecretBox(loadSecretsKey(config));
   const runtime = new IsolateRuntime();
   try {
     const applied = await migrate(db);
@@ -39,9 +44,19 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Runn
     throw err;
   }
 
+  const activations = new ActivationStore(
+    db,
+    { maxPerFunction: config.activationsMaxPerFunction, maxAgeMs: config.activationsMaxAgeHours * 3_600_000 },
+    log,
+  );
+  await activations.pruneOld();
   const functions = new FunctionsService({
     store: new FunctionStore(db),
     runtime,
+    activations,
+    secrets,
+    quotas: { maxFunctionsPerOrg: config.orgMaxFunctions, maxConcurrentCallsPerOrg: config.orgMaxConcurrentCalls },
+    maxResponseBytes: config.functionMaxResponseBytes,
     limits: {
       defaultMemoryMb: config.functionDefaultMemoryMb,
       maxMemoryMb: config.functionMaxMemoryMb,
@@ -85,6 +100,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Runn
           server.closeIdleConnections();
         });
         await functions.settled();
+        await activations.close();
         await runtime.close();
         await db.close();
         log.info('backend stopped');

@@ -120,6 +120,7 @@ describe.each(STORES)('functions on %s', (kind) => {
       await h.backend.close();
       const db = await openTestDb(h.store);
       await db.query(`UPDATE functions SET status = 'initializing', error = NULL WHERE org = 'acme' AND name = 'resumed'`);
+      await db.query(`UPDATE function_versions SET status = 'initializing', error = NULL WHERE org = 'acme' AND name = 'resumed'`);
       await db.close();
       await h.restart();
       expect((await acme.waitBuilt('acme', 'resumed')).status).toBe('ready');

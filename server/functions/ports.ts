@@ -6,6 +6,8 @@ export interface FunctionVersion {
   code: string;
   memoryMb: number;
   timeoutMs: number;
+  /** env and decrypted secrets, handed to the handler as context.env (never logged). */
+  env?: Record<string, string>;
 }
 
 export interface BuildError {
@@ -37,6 +39,17 @@ export interface InvokeResult {
   body: unknown;
   /** Console output of this call, capped. */
   logs: string[];
+  /** True when this call started a new instance (cold start). */
+  cold?: boolean;
+}
+
+/**
+ * What a runtime may attach to an error thrown by invoke, so the activation record still shows it:
+ * the console output before the failure and whether the call started a new instance.
+ */
+export interface InvokeFailureDetails {
+  logs?: string[];
+  cold?: boolean;
 }
 
 /**

@@ -38,6 +38,30 @@ export function functionsRoutes(service: FunctionsService): Router {
     res.json(await service.get(org(res), String(req.params.name)));
   });
 
+  router.put('/functions/:name', async (req, res) => {
+    res.locals.function = req.params.name;
+    res.status(202).json(await service.update(org(res), String(req.params.name), req.body));
+  });
+
+  router.get('/functions/:name/versions', async (req, res) => {
+    res.locals.function = req.params.name;
+    res.json(await service.versions(org(res), String(req.params.name), req.query));
+  });
+
+  router.post('/functions/:name/rollback', async (req, res) => {
+    res.locals.function = req.params.name;
+    res.status(202).json(await service.rollback(org(res), String(req.params.name), req.body));
+  });
+
+  router.get('/functions/:name/activations', async (req, res) => {
+    res.locals.function = req.params.name;
+    res.json(await service.activations(org(res), String(req.params.name), req.query));
+  });
+
+  router.get('/activations/:id', async (req, res) => {
+    res.json(await service.activation(org(res), String(req.params.id)));
+  });
+
   router.delete('/functions/:name', async (req, res) => {
     res.locals.function = req.params.name;
     await service.delete(org(res), String(req.params.name));
@@ -72,14 +96,14 @@ export function invokeRoute(service: FunctionsService): RequestHandler {
       if (!FRAMING_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
     }
     res.status(result.statusCode);
-    if (result.body === undefined || result.body === null) {
+    if (result.payload === undefined) {
       res.end();
     } else if (typeof result.body === 'string') {
       if (!res.getHeader('content-type')) res.type('text/plain; charset=utf-8');
-      res.send(result.body);
+      res.send(result.payload);
     } else {
       if (!res.getHeader('content-type')) res.type('application/json');
-      res.send(JSON.stringify(result.body));
+      res.send(result.payload);
     }
   };
 }

@@ -1,11 +1,36 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { CreateFunctionSchema, type FunctionView } from '../../contract/functions';
-import { Conflict, Invalid, MethodNotAllowed, NotFound, NotReady, parseOrThrow, type FieldError } from '../errors';
+import {
+  ActivationQuerySchema,
+  CreateFunctionSchema,
+  RollbackSchema,
+  UpdateFunctionSchema,
+  type ActivationStatus,
+  type ActivationView,
+  type FunctionVersionView,
+  type FunctionView,
+} from '../../contract/functions';
+import { PageQuerySchema } from '../../contract/problem';
+import {
+  AppError,
+  Conflict,
+  Invalid,
+  MethodNotAllowed,
+  NotFound,
+  NotReady,
+  parseOrThrow,
+  QuotaExceeded,
+  Timeout,
+  TooManyRequests,
+  Upstream,
+  type FieldError,
+} from '../errors';
 import { isUniqueViolation } from '../store/db';
-import type { FunctionVersion, HttpEvent, InvokeResult, Runtime } from './ports';
+import { capLogs, toActivationView, type ActivationStore } from './activations';
+import type { FunctionVersion, HttpEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
 import { RouteCache } from './route-cache';
-import type { FunctionRecord, FunctionStore } from './store';
+import type { SecretBox } from './secrets';
+import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
 
 export interface FunctionLimits {
   defaultMemoryMb: number;
@@ -14,16 +39,30 @@ export interface FunctionLimits {
   maxTimeoutMs: number;
 }
 
+export interface FunctionQuotas {
+  /** Functions per org (409 quota-exceeded beyond). */
+  maxFunctionsPerOrg: number;
+  /** Calls of an org's functions running at once on this replica (429 beyond). */
+  maxConcurrentCallsPerOrg: number;
+}
+
 export interface FunctionsServiceDeps {
   store: FunctionStore;
   runtime: Runtime;
   limits: FunctionLimits;
   log: Logger;
+  activations: ActivationStore;
+  secrets: SecretBox;
+  quotas: FunctionQuotas;
+  /** A handler's response body above this many bytes answers 502 response-too-large. */
+  maxResponseBytes: number;
   /** How long a replica may serve a ready function without asking the store again; 0 turns the cache off. */
   routeCacheTtlMs?: number;
 }
 
-export function toView(r: FunctionRecord): FunctionView {
+/** The function as GET answers it: the serving version's content, the latest version's build state. */
+export function toView(r: FunctionRecord, latest?: VersionRecord): FunctionView {
+  const build = latest ?? { status: r.status, error: r.error, buildLog: '' };
   return {
     name: r.name,
     org: r.org,
@@ -31,23 +70,45 @@ export function toView(r: FunctionRecord): FunctionView {
     code: r.code,
     trigger: r.trigger as FunctionView['trigger'],
     limits: { memoryMb: r.memoryMb, timeoutMs: r.timeoutMs },
-    status: r.status,
-    ...(r.error ? { error: r.error } : {}),
+    status: build.status,
+    ...(build.error ? { error: build.error } : {}),
     url: `/api/org/${r.org}/${r.route}`,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     version: r.version,
-    latestVersion: r.version,
-    buildLog: '',
-    env: {},
-    secretNames: [],
+    latestVersion: r.latestVersion,
+    buildLog: build.buildLog,
+    env: r.env,
+    secretNames: r.secretNames,
   };
 }
 
+export function toVersionView(v: VersionRecord, active: number): FunctionVersionView {
+  return {
+    version: v.version,
+    runtime: v.runtime,
+    code: v.code,
+    trigger: v.trigger as FunctionVersionView['trigger'],
+    limits: { memoryMb: v.memoryMb, timeoutMs: v.timeoutMs },
+    env: v.env,
+    secretNames: v.secretNames,
+    status: v.status,
+    ...(v.error ? { error: v.error } : {}),
+    buildLog: v.buildLog,
+    active: v.version === active,
+    createdAt: v.createdAt.toISOString(),
+  };
+}
+
+type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
+
 /** The warm-instance key: org, name, version and a hash of what runs, so replaced code never reuses an isolate. */
-export function versionOf(r: FunctionRecord): FunctionVersion {
-  const digest = createHash('sha256').update(`${r.code}\0${r.memoryMb}\0${r.timeoutMs}`).digest('hex').slice(0, 16);
-  return { key: `${r.org}/${r.name}@${r.version}:${digest}`, name: r.name, code: r.code, memoryMb: r.memoryMb, timeoutMs: r.timeoutMs };
+export function versionKey(r: Runnable): string {
+  const digest = createHash('sha256')
+    .update(`${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
+  return `${r.org}/${r.name}@${r.version}:${digest}`;
 }
 
 /** `a/b/c` → [`a/b/c`, `a/b`, `a`]: a route also serves the paths below it. */
@@ -56,9 +117,18 @@ function routeCandidates(path: string): string[] {
   return segments.map((_, i) => segments.slice(0, segments.length - i).join('/'));
 }
 
+function bodyBytes(body: unknown): { payload: string | undefined; bytes: number } {
+  if (body === undefined || body === null) return { payload: undefined, bytes: 0 };
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  return { payload, bytes: payload.length > 0x3fffffff ? Infinity : Buffer.byteLength(payload, 'utf8') };
+}
+
 export class FunctionsService {
   private readonly builds = new Set<Promise<void>>();
   private readonly routes: RouteCache;
+  /** Decrypted env per version key: secrets are opened once per version and replica, not per call. */
+  private readonly envs = new Map<string, Record<string, string>>();
+  private readonly running = new Map<string, number>();
 
   constructor(private readonly deps: FunctionsServiceDeps) {
     this.routes = new RouteCache(deps.routeCacheTtlMs ?? 2000);
@@ -69,13 +139,18 @@ export class FunctionsService {
     const { limits } = this.deps;
     const memoryMb = input.limits?.memoryMb ?? limits.defaultMemoryMb;
     const timeoutMs = input.limits?.timeoutMs ?? limits.defaultTimeoutMs;
-    const errors: FieldError[] = [];
-    if (memoryMb > limits.maxMemoryMb) errors.push({ path: 'limits.memoryMb', message: `at most ${limits.maxMemoryMb} MB` });
-    if (timeoutMs > limits.maxTimeoutMs) errors.push({ path: 'limits.timeoutMs', message: `at most ${limits.maxTimeoutMs} ms` });
-    if (errors.length) throw new Invalid(`invalid function: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+    const env = input.env ?? {};
+    const secrets = input.secrets ?? {};
+    this.checkVersion('invalid function', { memoryMb, timeoutMs, env, secrets });
 
     const route = input.trigger.route;
     await this.assertFree(org, input.name, route);
+    const max = this.deps.quotas.maxFunctionsPerOrg;
+    if ((await this.deps.store.count(org)) >= max) {
+      throw new QuotaExceeded(`organization "${org}" has reached its quota of ${max} functions; delete one to create another`, [
+        { path: 'name', message: `the organization's quota of ${max} functions is used up` },
+      ]);
+    }
     let record: FunctionRecord;
     try {
       record = await this.deps.store.insert({
@@ -87,24 +162,113 @@ export class FunctionsService {
         route,
         memoryMb,
         timeoutMs,
+        env,
+        secrets: this.deps.secrets.seal(secrets),
+        secretNames: Object.keys(secrets).sort(),
       });
     } catch (err) {
       // A concurrent create won the race between the check and the insert.
       if (isUniqueViolation(err)) await this.assertFree(org, input.name, route);
       throw err;
     }
-    this.deps.log.info({ org, function: record.name }, 'function created');
-    this.scheduleBuild(record);
-    return toView(record);
+    this.deps.log.info({ org, function: record.name, version: 1 }, 'function created');
+    const first = await this.deps.store.getVersion(org, record.name, 1);
+    if (first) this.scheduleBuild(first);
+    return toView(record, first);
+  }
+
+  /** PUT: a new version from the latest one and the given fields; the serving version keeps serving until it builds. */
+  async update(org: string, name: string, body: unknown): Promise<FunctionView> {
+    const input = parseOrThrow(UpdateFunctionSchema, body, 'invalid function');
+    const fn = await this.require(org, name);
+    const base = (await this.deps.store.getVersion(org, name, fn.latestVersion)) ?? { ...fn, buildLog: '' };
+    const secrets = this.deps.secrets.open(base.secrets);
+    for (const [key, value] of Object.entries(input.secrets ?? {})) {
+      if (value === null) delete secrets[key];
+      else secrets[key] = value;
+    }
+    const trigger = input.trigger
+      ? { type: 'http' as const, route: input.trigger.route, ...(input.trigger.methods ? { methods: input.trigger.methods } : {}) }
+      : base.trigger;
+    const next: VersionContent = {
+      runtime: input.runtime ?? base.runtime,
+      code: input.code ?? base.code,
+      trigger,
+      route: trigger.route,
+      memoryMb: input.limits?.memoryMb ?? base.memoryMb,
+      timeoutMs: input.limits?.timeoutMs ?? base.timeoutMs,
+      env: input.env ?? base.env,
+      secrets: this.deps.secrets.seal(secrets),
+      secretNames: Object.keys(secrets).sort(),
+    };
+    this.checkVersion('invalid function', { ...next, secrets });
+    const owner = await this.deps.store.getByRoute(org, next.route);
+    if (owner && owner.name !== name) {
+      throw new Conflict(`the route "${next.route}" is already served by function "${owner.name}"`, [
+        { path: 'trigger.route', message: `"${next.route}" is taken by function "${owner.name}"` },
+      ]);
+    }
+    let version: VersionRecord | undefined;
+    try {
+      version = await this.deps.store.addVersion(org, name, next);
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new Conflict(`function "${name}" was changed at the same time or its route is taken; try again`, [
+          { path: 'trigger.route', message: 'conflicting change' },
+        ]);
+      }
+      throw err;
+    }
+    if (!version) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
+    this.routes.forgetOrg(org);
+    this.deps.log.info({ org, function: name, version: version.version }, 'function version created');
+    this.scheduleBuild(version);
+    return toView(await this.require(org, name), version);
+  }
+
+  async rollback(org: string, name: string, body: unknown): Promise<FunctionView> {
+    const { version } = parseOrThrow(RollbackSchema, body, 'invalid rollback');
+    const result = await this.deps.store.rollback(org, name, version);
+    if (!result.found) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
+    if (!result.version) {
+      throw new Invalid(`function "${name}" has no version ${version}`, [{ path: 'version', message: `version ${version} does not exist` }]);
+    }
+    this.routes.forgetOrg(org);
+    if (result.rebuild) this.scheduleBuild(result.version);
+    else this.deps.runtime.evict(`${org}/${name}@`);
+    this.deps.log.info({ org, function: name, version, rebuild: result.rebuild }, 'function rolled back');
+    return toView(await this.require(org, name), result.version);
+  }
+
+  async versions(org: string, name: string, query: unknown): Promise<{ items: FunctionVersionView[]; total: number }> {
+    const page = parseOrThrow(PageQuerySchema, query, 'invalid query');
+    const fn = await this.require(org, name);
+    const { items, total } = await this.deps.store.listVersions(org, name, page);
+    return { items: items.map((v) => toVersionView(v, fn.version)), total };
+  }
+
+  async activations(org: string, name: string, query: unknown): Promise<{ items: ActivationView[]; total: number }> {
+    const filter = parseOrThrow(ActivationQuerySchema, query, 'invalid query');
+    await this.require(org, name);
+    const { items, total } = await this.deps.activations.list(org, name, filter);
+    return { items: items.map(toActivationView), total };
+  }
+
+  async activation(org: string, id: string): Promise<ActivationView> {
+    const found = await this.deps.activations.get(org, id);
+    if (!found) throw new NotFound(`activation "${id}" does not exist in organization "${org}"`);
+    return toActivationView(found);
   }
 
   async list(org: string, page: { limit: number; offset: number }): Promise<{ items: FunctionView[]; total: number }> {
     const { items, total } = await this.deps.store.list(org, page);
-    return { items: items.map(toView), total };
+    const latest = await this.deps.store.latestVersions(org, items);
+    return { items: items.map((fn) => toView(fn, latest.get(fn.name))), total };
   }
 
   async get(org: string, name: string): Promise<FunctionView> {
-    return toView(await this.require(org, name));
+    const fn = await this.require(org, name);
+    return toView(fn, await this.deps.store.getVersion(org, name, fn.latestVersion));
   }
 
   async delete(org: string, name: string): Promise<void> {
@@ -112,37 +276,120 @@ export class FunctionsService {
     this.routes.forgetOrg(org);
     if (!deleted) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
     this.deps.runtime.evict(`${org}/${name}@`);
+    await this.deps.activations.forget(org, name);
     this.deps.log.info({ org, function: name }, 'function deleted');
   }
 
-  /** Runs the function whose route matches `path` (below /api/org/{org}/). */
-  async invoke(org: string, path: string, event: HttpEvent, requestId: string): Promise<InvokeResult & { function: string }> {
+  /** Runs the function whose route matches `path` (below /api/org/{org}/); every call leaves an activation record. */
+  async invoke(
+    org: string,
+    path: string,
+    event: HttpEvent,
+    requestId: string,
+  ): Promise<InvokeResult & { function: string; payload: string | undefined }> {
     const fn = this.routes.get(org, path) ?? (await this.deps.store.matchRoute(org, routeCandidates(path)));
     if (!fn) throw new NotFound(`no function serves the route "${path}" in organization "${org}"`);
     const methods = fn.trigger.methods;
     if (methods && !methods.includes(event.method)) {
       throw new MethodNotAllowed(`function "${fn.name}" accepts ${methods.join(', ')}, not ${event.method}`, methods);
     }
+    const start = new Date();
+    const t0 = performance.now();
+    const record = (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean) => {
+      const capped = capLogs(logs);
+      this.deps.activations.record({
+        id: randomUUID(),
+        org,
+        function: fn.name,
+        version: fn.version,
+        trigger: 'http',
+        start,
+        durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
+        status,
+        cold,
+        memoryMb: fn.memoryMb,
+        statusCode,
+        logs: capped.logs,
+        logsTruncated: capped.truncated,
+      });
+    };
     if (fn.status !== 'ready') {
       const why = fn.status === 'failed' ? `failed to build: ${fn.error?.message ?? 'unknown error'}` : 'is still initializing';
+      record('rejected', 503, [], false);
       throw new NotReady(`function "${fn.name}" ${why}`);
     }
+    const max = this.deps.quotas.maxConcurrentCallsPerOrg;
+    const running = this.running.get(org) ?? 0;
+    if (running >= max) {
+      record('rejected', 429, [], false);
+      throw new TooManyRequests(`organization "${org}" already runs ${max} calls at once, its quota; retry shortly`, 1);
+    }
     this.routes.set(org, path, fn);
-    const result = await this.deps.runtime.invoke(versionOf(fn), event, { org, functionName: fn.name, requestId });
-    if (result.logs.length) this.deps.log.debug({ org, function: fn.name, requestId, logs: result.logs }, 'function console');
-    return { ...result, function: fn.name };
+    this.running.set(org, running + 1);
+    let result: InvokeResult;
+    try {
+      result = await this.deps.runtime.invoke(this.runnable(fn), event, { org, functionName: fn.name, requestId });
+    } catch (err) {
+      const details = (err ?? {}) as InvokeFailureDetails;
+      const [status, code]: [ActivationStatus, number] =
+        err instanceof Timeout
+          ? ['timeout', 504]
+          : err instanceof Upstream && err.cause === 'memory-limit'
+            ? ['memory', 502]
+            : ['error', err instanceof AppError ? 502 : 500];
+      record(status, code, details.logs ?? [], details.cold ?? false);
+      throw err;
+    } finally {
+      const now = (this.running.get(org) ?? 1) - 1;
+      if (now > 0) this.running.set(org, now);
+      else this.running.delete(org);
+    }
+    const { payload, bytes } = bodyBytes(result.body);
+    if (bytes > this.deps.maxResponseBytes) {
+      record('error', 502, result.logs, result.cold ?? false);
+      throw new Upstream(
+        `function "${fn.name}" answered ${bytes} bytes, more than the response limit of ${this.deps.maxResponseBytes} bytes`,
+        'response-too-large',
+      );
+    }
+    record('success', result.statusCode, result.logs, result.cold ?? false);
+    return { ...result, function: fn.name, payload };
   }
 
-  /** Builds every function left initializing, e.g. by a stop during its build. */
+  /** Builds every version left initializing, e.g. by a stop during its build. */
   async resumeBuilds(): Promise<number> {
     const pending = await this.deps.store.listInitializing();
-    for (const fn of pending) this.scheduleBuild(fn);
+    for (const v of pending) this.scheduleBuild(v);
     return pending.length;
   }
 
   /** Resolves when the builds started so far have finished (graceful close). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.builds]);
+  }
+
+  /** Limits within the provider maxima; env and secrets not sharing a name. */
+  private checkVersion(what: string, v: { memoryMb: number; timeoutMs: number; env: Record<string, string>; secrets: Record<string, string> }): void {
+    const { limits } = this.deps;
+    const errors: FieldError[] = [];
+    if (v.memoryMb > limits.maxMemoryMb) errors.push({ path: 'limits.memoryMb', message: `at most ${limits.maxMemoryMb} MB` });
+    if (v.timeoutMs > limits.maxTimeoutMs) errors.push({ path: 'limits.timeoutMs', message: `at most ${limits.maxTimeoutMs} ms` });
+    for (const key of Object.keys(v.secrets)) {
+      if (key in v.env) errors.push({ path: `secrets.${key}`, message: `"${key}" is also an env entry; names must differ` });
+    }
+    if (errors.length) throw new Invalid(`${what}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  }
+
+  /** What the runtime runs: the version with env and its opened secrets (cached per version key). */
+  private runnable(r: Runnable): FunctionVersion {
+    const key = versionKey(r);
+    let env = this.envs.get(key);
+    if (!env) {
+      env = { ...r.env, ...this.deps.secrets.open(r.secrets) };
+      if (this.envs.size >= 1000) this.envs.clear();
+      this.envs.set(key, env);
+    }
+    return { key, name: r.name, code: r.code, memoryMb: r.memoryMb, timeoutMs: r.timeoutMs, env };
   }
 
   private async require(org: string, name: string): Promise<FunctionRecord> {
@@ -163,21 +410,31 @@ export class FunctionsService {
     }
   }
 
-  private scheduleBuild(fn: FunctionRecord): void {
+  private scheduleBuild(v: VersionRecord): void {
     const build = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.build(fn))
-      .catch((err) => this.deps.log.error({ err, org: fn.org, function: fn.name }, 'function build crashed'))
+      .then(() => this.build(v))
+      .catch((err) => this.deps.log.error({ err, org: v.org, function: v.name, version: v.version }, 'function build crashed'))
       .finally(() => this.builds.delete(build));
     this.builds.add(build);
   }
 
-  private async build(fn: FunctionRecord): Promise<void> {
-    const result = await this.deps.runtime.build(versionOf(fn));
-    const outcome = result.ok ? { status: 'ready' as const } : { status: 'failed' as const, error: result.error };
-    const recorded = await this.deps.store.finishBuild(fn, outcome);
-    this.routes.forgetOrg(fn.org);
-    if (recorded) {
-      this.deps.log.info({ org: fn.org, function: fn.name, status: outcome.status, error: outcome.error?.message }, 'function built');
+  private async build(v: VersionRecord): Promise<void> {
+    const result = await this.deps.runtime.build(this.runnable(v));
+    const given = (result as { log?: string }).log;
+    const where = (e: { line?: number; column?: number }) => (e.line ? ` (handler.js:${e.line}:${e.column})` : '');
+    const outcome = result.ok
+      ? { status: 'ready' as const, log: given ?? `version ${v.version} built: module.exports is a handler` }
+      : { status: 'failed' as const, error: result.error, log: given ?? `version ${v.version} failed to build: ${result.error.message}${where(result.error)}` };
+    const after = await this.deps.store.finishBuild(v, outcome);
+    this.routes.forgetOrg(v.org);
+    if (!after) return;
+    if (outcome.status === 'ready' && after.version === v.version) {
+      // The new version serves now: drop the warm instances of the others.
+      for (const key of [`${v.org}/${v.name}@`]) this.deps.runtime.evict(key);
     }
+    this.deps.log.info(
+      { org: v.org, function: v.name, version: v.version, status: outcome.status, serving: after.version, error: outcome.error?.message },
+      'function built',
+    );
   }
 }

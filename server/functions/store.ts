@@ -1,78 +1,253 @@
 import type { FunctionStatus } from '../../contract/functions';
-import type { Db } from '../store/db';
+import type { Db, Queryable } from '../store/db';
 import type { BuildError } from './ports';
 
+/** The function row: the content of the version it points at (version), plus the version asked for last. */
 export interface FunctionRecord {
   org: string;
   name: string;
+  /** The version that serves calls (when status is ready). */
   version: number;
+  /** The version made or rolled back to last; differs from version while it builds or after its build failed. */
+  latestVersion: number;
   runtime: 'nodejs20';
   code: string;
   trigger: { type: 'http'; route: string; methods?: string[] };
   route: string;
   memoryMb: number;
   timeoutMs: number;
+  env: Record<string, string>;
+  /** Sealed secrets (secrets.ts), null when there are none. */
+  secrets: string | null;
+  secretNames: string[];
   status: FunctionStatus;
   error: BuildError | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewFunction = Omit<FunctionRecord, 'version' | 'status' | 'error' | 'createdAt' | 'updatedAt'>;
+/** One immutable version. */
+export interface VersionRecord {
+  org: string;
+  name: string;
+  version: number;
+  runtime: 'nodejs20';
+  code: string;
+  trigger: FunctionRecord['trigger'];
+  route: string;
+  memoryMb: number;
+  timeoutMs: number;
+  env: Record<string, string>;
+  secrets: string | null;
+  secretNames: string[];
+  status: FunctionStatus;
+  error: BuildError | null;
+  buildLog: string;
+  createdAt: Date;
+}
+
+/** What a version is made of. */
+export type VersionContent = Pick<
+  VersionRecord,
+  'runtime' | 'code' | 'trigger' | 'route' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets' | 'secretNames'
+>;
+
+export type NewFunction = { org: string; name: string } & VersionContent;
 
 interface Row {
   org: string;
   name: string;
   version: number;
+  latest_version?: number;
   runtime: 'nodejs20';
   code: string;
   trigger: FunctionRecord['trigger'] | string;
   route: string;
   memory_mb: number;
   timeout_ms: number;
+  env: Record<string, string> | string;
+  secrets: string | null;
+  secret_names: string[] | string;
   status: FunctionStatus;
   error: BuildError | string | null;
+  build_log?: string;
   created_at: Date | string;
-  updated_at: Date | string;
+  updated_at?: Date | string;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
-function toRecord(r: Row): FunctionRecord {
+function content(r: Row): VersionContent {
   return {
-    org: r.org,
-    name: r.name,
-    version: r.version,
     runtime: r.runtime,
     code: r.code,
     trigger: json(r.trigger),
     route: r.route,
     memoryMb: r.memory_mb,
     timeoutMs: r.timeout_ms,
-    status: r.status,
-    error: r.error === null ? null : json(r.error),
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
+    env: json(r.env),
+    secrets: r.secrets,
+    secretNames: json(r.secret_names),
   };
 }
 
-/** Functions in SQL; every query names the org. */
+function toRecord(r: Row): FunctionRecord {
+  return {
+    org: r.org,
+    name: r.name,
+    version: r.version,
+    latestVersion: r.latest_version ?? r.version,
+    ...content(r),
+    status: r.status,
+    error: r.error === null ? null : json(r.error),
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at ?? r.created_at),
+  };
+}
+
+function toVersion(r: Row): VersionRecord {
+  return {
+    org: r.org,
+    name: r.name,
+    version: r.version,
+    ...content(r),
+    status: r.status,
+    error: r.error === null ? null : json(r.error),
+    buildLog: r.build_log ?? '',
+    createdAt: new Date(r.created_at),
+  };
+}
+
+const CONTENT_COLUMNS = 'runtime, code, trigger, route, memory_mb, timeout_ms, env, secrets, secret_names';
+const contentParams = (c: VersionContent) => [
+  c.runtime,
+  c.code,
+  JSON.stringify(c.trigger),
+  c.route,
+  c.memoryMb,
+  c.timeoutMs,
+  JSON.stringify(c.env),
+  c.secrets,
+  JSON.stringify(c.secretNames),
+];
+
+/** Copies a version's content into the function row (the row then points at it). */
+const POINT_AT = `UPDATE functions f SET version = v.version, runtime = v.runtime, code = v.code, trigger = v.trigger,
+  route = v.route, memory_mb = v.memory_mb, timeout_ms = v.timeout_ms, env = v.env, secrets = v.secrets,
+  secret_names = v.secret_names, status = v.status, error = v.error, updated_at = now()
+  FROM function_versions v WHERE v.org = f.org AND v.name = f.name AND f.org = $1 AND f.name = $2 AND v.version = $3`;
+
+/** Functions and their versions in SQL; every query names the org. */
 export class FunctionStore {
   constructor(private readonly db: Db) {}
 
-  /** Inserts a new function as initializing; a unique violation surfaces as the driver's error (code 23505). */
+  /** Inserts a new function with version 1, initializing; a unique violation surfaces as the driver's error (23505). */
   async insert(fn: NewFunction): Promise<FunctionRecord> {
-    const { rows } = await this.db.query<Row>(
-      `INSERT INTO functions (org, name, runtime, code, trigger, route, memory_mb, timeout_ms, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'initializing') RETURNING *`,
-      [fn.org, fn.name, fn.runtime, fn.code, JSON.stringify(fn.trigger), fn.route, fn.memoryMb, fn.timeoutMs],
-    );
-    return toRecord(rows[0]);
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<Row>(
+        `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'initializing') RETURNING *`,
+        [fn.org, fn.name, ...contentParams(fn)],
+      );
+      await tx.query(
+        `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'initializing')`,
+        [fn.org, fn.name, ...contentParams(fn)],
+      );
+      return toRecord(rows[0]);
+    });
+  }
+
+  async count(org: string): Promise<number> {
+    const { rows } = await this.db.query<{ total: number | string }>('SELECT count(*)::int AS total FROM functions WHERE org = $1', [org]);
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  /**
+   * Adds the next version and makes it the one asked for. When the function has no ready version serving, it
+   * points at the new one at once (its build state shows); otherwise the serving version stays until it builds.
+   */
+  async addVersion(org: string, name: string, c: VersionContent): Promise<VersionRecord | undefined> {
+    return this.db.transaction(async (tx) => {
+      const fn = await lockFunction(tx, org, name);
+      if (!fn) return undefined;
+      const { rows } = await tx.query<Row>(
+        `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
+         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'initializing'
+         FROM function_versions WHERE org = $1 AND name = $2 RETURNING *`,
+        [org, name, ...contentParams(c)],
+      );
+      const v = toVersion(rows[0]);
+      await tx.query('UPDATE functions SET latest_version = $3, updated_at = now() WHERE org = $1 AND name = $2', [org, name, v.version]);
+      if (fn.status !== 'ready') await tx.query(POINT_AT, [org, name, v.version]);
+      return v;
+    });
+  }
+
+  /**
+   * Rollback: makes an earlier version the one asked for. A ready version serves at once; another one is set to
+   * initializing to be rebuilt (returned with rebuild true) and serves when that build succeeds.
+   */
+  async rollback(org: string, name: string, version: number): Promise<{ version?: VersionRecord; rebuild: boolean; found: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const fn = await lockFunction(tx, org, name);
+      if (!fn) return { found: false, rebuild: false };
+      const { rows } = await tx.query<Row>('SELECT * FROM function_versions WHERE org = $1 AND name = $2 AND version = $3', [org, name, version]);
+      if (!rows[0]) return { found: true, rebuild: false };
+      let v = toVersion(rows[0]);
+      const rebuild = v.status !== 'ready';
+      if (rebuild) {
+        const upd = await tx.query<Row>(
+          `UPDATE function_versions SET status = 'initializing', error = NULL, build_log = ''
+           WHERE org = $1 AND name = $2 AND version = $3 RETURNING *`,
+          [org, name, version],
+        );
+        v = toVersion(upd.rows[0]);
+      }
+      await tx.query('UPDATE functions SET latest_version = $3, updated_at = now() WHERE org = $1 AND name = $2', [org, name, version]);
+      if (!rebuild || fn.status !== 'ready') await tx.query(POINT_AT, [org, name, version]);
+      return { found: true, version: v, rebuild };
+    });
   }
 
   async get(org: string, name: string): Promise<FunctionRecord | undefined> {
     const { rows } = await this.db.query<Row>('SELECT * FROM functions WHERE org = $1 AND name = $2', [org, name]);
     return rows[0] && toRecord(rows[0]);
+  }
+
+  async getVersion(org: string, name: string, version: number): Promise<VersionRecord | undefined> {
+    const { rows } = await this.db.query<Row>('SELECT * FROM function_versions WHERE org = $1 AND name = $2 AND version = $3', [
+      org,
+      name,
+      version,
+    ]);
+    return rows[0] && toVersion(rows[0]);
+  }
+
+  async listVersions(org: string, name: string, page: { limit: number; offset: number }): Promise<{ items: VersionRecord[]; total: number }> {
+    const [items, count] = await Promise.all([
+      this.db.query<Row>('SELECT * FROM function_versions WHERE org = $1 AND name = $2 ORDER BY version DESC LIMIT $3 OFFSET $4', [
+        org,
+        name,
+        page.limit,
+        page.offset,
+      ]),
+      this.db.query<{ total: number | string }>('SELECT count(*)::int AS total FROM function_versions WHERE org = $1 AND name = $2', [org, name]),
+    ]);
+    return { items: items.rows.map(toVersion), total: Number(count.rows[0]?.total ?? 0) };
+  }
+
+  /** Latest versions of the given functions, for views. */
+  async latestVersions(org: string, fns: FunctionRecord[]): Promise<Map<string, VersionRecord>> {
+    const out = new Map<string, VersionRecord>();
+    if (!fns.length) return out;
+    const { rows } = await this.db.query<Row>(
+      `SELECT v.* FROM function_versions v JOIN functions f ON f.org = v.org AND f.name = v.name AND f.latest_version = v.version
+       WHERE v.org = $1 AND v.name = ANY($2::text[])`,
+      [org, fns.map((f) => f.name)],
+    );
+    for (const r of rows) out.set(r.name, toVersion(r));
+    return out;
   }
 
   async getByRoute(org: string, route: string): Promise<FunctionRecord | undefined> {
@@ -103,19 +278,45 @@ export class FunctionStore {
     return rows[0] && toRecord(rows[0]);
   }
 
-  /** Records a build's outcome, unless the function was replaced or deleted meanwhile. */
-  async finishBuild(fn: { org: string; name: string; version: number }, outcome: { status: 'ready' | 'failed'; error?: BuildError }): Promise<boolean> {
-    const { rows } = await this.db.query<{ name: string }>(
-      `UPDATE functions SET status = $4, error = $5, updated_at = now()
-       WHERE org = $1 AND name = $2 AND version = $3 AND status = 'initializing' RETURNING name`,
-      [fn.org, fn.name, fn.version, outcome.status, outcome.error ? JSON.stringify(outcome.error) : null],
-    );
-    return rows.length > 0;
+  /**
+   * Records a build's outcome on its version, unless that version was deleted or is no longer building. A ready
+   * build that is still the one asked for becomes the serving version; a failed one only shows on the function
+   * when nothing else serves. Returns the function row afterwards, or undefined when nothing was recorded.
+   */
+  async finishBuild(
+    fn: { org: string; name: string; version: number },
+    outcome: { status: 'ready' | 'failed'; error?: BuildError; log?: string },
+  ): Promise<FunctionRecord | undefined> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ name: string }>(
+        `UPDATE function_versions SET status = $4, error = $5, build_log = $6
+         WHERE org = $1 AND name = $2 AND version = $3 AND status = 'initializing' RETURNING name`,
+        [fn.org, fn.name, fn.version, outcome.status, outcome.error ? JSON.stringify(outcome.error) : null, outcome.log ?? ''],
+      );
+      if (!rows.length) return undefined;
+      if (outcome.status === 'ready') {
+        await tx.query(`${POINT_AT} AND f.latest_version = $3`, [fn.org, fn.name, fn.version]);
+      } else {
+        await tx.query(`UPDATE functions SET status = 'failed', error = $4, updated_at = now() WHERE org = $1 AND name = $2 AND version = $3`, [
+          fn.org,
+          fn.name,
+          fn.version,
+          JSON.stringify(outcome.error ?? { message: 'build failed' }),
+        ]);
+      }
+      const after = await tx.query<Row>('SELECT * FROM functions WHERE org = $1 AND name = $2', [fn.org, fn.name]);
+      return after.rows[0] && toRecord(after.rows[0]);
+    });
   }
 
-  /** Functions whose build never finished (e.g. the process stopped): across orgs, for the resume at start. */
-  async listInitializing(): Promise<FunctionRecord[]> {
-    const { rows } = await this.db.query<Row>("SELECT * FROM functions WHERE status = 'initializing' ORDER BY created_at");
-    return rows.map(toRecord);
+  /** Versions whose build never finished (e.g. the process stopped): across orgs, for the resume at start. */
+  async listInitializing(): Promise<VersionRecord[]> {
+    const { rows } = await this.db.query<Row>("SELECT * FROM function_versions WHERE status = 'initializing' ORDER BY created_at");
+    return rows.map(toVersion);
   }
+}
+
+async function lockFunction(tx: Queryable, org: string, name: string): Promise<FunctionRecord | undefined> {
+  const { rows } = await tx.query<Row>('SELECT * FROM functions WHERE org = $1 AND name = $2 FOR UPDATE', [org, name]);
+  return rows[0] && toRecord(rows[0]);
 }

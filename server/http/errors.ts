@@ -11,7 +11,9 @@ import {
   NotFound,
   NotReady,
   PayloadTooLarge,
+  QuotaExceeded,
   Timeout,
+  TooManyRequests,
   Unauthenticated,
   Upstream,
 } from '../errors';
@@ -27,8 +29,10 @@ const MAPPING: Array<[new (...args: never[]) => AppError, number, string, string
   [Forbidden, 403, 'forbidden', 'Not allowed for this organization'],
   [NotFound, 404, 'not-found', 'Not found'],
   [MethodNotAllowed, 405, 'method-not-allowed', 'Method not allowed'],
+  [QuotaExceeded, 409, 'quota-exceeded', 'Quota exceeded'],
   [Conflict, 409, 'conflict', 'Conflict'],
   [PayloadTooLarge, 413, 'payload-too-large', 'Request body too large'],
+  [TooManyRequests, 429, 'too-many-requests', 'Too many requests'],
   [Upstream, 502, 'upstream', 'Bad gateway'],
   [NotReady, 503, 'not-ready', 'Not ready'],
   [Timeout, 504, 'timeout', 'Timed out'],
@@ -77,6 +81,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (known) {
       if (known instanceof MethodNotAllowed) res.setHeader('Allow', known.allowed.join(', '));
+      if (known instanceof TooManyRequests) res.setHeader('Retry-After', String(known.retryAfterSeconds));
       sendProblem(res, toProblem(known, req.originalUrl.split('?')[0]));
       return;
     }

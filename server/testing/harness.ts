@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { startMockVcd, type RunningMockVcd, type StartMockVcdOptions } from '../../mock-vcd/main';
 import type { Config } from '../config';
 import { startServer, type RunningServer } from '../main';
@@ -72,12 +73,15 @@ export interface Harness {
 
 export async function startHarness(
   kind: StoreKind,
-  options: { mock?: StartMockVcdOptions; backend?: Partial<Config> } = {},
+  options: { mock?: StartMockVcdOptions; backend?: Partial<Config>; logStream?: DestinationStream } = {},
 ): Promise<Harness> {
   const mock = await startMockVcd({ portalDir: '/nonexistent-portal', ...options.mock });
   const store = await freshStore(kind);
   const start = (extra: Partial<Config> = {}) =>
-    startServer({ port: 0, vcdUrl: mock.url, logLevel: 'silent', ...store.overrides, ...options.backend, ...extra });
+    startServer(
+      { port: 0, vcdUrl: mock.url, logLevel: 'silent', ...store.overrides, ...options.backend, ...extra },
+      { logStream: options.logStream },
+    );
   const harness: Harness = {
     mock,
     store,
@@ -128,6 +132,12 @@ export function api(baseUrl: () => string, token: string) {
       fetch(baseUrl() + p, {
         method: 'POST',
         headers: headers({ 'Content-Type': 'application/json', ...extra }),
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    put: (p: string, body: unknown) =>
+      fetch(baseUrl() + p, {
+        method: 'PUT',
+        headers: headers({ 'Content-Type': 'application/json' }),
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     /** Polls a function until it leaves initializing; returns its final view. */

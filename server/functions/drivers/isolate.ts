@@ -1,7 +1,7 @@
 import ivm from 'isolated-vm';
 import { HandlerResultSchema } from '../../../contract/functions';
 import { Timeout, Upstream } from '../../errors';
-import type { BuildError, BuildResult, FunctionVersion, HttpEvent, InvokeContext, InvokeResult, Runtime } from '../ports';
+import type { BuildError, BuildResult, FunctionVersion, HttpEvent, InvokeContext, InvokeFailureDetails, InvokeResult, Runtime } from '../ports';
 
 const FILENAME = 'handler.js';
 const MAX_LOG_LINES = 100;
@@ -55,6 +55,11 @@ interface CallOutcome {
   logs: string[];
 }
 
+/** Attaches what the activation record needs to an invoke error (InvokeFailureDetails). */
+function withDetails(err: unknown, details: InvokeFailureDetails): unknown {
+  return typeof err === 'object' && err !== null ? Object.assign(err, details) : err;
+}
+
 /** "Unexpected token ',' [handler.js:2:16]" or a stack frame "handler.js:2:16" → line and column. */
 export function locateError(err: unknown): BuildError {
   const e = err as { name?: string; message?: string; stack?: string };
@@ -97,9 +102,12 @@ export class IsolateRuntime implements Runtime {
   }
 
   async invoke(fn: FunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult> {
-    const w = await this.acquire(fn);
+    const cold = !this.warm.has(fn.key);
+    const w = await this.acquire(fn).catch((err: unknown) => {
+      throw withDetails(err, { cold: true });
+    });
     w.lastUsed = Date.now();
-    const call = w.context.evalClosure(CALL, [event, context], {
+    const call = w.context.evalClosure(CALL, [event, { ...context, env: { ...fn.env } }], {
       arguments: { copy: true },
       result: { promise: true, copy: true },
       timeout: fn.timeoutMs,
@@ -112,11 +120,16 @@ export class IsolateRuntime implements Runtime {
     try {
       raw = await Promise.race([call, deadline]);
     } catch (err) {
-      throw this.failure(fn, w, err);
+      throw withDetails(this.failure(fn, w, err), { cold });
     } finally {
       clearTimeout(timer);
     }
-    return this.response(fn, JSON.parse(raw) as CallOutcome);
+    const outcome = JSON.parse(raw) as CallOutcome;
+    try {
+      return { ...this.response(fn, outcome), cold };
+    } catch (err) {
+      throw withDetails(err, { cold, logs: outcome.logs });
+    }
   }
 
   evict(keyPrefix: string): void {

@@ -1,0 +1,217 @@
+import type { Logger } from 'pino';
+import { MAX_ACTIVATION_LOG_BYTES, type ActivationStatus, type ActivationView } from '../../contract/functions';
+import type { Db } from '../store/db';
+
+export interface ActivationRecord {
+  id: string;
+  org: string;
+  function: string;
+  version: number;
+  trigger: 'http' | 'event';
+  start: Date;
+  durationMs: number;
+  status: ActivationStatus;
+  cold: boolean;
+  memoryMb: number;
+  statusCode: number;
+  logs: string[];
+  logsTruncated: boolean;
+}
+
+export interface ActivationFilter {
+  status?: ActivationStatus;
+  since?: string;
+  until?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ActivationRetention {
+  /** Records kept per function (the newest). */
+  maxPerFunction: number;
+  /** Records older than this are dropped. */
+  maxAgeMs: number;
+}
+
+/** Caps logs at MAX_ACTIVATION_LOG_BYTES (UTF-8), ending with a line that says they were truncated. */
+export function capLogs(lines: string[], maxBytes = MAX_ACTIVATION_LOG_BYTES): { logs: string[]; truncated: boolean } {
+  const marker = `… logs truncated at ${Math.round(maxBytes / 1024)} KB`;
+  const budget = maxBytes - Buffer.byteLength(marker, 'utf8') - 1;
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const size = Buffer.byteLength(lines[i], 'utf8') + 1;
+    if (used + size > budget) {
+      const room = Math.max(0, budget - used);
+      const cut = Buffer.from(lines[i], 'utf8').subarray(0, room).toString('utf8').replace(/\uFFFD$/, '');
+      return { logs: [...lines.slice(0, i), ...(cut ? [cut] : []), marker], truncated: true };
+    }
+    used += size;
+  }
+  return { logs: lines, truncated: false };
+}
+
+export function toActivationView(r: ActivationRecord): ActivationView {
+  return {
+    id: r.id,
+    function: r.function,
+    version: r.version,
+    trigger: r.trigger,
+    start: r.start.toISOString(),
+    durationMs: r.durationMs,
+    status: r.status,
+    cold: r.cold,
+    memoryMb: r.memoryMb,
+    statusCode: r.statusCode,
+    logs: r.logs,
+    logsTruncated: r.logsTruncated,
+  };
+}
+
+interface Row {
+  id: string;
+  org: string;
+  function: string;
+  version: number;
+  trigger: 'http' | 'event';
+  start: Date | string;
+  duration_ms: number | string;
+  status: ActivationStatus;
+  cold: boolean;
+  memory_mb: number;
+  status_code: number;
+  logs: string[] | string;
+  logs_truncated: boolean;
+}
+
+const toRecord = (r: Row): ActivationRecord => ({
+  id: r.id,
+  org: r.org,
+  function: r.function,
+  version: r.version,
+  trigger: r.trigger,
+  start: new Date(r.start),
+  durationMs: Number(r.duration_ms),
+  status: r.status,
+  cold: r.cold,
+  memoryMb: r.memory_mb,
+  statusCode: r.status_code,
+  logs: typeof r.logs === 'string' ? (JSON.parse(r.logs) as string[]) : r.logs,
+  logsTruncated: r.logs_truncated,
+});
+
+const COLUMNS = 13;
+
+/**
+ * Activation records: calls enqueue them (no store round trip on the invoke path); a background flush writes
+ * them in batches of multi-row INSERTs and then prunes the functions it touched to their newest maxPerFunction;
+ * records older than maxAgeMs go on a slower sweep. Reads flush first, so a replica reads its own calls.
+ */
+export class ActivationStore {
+  private queue: ActivationRecord[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly retention: ActivationRetention,
+    private readonly log: Logger,
+    private readonly options: { flushMs?: number; batchSize?: number; sweepMs?: number } = {},
+  ) {
+    this.sweeper = setInterval(() => void this.pruneOld(), options.sweepMs ?? 60_000);
+    this.sweeper.unref();
+  }
+
+  /** Queues a record; never waits for the store. */
+  record(r: ActivationRecord): void {
+    if (this.closed) return;
+    this.queue.push(r);
+    if (this.queue.length >= (this.options.batchSize ?? 200)) {
+      void this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is queued (and prunes); resolves when done. Failures are logged, never thrown. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue;
+    this.queue = [];
+    this.flushing = this.flushing.then(() => (batch.length ? this.write(batch) : undefined));
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    clearInterval(this.sweeper);
+  }
+
+  async list(org: string, fn: string, f: ActivationFilter): Promise<{ items: ActivationRecord[]; total: number }> {
+    await this.flush();
+    const where = ['org = $1', 'function = $2'];
+    const params: unknown[] = [org, fn];
+    if (f.status) where.push(`status = $${params.push(f.status)}`);
+    if (f.since) where.push(`start >= $${params.push(f.since)}`);
+    if (f.until) where.push(`start < $${params.push(f.until)}`);
+    const cond = where.join(' AND ');
+    const [items, count] = await Promise.all([
+      this.db.query<Row>(
+        `SELECT * FROM activations WHERE ${cond} ORDER BY start DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, f.limit, f.offset],
+      ),
+      this.db.query<{ total: number | string }>(`SELECT count(*)::int AS total FROM activations WHERE ${cond}`, params),
+    ]);
+    return { items: items.rows.map(toRecord), total: Number(count.rows[0]?.total ?? 0) };
+  }
+
+  async get(org: string, id: string): Promise<ActivationRecord | undefined> {
+    await this.flush();
+    const { rows } = await this.db.query<Row>('SELECT * FROM activations WHERE org = $1 AND id = $2', [org, id]);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** Drops a deleted function's records. */
+  async forget(org: string, fn: string): Promise<void> {
+    await this.flush();
+    await this.db.query('DELETE FROM activations WHERE org = $1 AND function = $2', [org, fn]);
+  }
+
+  private async write(batch: ActivationRecord[]): Promise<void> {
+    try {
+      const params: unknown[] = [];
+      const values = batch.map((r, i) => {
+        params.push(r.id, r.org, r.function, r.version, r.trigger, r.start.toISOString(), r.durationMs, r.status, r.cold, r.memoryMb, r.statusCode, JSON.stringify(r.logs), r.logsTruncated);
+        return `(${Array.from({ length: COLUMNS }, (_, j) => `$${i * COLUMNS + j + 1}`).join(', ')})`;
+      });
+      await this.db.query(
+        `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated)
+         VALUES ${values.join(', ')} ON CONFLICT (id) DO NOTHING`,
+        params,
+      );
+      const touched = new Map<string, [string, string]>();
+      for (const r of batch) touched.set(`${r.org}\0${r.function}`, [r.org, r.function]);
+      for (const [org, fn] of touched.values()) {
+        await this.db.query(
+          `DELETE FROM activations WHERE org = $1 AND function = $2 AND id IN (
+             SELECT id FROM activations WHERE org = $1 AND function = $2 ORDER BY start DESC, id OFFSET $3)`,
+          [org, fn, this.retention.maxPerFunction],
+        );
+      }
+    } catch (err) {
+      this.log.warn({ err, dropped: batch.length }, 'activation records could not be written');
+    }
+  }
+
+  async pruneOld(): Promise<void> {
+    try {
+      await this.db.query('DELETE FROM activations WHERE start < $1', [new Date(Date.now() - this.retention.maxAgeMs).toISOString()]);
+    } catch (err) {
+      this.log.warn({ err }, 'old activation records could not be pruned');
+    }
+  }
+}
