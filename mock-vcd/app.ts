@@ -19,6 +19,7 @@ import { loadBalancerRoutes } from './infra/lb-routes';
 import { infraAdminRoutes } from './infra/admin-routes';
 import { VropsMock, type VropsOptions } from './vrops/service';
 import { vropsRoutes } from './vrops/routes';
+import { billingRoutes } from './billing/routes';
 
 export interface MockVcdOptions {
   /** namespace → base URL of the extension's HTTP endpoint (the local stand-in for vCD's AMQP bridge). */
@@ -87,6 +88,7 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
   app.use(loadBalancerRoutes({ directory, sessions: state.sessions, infra: state.infra }));
   app.use(infraAdminRoutes({ sessions: state.sessions, infra: state.infra }));
   app.use(vropsRoutes({ directory, sessions: state.sessions, infra: state.infra, vrops: state.vrops }));
+  app.use(billingRoutes());
   // After every own route: vCD's own routes win over extension URL patterns.
   app.use(forwardToExtensions({ state }));
   app.use(portalHost({ portalDir: options.portalDir ?? path.resolve(__dirname, '../dist/portal/browser') }));
