@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need that npm does not provide. Idempotent: quick when all is there.
 #   - Debian's chromium (Karma and Playwright drive it; no browser download)
+#   - podman + runc + python3 (container functions; the project runs its own podman service, see podman/)
 #   - PostgreSQL on 127.0.0.1:5432 and RabbitMQ on 127.0.0.1:5672 (started if installed but down)
 set -euo pipefail
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# Podman runs container functions (server/functions/drivers/container); its base images copy Debian's python3.
+command -v podman >/dev/null 2>&1 || need_apt+=(podman)
+command -v runc >/dev/null 2>&1 || need_apt+=(runc)
+[ -x /usr/bin/python3 ] || need_apt+=(python3)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "ensure-system: installing ${need_apt[*]} from Debian's packages"

@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TooManyRequests, Timeout, Upstream } from '../../../errors';
+import type { HttpEvent, InvokeContext } from '../../ports';
+import { podmanPaths } from './podman-service';
+import { ContainerRuntime, type ContainerFunctionVersion } from './runtime';
+
+const dataDir = process.env.PODMAN_DATA_DIR ?? path.resolve(__dirname, '../../../../.data/podman');
+let rt: ContainerRuntime;
+let n = 0;
+
+const event = (body: unknown = null): HttpEvent => ({ method: 'POST', path: '/', query: {}, headers: {}, body });
+const ctx = (): InvokeContext => ({ org: 'acme', functionName: 'f', requestId: `r${++n}` });
+const fnOf = (code: string, extra: Partial<ContainerFunctionVersion> = {}): ContainerFunctionVersion => ({
+  key: `acme/t${Date.now()}-${++n}@1`,
+  name: 'f',
+  code,
+  memoryMb: 128,
+  timeoutMs: 5000,
+  ...extra,
+});
+const hello = `module.exports = async (event, context) => { console.log('hi', event.body); return { statusCode: 200, headers: {}, body: { hello: event.body, org: context.org, pid: process.pid, uid: process.getuid() } }; };`;
+
+beforeAll(async () => {
+  rt = new ContainerRuntime({ paths: podmanPaths(dataDir), maxWarm: 2, maxQueue: 1, idleMs: 1500 });
+  await rt.ready();
+}, 120_000);
+afterAll(async () => rt?.close(), 60_000);
+
+describe('container runtime (Podman)', () => {
+  it('runs a node handler per call as a non-root user and returns its answer and logs', async () => {
+    const fn = fnOf(hello);
+    const built = await rt.build(fn);
+    expect(built.ok).toBe(true);
+    expect(built.log).toContain('COPY');
+    const first = await rt.invoke(fn, event('world'), ctx());
+    expect(first).toMatchObject({ statusCode: 200, body: { hello: 'world', org: 'acme', uid: 1000 }, cold: true });
+    expect(first.logs).toEqual(['info hi world']);
+    const second = await rt.invoke(fn, event('again'), ctx());
+    expect(second.cold).toBe(false);
+    expect(second.body).toMatchObject({ hello: 'again' });
+    rt.evict(fn.key);
+  });
+
+  it('reports a syntax error at build time with its line', async () => {
+    const built = await rt.build(fnOf('module.exports = async () => {\n  return {;\n};'));
+    expect(built.ok).toBe(false);
+    if (!built.ok) expect(built.error.message).toMatch(/SyntaxError/);
+  });
+
+  it('reuses a warm container and scales to zero after idle', async () => {
+    const fn = fnOf(`let calls = 0; module.exports = async () => ({ statusCode: 200, headers: {}, body: { calls: ++calls } });`, { mode: 'warm' });
+    const a = await rt.invoke(fn, event(), ctx());
+    const b = await rt.invoke(fn, event(), ctx());
+    expect(a).toMatchObject({ cold: true, body: { calls: 1 } });
+    expect(b).toMatchObject({ cold: false, body: { calls: 2 } });
+    expect(rt.instances(fn.key)).toBe(1);
+    await expect.poll(() => rt.instances(fn.key), { timeout: 15_000, interval: 200 }).toBe(0);
+    const c = await rt.invoke(fn, event(), ctx());
+    expect(c).toMatchObject({ cold: true, body: { calls: 1 } });
+    rt.evict(fn.key);
+  });
+
+  it('answers 429 when all warm containers are busy and the queue is full', async () => {
+    const fn = fnOf(`module.exports = async () => { await new Promise(r => setTimeout(r, 800)); return { statusCode: 200, headers: {}, body: 'ok' }; };`, { mode: 'warm' });
+    const calls = Array.from({ length: 5 }, () => rt.invoke(fn, event(), ctx()).then((r) => r.statusCode, (e: unknown) => e));
+    const outcomes = await Promise.all(calls);
+    expect(outcomes.filter((o) => o === 200)).toHaveLength(3);
+    expect(outcomes.filter((o) => o instanceof TooManyRequests)).toHaveLength(2);
+    rt.evict(fn.key);
+  });
+
+  it('runs a python handle(event, context) returning a dict', async () => {
+    const fn = fnOf(`import os\n\ndef handle(event, context):\n    print("py", event["body"])\n    return {"statusCode": 201, "headers": {"x-lang": "python"}, "body": {"echo": event["body"], "fn": context["functionName"], "uid": os.getuid()}}\n`, { runtime: 'python3' });
+    const r = await rt.invoke(fn, event({ a: 1 }), ctx());
+    expect(r).toMatchObject({ statusCode: 201, headers: { 'x-lang': 'python' }, body: { echo: { a: 1 }, fn: 'f', uid: 1000 } });
+    expect(r.logs).toEqual(['info py {\'a\': 1}']);
+    rt.evict(fn.key);
+  });
+
+  it('turns a handler that throws into an upstream error with its logs', async () => {
+    const fn = fnOf(`module.exports = async () => { console.log('before'); throw new RangeError('nope'); };`);
+    const err = await rt.invoke(fn, event(), ctx()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Upstream);
+    expect(err).toMatchObject({ cause: 'handler-error', logs: ['info before'] });
+    expect((err as Error).message).toMatch(/RangeError: nope/);
+    const py = fnOf(`def handle(event, context):\n    raise ValueError("bad")\n`, { runtime: 'python3' });
+    const perr = await rt.invoke(py, event(), ctx()).catch((e: unknown) => e);
+    expect(perr).toBeInstanceOf(Upstream);
+    expect((perr as Error).message).toMatch(/ValueError: bad \(handler.py:2\)/);
+    rt.evict(fn.key);
+    rt.evict(py.key);
+  });
+
+  it('stops a handler past its timeout with a timeout error, and the next call works', async () => {
+    const fn = fnOf(`module.exports = async (e) => { if (e.body === 'hang') await new Promise(() => {}); return { statusCode: 200, headers: {}, body: 'fine' }; };`, { timeoutMs: 700, mode: 'warm' });
+    await expect(rt.invoke(fn, event('hang'), ctx())).rejects.toBeInstanceOf(Timeout);
+    await expect(rt.invoke(fn, event('ok'), ctx())).resolves.toMatchObject({ body: 'fine', cold: true });
+    rt.evict(fn.key);
+  });
+
+  it('survives a memory bomb and a fork bomb, and keeps serving other functions', async () => {
+    const bomb = fnOf(`module.exports = async () => { const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1)); };`, { memoryMb: 64, timeoutMs: 10_000 });
+    const err = await rt.invoke(bomb, event(), ctx()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ cause: 'memory-limit' });
+    const fork = fnOf(`import os\n\ndef handle(event, context):\n    n = 0\n    try:\n        while n < 10000:\n            if os.fork() == 0:\n                import time; time.sleep(30); os._exit(0)\n            n += 1\n    except OSError as e:\n        return {"statusCode": 200, "headers": {}, "body": {"forks": n, "error": e.strerror}}\n    return {"statusCode": 200, "headers": {}, "body": {"forks": n}}\n`, { runtime: 'python3' });
+    const forked = await rt.invoke(fork, event(), ctx());
+    expect((forked.body as { forks: number }).forks).toBeLessThan(64);
+    expect(forked.body).toMatchObject({ error: expect.stringMatching(/resource|again/i) });
+    const ok = fnOf(hello);
+    await expect(rt.invoke(ok, event('still'), ctx())).resolves.toMatchObject({ body: { hello: 'still' } });
+    rt.evict(bomb.key);
+    rt.evict(fork.key);
+    rt.evict(ok.key);
+  });
+
+  it('fails a call whose container dies mid-call, and the next call works', async () => {
+    const fn = fnOf(`module.exports = async (e) => { if (e.body === 'die') process.exit(3); return { statusCode: 200, headers: {}, body: 'alive' }; };`, { mode: 'warm' });
+    const err = await rt.invoke(fn, event('die'), ctx()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Upstream);
+    expect(err).toMatchObject({ cause: expect.stringMatching(/interrupted|memory-limit/) });
+    await expect(rt.invoke(fn, event('live'), ctx())).resolves.toMatchObject({ body: 'alive' });
+    rt.evict(fn.key);
+  });
+});
