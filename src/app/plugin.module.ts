@@ -5,6 +5,7 @@ import { ClarityModule } from '@clr/angular';
 import { provideServerlessCore } from './core/core.providers';
 import { FUNCTIONS_ROUTES } from './functions/functions.routes';
 import { PluginShellComponent } from './shell/plugin-shell.component';
+import { SHOWBACK_ROUTES } from './showback/showback.routes';
 
 /** Children of the host's plugin route (`tenant/{org}/plugins/serverless`, manifest `route`). */
 export const PLUGIN_ROUTES: Routes = [
@@ -14,6 +15,7 @@ export const PLUGIN_ROUTES: Routes = [
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'functions' },
       { path: 'functions', children: FUNCTIONS_ROUTES },
+      { path: 'showback', children: SHOWBACK_ROUTES },
     ],
   },
 ];

@@ -38,6 +38,18 @@ export class ApiClient {
     return this.http.delete<void>(this.url(path), { headers: this.headers() }).pipe(catchError(rethrowAsApiError));
   }
 
+  /** A file download (e.g. CSV) with the session's token: a bare link could not send the Authorization header. */
+  getBlob(path: string): Observable<Blob> {
+    return this.http.get(this.url(path), { headers: this.headers(), responseType: 'blob' }).pipe(catchError(rethrowAsApiError));
+  }
+
+  /** A POST of a non-JSON body (e.g. an uploaded CSV file) with its content type, answering JSON. */
+  postBody<T>(path: string, body: string | Blob, contentType: string): Observable<T> {
+    return this.http
+      .post<T>(this.url(path), body, { headers: this.headers().set('Content-Type', contentType) })
+      .pipe(catchError(rethrowAsApiError));
+  }
+
   /** A raw GET whose answer is returned whatever its status (a function's 4xx/5xx is its answer, not our error). */
   getRaw(path: string): Observable<HttpResponse<string>> {
     return this.http.get(this.url(path), { headers: this.headers(), observe: 'response', responseType: 'text' });

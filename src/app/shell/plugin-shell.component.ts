@@ -12,6 +12,7 @@ export interface PluginSection {
 
 export const PLUGIN_SECTIONS: PluginSection[] = [
   { path: 'functions', labelKey: 'serverless.nav.functions', testId: 'nav-functions' },
+  { path: 'showback', labelKey: 'serverless.nav.showback', testId: 'nav-showback' },
 ];
 
 /** The frame of every plugin page: a Clarity subnav over the feature pages (functions, showback, autoscale). */

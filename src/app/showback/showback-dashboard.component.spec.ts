@@ -1,0 +1,191 @@
+import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { By } from '@angular/platform-browser';
+import type { Summary } from '../../../contract/showback';
+import { TEST_TOKEN, providePluginTesting } from '../../testing/plugin-testing';
+import { ChartComponent } from './chart.component';
+import { ShowbackDashboardComponent } from './showback-dashboard.component';
+import { ShowbackService } from './showback.service';
+import { SHOWBACK_URL, wireBreakdown, wireDaily, wireMonthly, wireSummary } from './showback.testing';
+
+const plain = (text: string | null | undefined): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
+
+describe('ShowbackDashboardComponent', () => {
+  let fixture: ComponentFixture<ShowbackDashboardComponent>;
+  let http: HttpTestingController;
+  const page = (): HTMLElement => fixture.nativeElement as HTMLElement;
+  const kpi = (name: string): string => plain(page().querySelector(`[data-test="kpi-${name}"] [data-test="kpi-value"]`)?.textContent);
+
+  function setUp(locale = 'en-US'): void {
+    TestBed.configureTestingModule({ imports: [ShowbackDashboardComponent], providers: [...providePluginTesting({ locale }), ShowbackService] });
+    http = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(ShowbackDashboardComponent);
+    fixture.detectChanges();
+  }
+
+  afterEach(() => http.verify());
+
+  const path = (req: TestRequest): string => req.request.url.replace(SHOWBACK_URL, '');
+
+  /** Answers the five reads of the page. */
+  function answer(summary: Summary = wireSummary()): void {
+    http.expectOne(`${SHOWBACK_URL}/summary`).flush(summary);
+    http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/monthly`)).flush(wireMonthly());
+    http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/daily`)).flush(wireDaily());
+    const breakdowns = http.match((r) => r.url.startsWith(`${SHOWBACK_URL}/breakdown`));
+    expect(breakdowns.length).toBe(2);
+    for (const req of breakdowns) req.flush(wireBreakdown({ by: path(req).includes('by=service') ? 'service' : 'vapp' }));
+    fixture.detectChanges();
+  }
+
+  it("reads summary, monthly, daily and breakdown with the session's token", () => {
+    setUp();
+    const summary = http.expectOne(`${SHOWBACK_URL}/summary`);
+    expect(summary.request.headers.get('Authorization')).toBe(`Bearer ${TEST_TOKEN}`);
+    expect(http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/monthly`)).request.url).toContain('months=6');
+    const daily = http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/daily`));
+    expect(daily.request.url).toMatch(/from=\d{4}-\d{2}-01&to=\d{4}-\d{2}-\d{2}$/);
+    const breakdowns = http.match((r) => r.url.startsWith(`${SHOWBACK_URL}/breakdown`));
+    expect(breakdowns.map((r) => new URL(r.request.url).searchParams.get('by')).sort()).toEqual(['service', 'service']);
+    for (const r of [summary, daily, ...breakdowns]) r.flush(r === summary ? wireSummary() : r === daily ? wireDaily() : wireBreakdown());
+    http.expectNone(`${SHOWBACK_URL}/summary`);
+    http.match(() => true).forEach((r) => r.flush(wireMonthly()));
+  });
+
+  it('shows the KPI cards in the English locale: month to date, forecast with band, last month and change', () => {
+    setUp('en-US');
+    answer();
+    expect(kpi('month-to-date')).toBe('€1,234.56');
+    expect(kpi('forecast')).toBe('€1,543.21');
+    expect(plain(page().querySelector('[data-test="kpi-band"]')?.textContent)).toBe('Between €1,500.00 and €1,600.50');
+    expect(page().querySelector('[data-test="kpi-forecast"]')?.getAttribute('title')).toContain('run rate');
+    expect(kpi('last-month')).toBe('€1,400.00');
+    expect(kpi('change')).toBe('+10.2%');
+    expect(page().querySelector('[data-test="kpi-change"]')?.getAttribute('data-trend')).toBe('up');
+    expect(page().querySelector('[data-test="showback-data-as-of"]')?.textContent).toContain('Data as of Nov 24, 2026');
+  });
+
+  it('shows the KPI cards in German with German number format and texts', () => {
+    setUp('de-DE');
+    answer();
+    expect(kpi('month-to-date')).toBe('1.234,56 €');
+    expect(kpi('forecast')).toBe('1.543,21 €');
+    expect(plain(page().querySelector('[data-test="kpi-band"]')?.textContent)).toBe('Zwischen 1.500,00 € und 1.600,50 €');
+    expect(kpi('change')).toBe('+10,2 %');
+    expect(page().querySelector('h2')?.textContent).toContain('Kostenübersicht');
+  });
+
+  it('hands the charts datasets built from the API data: stacked months by service, daily with forecast band, doughnut by service', () => {
+    setUp();
+    answer(wireSummary({ dayOfMonth: 2, daysInMonth: 4, monthToDate: 2500, dataAsOf: '2026-11-02T23:00:00.000Z',
+      forecast: { value: 5500, low: 4500, high: 6500, runRatePerDay: 1500, method: 'x' } }));
+    const charts = fixture.debugElement.queryAll(By.directive(ChartComponent)).map((d) => d.componentInstance as ChartComponent);
+    const byKind = Object.fromEntries(charts.map((c) => [c.kind, c.config]));
+
+    const monthly = byKind['stackedBar']!;
+    expect(monthly.type).toBe('bar');
+    expect(monthly.data.labels).toEqual(['Sep 2026', 'Oct 2026', 'Nov 2026']);
+    expect(monthly.data.datasets.map((d) => [d.label, d.data])).toEqual([
+      ['compute', [200, 250, 300]],
+      ['functions', [0, 80, 200]],
+      ['storage', [100, 120, 0]],
+    ]);
+
+    const daily = byKind['line']!;
+    expect(daily.data.datasets.map((d) => d.label)).toEqual(['Daily cost', 'Forecast per day', 'Forecast low', 'Forecast high']);
+    expect(daily.data.datasets[0].data).toEqual([10, 15, null, null]);
+    expect(daily.data.datasets[1].data).toEqual([null, 15, 15, 15]);
+    expect((daily.data.datasets[3] as { fill?: unknown }).fill).toBe('-1');
+
+    const doughnut = byKind['doughnut']!;
+    expect(doughnut.data.labels).toEqual(['compute', 'functions', 'Other']);
+    expect(doughnut.data.datasets[0].data).toEqual([400, 150, 50]);
+    // Rendered on a real canvas.
+    expect(page().querySelectorAll('canvas').length).toBe(3);
+  });
+
+  it("colours the charts from the theme's CDS variables and recolours them when the portal switches to dark", async () => {
+    document.body.style.setProperty('--cds-global-color-blue-700', '#123456');
+    document.body.style.setProperty('--cds-global-color-blue-400', '#abcdef');
+    try {
+      setUp();
+      answer();
+      const monthly = (): ChartComponent =>
+        fixture.debugElement.queryAll(By.directive(ChartComponent)).map((d) => d.componentInstance as ChartComponent).find((c) => c.kind === 'stackedBar')!;
+      expect(monthly().config!.data.datasets[0].backgroundColor).toBe('#123456');
+      document.body.setAttribute('cds-theme', 'dark');
+      await new Promise((resolve) => setTimeout(resolve));
+      expect(monthly().config!.data.datasets[0].backgroundColor).toBe('#abcdef');
+    } finally {
+      document.body.removeAttribute('cds-theme');
+      document.body.style.removeProperty('--cds-global-color-blue-700');
+      document.body.style.removeProperty('--cds-global-color-blue-400');
+    }
+  });
+
+  it('lists the top items of the chosen group with cost and share, and links functions to their page', async () => {
+    setUp();
+    answer();
+    await fixture.whenStable();
+    const select = page().querySelector<HTMLSelectElement>('[data-test="showback-group-by"]')!;
+    select.value = 'function';
+    select.dispatchEvent(new Event('change'));
+    const req = http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/breakdown`));
+    expect(new URL(req.request.url).searchParams.get('by')).toBe('function');
+    req.flush(wireBreakdown({ by: 'function', items: [{ key: 'hello', name: 'hello', cost: 1234, sharePct: 50 }], other: 0 }));
+    fixture.detectChanges();
+    const rows = page().querySelectorAll('[data-test="showback-top-row"]');
+    expect(rows.length).toBe(1);
+    expect(plain(rows[0].querySelector('[data-test="showback-top-cost"]')?.textContent)).toBe('€12.34');
+    expect(rows[0].textContent).toContain('50%');
+    expect(rows[0].querySelector('a[data-test="showback-top-link"]')?.getAttribute('href')).toContain('functions/hello');
+  });
+
+  it('shows the empty state instead of charts when the org has no costs yet', () => {
+    setUp();
+    answer(wireSummary({ dataAsOf: null, monthToDate: 0, lastMonth: 0, changePct: null }));
+    expect(page().querySelector('[data-test="showback-empty"]')?.textContent).toContain('No costs yet');
+    expect(page().querySelector('canvas')).toBeNull();
+    expect(page().querySelector('[data-test="kpi-month-to-date"]')).toBeNull();
+  });
+
+  it('warns that data may be incomplete, naming the failed source and its error, when a source failed', () => {
+    setUp();
+    answer(wireSummary({ stale: { since: '2026-11-20T06:00:00.000Z', sources: [{ id: 's1', name: 'vRB billing', error: 'connect ECONNREFUSED' }] } }));
+    const stale = page().querySelector('[data-test="showback-stale"]');
+    expect(stale?.querySelector('.alert-warning')).not.toBeNull();
+    expect(plain(stale?.textContent)).toContain('Data may be incomplete since Nov 20, 2026');
+    expect(stale?.textContent).toContain('vRB billing');
+    expect(stale?.textContent).toContain('connect ECONNREFUSED');
+    expect(page().querySelector('[data-test="showback-data-as-of"]')).not.toBeNull();
+  });
+
+  it("shows the backend's problem when the dashboard cannot be read", () => {
+    setUp();
+    http.expectOne(`${SHOWBACK_URL}/summary`).flush(
+      { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'org globex is not your org' },
+      { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    expect(http.match(() => true).every((r) => r.cancelled)).toBeTrue();
+    fixture.detectChanges();
+    expect(page().querySelector('[data-test="problem-detail"]')?.textContent).toContain('org globex is not your org');
+    expect(page().querySelector('canvas')).toBeNull();
+  });
+
+  it('downloads export.csv of the period with the token as a blob, not through a bare link', () => {
+    setUp();
+    answer();
+    const clicked: string[] = [];
+    spyOn(HTMLAnchorElement.prototype, 'click').and.callFake(function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    });
+    page().querySelector<HTMLButtonElement>('[data-test="showback-export"]')!.click();
+    const req = http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/export.csv`));
+    expect(req.request.headers.get('Authorization')).toBe(`Bearer ${TEST_TOKEN}`);
+    expect(req.request.responseType).toBe('blob');
+    expect(req.request.url).toMatch(/from=\d{4}-\d{2}-\d{2}&to=/);
+    req.flush(new Blob(['day,cost\n'], { type: 'text/csv' }));
+    expect(clicked.length).toBe(1);
+    expect(clicked[0]).toMatch(/^showback-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  });
+});

@@ -1,0 +1,16 @@
+import { Routes } from '@angular/router';
+import { ShowbackDashboardComponent } from './showback-dashboard.component';
+import { ShowbackService } from './showback.service';
+import { ShowbackSourcesComponent } from './showback-sources.component';
+
+/** Under the plugin's route: `showback` (dashboard) and `showback/sources`. */
+export const SHOWBACK_ROUTES: Routes = [
+  {
+    path: '',
+    providers: [ShowbackService],
+    children: [
+      { path: '', component: ShowbackDashboardComponent },
+      { path: 'sources', component: ShowbackSourcesComponent },
+    ],
+  },
+];

@@ -1,0 +1,77 @@
+import { Injectable, inject } from '@angular/core';
+import { Observable, map } from 'rxjs';
+import type {
+  Breakdown,
+  BreakdownDimension,
+  CreateSourceRequest,
+  Daily,
+  ImportResult,
+  Monthly,
+  Run,
+  Source,
+  SourceTestResult,
+  Summary,
+} from '../../../contract/showback';
+import type { Page } from '../../../contract/problem';
+import { ApiClient } from '../core/api-client';
+import { DayRange } from './showback.model';
+
+const BASE = 'showback';
+
+function query(params: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(params).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
+  return entries.length ? `?${entries.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&')}` : '';
+}
+
+/** The showback endpoints of the backend (DESIGN §4, contract/showback.ts). */
+@Injectable()
+export class ShowbackService {
+  private readonly api = inject(ApiClient);
+
+  summary(): Observable<Summary> {
+    return this.api.get<Summary>(`${BASE}/summary`);
+  }
+
+  monthly(months: number): Observable<Monthly> {
+    return this.api.get<Monthly>(`${BASE}/monthly${query({ months })}`);
+  }
+
+  daily(range: DayRange): Observable<Daily> {
+    return this.api.get<Daily>(`${BASE}/daily${query({ from: range.from, to: range.to })}`);
+  }
+
+  breakdown(by: BreakdownDimension, range: DayRange, top = 10): Observable<Breakdown> {
+    return this.api.get<Breakdown>(`${BASE}/breakdown${query({ by, top, from: range.from, to: range.to })}`);
+  }
+
+  /** The CSV of the range, fetched with the session's token. */
+  exportCsv(range: DayRange, by: BreakdownDimension): Observable<Blob> {
+    return this.api.getBlob(`${BASE}/export.csv${query({ from: range.from, to: range.to, by })}`);
+  }
+
+  sources(): Observable<Source[]> {
+    return this.api.get<Page<Source> | Source[]>(`${BASE}/sources`).pipe(map((answer) => (Array.isArray(answer) ? answer : answer.items)));
+  }
+
+  createSource(request: CreateSourceRequest): Observable<Source> {
+    return this.api.post<Source>(`${BASE}/sources`, request);
+  }
+
+  deleteSource(id: string): Observable<void> {
+    return this.api.delete(`${BASE}/sources/${encodeURIComponent(id)}`);
+  }
+
+  testSource(id: string): Observable<SourceTestResult> {
+    return this.api.post<SourceTestResult>(`${BASE}/sources/${encodeURIComponent(id)}/test`, {});
+  }
+
+  runSource(id: string): Observable<Run> {
+    return this.api.post<Run>(`${BASE}/sources/${encodeURIComponent(id)}/run`, {});
+  }
+
+  /** A FOCUS file as it is: CSV or JSON by its name / type. */
+  importFocus(file: { name: string; type: string; text: string }): Observable<ImportResult> {
+    const json = file.type.includes('json') || /\.json$/i.test(file.name);
+    return this.api.postBody<ImportResult>(`${BASE}/imports`, file.text, json ? 'application/json' : 'text/csv');
+  }
+}
