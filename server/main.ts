@@ -12,6 +12,10 @@ import { openPgDb } from './store/drivers/pg';
 import { openPgliteDb } from './store/drivers/pglite';
 import { migrate } from './store/migrate';
 import { createVcdClient } from './vcd/client';
+import { Collector } from './showback/collector';
+import { HttpBillingSource } from './showback/drivers/http-source';
+import { ShowbackQueries } from './showback/queries';
+import { RateCardStore } from './showback/ratecard';
 
 export type { Config } from './config';
 
@@ -66,10 +70,16 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     log,
   });
 
+  // TODO(showback): vCD usage (needs the mock's vApps/VMs), FaaS usage (a FunctionUsageSource over activations) and
+  // metered RabbitMQ sources wait for their drivers; until then only HTTP billing sources and FOCUS imports collect.
+  const collector = new Collector({ db, drivers: { http: new HttpBillingSource() }, log });
+  const showback = { db, queries: new ShowbackQueries(db), collector, rateCard: new RateCardStore(db) };
+
   const app = createApp({
     log,
     vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
     functions,
+    showback,
     checkReady: async () => {
       await db.query('SELECT 1');
     },
@@ -87,6 +97,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   const resumed = await functions.resumeBuilds();
+  await collector.start();
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
 
   let closing: Promise<void> | undefined;
@@ -99,6 +110,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await collector.close();
         await functions.settled();
         await activations.close();
         await runtime.close();

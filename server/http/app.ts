@@ -4,6 +4,7 @@ import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { functionsRoutes, invokeRoute } from '../functions/routes';
 import type { FunctionsService } from '../functions/service';
+import { showbackRoutes, type ShowbackDeps } from '../showback/routes';
 import type { VcdClient } from '../vcd/client';
 import { authenticate, SessionCache } from './auth';
 import { errorHandler, notFoundHandler, NotReady, sendProblem, toProblem } from './errors';
@@ -14,6 +15,8 @@ export interface AppDeps {
   log: Logger;
   vcd: VcdClient;
   functions: FunctionsService;
+  /** Showback's store, queries, collector and rate card; absent = no showback routes. */
+  showback?: ShowbackDeps;
   /** Resolves when the store answers; rejects otherwise (GET /readyz). */
   checkReady: () => Promise<void>;
   sharedSecret?: string;
@@ -83,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   const tenant = Router({ mergeParams: true });
   tenant.use(requireOrgAccess, ...bodyParsers(deps.bodyLimitBytes));
   tenant.use('/faas', functionsRoutes(deps.functions));
+  if (deps.showback) tenant.use('/showback', showbackRoutes(deps.showback));
   tenant.all('/*route', invokeRoute(deps.functions));
   app.use('/api/org/:org', auth, tenant);
 

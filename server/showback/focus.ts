@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { FOCUS_REQUIRED_COLUMNS } from '../../contract/showback';
+import { Invalid, type FieldError } from '../errors';
+import type { CostRecord } from './store';
+
+/** Where FOCUS imports are filed: one pseudo-source per org. */
+export const FOCUS_SOURCE_ID = 'import:focus';
+const MAX_ERRORS = 50;
+
+type Row = Record<string, unknown>;
+
+/** Rows with the file line each starts on (CSV) or its 1-based index (JSON, named "row"). */
+function rowsOf(body: unknown, format: 'csv' | 'json'): { rows: { row: Row; line: number }[]; columns: string[] } {
+  if (format === 'json') {
+    const list = Array.isArray(body) ? body : (body as { rows?: unknown } | null)?.rows;
+    if (!Array.isArray(list) || !list.every((r) => r && typeof r === 'object' && !Array.isArray(r))) {
+      throw new Invalid('a FOCUS JSON import is an array of row objects (or {rows: [...]})', [{ path: '(body)', message: 'must be an array of objects' }]);
+    }
+    const columns = [...new Set(list.flatMap((r) => Object.keys(r as Row)))];
+    return { rows: list.map((row, i) => ({ row: row as Row, line: i + 1 })), columns };
+  }
+  try {
+    const records = parse(String(body), { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true }) as {
+      record: Row;
+      info: { lines: number };
+    }[];
+    const header = parse(String(body), { bom: true, to_line: 1 }) as string[][];
+    return { rows: records.map((r) => ({ row: r.record, line: r.info.lines })), columns: (header[0] ?? []).map((c) => c.trim()) };
+  } catch (err) {
+    const e = err as { message: string; lines?: number };
+    throw new Invalid(`the CSV cannot be read: ${e.message}`, [{ path: `line ${e.lines ?? 1}`, message: e.message }]);
+  }
+}
+
+const isBlank = (v: unknown) => v === undefined || v === null || v === '';
+
+/**
+ * A FOCUS 1.x file (CSV text or parsed JSON) → cost records for `org`, or Invalid naming every bad cell as
+ * "line N, column X" (JSON: "row N, column X"). Nothing is returned unless every row is good.
+ */
+export function parseFocus(org: string, body: unknown, format: 'csv' | 'json'): CostRecord[] {
+  const { rows, columns } = rowsOf(body, format);
+  const missing = FOCUS_REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
+  if (missing.length) {
+    throw new Invalid(`required FOCUS columns are missing: ${missing.join(', ')}`, missing.map((c) => ({ path: `column ${c}`, message: 'required column is missing' })));
+  }
+  if (!rows.length) throw new Invalid('the file has no rows', [{ path: '(body)', message: 'no rows' }]);
+  const where = format === 'csv' ? 'line' : 'row';
+  const errors: FieldError[] = [];
+  const seen = new Map<string, number>();
+  const records: CostRecord[] = [];
+  for (const { row, line } of rows) {
+    const bad = (column: string, message: string) => {
+      if (errors.length < MAX_ERRORS) errors.push({ path: `${where} ${line}, column ${column}`, message });
+    };
+    const num = (column: string, required: boolean): number | undefined => {
+      const v = row[column];
+      if (isBlank(v)) {
+        if (required) bad(column, 'is required');
+        return undefined;
+      }
+      const n = typeof v === 'number' ? v : Number(String(v));
+      if (!Number.isFinite(n)) bad(column, `"${String(v)}" is not a number`);
+      return n;
+    };
+    const date = (column: string): Date | undefined => {
+      const v = row[column];
+      const d = new Date(String(v ?? ''));
+      if (isBlank(v) || !/^\d{4}-\d{2}-\d{2}/.test(String(v)) || Number.isNaN(d.getTime())) {
+        bad(column, `"${String(v ?? '')}" is not an ISO 8601 date-time`);
+        return undefined;
+      }
+      return d;
+    };
+    const billed = num('BilledCost', true);
+    const effective = num('EffectiveCost', false);
+    const quantity = num('ConsumedQuantity', false);
+    const currency = String(row.BillingCurrency ?? '').toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency)) bad('BillingCurrency', `"${String(row.BillingCurrency ?? '')}" is not an ISO 4217 currency code`);
+    const start = date('ChargePeriodStart');
+    const end = date('ChargePeriodEnd');
+    if (start && end && end <= start) bad('ChargePeriodEnd', 'must be after ChargePeriodStart (the end is exclusive)');
+    const service = String(row.ServiceName ?? '').trim();
+    if (!service) bad('ServiceName', 'is required');
+    if (errors.length || billed === undefined || !start || !end) continue;
+
+    const identity = ['ResourceId', 'ServiceName', 'ChargeCategory', 'ChargeDescription', 'SubAccountId', 'PricingUnit', 'ConsumedUnit']
+      .map((c) => String(row[c] ?? ''))
+      .concat(start.toISOString(), end.toISOString())
+      .join('\u0000');
+    const hash = createHash('sha1').update(identity).digest('hex').slice(0, 24);
+    const n = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, n);
+    const cost = Number.isFinite(effective) && effective !== undefined ? effective : billed;
+    records.push({
+      org,
+      sourceId: FOCUS_SOURCE_ID,
+      naturalKey: `${hash}#${n}`,
+      periodStart: start,
+      periodEnd: end,
+      resourceKind: String(row.ResourceType ?? ''),
+      resourceId: String(row.ResourceId ?? ''),
+      resourceName: String(row.ResourceName ?? ''),
+      service,
+      metric: String(row.ChargeCategory ?? ''),
+      quantity: quantity ?? 0,
+      unit: String(row.ConsumedUnit ?? ''),
+      cost: Math.round(cost * 100),
+      currency,
+    });
+  }
+  if (errors.length) {
+    throw new Invalid(`the FOCUS file has bad rows; nothing was imported: ${errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  }
+  return records;
+}

@@ -1,0 +1,32 @@
+import type { CostRecord } from './store';
+
+/** A time range, end exclusive. */
+export interface Range {
+  from: Date;
+  to: Date;
+}
+
+/** What a collector knows of a configured source. */
+export interface SourceSpec {
+  id: string;
+  org: string;
+  kind: string;
+  config: Record<string, unknown>;
+}
+
+/** A billing system the collectors pull from (STYLE: one small interface, many drivers). */
+export interface BillingSource {
+  /** Cost records of `spec.org` whose period starts in the range; throws when the source cannot answer. */
+  collect(spec: SourceSpec, range: Range): Promise<CostRecord[]>;
+}
+
+/** FaaS usage per function and day, as the functions feature records it (wired in server/main.ts). */
+export interface FunctionUsage {
+  function: string;
+  day: string;
+  invocations: number;
+  gbSeconds: number;
+}
+export interface FunctionUsageSource {
+  usage(org: string, range: Range): Promise<FunctionUsage[]>;
+}

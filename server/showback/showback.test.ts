@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCharges } from '../../mock-vcd/billing/demo-data';
+import { api, jsonOf, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+
+const SB = '/api/org/acme/showback';
+const DAY_MS = 86_400_000;
+const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
+const monthStart = (monthsBack: number) => {
+  const n = new Date();
+  return new Date(Date.UTC(n.getUTCFullYear(), n.getUTCMonth() - monthsBack, 1)).toISOString().slice(0, 10);
+};
+
+/** What the mock billing API holds for an org, in minor units: per day, and the whole range. */
+function expected(org: string, from: string, to: string) {
+  const charges = demoCharges(org, new Date(`${from}T00:00:00Z`), new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS));
+  const byDay = new Map<string, number>();
+  const byService = new Map<string, number>();
+  const byVapp = new Map<string, number>();
+  for (const c of charges) {
+    const cents = Math.round(c.cost * 100);
+    byDay.set(c.start.slice(0, 10), (byDay.get(c.start.slice(0, 10)) ?? 0) + cents);
+    byService.set(c.service, (byService.get(c.service) ?? 0) + cents);
+    if (c.vappId) byVapp.set(c.vappId, (byVapp.get(c.vappId) ?? 0) + cents);
+  }
+  const sumFrom = (f: string, t = '9999') => [...byDay].filter(([d]) => d >= f && d < t).reduce((a, [, v]) => a + v, 0);
+  return { charges, byDay, byService, byVapp, sumFrom };
+}
+
+const FOCUS_CSV = (cost = '12.50') =>
+  [
+    'BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ServiceName,ResourceId,ResourceName,ChargeCategory,ConsumedQuantity,ConsumedUnit,Extra',
+    `${cost},,EUR,${day(-1)}T00:00:00Z,${day(0)}T00:00:00Z,mq-api,q-1,orders queue,Usage,1250,calls,ignored`,
+    `3.25,,EUR,${day(-1)}T00:00:00Z,${day(0)}T00:00:00Z,mq-api,q-2,"billing, queue",Usage,325,calls,`,
+  ].join('\n');
+
+describe.each(STORES)('showback on %s', (kind) => {
+  let h: Harness;
+  let acme: ReturnType<typeof api>;
+  let globex: ReturnType<typeof api>;
+  let provider: ReturnType<typeof api>;
+  let sourceId: string;
+  const from = monthStart(3);
+  const to = day(0);
+
+  beforeAll(async () => {
+    h = await startHarness(kind);
+    acme = api(() => h.backend.url, await h.login('acme'));
+    globex = api(() => h.backend.url, await h.login('globex'));
+    provider = api(() => h.backend.url, await h.login('provider'));
+  });
+  afterAll(() => h?.close());
+
+  const httpSource = (name: string, url = `${h.mock.url}/billing/api/v1/orgs/{org}/charges?from={from}&to={to}`) => ({
+    kind: 'http',
+    name,
+    schedule: '0 3 * * *',
+    config: { url, authHeader: { name: 'Authorization', value: 'Bearer demo-billing-token' }, mapping: { items: 'items', vappId: 'vappId', vappName: 'vappName', resourceId: 'resourceId', resourceName: 'resourceName', quantity: 'quantity', unit: 'unit', currency: 'currency' } },
+  });
+
+  it('collects an HTTP billing source from the mock billing API, and collecting again stores nothing twice', async () => {
+    const created = await acme.post(`${SB}/sources`, httpSource('vrb'));
+    expect(created.status).toBe(201);
+    const source = await jsonOf(created);
+    sourceId = source.id;
+    expect(source).toMatchObject({ kind: 'http', name: 'vrb', enabled: true, staleSince: null, lastRun: null });
+    expect(source.config.authHeader).toEqual({ name: 'Authorization', value: '***' });
+    expect(source.nextRunAt).not.toBeNull();
+
+    const first = await jsonOf(await acme.post(`${SB}/sources/${sourceId}/run`, { from, to }));
+    const want = expected('acme', from, to);
+    expect(first).toMatchObject({ status: 'succeeded', trigger: 'backfill', rowsRead: want.charges.length, rowsWritten: want.charges.length, error: null });
+
+    const again = await jsonOf(await acme.post(`${SB}/sources/${sourceId}/run`, { from, to }));
+    expect(again).toMatchObject({ status: 'succeeded', rowsRead: want.charges.length, rowsWritten: 0 });
+    const runs = await jsonOf(await acme.get(`${SB}/sources/${sourceId}/runs`));
+    expect(runs.total).toBe(2);
+    expect(runs.items[0].id).toBe(again.id);
+  });
+
+  it('answers daily, monthly, summary and breakdown figures that add up to the collected charges', async () => {
+    const want = expected('acme', from, to);
+    const daily = await jsonOf(await acme.get(`${SB}/daily?from=${from}&to=${to}`));
+    expect(daily.currency).toBe('EUR');
+    expect(daily.items).toHaveLength(want.byDay.size);
+    for (const d of daily.items) expect(d.total).toBe(want.byDay.get(d.day));
+
+    const monthly = await jsonOf(await acme.get(`${SB}/monthly?months=4`));
+    expect(monthly.items.map((m: { month: string }) => m.month)).toEqual([3, 2, 1, 0].map((b) => monthStart(b).slice(0, 7)));
+    for (const [i, m] of monthly.items.entries()) {
+      expect(m.total).toBe(want.sumFrom(monthStart(3 - i), i === 3 ? '9999' : monthStart(2 - i)));
+    }
+
+    const summary = await jsonOf(await acme.get(`${SB}/summary`));
+    expect(summary.monthToDate).toBe(want.sumFrom(monthStart(0)));
+    expect(summary.lastMonth).toBe(want.sumFrom(monthStart(1), monthStart(0)));
+    expect(summary.forecast.value).toBeGreaterThanOrEqual(summary.monthToDate);
+    expect(summary.forecast.low).toBeLessThanOrEqual(summary.forecast.value);
+    expect(summary.forecast.high).toBeGreaterThanOrEqual(summary.forecast.value);
+    expect(summary.changePct).toBeCloseTo(Math.round(((summary.forecast.value - summary.lastMonth) / summary.lastMonth) * 1000) / 10, 5);
+    expect(summary.stale).toBeNull();
+    expect(summary.dataAsOf).toBe(`${day(1)}T00:00:00.000Z`);
+
+    const byService = await jsonOf(await acme.get(`${SB}/breakdown?by=service&top=2&from=${from}&to=${to}`));
+    const services = [...want.byService].sort((a, b) => b[1] - a[1]);
+    expect(byService.items.map((i: { key: string; cost: number }) => [i.key, i.cost])).toEqual(services.slice(0, 2));
+    expect(byService.total).toBe(want.sumFrom(from));
+    expect(byService.other).toBe(services.slice(2).reduce((a, [, v]) => a + v, 0));
+
+    const byVapp = await jsonOf(await acme.get(`${SB}/breakdown?by=vapp&top=10&from=${from}&to=${to}`));
+    expect(byVapp.items).toHaveLength(want.byVapp.size);
+    for (const i of byVapp.items) expect(i.cost).toBe(want.byVapp.get(i.key));
+    expect(byVapp.items[0].name).toBe('web-shop');
+
+    const bySource = await jsonOf(await acme.get(`${SB}/breakdown?by=source&from=${from}&to=${to}`));
+    expect(bySource.items).toEqual([expect.objectContaining({ key: sourceId, name: 'vrb', cost: want.sumFrom(from), sharePct: 100 })]);
+
+    const csv = await acme.get(`${SB}/export.csv?from=${day(-1)}&to=${day(-1)}`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toMatch(/^ChargePeriodStart,/);
+    expect(lines).toHaveLength(1 + want.charges.filter((c) => c.start.startsWith(day(-1))).length);
+  });
+
+  it('marks a run failed with the reason and the data stale when the source is unreachable', async () => {
+    const created = await jsonOf(await acme.post(`${SB}/sources`, httpSource('down', 'http://127.0.0.1:9/charges?from={from}')));
+    const run = await jsonOf(await acme.post(`${SB}/sources/${created.id}/run`, {}));
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/unreachable/);
+    const source = await jsonOf(await acme.get(`${SB}/sources/${created.id}`));
+    expect(source.staleSince).not.toBeNull();
+    expect(source.lastRun.status).toBe('failed');
+    const summary = await jsonOf(await acme.get(`${SB}/summary`));
+    expect(summary.stale.sources).toEqual([{ id: created.id, name: 'down', error: run.error }]);
+    const tested = await jsonOf(await acme.post(`${SB}/sources/${created.id}/test`, {}));
+    expect(tested).toMatchObject({ ok: false, rowsRead: 0 });
+    expect((await acme.delete(`${SB}/sources/${created.id}`)).status).toBe(204);
+    expect((await jsonOf(await acme.get(`${SB}/summary`))).stale).toBeNull();
+  });
+
+  it('imports a FOCUS CSV once, however often it is sent', async () => {
+    const before = await jsonOf(await acme.get(`${SB}/breakdown?by=service&top=100&from=${day(-1)}&to=${day(-1)}`));
+    const res = await acme.post(`${SB}/imports`, FOCUS_CSV(), { 'Content-Type': 'text/csv' });
+    expect(res.status).toBe(201);
+    expect(await jsonOf(res)).toMatchObject({ format: 'csv', rows: 2, written: 2, total: 1575, currency: 'EUR' });
+    const again = await jsonOf(await acme.post(`${SB}/imports`, FOCUS_CSV(), { 'Content-Type': 'text/csv' }));
+    expect(again).toMatchObject({ rows: 2, written: 0 });
+    const after = await jsonOf(await acme.get(`${SB}/breakdown?by=service&top=100&from=${day(-1)}&to=${day(-1)}`));
+    expect(after.total - before.total).toBe(1575);
+    expect(after.items.find((i: { key: string }) => i.key === 'mq-api').cost).toBe(1575);
+
+    const json = await acme.post(`${SB}/imports`, [{ BilledCost: 1, BillingCurrency: 'EUR', ChargePeriodStart: `${day(-2)}T00:00:00Z`, ChargePeriodEnd: `${day(-1)}T00:00:00Z`, ServiceName: 'dns' }]);
+    expect(await jsonOf(json)).toMatchObject({ format: 'json', rows: 1, written: 1, total: 100 });
+  });
+
+  it('rejects a bad FOCUS file naming line and column, and stores none of it', async () => {
+    const before = await jsonOf(await acme.get(`${SB}/breakdown?by=service&top=100&from=${day(-1)}&to=${day(-1)}`));
+    const bad = FOCUS_CSV('12.50') + `\nnot-a-number,,EUR,${day(-1)}T00:00:00Z,${day(0)}T00:00:00Z,mq-api,q-3,x,Usage,1,calls,\n5,,EURO,yesterday,${day(0)}T00:00:00Z,,q-4,y,Usage,1,calls,`;
+    const res = await acme.post(`${SB}/imports`, bad.replace('12.50', '99.99'), { 'Content-Type': 'text/csv' });
+    expect(res.status).toBe(400);
+    const p = await problemOf(res);
+    expect(p.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'line 4, column BilledCost' }),
+        expect.objectContaining({ path: 'line 5, column BillingCurrency' }),
+        expect.objectContaining({ path: 'line 5, column ChargePeriodStart' }),
+        expect.objectContaining({ path: 'line 5, column ServiceName' }),
+      ]),
+    );
+    const missing = await problemOf(await acme.post(`${SB}/imports`, 'BilledCost,ServiceName\n1,x', { 'Content-Type': 'text/csv' }));
+    expect(missing.errors?.map((e) => e.path)).toEqual(['column BillingCurrency', 'column ChargePeriodStart', 'column ChargePeriodEnd']);
+    const after = await jsonOf(await acme.get(`${SB}/breakdown?by=service&top=100&from=${day(-1)}&to=${day(-1)}`));
+    expect(after.total).toBe(before.total);
+  });
+
+  it('answers bad input with problem+json naming the field', async () => {
+    const cases: [Promise<Response>, string][] = [
+      [acme.post(`${SB}/sources`, { ...httpSource('x'), config: { url: 'ftp://nowhere' } }), 'config.url'],
+      [acme.post(`${SB}/sources`, { ...httpSource('x'), schedule: 'every tuesday' }), 'schedule'],
+      [acme.post(`${SB}/sources`, { ...httpSource('x'), kind: 'vcd', config: {} }), 'kind'],
+      [acme.post(`${SB}/sources`, httpSource('vrb')), 'name'],
+      [acme.get(`${SB}/breakdown?by=planet`), 'by'],
+      [acme.get(`${SB}/daily?from=2025-13-45`), 'from'],
+      [acme.get(`${SB}/monthly?months=0`), 'months'],
+      [acme.post(`${SB}/sources/${sourceId}/run`, { from: day(-1) }), 'to'],
+      [provider.put(`${SB}/ratecard`, { currency: 'EUR', rates: { vcpuHour: -1, ramGbHour: 0, storageGbMonth: 0, functionInvocation: 0, functionGbSecond: 0 } }), 'rates.vcpuHour'],
+    ];
+    for (const [req, path] of cases) {
+      const res = await req;
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+      expect((await problemOf(res)).errors?.map((e) => e.path), path).toContain(path);
+    }
+  });
+
+  it('lets only the provider read and set the rate card, and shows the provider every org', async () => {
+    expect((await acme.get(`${SB}/ratecard`)).status).toBe(403);
+    const card = { currency: 'EUR', rates: { vcpuHour: 0.03, ramGbHour: 0.004, storageGbMonth: 0.1, functionInvocation: 0.0000002, functionGbSecond: 0.00001667 }, overrides: { ACME: { vcpuHour: 0.025 } } };
+    const put = await provider.put('/api/org/System/showback/ratecard', card);
+    expect(put.status).toBe(200);
+    expect(await jsonOf(await provider.get('/api/org/System/showback/ratecard'))).toEqual({ ...card, rates: { ...card.rates, metered: {} }, overrides: { acme: { vcpuHour: 0.025 } } });
+    const orgs = await jsonOf(await provider.get('/api/org/System/showback/provider/orgs'));
+    const acmeRow = orgs.items.find((o: { org: string }) => o.org === 'acme');
+    expect(acmeRow.monthToDate).toBe((await jsonOf(await acme.get(`${SB}/summary`))).monthToDate);
+  });
+
+  it("keeps each org's costs and sources to itself", async () => {
+    expect((await globex.get(`${SB}/summary`)).status).toBe(403);
+    expect((await globex.get(`/api/org/globex/showback/sources/${sourceId}`)).status).toBe(404);
+    expect((await globex.post(`/api/org/globex/showback/sources/${sourceId}/run`, {})).status).toBe(404);
+    expect((await jsonOf(await globex.get('/api/org/globex/showback/sources'))).total).toBe(0);
+    const summary = await jsonOf(await globex.get('/api/org/globex/showback/summary'));
+    expect(summary).toMatchObject({ monthToDate: 0, lastMonth: 0, stale: null, dataAsOf: null });
+    const breakdown = await jsonOf(await globex.get(`/api/org/globex/showback/breakdown?by=vapp&from=${from}&to=${to}`));
+    expect(breakdown.items).toEqual([]);
+  });
+});
