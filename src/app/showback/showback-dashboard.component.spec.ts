@@ -183,7 +183,7 @@ describe('ShowbackDashboardComponent', () => {
     const req = http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/export.csv`));
     expect(req.request.headers.get('Authorization')).toBe(`Bearer ${TEST_TOKEN}`);
     expect(req.request.responseType).toBe('blob');
-    expect(req.request.url).toMatch(/from=\d{4}-\d{2}-\d{2}&to=/);
+    expect(req.request.url).toMatch(/export\.csv\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
     req.flush(new Blob(['day,cost\n'], { type: 'text/csv' }));
     expect(clicked.length).toBe(1);
     expect(clicked[0]).toMatch(/^showback-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);

@@ -193,7 +193,7 @@ export class ShowbackDashboardComponent implements OnInit {
   /** Downloads export.csv of the range with the session's token (fetch + blob; a bare link would carry no token). */
   protected exportCsv(): void {
     this.exporting.set(true);
-    this.showback.exportCsv(this.range, this.groupBy).subscribe({
+    this.showback.exportCsv(this.range).subscribe({
       next: (blob) => {
         this.exporting.set(false);
         saveBlob(blob, `showback-${this.range.from}-${this.range.to}.csv`);

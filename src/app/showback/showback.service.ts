@@ -45,8 +45,8 @@ export class ShowbackService {
   }
 
   /** The CSV of the range, fetched with the session's token. */
-  exportCsv(range: DayRange, by: BreakdownDimension): Observable<Blob> {
-    return this.api.getBlob(`${BASE}/export.csv${query({ from: range.from, to: range.to, by })}`);
+  exportCsv(range: DayRange): Observable<Blob> {
+    return this.api.getBlob(`${BASE}/export.csv${query({ from: range.from, to: range.to })}`);
   }
 
   sources(): Observable<Source[]> {
