@@ -13,6 +13,7 @@ import { openPgliteDb } from './store/drivers/pglite';
 import { migrate } from './store/migrate';
 import { createVcdClient } from './vcd/client';
 import { Collector } from './showback/collector';
+import { ActivationUsageSource, FaasBillingSource } from './showback/drivers/faas-usage';
 import { HttpBillingSource } from './showback/drivers/http-source';
 import { ShowbackQueries } from './showback/queries';
 import { RateCardStore } from './showback/ratecard';
@@ -70,10 +71,12 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     log,
   });
 
-  // TODO(showback): vCD usage (needs the mock's vApps/VMs), FaaS usage (a FunctionUsageSource over activations) and
-  // metered RabbitMQ sources wait for their drivers; until then only HTTP billing sources and FOCUS imports collect.
-  const collector = new Collector({ db, drivers: { http: new HttpBillingSource() }, log });
-  const showback = { db, queries: new ShowbackQueries(db), collector, rateCard: new RateCardStore(db) };
+  // TODO(showback): vCD usage waits for a vCD client that lists VMs with a service session; metered (RabbitMQ) sources
+  // wait for their driver. FaaS usage meets showback here, through a port over the activations table.
+  const rateCard = new RateCardStore(db);
+  const faas = new FaasBillingSource({ usage: new ActivationUsageSource(db), rateCard });
+  const collector = new Collector({ db, drivers: { http: new HttpBillingSource(), faas }, log });
+  const showback = { db, queries: new ShowbackQueries(db), collector, rateCard };
 
   const app = createApp({
     log,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCharges } from '../../mock-vcd/billing/demo-data';
-import { api, jsonOf, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
 
 const SB = '/api/org/acme/showback';
 const DAY_MS = 86_400_000;
@@ -201,6 +201,26 @@ describe.each(STORES)('showback on %s', (kind) => {
     const orgs = await jsonOf(await provider.get('/api/org/System/showback/provider/orgs'));
     const acmeRow = orgs.items.find((o: { org: string }) => o.org === 'acme');
     expect(acmeRow.monthToDate).toBe((await jsonOf(await acme.get(`${SB}/summary`))).monthToDate);
+  });
+
+  it('prices function calls from the activations with the rate card, per function', async () => {
+    const card = { currency: 'EUR', rates: { vcpuHour: 0.03, ramGbHour: 0.004, storageGbMonth: 0.1, functionInvocation: 0.01, functionGbSecond: 0 } };
+    expect((await provider.put('/api/org/System/showback/ratecard', card)).status).toBe(200);
+    expect((await acme.post('/api/org/acme/faas/functions', newFunction('metered-hello'))).status).toBe(202);
+    expect((await acme.waitBuilt('acme', 'metered-hello')).status).toBe('ready');
+    for (let i = 0; i < 3; i++) expect((await acme.get('/api/org/acme/metered-hello')).status).toBe(200);
+    const source = await jsonOf(await acme.post(`${SB}/sources`, { kind: 'faas', name: 'functions' }));
+    expect(source.schedule).toBe('*/15 * * * *');
+    // Activations are written in batches: collect until all three calls are in.
+    let cost = 0;
+    for (let i = 0; i < 100 && cost < 3; i++) {
+      const run = await jsonOf(await acme.post(`${SB}/sources/${source.id}/run`, {}));
+      expect(run.status).toBe('succeeded');
+      const byFunction = await jsonOf(await acme.get(`${SB}/breakdown?by=function&from=${day(-1)}&to=${day(0)}`));
+      cost = byFunction.items.find((f: { key: string }) => f.key === 'metered-hello')?.cost ?? 0;
+      if (cost < 3) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(cost).toBe(3);
   });
 
   it("keeps each org's costs and sources to itself", async () => {
