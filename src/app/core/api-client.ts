@@ -34,6 +34,19 @@ export class ApiClient {
       .pipe(catchError(rethrowAsApiError));
   }
 
+  put<T>(path: string, body: unknown): Observable<T> {
+    return this.http
+      .put<T>(this.url(path), body, { headers: this.headers().set('Content-Type', 'application/json') })
+      .pipe(catchError(rethrowAsApiError));
+  }
+
+  /** A raw call of any method whose answer is returned whatever its status (the editor's test panel). */
+  requestRaw(method: string, path: string, options: { headers?: Record<string, string>; body?: string | null }): Observable<HttpResponse<string>> {
+    let headers = this.headers();
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers = headers.set(name, value);
+    return this.http.request(method, this.url(path), { headers, body: options.body ?? null, observe: 'response', responseType: 'text' });
+  }
+
   delete(path: string): Observable<void> {
     return this.http.delete<void>(this.url(path), { headers: this.headers() }).pipe(catchError(rethrowAsApiError));
   }

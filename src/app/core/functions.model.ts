@@ -1,4 +1,6 @@
-import type { CreateFunctionRequest, FunctionStatus, FunctionView } from '../../../contract/functions';
+import type {
+  ActivationStatus, ActivationView, CreateFunctionRequest, FunctionStatus, FunctionVersionView, FunctionView, UpdateFunctionRequest,
+} from '../../../contract/functions';
 import type { Page } from '../../../contract/problem';
 
 /** A function as the plugin's screens show it (wire type FunctionView converted by toServerlessFunction). */
@@ -14,6 +16,72 @@ export interface ServerlessFunction {
   error?: { message: string; line?: number; column?: number };
   createdAt: Date;
   updatedAt: Date;
+  /** The version serving calls, and the newest one (differs while the newest builds or when its build failed). */
+  version: number;
+  latestVersion: number;
+  buildLog: string;
+  methods?: string[];
+  limits: { memoryMb: number; timeoutMs: number };
+  env: Record<string, string>;
+  /** Secrets are write-only: only their names ever reach the plugin. */
+  secretNames: string[];
+}
+
+/** One immutable version of a function (newest first in the list). */
+export interface FunctionVersion {
+  version: number;
+  runtime: string;
+  code: string;
+  status: FunctionStatus;
+  error?: { message: string; line?: number; column?: number };
+  active: boolean;
+  createdAt: Date;
+}
+
+/** One call of a function, with the console output it wrote. */
+export interface Activation {
+  id: string;
+  version: number;
+  trigger: string;
+  start: Date;
+  durationMs: number;
+  status: ActivationStatus;
+  cold: boolean;
+  memoryMb: number;
+  statusCode: number;
+  logs: string[];
+  logsTruncated: boolean;
+}
+
+export interface ActivationFilter {
+  status?: ActivationStatus;
+  limit: number;
+  offset: number;
+}
+
+/** What the editor saves (PUT): a new version; secrets map a name to a new value, or to null to remove it. */
+export interface FunctionChanges {
+  runtime?: string;
+  code?: string;
+  limits?: { memoryMb: number; timeoutMs: number };
+  env?: Record<string, string>;
+  secrets?: Record<string, string | null>;
+}
+
+/** The test panel's request. */
+export interface TestRequest {
+  method: string;
+  /** Appended to the function's route, e.g. "/items/1". */
+  pathSuffix: string;
+  /** Query string without "?", e.g. "name=Ann". */
+  query: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The test panel's answer: the HTTP result plus the activation (logs, duration, cold/warm) when it could be found. */
+export interface TestResult extends InvokeResult {
+  activation: Activation | null;
 }
 
 export interface FunctionList {
@@ -24,7 +92,7 @@ export interface FunctionList {
 /** What the "New function" form collects. */
 export interface NewFunction {
   name: string;
-  runtime: 'nodejs20';
+  runtime: string;
   route: string;
   code: string;
 }
@@ -47,7 +115,46 @@ export function toServerlessFunction(wire: FunctionView): ServerlessFunction {
     error: wire.error ? { ...wire.error } : undefined,
     createdAt: new Date(wire.createdAt),
     updatedAt: new Date(wire.updatedAt),
+    version: wire.version ?? 1,
+    latestVersion: wire.latestVersion ?? wire.version ?? 1,
+    buildLog: wire.buildLog ?? '',
+    methods: wire.trigger.methods,
+    limits: { ...wire.limits },
+    env: { ...(wire.env ?? {}) },
+    secretNames: [...(wire.secretNames ?? [])],
   };
+}
+
+export function toFunctionVersion(wire: FunctionVersionView): FunctionVersion {
+  return {
+    version: wire.version,
+    runtime: wire.runtime,
+    code: wire.code,
+    status: wire.status,
+    error: wire.error ? { ...wire.error } : undefined,
+    active: wire.active,
+    createdAt: new Date(wire.createdAt),
+  };
+}
+
+export function toActivation(wire: ActivationView): Activation {
+  return {
+    id: wire.id,
+    version: wire.version,
+    trigger: wire.trigger,
+    start: new Date(wire.start),
+    durationMs: wire.durationMs,
+    status: wire.status,
+    cold: wire.cold,
+    memoryMb: wire.memoryMb,
+    statusCode: wire.statusCode,
+    logs: [...wire.logs],
+    logsTruncated: wire.logsTruncated,
+  };
+}
+
+export function fromFunctionChanges(changes: FunctionChanges): UpdateFunctionRequest {
+  return { ...changes } as UpdateFunctionRequest;
 }
 
 export function toFunctionList(page: Page<FunctionView>): FunctionList {
@@ -57,7 +164,7 @@ export function toFunctionList(page: Page<FunctionView>): FunctionList {
 export function fromNewFunction(form: NewFunction): CreateFunctionRequest {
   return {
     name: form.name.trim(),
-    runtime: form.runtime,
+    runtime: form.runtime as CreateFunctionRequest['runtime'],
     code: form.code,
     trigger: { type: 'http', route: form.route.trim().replace(/^\/+|\/+$/g, '') },
   };

@@ -1,12 +1,21 @@
 import { HttpErrorResponse, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { Observable, catchError, map, of, throwError } from 'rxjs';
-import type { FunctionView } from '../../../contract/functions';
+import { Observable, catchError, map, of, switchMap, throwError } from 'rxjs';
+import type { ActivationList, ActivationView, FunctionVersionList, FunctionView } from '../../../contract/functions';
 import type { Page } from '../../../contract/problem';
 import { ApiClient } from './api-client';
 import { toApiError } from './api-error';
 import {
+  Activation,
+  ActivationFilter,
+  FunctionChanges,
   FunctionList,
+  FunctionVersion,
+  TestRequest,
+  TestResult,
+  fromFunctionChanges,
+  toActivation,
+  toFunctionVersion,
   InvokeResult,
   NewFunction,
   ServerlessFunction,
@@ -35,6 +44,66 @@ export class FunctionsService {
     return this.api.post<FunctionView>(FUNCTIONS, fromNewFunction(form)).pipe(map(toServerlessFunction));
   }
 
+  /** Saves changes as a new version (the backend builds it; the current version keeps serving until it is ready). */
+  update(name: string, changes: FunctionChanges): Observable<ServerlessFunction> {
+    return this.api.put<FunctionView>(`${FUNCTIONS}/${encodeURIComponent(name)}`, fromFunctionChanges(changes)).pipe(map(toServerlessFunction));
+  }
+
+  versions(name: string): Observable<{ items: FunctionVersion[]; total: number }> {
+    return this.api
+      .get<FunctionVersionList>(`${FUNCTIONS}/${encodeURIComponent(name)}/versions?limit=100`)
+      .pipe(map((page) => ({ items: page.items.map(toFunctionVersion), total: page.total })));
+  }
+
+  rollback(name: string, version: number): Observable<ServerlessFunction> {
+    return this.api.post<FunctionView>(`${FUNCTIONS}/${encodeURIComponent(name)}/rollback`, { version }).pipe(map(toServerlessFunction));
+  }
+
+  activations(name: string, filter: ActivationFilter): Observable<{ items: Activation[]; total: number }> {
+    const query = new URLSearchParams({ limit: String(filter.limit), offset: String(filter.offset) });
+    if (filter.status) query.set('status', filter.status);
+    return this.api
+      .get<ActivationList>(`${FUNCTIONS}/${encodeURIComponent(name)}/activations?${query.toString()}`)
+      .pipe(map((page) => ({ items: page.items.map(toActivation), total: page.total })));
+  }
+
+  activation(id: string): Observable<Activation> {
+    return this.api.get<ActivationView>(`faas/activations/${encodeURIComponent(id)}`).pipe(map(toActivation));
+  }
+
+  /**
+   * The test panel: calls the function's route with the given method, path, query, headers and body, then finds
+   * the activation of that call (by the X-Activation-Id answer header, else the function's newest activation).
+   */
+  test(fn: Pick<ServerlessFunction, 'name' | 'route'>, request: TestRequest): Observable<TestResult> {
+    const suffix = request.pathSuffix.trim().replace(/^\/+/, '');
+    const query = request.query.trim().replace(/^\?/, '');
+    const path = `${fn.route}${suffix ? `/${suffix}` : ''}${query ? `?${query}` : ''}`;
+    const body = ['GET', 'HEAD'].includes(request.method) ? null : request.body;
+    const headers = { ...request.headers };
+    if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] = isJson(body) ? 'application/json' : 'text/plain';
+    }
+    return this.api.requestRaw(request.method, path, { headers, body }).pipe(
+      catchError((error: unknown) =>
+        error instanceof HttpErrorResponse && error.status > 0
+          ? of(new HttpResponse<string>({ status: error.status, headers: error.headers, body: errorText(error.error) }))
+          : throwError(() => toApiError(error)),
+      ),
+      switchMap((response) => {
+        const result = toInvokeResult(response);
+        const id = response.headers.get('X-Activation-Id');
+        const found: Observable<Activation | null> = id
+          ? this.activation(id)
+          : this.activations(fn.name, { limit: 1, offset: 0 }).pipe(map((page) => page.items[0] ?? null));
+        return found.pipe(
+          catchError(() => of(null)),
+          map((activation) => ({ ...result, activation })),
+        );
+      }),
+    );
+  }
+
   delete(name: string): Observable<void> {
     return this.api.delete(`${FUNCTIONS}/${encodeURIComponent(name)}`);
   }
@@ -55,4 +124,13 @@ export class FunctionsService {
 function errorText(body: unknown): string {
   if (body === null || body === undefined) return '';
   return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -9,6 +9,7 @@ import { FUNCTIONS_ROUTES } from './functions.routes';
 /** The functions pages as the plugin mounts them, without the plugin shell around them. */
 const ROUTES = [{ path: 'functions', children: FUNCTIONS_ROUTES }];
 import { FunctionDetailComponent } from './function-detail.component';
+import { EditorView } from '@codemirror/view';
 
 describe('FunctionDetailComponent', () => {
   let harness: RouterTestingHarness;
@@ -97,5 +98,79 @@ describe('FunctionDetailComponent', () => {
       .flush({ type: 'about:blank', title: 'Not found', status: 404, detail: 'function hello does not exist' }, { status: 404, statusText: 'Not Found' });
     harness.detectChanges();
     expect(el('problem-detail')?.textContent).toContain('function hello does not exist');
+  });
+
+  const TWO_LINES = 'module.exports = async (event) => {\n  return { statusCode: 200, body: ( };\n};\n';
+
+  it('marks the failed build in the code editor at its line', async () => {
+    await open(wireFunction({ code: TWO_LINES, status: 'failed', error: { message: 'Unexpected token }', line: 2, column: 37 } }));
+    const marked = page().querySelector('[data-test="function-code"] .cm-lintRange-error') as HTMLElement;
+    expect(marked).not.toBeNull();
+    const lines = Array.from(page().querySelectorAll('[data-test="function-code"] .cm-line'));
+    expect(lines.indexOf(marked.closest('.cm-line') as Element)).toBe(1);
+  });
+
+  it('saves edited code and limits as a new version and follows its build while the old version serves', fakeAsync(() => {
+    void harness.navigateByUrl('/functions/hello', FunctionDetailComponent);
+    tick();
+    http.expectOne(`${FUNCTIONS_URL}/hello`).flush(wireFunction({ version: 1, latestVersion: 1 }));
+    harness.detectChanges();
+    const view = EditorView.findFromDOM(page().querySelector('[data-test="function-code"] .cm-editor') as HTMLElement)!;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: 'module.exports = async () => ({ body: 2 });' } });
+    const memory = el('edit-memory') as HTMLInputElement;
+    memory.value = '256';
+    memory.dispatchEvent(new Event('input'));
+    el('save-function')!.click();
+
+    const put = http.expectOne(`${FUNCTIONS_URL}/hello`);
+    expect(put.request.method).toBe('PUT');
+    expect(put.request.body).toEqual({ runtime: 'nodejs20', code: 'module.exports = async () => ({ body: 2 });', limits: { memoryMb: 256, timeoutMs: 1000 } });
+    put.flush(wireFunction({ version: 1, latestVersion: 2, status: 'initializing' }));
+    http.expectOne(`${FUNCTIONS_URL}/hello`).flush(wireFunction({ version: 1, latestVersion: 2, status: 'initializing' }));
+    harness.detectChanges();
+    expect(el('function-building')?.textContent).toContain('Version 2 is being built');
+    expect((el('invoke-function') as HTMLButtonElement).disabled).toBeFalse();
+
+    tick(POLL_INTERVAL_MS);
+    http.expectOne(`${FUNCTIONS_URL}/hello`).flush(
+      wireFunction({ version: 2, latestVersion: 2, code: 'module.exports = async () => ({ body: 2 });', limits: { memoryMb: 256, timeoutMs: 1000 } }),
+    );
+    harness.detectChanges();
+    expect(el('function-version')?.textContent).toContain('Version 2');
+    expect(el('function-building')).toBeNull();
+    expect(view.state.doc.toString()).toBe('module.exports = async () => ({ body: 2 });');
+    flush();
+  }));
+
+  it('refuses a memory limit outside its bounds without saving', async () => {
+    await open(wireFunction());
+    const memory = el('edit-memory') as HTMLInputElement;
+    memory.value = '4096';
+    memory.dispatchEvent(new Event('input'));
+    el('save-function')!.click();
+    harness.detectChanges();
+    expect(el('memory-error')?.textContent).toContain('from 8 to 1024');
+    http.expectNone(`${FUNCTIONS_URL}/hello`);
+  });
+
+  it('sends a new secret once and shows only its name afterwards', async () => {
+    await open(wireFunction({ env: { GREETING: 'hi' }, secretNames: [] }));
+    el('secret-add')!.click();
+    harness.detectChanges();
+    const name = el('secret-new-name') as HTMLInputElement;
+    name.value = 'DB_PASSWORD';
+    name.dispatchEvent(new Event('input'));
+    const value = el('secret-new-value') as HTMLInputElement;
+    value.value = 'hunter2-secret';
+    value.dispatchEvent(new Event('input'));
+    el('env-save')!.click();
+    const put = http.expectOne(`${FUNCTIONS_URL}/hello`);
+    expect(put.request.body).toEqual({ env: { GREETING: 'hi' }, secrets: { DB_PASSWORD: 'hunter2-secret' } });
+    put.flush(wireFunction({ version: 1, latestVersion: 2, env: { GREETING: 'hi' }, secretNames: ['DB_PASSWORD'] }));
+    http.expectOne(`${FUNCTIONS_URL}/hello`).flush(wireFunction({ version: 2, latestVersion: 2, env: { GREETING: 'hi' }, secretNames: ['DB_PASSWORD'] }));
+    harness.detectChanges();
+    expect(page().querySelector('[data-test="secret-name"]')?.textContent).toBe('DB_PASSWORD');
+    expect(page().textContent).not.toContain('hunter2-secret');
+    expect(Array.from(page().querySelectorAll('input')).some((i) => i.value === 'hunter2-secret')).toBeFalse();
   });
 });

@@ -1,29 +1,55 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, signal } from '@angular/core';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { ClrAlertModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule } from '@clr/angular';
+import { ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
-import { distinctUntilChanged, map, switchMap } from 'rxjs';
+import { Subject, distinctUntilChanged, map, startWith, switchMap, combineLatest } from 'rxjs';
 import { ApiError } from '../core/api-error';
-import { InvokeResult, ServerlessFunction, isInitializing } from '../core/functions.model';
+import { FunctionChanges, InvokeResult, ServerlessFunction, isInitializing } from '../core/functions.model';
 import { FunctionsService } from '../core/functions.service';
 import { pollWhile } from '../core/poll';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { CodeEditorComponent, CodeMarker, languageOf } from './code-editor.component';
+import { EnvSecretsChange, EnvSecretsEditorComponent } from './env-secrets-editor.component';
+import { FunctionActivationsComponent } from './function-activations.component';
 import { FunctionStatusComponent } from './function-status.component';
+import { EDITOR_RUNTIMES, STARTER_TEMPLATES } from './function-templates';
+import { FunctionVersionsComponent } from './function-versions.component';
+import { TestPanelComponent } from './test-panel.component';
 
-/** One function: status (re-read while initializing), its compile error, code and route, Invoke and Delete. */
+/** Bounds of the limits fields (contract LimitsSchema; the provider's maxima may be lower and the backend says so). */
+export const MEMORY_MB = { min: 8, max: 1024 } as const;
+export const TIMEOUT_MS = { min: 10, max: 300_000 } as const;
+
+/** Where a backend field error (dotted path) belongs in the editor form. */
+const FIELD_OF_PATH: Record<string, 'runtime' | 'code' | 'memoryMb' | 'timeoutMs'> = {
+  runtime: 'runtime',
+  code: 'code',
+  'limits.memoryMb': 'memoryMb',
+  'limits.timeoutMs': 'timeoutMs',
+};
+
+/**
+ * One function: status (re-read while a version builds), its build error marked in the code editor, Save (a new
+ * version), Invoke, the test panel, versions with rollback, activations with their logs, env and secrets, Delete.
+ */
 @Component({
   selector: 'vsl-function-detail',
   standalone: true,
   imports: [
-    ClrAlertModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, I18nModule, RouterLink,
-    FunctionStatusComponent, ProblemAlertComponent,
+    ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule, I18nModule, ReactiveFormsModule,
+    RouterLink, CodeEditorComponent, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionStatusComponent,
+    FunctionVersionsComponent, ProblemAlertComponent, TestPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './function-detail.component.html',
   styles: [
-    `.code, .invoke-body { font-family: var(--cds-global-typography-monospace-font-family, monospace); white-space: pre-wrap; max-height: 24rem; overflow: auto; padding: 0.5rem 0.75rem; }
+    `.invoke-body, .build-log { font-family: var(--cds-global-typography-monospace-font-family, monospace); white-space: pre-wrap; max-height: 24rem; overflow: auto; padding: 0.5rem 0.75rem; }
      .heading { display: flex; align-items: center; gap: 0.75rem; }
-     .actions { display: flex; gap: 0.5rem; margin: 0.75rem 0; } .actions .btn { margin: 0; }
+     .actions { display: flex; gap: 0.5rem; margin: 0.75rem 0; align-items: center; } .actions .btn { margin: 0; }
+     .limits { display: flex; gap: 1.5rem; flex-wrap: wrap; align-items: flex-end; } .limits > * { margin-top: 0; }
+     .templates { display: flex; gap: 0.5rem; align-items: center; margin: 0.75rem 0 0.25rem; } .templates .btn { margin: 0; }
+     .error-text { color: var(--cds-alias-status-danger, #c21d00); }
      dl.properties { display: grid; grid-template-columns: max-content auto; gap: 0.25rem 1rem; margin: 0.5rem 0; }
      dl.properties dt { font-weight: 600; }`,
   ],
@@ -33,6 +59,7 @@ export class FunctionDetailComponent implements OnInit {
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly refresh = new Subject<void>();
 
   protected readonly fn = signal<ServerlessFunction | null>(null);
   protected readonly error = signal<ApiError | null>(null);
@@ -40,22 +67,123 @@ export class FunctionDetailComponent implements OnInit {
   protected readonly invokeResult = signal<InvokeResult | null>(null);
   protected readonly confirmingDelete = signal(false);
   protected readonly deleting = signal(false);
+  protected readonly saving = signal(false);
+  /** The build error to mark in the editor: the newest version's, while the editor shows that version's code. */
+  protected readonly marker = signal<CodeMarker | null>(null);
+
+  protected readonly runtimes = EDITOR_RUNTIMES;
+  protected readonly templates = STARTER_TEMPLATES;
+  protected readonly languageOf = languageOf;
+  protected readonly memoryBounds = MEMORY_MB;
+  protected readonly timeoutBounds = TIMEOUT_MS;
+  protected readonly form = new FormGroup({
+    runtime: new FormControl('nodejs20', { nonNullable: true, validators: [Validators.required] }),
+    code: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
+    memoryMb: new FormControl(128, { nonNullable: true, validators: [Validators.required, Validators.min(MEMORY_MB.min), Validators.max(MEMORY_MB.max)] }),
+    timeoutMs: new FormControl(1000, { nonNullable: true, validators: [Validators.required, Validators.min(TIMEOUT_MS.min), Validators.max(TIMEOUT_MS.max)] }),
+  });
+  /** The version the form was last filled from; the form is refilled only when another version becomes current. */
+  private formVersion = '';
 
   ngOnInit(): void {
-    const loading = this.route.paramMap
-      .pipe(
-        map((params) => params.get('name') ?? ''),
-        distinctUntilChanged(),
-        switchMap((name) => pollWhile({ load: () => this.functionsService.get(name), pending: isInitializing })),
-      )
+    const name$ = this.route.paramMap.pipe(
+      map((params) => params.get('name') ?? ''),
+      distinctUntilChanged(),
+    );
+    const loading = combineLatest([name$, this.refresh.pipe(startWith(undefined))])
+      .pipe(switchMap(([name]) => pollWhile({ load: () => this.functionsService.get(name), pending: isInitializing })))
       .subscribe({
         next: (fn) => {
           this.fn.set(fn);
           this.error.set(null);
+          this.fillForm(fn);
         },
         error: (error: ApiError) => this.error.set(error),
       });
     this.destroyRef.onDestroy(() => loading.unsubscribe());
+  }
+
+  protected useTemplate(id: string): void {
+    const template = STARTER_TEMPLATES.find((t) => t.id === id);
+    if (!template) return;
+    this.form.patchValue({ code: template.code, runtime: template.runtime });
+    this.form.markAsDirty();
+    this.marker.set(null);
+  }
+
+  /** Saves runtime, code and limits as a new version; the page follows its build. */
+  protected save(fn: ServerlessFunction): void {
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const { runtime, code, memoryMb, timeoutMs } = this.form.getRawValue();
+    this.put(fn, { runtime, code, limits: { memoryMb: Number(memoryMb), timeoutMs: Number(timeoutMs) } });
+  }
+
+  protected saveEnv(fn: ServerlessFunction, change: EnvSecretsChange): void {
+    this.put(fn, change);
+  }
+
+  protected rolledBack(fn: ServerlessFunction): void {
+    this.formVersion = '';
+    this.form.markAsPristine();
+    this.fn.set(fn);
+    this.fillForm(fn);
+    this.refresh.next();
+  }
+
+  private put(fn: ServerlessFunction, changes: FunctionChanges): void {
+    this.saving.set(true);
+    this.error.set(null);
+    this.functionsService.update(fn.name, changes).subscribe({
+      next: (saved) => {
+        this.saving.set(false);
+        this.marker.set(null);
+        // The form keeps what was saved: it is the new version's code even while that version builds or fails.
+        this.formVersion = versionKey(saved);
+        this.form.markAsPristine();
+        this.fn.set(saved);
+        this.refresh.next();
+      },
+      error: (error: ApiError) => {
+        this.saving.set(false);
+        this.error.set(error);
+        for (const fieldError of error.fieldErrors) {
+          const field = FIELD_OF_PATH[fieldError.path];
+          if (!field) continue;
+          const control = this.form.controls[field];
+          control.setErrors({ ...(control.errors ?? {}), server: fieldError.message });
+          control.markAsTouched();
+        }
+      },
+    });
+  }
+
+  private fillForm(fn: ServerlessFunction): void {
+    const failedNewest = fn.status === 'failed' && fn.error ? { message: fn.error.message, line: fn.error.line, column: fn.error.column } : null;
+    const key = versionKey(fn);
+    if (key === this.formVersion) {
+      // Same version as in the form (e.g. the build of what was just saved finished): only the marker changes.
+      this.marker.set(failedNewest);
+      return;
+    }
+    this.formVersion = key;
+    if (this.form.dirty) return; // the user's unsaved edits win over a version that became current meanwhile
+    this.form.reset({ runtime: fn.runtime, code: fn.code, memoryMb: fn.limits.memoryMb, timeoutMs: fn.limits.timeoutMs });
+    this.marker.set(fn.latestVersion === fn.version ? failedNewest : null);
+    if (failedNewest && fn.latestVersion !== fn.version) {
+      // The failed code is the newest version's, not the serving one's: show that code with its error.
+      this.functionsService.versions(fn.name).subscribe({
+        next: (page) => {
+          const newest = page.items.find((v) => v.version === fn.latestVersion);
+          if (!newest || this.form.dirty) return;
+          this.form.patchValue({ code: newest.code, runtime: newest.runtime });
+          this.marker.set(failedNewest);
+        },
+        error: () => undefined,
+      });
+    }
   }
 
   protected invoke(fn: ServerlessFunction): void {
@@ -89,8 +217,17 @@ export class FunctionDetailComponent implements OnInit {
     });
   }
 
+  /** Whether some version answers calls: the newest is ready, or an older one keeps serving while it builds or failed. */
+  protected serving(fn: ServerlessFunction): boolean {
+    return fn.status === 'ready' || fn.version !== fn.latestVersion;
+  }
+
   protected statusClass(status: number): string {
     if (status < 300) return 'label-success';
     return status < 500 ? 'label-warning' : 'label-danger';
   }
+}
+
+function versionKey(fn: ServerlessFunction): string {
+  return `${fn.name}/${fn.version}/${fn.latestVersion}`;
 }

@@ -40,12 +40,30 @@ describe('FunctionEditorComponent', () => {
 
   afterEach(() => http.verify());
 
-  it('starts with the Node.js 20 runtime and a hello-world handler in a monospace code field', () => {
+  it('starts with the Node.js 20 runtime and a hello-world handler in a monospace code editor', () => {
     expect(field('function-runtime').value).toBe('nodejs20');
     const code = field('function-code-input');
-    expect(code.value).toContain('module.exports = async (event, context) =>');
-    expect(code.value).toContain("'Hello ' + (event.query.name || 'world')");
+    expect(code.textContent).toContain('module.exports = async (event, context) =>');
+    expect(code.textContent).toContain("'Hello ' + (event.query.name || 'world')");
     expect(getComputedStyle(code).fontFamily).toMatch(/mono/i);
+  });
+
+  it('replaces the code and runtime with a starter template and creates the function with it', () => {
+    field('template-python-hello').click();
+    harness.detectChanges();
+    expect(field('function-runtime').value).toBe('python3');
+    expect(field('function-code').getAttribute('data-language')).toBe('python');
+    expect(field('function-code-input').textContent).toContain('def handle(event, context):');
+
+    field('template-echo').click();
+    harness.detectChanges();
+    expect(field('function-runtime').value).toBe('nodejs20');
+    type('function-name', 'echo');
+    type('function-route', 'echo');
+    submit();
+    const req = http.expectOne(FUNCTIONS_URL);
+    expect(req.request.body.code).toContain('body: { method: event.method, path: event.path');
+    req.flush({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'route taken' }, { status: 409, statusText: 'Conflict' });
   });
 
   it('explains a name that is not a DNS label and sends nothing', () => {

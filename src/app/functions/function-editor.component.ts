@@ -9,11 +9,10 @@ import { FunctionsService } from '../core/functions.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { NAME_MAX_LENGTH, ROUTE_MAX_LENGTH, dnsLabel, routeSegments } from './function-validators';
 
-export const HELLO_WORLD_HANDLER = `module.exports = async (event, context) => ({
-  statusCode: 200,
-  body: { message: 'Hello ' + (event.query.name || 'world') },
-});
-`;
+import { EDITOR_RUNTIMES, HELLO_WORLD_HANDLER, STARTER_TEMPLATES } from './function-templates';
+import { CodeEditorComponent, languageOf } from './code-editor.component';
+
+export { HELLO_WORLD_HANDLER } from './function-templates';
 
 /** Where a backend field error (dotted path) belongs in the form. */
 const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
@@ -29,11 +28,12 @@ const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
 @Component({
   selector: 'vsl-function-editor',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrFormsModule, I18nModule, RouterLink, ProblemAlertComponent],
+  imports: [ReactiveFormsModule, ClrFormsModule, I18nModule, RouterLink, ProblemAlertComponent, CodeEditorComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './function-editor.component.html',
   styles: [
-    `.code { font-family: var(--cds-global-typography-monospace-font-family, monospace); width: 100%; min-height: 12rem; }
+    `.code-field { margin-top: 1.2rem; } .code-field .templates { display: flex; gap: 0.5rem; align-items: center; margin-bottom: 0.25rem; }
+     .code-field .templates .btn { margin: 0; } .error-text { color: var(--cds-alias-status-danger, #c21d00); }
      .actions { margin-top: 1rem; display: flex; gap: 0.5rem; } .actions .btn { margin: 0; }`,
   ],
 })
@@ -50,10 +50,21 @@ export class FunctionEditorComponent {
   protected readonly error = signal<ApiError | null>(null);
   protected readonly form = new FormGroup({
     name: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(NAME_MAX_LENGTH), dnsLabel] }),
-    runtime: new FormControl<'nodejs20'>('nodejs20', { nonNullable: true, validators: [Validators.required] }),
+    runtime: new FormControl<string>('nodejs20', { nonNullable: true, validators: [Validators.required] }),
     route: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(ROUTE_MAX_LENGTH), routeSegments] }),
     code: new FormControl(HELLO_WORLD_HANDLER, { nonNullable: true, validators: [Validators.required] }),
   });
+
+  protected readonly runtimes = EDITOR_RUNTIMES;
+  protected readonly templates = STARTER_TEMPLATES;
+  protected readonly languageOf = languageOf;
+
+  /** Replaces the code (and runtime) with a starter template. */
+  protected useTemplate(id: string): void {
+    const template = STARTER_TEMPLATES.find((t) => t.id === id);
+    if (!template) return;
+    this.form.patchValue({ code: template.code, runtime: template.runtime });
+  }
 
   protected submit(): void {
     if (this.form.invalid) {

@@ -1,0 +1,57 @@
+/** Starter code the editor offers; `labelKey` is its i18n key. */
+export interface StarterTemplate {
+  id: string;
+  labelKey: string;
+  runtime: string;
+  code: string;
+}
+
+export const HELLO_WORLD_HANDLER = `module.exports = async (event, context) => ({
+  statusCode: 200,
+  body: { message: 'Hello ' + (event.query.name || 'world') },
+});
+`;
+
+export const STARTER_TEMPLATES: readonly StarterTemplate[] = [
+  { id: 'hello', labelKey: 'serverless.functions.templates.hello', runtime: 'nodejs20', code: HELLO_WORLD_HANDLER },
+  {
+    id: 'echo',
+    labelKey: 'serverless.functions.templates.echo',
+    runtime: 'nodejs20',
+    code: `// Answers with what it was called with.
+module.exports = async (event, context) => {
+  console.log('echo', event.method, event.path);
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json' },
+    body: { method: event.method, path: event.path, query: event.query, body: event.body },
+  };
+};
+`,
+  },
+  {
+    id: 'event',
+    labelKey: 'serverless.functions.templates.event',
+    runtime: 'nodejs20',
+    code: `// Runs on a vCD notification (e.g. a VM powered on): event is the notification JSON.
+module.exports = async (event, context) => {
+  const type = event.type || event.eventType || 'unknown';
+  console.log('vCD event', type, event.entity && event.entity.name);
+  return { statusCode: 200, body: { handled: type } };
+};
+`,
+  },
+  {
+    id: 'python-hello',
+    labelKey: 'serverless.functions.templates.pythonHello',
+    runtime: 'python3',
+    code: `def handle(event, context):
+    name = (event.get("query") or {}).get("name", "world")
+    print("hello", name)
+    return {"statusCode": 200, "body": {"message": "Hello " + name}}
+`,
+  },
+];
+
+/** Runtimes the editor offers (the backend refuses one it cannot run, naming the field). */
+export const EDITOR_RUNTIMES = ['nodejs20', 'python3'] as const;
