@@ -90,6 +90,7 @@ describe('ShowbackSourcesComponent', () => {
     await type('source-auth-name', 'Authorization');
     await type('source-auth-value', 'Bearer s3cret');
     await type('source-map-items', 'data.items');
+    await type('source-map-vappName', 'vapp.name');
     q<HTMLButtonElement>('source-submit')!.click();
     const req = http.expectOne({ method: 'POST', url: SOURCES_URL });
     expect(req.request.body).toEqual({
@@ -100,7 +101,7 @@ describe('ShowbackSourcesComponent', () => {
       config: {
         url: 'http://127.0.0.1:8443/billing/{org}/usage',
         authHeader: { name: 'Authorization', value: 'Bearer s3cret' },
-        mapping: { items: 'data.items', cost: 'cost', service: 'service', start: 'start', end: 'end', costInMajorUnits: true },
+        mapping: { items: 'data.items', cost: 'cost', service: 'service', start: 'start', end: 'end', vappName: 'vapp.name', costInMajorUnits: true },
       },
     });
     req.flush(wireSource());

@@ -24,7 +24,14 @@ const FIELD_OF_PATH: Record<string, string> = {
   'config.mapping.service': 'service',
   'config.mapping.start': 'start',
   'config.mapping.end': 'end',
+  'config.mapping.vappId': 'vappId',
+  'config.mapping.vappName': 'vappName',
+  'config.mapping.resourceId': 'resourceId',
+  'config.mapping.resourceName': 'resourceName',
 };
+
+/** Optional paths of the mapping: sent only when filled. */
+export const OPTIONAL_MAPPING = ['vappId', 'vappName', 'resourceId', 'resourceName'] as const;
 
 /** Per source: the outcome of "Test connection". */
 interface TestState {
@@ -66,6 +73,7 @@ export class ShowbackSourcesComponent implements OnInit {
   @ViewChild(ClrForm) private readonly clrForm?: ClrForm;
 
   protected readonly nameMaxLength = SOURCE_NAME_MAX_LENGTH;
+  protected readonly optionalMapping = OPTIONAL_MAPPING;
   readonly sources = signal<Source[]>([]);
   protected readonly loading = signal(true);
   protected readonly error = signal<ApiError | null>(null);
@@ -90,6 +98,10 @@ export class ShowbackSourcesComponent implements OnInit {
       service: new FormControl('service', { nonNullable: true, validators: [Validators.required] }),
       start: new FormControl('start', { nonNullable: true, validators: [Validators.required] }),
       end: new FormControl('end', { nonNullable: true, validators: [Validators.required] }),
+      vappId: new FormControl('', { nonNullable: true }),
+      vappName: new FormControl('', { nonNullable: true }),
+      resourceId: new FormControl('', { nonNullable: true }),
+      resourceName: new FormControl('', { nonNullable: true }),
       costInMajorUnits: new FormControl(true, { nonNullable: true }),
     },
     { validators: headerPair },
@@ -135,7 +147,15 @@ export class ShowbackSourcesComponent implements OnInit {
       config: {
         url: v.url.trim(),
         ...(v.authName.trim() ? { authHeader: { name: v.authName.trim(), value: v.authValue } } : {}),
-        mapping: { items: v.items.trim(), cost: v.cost.trim(), service: v.service.trim(), start: v.start.trim(), end: v.end.trim(), costInMajorUnits: v.costInMajorUnits },
+        mapping: {
+          items: v.items.trim(),
+          cost: v.cost.trim(),
+          service: v.service.trim(),
+          start: v.start.trim(),
+          end: v.end.trim(),
+          ...Object.fromEntries(OPTIONAL_MAPPING.filter((key) => v[key].trim() !== '').map((key) => [key, v[key].trim()])),
+          costInMajorUnits: v.costInMajorUnits,
+        },
       },
     };
   }
