@@ -52,7 +52,16 @@ export const HttpTriggerSchema = z
 
 export const TriggerSchema = z.discriminatedUnion('type', [HttpTriggerSchema]);
 
-export const RUNTIMES = ['nodejs20'] as const;
+export const RUNTIMES = ['nodejs20', 'python3'] as const;
+export type FunctionRuntime = (typeof RUNTIMES)[number];
+/** Where a version runs (DESIGN §5): a V8 isolate (nodejs20 only) or a Podman container. */
+export const SANDBOXES = ['isolate', 'container'] as const;
+export type Sandbox = (typeof SANDBOXES)[number];
+/** Containers only: a fresh container per call, or warm containers reused (scale to zero after idle). */
+export const CONTAINER_MODES = ['per-call', 'warm'] as const;
+export type ContainerMode = (typeof CONTAINER_MODES)[number];
+/** isolate for nodejs20, container for python3 (the only sandbox it can run in). */
+export const defaultSandbox = (runtime: FunctionRuntime): Sandbox => (runtime === 'python3' ? 'container' : 'isolate');
 
 export const LimitsSchema = z
   .object({
@@ -92,6 +101,10 @@ export const CreateFunctionSchema = z
       .string({ required_error: 'code is required' })
       .min(1, 'code is required')
       .max(MAX_CODE_BYTES, `code is at most ${MAX_CODE_BYTES} characters`),
+    /** Default: isolate for nodejs20, container for python3 (which needs it). */
+    sandbox: z.enum(SANDBOXES, { errorMap: () => ({ message: `sandbox must be one of ${SANDBOXES.join(', ')}` }) }).optional(),
+    /** Containers only; default per-call. */
+    mode: z.enum(CONTAINER_MODES, { errorMap: () => ({ message: `mode must be one of ${CONTAINER_MODES.join(', ')}` }) }).optional(),
     trigger: TriggerSchema,
     limits: LimitsSchema.optional(),
     env: EnvSchema.optional(),
@@ -109,6 +122,8 @@ export type CreateFunctionRequest = z.input<typeof CreateFunctionSchema>;
 export const UpdateFunctionSchema = z
   .object({
     runtime: CreateFunctionSchema.shape.runtime.optional(),
+    sandbox: CreateFunctionSchema.shape.sandbox,
+    mode: CreateFunctionSchema.shape.mode,
     code: CreateFunctionSchema.shape.code.optional(),
     trigger: TriggerSchema.optional(),
     limits: LimitsSchema.optional(),
@@ -133,6 +148,9 @@ export const FunctionSchema = z.object({
   name: z.string(),
   org: z.string(),
   runtime: z.enum(RUNTIMES),
+  sandbox: z.enum(SANDBOXES).optional(),
+  /** Present for container functions. */
+  mode: z.enum(CONTAINER_MODES).optional(),
   code: z.string(),
   trigger: z.object({ type: z.literal('http'), route: z.string(), methods: z.array(z.enum(HTTP_METHODS)).optional() }),
   limits: z.object({ memoryMb: z.number().int(), timeoutMs: z.number().int() }),
@@ -167,6 +185,8 @@ export type FunctionView = z.infer<typeof FunctionSchema>;
 export const FunctionVersionSchema = z.object({
   version: z.number().int(),
   runtime: z.enum(RUNTIMES),
+  sandbox: z.enum(SANDBOXES).optional(),
+  mode: z.enum(CONTAINER_MODES).optional(),
   code: z.string(),
   trigger: FunctionSchema.shape.trigger,
   limits: FunctionSchema.shape.limits,

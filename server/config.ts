@@ -43,6 +43,16 @@ export const ConfigSchema = z
     activationsMaxPerFunction: z.coerce.number().int().min(1).default(1000),
     activationsMaxAgeHours: z.coerce.number().positive().default(7 * 24),
     /** AES-256-GCM key for function secrets, 32 bytes in base64; when absent, <dataDir>/secrets.key (made once, 0600). */
+    /** Runs container functions (python3, sandbox "container") with the project's Podman; off refuses them (503). */
+    containerEngine: z.enum(['podman', 'off']).default('podman'),
+    /** Podman's storage and API socket live here (default .data/podman; the socket <dir>/podman.sock). */
+    containerDataDir: z.string().min(1).default('.data/podman'),
+    containerSocket: z.string().min(1).optional(),
+    /** Warm containers per function version at most, calls queued for them at most (429 beyond). */
+    containerMaxWarm: z.coerce.number().int().min(1).default(4),
+    containerMaxQueue: z.coerce.number().int().min(0).default(16),
+    /** A warm container idle this long is removed (scale to zero). */
+    containerIdleMs: z.coerce.number().int().min(100).default(60_000),
     secretsKey: z
       .string()
       .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
@@ -82,6 +92,12 @@ const ENV: Record<string, keyof ConfigInput> = {
   ACTIVATIONS_MAX_PER_FUNCTION: 'activationsMaxPerFunction',
   ACTIVATIONS_MAX_AGE_HOURS: 'activationsMaxAgeHours',
   SECRETS_KEY: 'secretsKey',
+  CONTAINER_ENGINE: 'containerEngine',
+  CONTAINER_DATA_DIR: 'containerDataDir',
+  CONTAINER_SOCKET: 'containerSocket',
+  CONTAINER_MAX_WARM: 'containerMaxWarm',
+  CONTAINER_MAX_QUEUE: 'containerMaxQueue',
+  CONTAINER_IDLE_MS: 'containerIdleMs',
 };
 
 /** Reads the config from the environment, then applies overrides (tests, scripts); throws naming each bad variable. */

@@ -2,7 +2,10 @@ import type { AddressInfo } from 'node:net';
 import pino, { type DestinationStream } from 'pino';
 import { loadConfig, type Config } from './config';
 import { ActivationStore } from './functions/activations';
+import { ContainerRuntime } from './functions/drivers/container/runtime';
+import { podmanPaths } from './functions/drivers/container/podman-service';
 import { IsolateRuntime } from './functions/drivers/isolate';
+import { RuntimeSelector } from './functions/drivers/selector';
 import { loadSecretsKey, SecretBox } from './functions/secrets';
 import { FunctionsService } from './functions/service';
 import { FunctionStore } from './functions/store';
@@ -39,7 +42,17 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const db = await openDb(config);
   // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
   const secrets = new SecretBox(loadSecretsKey(config));
-  const runtime = new IsolateRuntime();
+  // Container functions start the project's Podman service (and build base images) on first use only.
+  const containers =
+    config.containerEngine === 'podman'
+      ? new ContainerRuntime({
+          paths: podmanPaths(config.containerDataDir, config.containerSocket),
+          maxWarm: config.containerMaxWarm,
+          maxQueue: config.containerMaxQueue,
+          idleMs: config.containerIdleMs,
+        })
+      : undefined;
+  const runtime = new RuntimeSelector(new IsolateRuntime(), containers);
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ migrations: applied }, 'store migrated');

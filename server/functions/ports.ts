@@ -3,6 +3,11 @@ export interface FunctionVersion {
   /** Unique per org, name, version and content: a warm instance is never reused for other code. */
   key: string;
   name: string;
+  /** Absent means nodejs20 in an isolate. */
+  runtime?: 'nodejs20' | 'python3';
+  sandbox?: 'isolate' | 'container';
+  /** Containers only: per-call (default) or warm. */
+  mode?: 'per-call' | 'warm';
   code: string;
   memoryMb: number;
   timeoutMs: number;

@@ -25,6 +25,7 @@ import {
   Upstream,
   type FieldError,
 } from '../errors';
+import { defaultSandbox, type ContainerMode, type FunctionRuntime, type Sandbox } from '../../contract/functions';
 import { isUniqueViolation } from '../store/db';
 import { capLogs, toActivationView, type ActivationStore } from './activations';
 import type { FunctionVersion, HttpEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
@@ -67,6 +68,8 @@ export function toView(r: FunctionRecord, latest?: VersionRecord): FunctionView 
     name: r.name,
     org: r.org,
     runtime: r.runtime,
+    sandbox: r.sandbox,
+    ...(r.mode ? { mode: r.mode } : {}),
     code: r.code,
     trigger: r.trigger as FunctionView['trigger'],
     limits: { memoryMb: r.memoryMb, timeoutMs: r.timeoutMs },
@@ -87,6 +90,8 @@ export function toVersionView(v: VersionRecord, active: number): FunctionVersion
   return {
     version: v.version,
     runtime: v.runtime,
+    sandbox: v.sandbox,
+    ...(v.mode ? { mode: v.mode } : {}),
     code: v.code,
     trigger: v.trigger as FunctionVersionView['trigger'],
     limits: { memoryMb: v.memoryMb, timeoutMs: v.timeoutMs },
@@ -100,15 +105,37 @@ export function toVersionView(v: VersionRecord, active: number): FunctionVersion
   };
 }
 
-type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
+type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'runtime' | 'sandbox' | 'mode' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
 
 /** The warm-instance key: org, name, version and a hash of what runs, so replaced code never reuses an isolate. */
 export function versionKey(r: Runnable): string {
   const digest = createHash('sha256')
-    .update(`${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
+    .update(`${r.runtime}\0${r.sandbox}\0${r.mode}\0${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
     .digest('hex')
     .slice(0, 16);
   return `${r.org}/${r.name}@${r.version}:${digest}`;
+}
+
+/**
+ * Where a version runs: sandbox defaults to isolate for nodejs20 and container for python3 (kept from the base
+ * version when the runtime stays); mode applies to containers only (default per-call).
+ */
+export function placement(
+  runtime: FunctionRuntime,
+  sandbox: Sandbox | undefined,
+  mode: ContainerMode | undefined,
+  base?: { runtime: FunctionRuntime; sandbox: Sandbox; mode: ContainerMode | null },
+): { sandbox: Sandbox; mode: ContainerMode | null } {
+  const kept = base && base.runtime === runtime ? base : undefined;
+  const where = sandbox ?? kept?.sandbox ?? defaultSandbox(runtime);
+  if (runtime === 'python3' && where === 'isolate') {
+    throw new Invalid('invalid function: python3 runs in a container only', [{ path: 'sandbox', message: 'python3 needs sandbox "container"' }]);
+  }
+  if (where === 'isolate') {
+    if (mode) throw new Invalid('invalid function: mode applies to container functions only', [{ path: 'mode', message: 'mode needs sandbox "container"' }]);
+    return { sandbox: 'isolate', mode: null };
+  }
+  return { sandbox: 'container', mode: mode ?? (kept?.sandbox === 'container' ? kept.mode : null) ?? 'per-call' };
 }
 
 /** `a/b/c` → [`a/b/c`, `a/b`, `a`]: a route also serves the paths below it. */
@@ -157,6 +184,7 @@ export class FunctionsService {
         org,
         name: input.name,
         runtime: input.runtime,
+        ...placement(input.runtime, input.sandbox, input.mode),
         code: input.code,
         trigger: { type: 'http', route, ...(input.trigger.methods ? { methods: input.trigger.methods } : {}) },
         route,
@@ -192,6 +220,7 @@ export class FunctionsService {
       : base.trigger;
     const next: VersionContent = {
       runtime: input.runtime ?? base.runtime,
+      ...placement(input.runtime ?? base.runtime, input.sandbox, input.mode, base),
       code: input.code ?? base.code,
       trigger,
       route: trigger.route,
@@ -389,7 +418,7 @@ export class FunctionsService {
       if (this.envs.size >= 1000) this.envs.clear();
       this.envs.set(key, env);
     }
-    return { key, name: r.name, code: r.code, memoryMb: r.memoryMb, timeoutMs: r.timeoutMs, env };
+    return { key, name: r.name, runtime: r.runtime, sandbox: r.sandbox, mode: r.mode ?? undefined, code: r.code, memoryMb: r.memoryMb, timeoutMs: r.timeoutMs, env };
   }
 
   private async require(org: string, name: string): Promise<FunctionRecord> {

@@ -1,4 +1,4 @@
-import type { FunctionStatus } from '../../contract/functions';
+import type { ContainerMode, FunctionRuntime, FunctionStatus, Sandbox } from '../../contract/functions';
 import type { Db, Queryable } from '../store/db';
 import type { BuildError } from './ports';
 
@@ -10,7 +10,10 @@ export interface FunctionRecord {
   version: number;
   /** The version made or rolled back to last; differs from version while it builds or after its build failed. */
   latestVersion: number;
-  runtime: 'nodejs20';
+  runtime: FunctionRuntime;
+  sandbox: Sandbox;
+  /** Container functions only. */
+  mode: ContainerMode | null;
   code: string;
   trigger: { type: 'http'; route: string; methods?: string[] };
   route: string;
@@ -31,7 +34,10 @@ export interface VersionRecord {
   org: string;
   name: string;
   version: number;
-  runtime: 'nodejs20';
+  runtime: FunctionRuntime;
+  sandbox: Sandbox;
+  /** Container functions only. */
+  mode: ContainerMode | null;
   code: string;
   trigger: FunctionRecord['trigger'];
   route: string;
@@ -49,7 +55,7 @@ export interface VersionRecord {
 /** What a version is made of. */
 export type VersionContent = Pick<
   VersionRecord,
-  'runtime' | 'code' | 'trigger' | 'route' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets' | 'secretNames'
+  'runtime' | 'sandbox' | 'mode' | 'code' | 'trigger' | 'route' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets' | 'secretNames'
 >;
 
 export type NewFunction = { org: string; name: string } & VersionContent;
@@ -59,7 +65,9 @@ interface Row {
   name: string;
   version: number;
   latest_version?: number;
-  runtime: 'nodejs20';
+  runtime: FunctionRuntime;
+  sandbox?: Sandbox;
+  mode?: ContainerMode | null;
   code: string;
   trigger: FunctionRecord['trigger'] | string;
   route: string;
@@ -80,6 +88,8 @@ const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as
 function content(r: Row): VersionContent {
   return {
     runtime: r.runtime,
+    sandbox: r.sandbox ?? 'isolate',
+    mode: r.mode ?? null,
     code: r.code,
     trigger: json(r.trigger),
     route: r.route,
@@ -118,7 +128,7 @@ function toVersion(r: Row): VersionRecord {
   };
 }
 
-const CONTENT_COLUMNS = 'runtime, code, trigger, route, memory_mb, timeout_ms, env, secrets, secret_names';
+const CONTENT_COLUMNS = 'runtime, code, trigger, route, memory_mb, timeout_ms, env, secrets, secret_names, sandbox, mode';
 const contentParams = (c: VersionContent) => [
   c.runtime,
   c.code,
@@ -129,12 +139,14 @@ const contentParams = (c: VersionContent) => [
   JSON.stringify(c.env),
   c.secrets,
   JSON.stringify(c.secretNames),
+  c.sandbox,
+  c.mode,
 ];
 
 /** Copies a version's content into the function row (the row then points at it). */
 const POINT_AT = `UPDATE functions f SET version = v.version, runtime = v.runtime, code = v.code, trigger = v.trigger,
   route = v.route, memory_mb = v.memory_mb, timeout_ms = v.timeout_ms, env = v.env, secrets = v.secrets,
-  secret_names = v.secret_names, status = v.status, error = v.error, updated_at = now()
+  secret_names = v.secret_names, sandbox = v.sandbox, mode = v.mode, status = v.status, error = v.error, updated_at = now()
   FROM function_versions v WHERE v.org = f.org AND v.name = f.name AND f.org = $1 AND f.name = $2 AND v.version = $3`;
 
 /** Functions and their versions in SQL; every query names the org. */
@@ -146,12 +158,12 @@ export class FunctionStore {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Row>(
         `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'initializing') RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'initializing') RETURNING *`,
         [fn.org, fn.name, ...contentParams(fn)],
       );
       await tx.query(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
-         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'initializing')`,
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'initializing')`,
         [fn.org, fn.name, ...contentParams(fn)],
       );
       return toRecord(rows[0]);
@@ -173,7 +185,7 @@ export class FunctionStore {
       if (!fn) return undefined;
       const { rows } = await tx.query<Row>(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
-         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'initializing'
+         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'initializing'
          FROM function_versions WHERE org = $1 AND name = $2 RETURNING *`,
         [org, name, ...contentParams(c)],
       );

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TooManyRequests, Timeout, Upstream } from '../../../errors';
 import type { HttpEvent, InvokeContext } from '../../ports';
+import { api, jsonOf, problemOf, startHarness, STORES, type Harness } from '../../../testing/harness';
 import { podmanPaths } from './podman-service';
 import { ContainerRuntime, type ContainerFunctionVersion } from './runtime';
 
@@ -121,5 +122,66 @@ describe('container runtime (Podman)', () => {
     expect(err).toMatchObject({ cause: expect.stringMatching(/interrupted|memory-limit/) });
     await expect(rt.invoke(fn, event('live'), ctx())).resolves.toMatchObject({ body: 'alive' });
     rt.evict(fn.key);
+  });
+});
+
+const PY = `def handle(event, context):
+    print("called by", context["org"])
+    return {"statusCode": 200, "headers": {"x-lang": "python"}, "body": {"who": event["query"].get("who", "world"), "org": context["org"], "secret": context["env"].get("TOKEN")}}
+`;
+
+describe.each(STORES)('container functions over HTTP on %s', (kind) => {
+  let h: Harness;
+  let acme: ReturnType<typeof api>;
+  let globex: ReturnType<typeof api>;
+  const FNS = '/api/org/acme/faas/functions';
+
+  beforeAll(async () => {
+    h = await startHarness(kind, { backend: { containerDataDir: dataDir, containerIdleMs: 5000 } });
+    acme = api(() => h.backend.url, await h.login('acme'));
+    globex = api(() => h.backend.url, await h.login('globex'));
+  }, 120_000);
+  afterAll(() => h?.close(), 60_000);
+
+  it('creates a python function that runs in a container by default and invokes it through its route', async () => {
+    const created = await acme.post(FNS, { name: 'pyhello', runtime: 'python3', code: PY, trigger: { type: 'http', route: 'pyhello' }, secrets: { TOKEN: 's3' } });
+    expect(created.status).toBe(202);
+    expect(await created.json()).toMatchObject({ runtime: 'python3', sandbox: 'container', mode: 'per-call' });
+    expect(await acme.waitBuilt('acme', 'pyhello')).toMatchObject({ status: 'ready' });
+    const res = await acme.get('/api/org/acme/pyhello?who=tester');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-lang')).toBe('python');
+    expect(await res.json()).toEqual({ who: 'tester', org: 'acme', secret: 's3' });
+    const again = await acme.get('/api/org/acme/pyhello');
+    expect(await again.json()).toMatchObject({ who: 'world' });
+  });
+
+  it('runs a node function in a warm container when asked to', async () => {
+    const code = `let n = 0; module.exports = async () => ({ statusCode: 200, headers: {}, body: { n: ++n } });`;
+    const created = await acme.post(FNS, { name: 'nodewarm', runtime: 'nodejs20', sandbox: 'container', mode: 'warm', code, trigger: { type: 'http', route: 'nodewarm' } });
+    expect(await created.json()).toMatchObject({ sandbox: 'container', mode: 'warm' });
+    expect(await acme.waitBuilt('acme', 'nodewarm')).toMatchObject({ status: 'ready' });
+    expect(await jsonOf(await acme.get('/api/org/acme/nodewarm'))).toEqual({ n: 1 });
+    expect(await jsonOf(await acme.get('/api/org/acme/nodewarm'))).toEqual({ n: 2 });
+  });
+
+  it('answers 400 naming the field for python3 in an isolate and for a mode on an isolate function', async () => {
+    const py = await acme.post(FNS, { name: 'pyiso', runtime: 'python3', sandbox: 'isolate', code: PY, trigger: { type: 'http', route: 'pyiso' } });
+    expect(py.status).toBe(400);
+    expect((await problemOf(py)).errors).toEqual([expect.objectContaining({ path: 'sandbox' })]);
+    const mode = await acme.post(FNS, { name: 'nodeiso', runtime: 'nodejs20', mode: 'warm', code: 'module.exports = async () => ({})', trigger: { type: 'http', route: 'nodeiso' } });
+    expect(mode.status).toBe(400);
+    expect((await problemOf(mode)).errors).toEqual([expect.objectContaining({ path: 'mode' })]);
+    const bad = await acme.post(FNS, { name: 'badbox', runtime: 'nodejs20', sandbox: 'vm', code: 'x', trigger: { type: 'http', route: 'badbox' } });
+    expect(bad.status).toBe(400);
+    expect((await problemOf(bad)).errors?.map((e) => e.path)).toContain('sandbox');
+  });
+
+  it('reports a python syntax error as a failed build and never lets another org call the function', async () => {
+    await acme.post(FNS, { name: 'pybad', runtime: 'python3', code: 'def handle(event, context)\n    return {}\n', trigger: { type: 'http', route: 'pybad' } });
+    const built = await acme.waitBuilt('acme', 'pybad');
+    expect(built).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/SyntaxError/) } });
+    expect((await globex.get('/api/org/acme/pyhello')).status).toBe(403);
+    expect((await globex.get('/api/org/globex/pyhello')).status).toBe(404);
   });
 });

@@ -1,0 +1,36 @@
+import { NotReady } from '../../errors';
+import type { BuildResult, FunctionVersion, HttpEvent, InvokeContext, InvokeResult, Runtime } from '../ports';
+
+const OFF = 'container functions are turned off on this installation (CONTAINER_ENGINE=off)';
+
+/** A Runtime that hands each version to the runtime of its sandbox: isolate (default) or container (when configured). */
+export class RuntimeSelector implements Runtime {
+  constructor(
+    private readonly isolate: Runtime,
+    private readonly container: Runtime | undefined,
+  ) {}
+
+  private pick(fn: FunctionVersion): Runtime | undefined {
+    return fn.sandbox === 'container' || fn.runtime === 'python3' ? this.container : this.isolate;
+  }
+
+  build(fn: FunctionVersion): Promise<BuildResult> {
+    const runtime = this.pick(fn);
+    return runtime ? runtime.build(fn) : Promise.resolve({ ok: false, error: { message: OFF } });
+  }
+
+  invoke(fn: FunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult> {
+    const runtime = this.pick(fn);
+    if (!runtime) return Promise.reject(new NotReady(OFF));
+    return runtime.invoke(fn, event, context);
+  }
+
+  evict(keyPrefix: string): void {
+    this.isolate.evict(keyPrefix);
+    this.container?.evict(keyPrefix);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.isolate.close(), this.container?.close()]);
+  }
+}
