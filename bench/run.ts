@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
 import { Figures, percentile } from './figures';
+import { benchShowback } from './showback';
 
 const root = path.resolve(__dirname, '..');
 const execFileAsync = promisify(execFile);
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
   process.stdout.write(`vcd-serverless bench${quick ? ' (quick)' : ''} on ${os.cpus().length} CPUs, node ${process.version}\n`);
   if (wanted('plugin.')) await benchPlugin(figures);
   if (wanted('invoke.')) await benchInvoke(figures);
+  if (wanted('showback.')) await benchShowback(figures, { quick });
   const results = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick, figures: figures.all };
   writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(`\n${figures.table()}\n\nwritten to bench/results.json\n`);
