@@ -37,6 +37,16 @@ async function portalToken(page: Page): Promise<string> {
   return JSON.parse(raw as string).token as string;
 }
 
+/** Replaces the code in the CodeMirror editor as a user would: select all, then type (paste-like insert). */
+async function setCode(page: Page, code: string): Promise<void> {
+  const editor = page.getByTestId('function-code-input');
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+  await expect(editor).toContainText(code.split('\n')[0]);
+}
+
 test.describe.configure({ mode: 'serial' });
 
 test('a tenant admin creates hello, watches it become ready, invokes it, and curl gets the same answer', async ({ page, request }) => {
@@ -49,7 +59,7 @@ test('a tenant admin creates hello, watches it become ready, invokes it, and cur
   await page.getByTestId('new-function').click();
   await page.getByTestId('function-name').fill('hello');
   await page.getByTestId('function-route').fill('hello');
-  await expect(page.getByTestId('function-code-input')).toHaveValue(/module\.exports/);
+  await expect(page.getByTestId('function-code-input')).toContainText(/module\.exports/);
   await shot(page, '03-new-function');
   const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/org/acme/faas/functions'));
   await page.getByTestId('create-function').click();
@@ -80,6 +90,49 @@ test('a tenant admin creates hello, watches it become ready, invokes it, and cur
   await shot(page, '06-functions-list');
 });
 
+test('a tenant admin edits hello in the code editor, saves version 2, tests it with logs and rolls back to version 1', async ({ page }) => {
+  await loginToPortal(page, portalUrl, 'admin@acme', 'acme-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('function-link').filter({ hasText: 'hello' }).click();
+  await expect(page.getByTestId('function-version')).toContainText('1');
+  await expect(page.locator('[data-test="function-code"] .cm-lineNumbers')).toBeVisible();
+
+  await setCode(
+    page,
+    "module.exports = async (event, context) => {\nconsole.log('greeting ' + event.query.name);\nreturn { statusCode: 200, body: { message: 'Bonjour ' + (event.query.name || 'monde') } };\n};\n",
+  );
+  await shot(page, '10-editor-edited');
+  const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/api/org/acme/faas/functions/hello'));
+  await page.getByTestId('save-function').click();
+  expect((await saved).ok()).toBeTruthy();
+  await expect(page.getByTestId('function-version')).toContainText('2', { timeout: 15_000 });
+  await expect(page.getByTestId('function-status')).toHaveAttribute('data-status', 'ready', { timeout: 15_000 });
+
+  await page.getByTestId('tab-test').click();
+  await page.getByTestId('test-query').fill('name=e2e');
+  await page.getByTestId('test-send').click();
+  await expect(page.getByTestId('test-status')).toContainText('200');
+  await expect(page.getByTestId('test-body-result')).toContainText('Bonjour e2e');
+  await expect(page.getByTestId('test-logs')).toContainText('greeting e2e');
+  await expect(page.getByTestId('test-duration')).toContainText('ms');
+  await shot(page, '11-test-panel');
+
+  await page.getByTestId('tab-activations').click();
+  await expect(page.getByTestId('activation-row').first()).toBeVisible();
+  await page.locator('[data-test="activation-row"] .datagrid-detail-caret-button').first().click();
+  await expect(page.getByTestId('activation-logs')).toContainText('greeting e2e');
+  await shot(page, '12-activations');
+
+  await page.getByTestId('tab-versions').click();
+  await expect(page.getByTestId('version-row')).toHaveCount(2);
+  await page.locator('[data-test="version-row"][data-version="1"] [data-test="rollback"]').click();
+  await page.getByTestId('confirm-rollback').click();
+  await expect(page.getByTestId('function-version')).toContainText('1', { timeout: 15_000 });
+  await shot(page, '13-rolled-back');
+  await page.getByTestId('invoke-function').click();
+  await expect(page.getByTestId('invoke-body')).toContainText('Hello world');
+});
+
 test('the form names what is wrong and the server refuses a route that is taken', async ({ page }) => {
   await loginToPortal(page, portalUrl, 'admin@acme', 'acme-demo');
   await openPlugin(page, 'Serverless');
@@ -101,7 +154,7 @@ test('code that does not parse ends failed with its line and column', async ({ p
   await page.getByTestId('new-function').click();
   await page.getByTestId('function-name').fill('broken');
   await page.getByTestId('function-route').fill('broken');
-  await page.getByTestId('function-code-input').fill('module.exports = async (event) => {\n  return { statusCode: 200, body: ( };\n');
+  await setCode(page, 'module.exports = async (event) => {\n  return { statusCode: 200, body: ( };\n');
   await page.getByTestId('create-function').click();
   await expect(page.getByTestId('function-error')).toContainText(/line 2/i, { timeout: 15_000 });
   await shot(page, '08-function-failed');

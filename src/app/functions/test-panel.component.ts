@@ -40,7 +40,7 @@ export function parseHeaderLines(text: string): Record<string, string> {
         </clr-select-container>
         <clr-input-container>
           <label for="test-path">{{ 'serverless.functions.test.path' | translate }}</label>
-          <input clrInput id="test-path" formControlName="pathSuffix" autocomplete="off" data-test="test-path" [placeholder]="'/' + fn.route" />
+          <input clrInput id="test-path" formControlName="pathSuffix" autocomplete="off" data-test="test-path" placeholder="/items/1" />
           <clr-control-helper>{{ 'serverless.functions.test.pathHelp' | translate: { route: fn.url } }}</clr-control-helper>
         </clr-input-container>
         <clr-input-container>
