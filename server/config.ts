@@ -23,6 +23,8 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('.data/backend'),
     /** PostgreSQL connection string; when set, the backend uses it instead of PGlite. */
     databaseUrl: z.string().url().optional(),
+    /** RabbitMQ for showback's metered custom services (amqp://user:pass@host:port); without it they are not offered. */
+    showbackAmqpUrl: z.string().url().optional(),
     vcdUrl: z.string().url().default('http://127.0.0.1:8088'),
     /** HMAC key for X-VCloud-Context-Signature; without it forwarded security contexts are never trusted. */
     extensionSharedSecret: z.string().min(1).optional(),
@@ -77,6 +79,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   PORT: 'port',
   DATA_DIR: 'dataDir',
   DATABASE_URL: 'databaseUrl',
+  SHOWBACK_AMQP_URL: 'showbackAmqpUrl',
   VCD_URL: 'vcdUrl',
   EXTENSION_SHARED_SECRET: 'extensionSharedSecret',
   SESSION_CACHE_TTL_MS: 'sessionCacheTtlMs',

@@ -18,6 +18,7 @@ import { createVcdClient } from './vcd/client';
 import { Collector } from './showback/collector';
 import { ActivationUsageSource, FaasBillingSource } from './showback/drivers/faas-usage';
 import { HttpBillingSource } from './showback/drivers/http-source';
+import { MeteredBillingSource } from './showback/drivers/metered-source';
 import { ShowbackQueries } from './showback/queries';
 import { RateCardStore } from './showback/ratecard';
 
@@ -84,11 +85,12 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     log,
   });
 
-  // TODO(showback): vCD usage waits for a vCD client that lists VMs with a service session; metered (RabbitMQ) sources
-  // wait for their driver. FaaS usage meets showback here, through a port over the activations table.
+  // TODO(showback): vCD usage waits for a vCD client that lists VMs with a service session.
+  // FaaS usage meets showback here, through a port over the activations table.
   const rateCard = new RateCardStore(db);
   const faas = new FaasBillingSource({ usage: new ActivationUsageSource(db), rateCard });
-  const collector = new Collector({ db, drivers: { http: new HttpBillingSource(), faas }, log });
+  const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
+  const collector = new Collector({ db, drivers: { http: new HttpBillingSource(), faas, metered }, log });
   const showback = { db, queries: new ShowbackQueries(db), collector, rateCard };
 
   const app = createApp({
@@ -127,6 +129,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
           server.closeIdleConnections();
         });
         await collector.close();
+        await metered?.close();
         await functions.settled();
         await activations.close();
         await runtime.close();

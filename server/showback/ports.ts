@@ -14,10 +14,16 @@ export interface SourceSpec {
   config: Record<string, unknown>;
 }
 
+/** What a collect brought; `settle` (queues) is told whether the records were stored, to ack or give them back. */
+export interface Collected {
+  records: CostRecord[];
+  settle?: (stored: boolean) => Promise<void>;
+}
+
 /** A billing system the collectors pull from (STYLE: one small interface, many drivers). */
 export interface BillingSource {
-  /** Cost records of `spec.org` whose period starts in the range; throws when the source cannot answer. */
-  collect(spec: SourceSpec, range: Range): Promise<CostRecord[]>;
+  /** Cost records of `spec.org` whose period starts in the range (queues: what is waiting); throws when the source cannot answer. */
+  collect(spec: SourceSpec, range: Range): Promise<CostRecord[] | Collected>;
 }
 
 /** FaaS usage per function and day, as the functions feature records it (wired in server/main.ts). */

@@ -1,9 +1,11 @@
+import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCharges } from '../../mock-vcd/billing/demo-data';
 import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
 
 const SB = '/api/org/acme/showback';
 const DAY_MS = 86_400_000;
+const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 const monthStart = (monthsBack: number) => {
   const n = new Date();
@@ -43,7 +45,7 @@ describe.each(STORES)('showback on %s', (kind) => {
   const to = day(0);
 
   beforeAll(async () => {
-    h = await startHarness(kind);
+    h = await startHarness(kind, { backend: { showbackAmqpUrl: AMQP_URL } });
     acme = api(() => h.backend.url, await h.login('acme'));
     globex = api(() => h.backend.url, await h.login('globex'));
     provider = api(() => h.backend.url, await h.login('provider'));
@@ -221,6 +223,35 @@ describe.each(STORES)('showback on %s', (kind) => {
       if (cost < 3) await new Promise((r) => setTimeout(r, 50));
     }
     expect(cost).toBe(3);
+  });
+
+  it('stores metered events from RabbitMQ once each, priced by the rate card, and never for another org', async () => {
+    const card = { currency: 'EUR', rates: { vcpuHour: 0, ramGbHour: 0, storageGbMonth: 0, functionInvocation: 0, functionGbSecond: 0, metered: { 'mq-api.calls': 0.001 } } };
+    expect((await provider.put('/api/org/System/showback/ratecard', card)).status).toBe(200);
+    const exchange = `showback.usage.test-${kind}-${Date.now()}`;
+    const source = await jsonOf(await acme.post(`${SB}/sources`, { kind: 'metered', name: 'mq', config: { exchange } }));
+    expect(source.kind).toBe('metered');
+    // The first run declares the queue; events published afterwards wait in it.
+    expect((await jsonOf(await acme.post(`${SB}/sources/${source.id}/run`, {}))).status).toBe('succeeded');
+
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const event = (id: string, org: string, quantity: number) => ({ id, org, service: 'mq-api', metric: 'calls', quantity, unit: 'call', at });
+    for (const e of [event(`${kind}-e1`, 'acme', 1000), event(`${kind}-e2`, 'acme', 500), event(`${kind}-e1`, 'acme', 1000), event(`${kind}-x`, 'globex', 9000)]) {
+      ch.publish(exchange, 'acme', Buffer.from(JSON.stringify(e)), { contentType: 'application/json' });
+    }
+    ch.publish(exchange, 'acme', Buffer.from('not json'));
+    await ch.waitForConfirms();
+    await conn.close();
+
+    const run = await jsonOf(await acme.post(`${SB}/sources/${source.id}/run`, {}));
+    expect(run).toMatchObject({ status: 'succeeded', rowsRead: 3, rowsWritten: 2 });
+    const again = await jsonOf(await acme.post(`${SB}/sources/${source.id}/run`, {}));
+    expect(again).toMatchObject({ status: 'succeeded', rowsRead: 0, rowsWritten: 0 });
+    const bySource = await jsonOf(await acme.get(`${SB}/breakdown?by=source&from=${day(-1)}&to=${day(0)}`));
+    expect(bySource.items.find((i: { key: string }) => i.key === source.id).cost).toBe(150);
+    expect((await jsonOf(await globex.get(`/api/org/globex/showback/summary`))).monthToDate).toBe(0);
   });
 
   it("keeps each org's costs and sources to itself", async () => {
