@@ -25,6 +25,8 @@ export const ConfigSchema = z
     databaseUrl: z.string().url().optional(),
     /** RabbitMQ for showback's metered custom services (amqp://user:pass@host:port); without it they are not offered. */
     showbackAmqpUrl: z.string().url().optional(),
+    /** A failed showback run is retried this long after, doubling per attempt (3 retries). */
+    showbackRetryBaseMs: z.coerce.number().int().min(1).default(30_000),
     vcdUrl: z.string().url().default('http://127.0.0.1:8088'),
     /** HMAC key for X-VCloud-Context-Signature; without it forwarded security contexts are never trusted. */
     extensionSharedSecret: z.string().min(1).optional(),
@@ -80,6 +82,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   DATA_DIR: 'dataDir',
   DATABASE_URL: 'databaseUrl',
   SHOWBACK_AMQP_URL: 'showbackAmqpUrl',
+  SHOWBACK_RETRY_BASE_MS: 'showbackRetryBaseMs',
   VCD_URL: 'vcdUrl',
   EXTENSION_SHARED_SECRET: 'extensionSharedSecret',
   SESSION_CACHE_TTL_MS: 'sessionCacheTtlMs',

@@ -90,7 +90,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const rateCard = new RateCardStore(db);
   const faas = new FaasBillingSource({ usage: new ActivationUsageSource(db), rateCard });
   const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
-  const collector = new Collector({ db, drivers: { http: new HttpBillingSource(), faas, metered }, log });
+  const collector = new Collector({ db, drivers: { http: new HttpBillingSource(), faas, metered }, log, retryBaseMs: config.showbackRetryBaseMs });
   const showback = { db, queries: new ShowbackQueries(db), collector, rateCard };
 
   const app = createApp({

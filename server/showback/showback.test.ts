@@ -45,7 +45,7 @@ describe.each(STORES)('showback on %s', (kind) => {
   const to = day(0);
 
   beforeAll(async () => {
-    h = await startHarness(kind, { backend: { showbackAmqpUrl: AMQP_URL } });
+    h = await startHarness(kind, { backend: { showbackAmqpUrl: AMQP_URL, showbackRetryBaseMs: 20 } });
     acme = api(() => h.backend.url, await h.login('acme'));
     globex = api(() => h.backend.url, await h.login('globex'));
     provider = api(() => h.backend.url, await h.login('provider'));
@@ -133,6 +133,18 @@ describe.each(STORES)('showback on %s', (kind) => {
     expect(source.lastRun.status).toBe('failed');
     const summary = await jsonOf(await acme.get(`${SB}/summary`));
     expect(summary.stale.sources).toEqual([{ id: created.id, name: 'down', error: run.error }]);
+    // Retried in the background with backoff (20, 40, 80 ms here), each retry recorded as a run.
+    let runs = await jsonOf(await acme.get(`${SB}/sources/${created.id}/runs`));
+    for (let i = 0; i < 200 && runs.total < 4; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      runs = await jsonOf(await acme.get(`${SB}/sources/${created.id}/runs`));
+    }
+    expect(runs.items.map((r: { attempt: number; trigger: string; status: string }) => [r.attempt, r.trigger, r.status])).toEqual([
+      [4, 'retry', 'failed'],
+      [3, 'retry', 'failed'],
+      [2, 'retry', 'failed'],
+      [1, 'manual', 'failed'],
+    ]);
     const tested = await jsonOf(await acme.post(`${SB}/sources/${created.id}/test`, {}));
     expect(tested).toMatchObject({ ok: false, rowsRead: 0 });
     expect((await acme.delete(`${SB}/sources/${created.id}`)).status).toBe(204);
