@@ -10,6 +10,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
+import { benchContainer } from './container';
 import { Figures, percentile } from './figures';
 import { benchShowback } from './showback';
 
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
   process.stdout.write(`vcd-serverless bench${quick ? ' (quick)' : ''} on ${os.cpus().length} CPUs, node ${process.version}\n`);
   if (wanted('plugin.')) await benchPlugin(figures);
   if (wanted('invoke.')) await benchInvoke(figures);
+  if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });
   const results = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick, figures: figures.all };
   writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -26,7 +26,10 @@ beforeAll(async () => {
   rt = new ContainerRuntime({ paths: podmanPaths(dataDir), maxWarm: 2, maxQueue: 1, idleMs: 1500 });
   await rt.ready();
 }, 120_000);
-afterAll(async () => rt?.close(), 60_000);
+afterAll(async () => {
+  await rt?.removeImages();
+  await rt?.close();
+}, 60_000);
 
 describe('container runtime (Podman)', () => {
   it('runs a node handler per call as a non-root user and returns its answer and logs', async () => {

@@ -107,6 +107,12 @@ export class ContainerRuntime implements Runtime {
 
   private async buildImage(fn: ContainerFunctionVersion, tag: string): Promise<ContainerBuildResult> {
     await this.ready();
+    // Tags are content-addressed: an image left by an earlier run (a restart) is reused as is.
+    const cached = await this.docker
+      .getImage(tag)
+      .inspect()
+      .then(() => true, () => false);
+    if (cached) return { ok: true, log: `image ${tag} already built\n`, image: tag };
     const runtime = fn.runtime ?? 'nodejs20';
     const dir = path.join(this.options.paths.dataDir, 'ctx', tag.replace('/', '-'));
     rmSync(dir, { recursive: true, force: true });
@@ -413,6 +419,12 @@ export class ContainerRuntime implements Runtime {
       this.spares.delete(key);
       this.background(spare.then((i) => this.remove(i)));
     }
+  }
+
+  /** Removes the function images this runtime built or reused (tests; images are small layers over the base). */
+  async removeImages(): Promise<void> {
+    for (const tag of this.images.keys()) await this.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    this.images.clear();
   }
 
   /** Waits for background removals, then stops the Podman service if this runtime started it. */
