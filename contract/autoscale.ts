@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * The autoscale part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
+ * and src/ (types only: `import type`).
+ *
+ * Routes (all under `/api/org/{org}/autoscale`):
+ *   GET|POST rules, GET|PUT|DELETE rules/{id}, GET rules/{id}/events, POST rules/{id}/dry-run
+ *   POST|PUT alerts (a vROps REST notification; PUT alerts/{alertId} when it is canceled)
+ */
+
+const Percent = z.number().min(0, 'must be 0–100').max(100, 'must be 0–100');
+
+export const ThresholdsSchema = z.object({ cpuPercent: Percent, memoryPercent: Percent }).strict();
+export type Thresholds = z.infer<typeof ThresholdsSchema>;
+
+/** vCD ids: a URN (`urn:vcloud:vapp:<uuid>`) or the bare uuid. */
+const VcdId = z.string().trim().min(1, 'is required').max(200);
+
+const RuleFields = {
+  name: z.string().trim().min(1, 'is required').max(80).regex(/^[\w .-]+$/, 'letters, digits, space, dot, dash, underscore'),
+  vAppId: VcdId,
+  templateId: VcdId,
+  edgeGatewayId: VcdId,
+  lbPoolName: z.string().trim().min(1, 'is required').max(200),
+  scaleOut: ThresholdsSchema,
+  scaleIn: ThresholdsSchema,
+  minVms: z.number().int().min(1).max(100),
+  maxVms: z.number().int().min(1).max(100),
+  step: z.number().int().min(1).max(20),
+  cooldownSeconds: z.number().int().min(0).max(86_400),
+  stabilizationSeconds: z.number().int().min(0).max(86_400),
+  evaluationSeconds: z.number().int().min(1).max(3_600),
+  enabled: z.boolean(),
+};
+
+const RuleBase = z.object(RuleFields).strict();
+export type RuleInput = z.infer<typeof RuleBase>;
+
+/** Cross-field checks shared by create and update (after defaults and merge): each names its field. */
+export function ruleIssues(r: Pick<RuleInput, 'scaleIn' | 'scaleOut' | 'minVms' | 'maxVms'>): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  if (r.scaleIn.cpuPercent >= r.scaleOut.cpuPercent) out.push({ path: 'scaleIn.cpuPercent', message: 'must be below scaleOut.cpuPercent' });
+  if (r.scaleIn.memoryPercent >= r.scaleOut.memoryPercent) out.push({ path: 'scaleIn.memoryPercent', message: 'must be below scaleOut.memoryPercent' });
+  if (r.minVms > r.maxVms) out.push({ path: 'minVms', message: 'must not exceed maxVms' });
+  return out;
+}
+
+const withCrossChecks = <T extends z.ZodTypeAny>(schema: T) =>
+  schema.superRefine((r: RuleInput, ctx) => {
+    for (const issue of ruleIssues(r)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path.split('.'), message: issue.message });
+  });
+
+/** POST rules: defaults like the HPA's (stabilization 300 s). */
+export const RuleCreateSchema = withCrossChecks(
+  RuleBase.extend({
+    minVms: RuleFields.minVms.default(1),
+    maxVms: RuleFields.maxVms.default(5),
+    step: RuleFields.step.default(1),
+    cooldownSeconds: RuleFields.cooldownSeconds.default(120),
+    stabilizationSeconds: RuleFields.stabilizationSeconds.default(300),
+    evaluationSeconds: RuleFields.evaluationSeconds.default(60),
+    enabled: RuleFields.enabled.default(true),
+  }),
+);
+export type RuleCreate = z.input<typeof RuleCreateSchema>;
+
+/** PUT rules/{id}: any subset; the merged rule is checked again. */
+export const RuleUpdateSchema = RuleBase.partial().strict();
+export type RuleUpdate = z.infer<typeof RuleUpdateSchema>;
+
+export const RuleSchema = RuleBase.extend({
+  id: z.string(),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+});
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const RuleListSchema = z.object({ items: z.array(RuleSchema), total: z.number().int() });
+export type RuleList = z.infer<typeof RuleListSchema>;
+
+// ---------- decisions ----------
+
+export const DECISION_ACTIONS = ['scaleOut', 'scaleIn', 'none'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
+export const DecisionSchema = z.object({
+  action: z.enum(DECISION_ACTIONS),
+  /** VM count the rule wants; equals the current count when action is none. */
+  desired: z.number().int(),
+  current: z.number().int(),
+  /** Machine-readable cause, e.g. `above-scale-out`, `cooldown`, `stabilizing`, `flapping-guard`, `at-max`. */
+  reason: z.string(),
+  /** One sentence for people. */
+  detail: z.string(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+/** One observation of the group: averages over its serving VMs, in percent. */
+export const MetricSampleSchema = z.object({ at: z.number(), cpuPercent: z.number(), memoryPercent: z.number() });
+export type MetricSample = z.infer<typeof MetricSampleSchema>;
+
+export const DryRunSchema = z.object({
+  rule: z.string(),
+  decision: DecisionSchema,
+  metrics: z.object({ cpuPercent: z.number(), memoryPercent: z.number(), vms: z.number().int() }).nullable(),
+});
+export type DryRun = z.infer<typeof DryRunSchema>;
+
+// ---------- events ----------
+
+export const EVENT_KINDS = ['alert', 'decision', 'step', 'result', 'error'] as const;
+export const EventSchema = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  at: z.string().datetime(),
+  kind: z.enum(EVENT_KINDS),
+  message: z.string(),
+  data: z.record(z.unknown()),
+});
+export type RuleEvent = z.infer<typeof EventSchema>;
+export const EventListSchema = z.object({ items: z.array(EventSchema), total: z.number().int() });
+export type EventList = z.infer<typeof EventListSchema>;
+
+// ---------- alerts (vROps REST notification plugin, VCD-WIRE §5) ----------
+
+export const VropsAlertSchema = z
+  .object({
+    alertId: z.string().min(1),
+    alertName: z.string().optional(),
+    status: z.string().min(1),
+    criticality: z.string().optional(),
+    resourceId: z.string().optional(),
+    resourceName: z.string().optional(),
+    resourceKind: z.string().optional(),
+    adapterKind: z.string().optional(),
+    startDate: z.number().nullable().optional(),
+    updateDate: z.number().nullable().optional(),
+    cancelDate: z.number().nullable().optional(),
+    info: z.string().nullable().optional(),
+  })
+  .passthrough();
+export type VropsAlert = z.infer<typeof VropsAlertSchema>;
+
+export const AlertReceiptSchema = z.object({
+  alertId: z.string(),
+  status: z.string(),
+  /** Rules the alert matched (by resourceName = rule name, or resourceId = the rule's vApp); empty = acknowledged only. */
+  rules: z.array(z.object({ id: z.string(), decision: DecisionSchema })),
+});
+export type AlertReceipt = z.infer<typeof AlertReceiptSchema>;
