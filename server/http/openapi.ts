@@ -2,6 +2,7 @@ import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@ast
 import { z } from 'zod';
 import { CreateFunctionSchema, FunctionNameSchema, FunctionSchema } from '../../contract/functions';
 import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
+import { registerShowbackPaths } from '../showback/openapi';
 
 // The generator needs zod's prototype extended (it adds .openapi()); contract schemas stay plain zod.
 extendZodWithOpenApi(z);
@@ -62,6 +63,7 @@ export function buildOpenApiDocument(options: { version: string }): object {
       },
     });
   }
+  registerShowbackPaths(registry, { security, org: Org });
   registry.registerPath({ method: 'get', path: '/healthz', summary: 'The process is up', tags: ['ops'], responses: { 200: { description: 'ok' } } });
   registry.registerPath({
     method: 'get', path: '/readyz', summary: 'The store is reachable', tags: ['ops'],

@@ -266,6 +266,13 @@ describe.each(STORES)('showback on %s', (kind) => {
     expect((await jsonOf(await globex.get(`/api/org/globex/showback/summary`))).monthToDate).toBe(0);
   });
 
+  it('describes the showback routes in /openapi.json', async () => {
+    const doc = await jsonOf(await fetch(`${h.backend.url}/openapi.json`));
+    for (const p of ['summary', 'monthly', 'daily', 'breakdown', 'export.csv', 'sources', 'sources/{id}/run', 'imports', 'ratecard']) {
+      expect(Object.keys(doc.paths), p).toContain(`/api/org/{org}/showback/${p}`);
+    }
+  });
+
   it("keeps each org's costs and sources to itself", async () => {
     expect((await globex.get(`${SB}/summary`)).status).toBe(403);
     expect((await globex.get(`/api/org/globex/showback/sources/${sourceId}`)).status).toBe(404);

@@ -1,0 +1,56 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  BreakdownQuerySchema,
+  BreakdownSchema,
+  CreateSourceSchema,
+  DailyQuerySchema,
+  DailySchema,
+  ImportResultSchema,
+  MonthlyQuerySchema,
+  MonthlySchema,
+  ProviderOrgsSchema,
+  RateCardSchema,
+  RunSchema,
+  RunSourceSchema,
+  SourceSchema,
+  SourceTestResultSchema,
+  SummarySchema,
+  UpdateSourceSchema,
+} from '../../contract/showback';
+import { ProblemSchema } from '../../contract/problem';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const json = (schema: z.ZodTypeAny, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: z.ZodTypeAny) => ({ content: { 'application/json': { schema } }, required: true });
+
+/** The showback routes (contract/showback.ts) in the backend's OpenAPI document. */
+export function registerShowbackPaths(registry: OpenAPIRegistry, common: { security: { vcdBearer: never[] }[]; org: z.ZodTypeAny }): void {
+  const { security } = common;
+  const base = '/api/org/{org}/showback';
+  const params = z.object({ org: common.org });
+  const sourceParams = z.object({ org: common.org, id: z.string() });
+  const errors = { 400: problem('Invalid field (named in errors[])'), 401: problem('No, wrong or expired vCD session'), 403: problem('The organization is not the session\'s') };
+  const list = (schema: z.ZodTypeAny) => z.object({ items: z.array(schema), total: z.number().int() });
+  const tags = ['showback'];
+  const paths: Parameters<OpenAPIRegistry['registerPath']>[0][] = [
+    { method: 'get', path: `${base}/summary`, summary: 'Month to date, end-of-month forecast with band, last month', request: { params }, responses: { 200: json(SummarySchema, 'Summary'), ...errors } },
+    { method: 'get', path: `${base}/monthly`, summary: 'Cost per month and service', request: { params, query: MonthlyQuerySchema }, responses: { 200: json(MonthlySchema, 'Months, oldest first'), ...errors } },
+    { method: 'get', path: `${base}/daily`, summary: 'Cost per day and service', request: { params, query: DailyQuerySchema }, responses: { 200: json(DailySchema, 'Days'), ...errors } },
+    { method: 'get', path: `${base}/breakdown`, summary: 'Top N by vApp, VM, service, function or source', request: { params, query: BreakdownQuerySchema }, responses: { 200: json(BreakdownSchema, 'Breakdown'), ...errors } },
+    { method: 'get', path: `${base}/export.csv`, summary: 'Stored cost records as CSV (FOCUS-like columns)', request: { params, query: DailyQuerySchema }, responses: { 200: { description: 'text/csv' }, ...errors } },
+    { method: 'get', path: `${base}/sources`, summary: 'Billing sources', request: { params }, responses: { 200: json(list(SourceSchema), 'Sources'), ...errors } },
+    { method: 'post', path: `${base}/sources`, summary: 'Add a billing source', request: { params, body: body(CreateSourceSchema) }, responses: { 201: json(SourceSchema, 'Created'), 409: problem('Name taken'), ...errors } },
+    { method: 'get', path: `${base}/sources/{id}`, summary: 'A billing source', request: { params: sourceParams }, responses: { 200: json(SourceSchema, 'Source'), 404: problem('No such source'), ...errors } },
+    { method: 'put', path: `${base}/sources/{id}`, summary: 'Change a billing source', request: { params: sourceParams, body: body(UpdateSourceSchema) }, responses: { 200: json(SourceSchema, 'Source'), 404: problem('No such source'), ...errors } },
+    { method: 'delete', path: `${base}/sources/{id}`, summary: 'Remove a billing source (its costs stay)', request: { params: sourceParams }, responses: { 204: { description: 'Deleted' }, 404: problem('No such source'), ...errors } },
+    { method: 'post', path: `${base}/sources/{id}/run`, summary: 'Run now, or backfill from..to', request: { params: sourceParams, body: body(RunSourceSchema) }, responses: { 200: json(RunSchema, 'The first attempt (failed runs retry with backoff)'), 404: problem('No such source'), ...errors } },
+    { method: 'post', path: `${base}/sources/{id}/test`, summary: 'Fetch without storing', request: { params: sourceParams }, responses: { 200: json(SourceTestResultSchema, 'Result'), 404: problem('No such source'), ...errors } },
+    { method: 'get', path: `${base}/sources/{id}/runs`, summary: 'Run history, newest first', request: { params: sourceParams }, responses: { 200: json(list(RunSchema), 'Runs'), 404: problem('No such source'), ...errors } },
+    { method: 'post', path: `${base}/imports`, summary: 'Import a FOCUS 1.x file (text/csv or application/json), wholly or not at all', request: { params }, responses: { 201: json(ImportResultSchema, 'Imported'), ...errors } },
+    { method: 'get', path: `${base}/ratecard`, summary: 'The rate card (provider only)', request: { params }, responses: { 200: json(RateCardSchema, 'Rate card'), ...errors } },
+    { method: 'put', path: `${base}/ratecard`, summary: 'Set the rate card (provider only)', request: { params, body: body(RateCardSchema) }, responses: { 200: json(RateCardSchema, 'Rate card'), ...errors } },
+    { method: 'get', path: `${base}/provider/orgs`, summary: 'Every org this month (provider only)', request: { params }, responses: { 200: json(ProviderOrgsSchema, 'Orgs'), ...errors } },
+  ];
+  for (const p of paths) registry.registerPath({ ...p, tags, security });
+}
