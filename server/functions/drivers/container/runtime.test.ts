@@ -188,3 +188,38 @@ describe.each(STORES)('container functions over HTTP on %s', (kind) => {
     expect((await globex.get('/api/org/globex/pyhello')).status).toBe(404);
   });
 });
+
+describe('container functions with CONTAINER_ENGINE=off', () => {
+  let h: Harness;
+  let acme: ReturnType<typeof api>;
+  const FNS = '/api/org/acme/faas/functions';
+
+  beforeAll(async () => {
+    h = await startHarness('pglite', { backend: { containerEngine: 'off' } });
+    acme = api(() => h.backend.url, await h.login('acme'));
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it('fails the build of a python function naming the reason, answers 503 for it, and isolate functions keep working', async () => {
+    await acme.post(FNS, { name: 'pyoff', runtime: 'python3', code: PY, trigger: { type: 'http', route: 'pyoff' } });
+    expect(await acme.waitBuilt('acme', 'pyoff')).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/CONTAINER_ENGINE=off/) } });
+    const call = await acme.get('/api/org/acme/pyoff');
+    expect(call.status).toBe(503);
+    await problemOf(call);
+    await acme.post(FNS, { name: 'nodeon', runtime: 'nodejs20', code: `module.exports = async () => ({ statusCode: 200, headers: {}, body: { where: 'isolate' } })`, trigger: { type: 'http', route: 'nodeon' } });
+    expect(await acme.waitBuilt('acme', 'nodeon')).toMatchObject({ status: 'ready' });
+    expect(await jsonOf(await acme.get('/api/org/acme/nodeon'))).toEqual({ where: 'isolate' });
+  });
+
+  it('keeps a python function in its container across a PUT of its code and moves it to an isolate when the runtime becomes nodejs20', async () => {
+    await acme.post(FNS, { name: 'pyput', runtime: 'python3', mode: 'warm', code: PY, trigger: { type: 'http', route: 'pyput' } });
+    const kept = await jsonOf(await acme.put(`${FNS}/pyput`, { code: PY + '\n' }));
+    expect(kept).toMatchObject({ runtime: 'python3', sandbox: 'container', mode: 'warm' });
+    await acme.waitBuilt('acme', 'pyput');
+    await acme.put(`${FNS}/pyput`, { runtime: 'nodejs20', code: `module.exports = async () => ({ statusCode: 200, headers: {}, body: 'moved' })` });
+    expect(await acme.waitBuilt('acme', 'pyput')).toMatchObject({ status: 'ready' });
+    const view = await jsonOf(await acme.get(`${FNS}/pyput`));
+    expect(view).toMatchObject({ runtime: 'nodejs20', sandbox: 'isolate' });
+    expect(view).not.toHaveProperty('mode');
+  });
+});
