@@ -120,20 +120,20 @@ const Schedule = z
 /** How an HTTP billing source's JSON maps onto cost records: dotted paths into each item. */
 export const HttpFieldMapSchema = z
   .object({
-    /** Path to the array of rows in the answer, e.g. "data.items"; empty = the answer is the array. */
+    /** Path to the array of rows in the answer, e.g. "data.items"; empty = the answer itself, or its "items". */
     items: z.string().default(''),
     id: z.string().default('id'),
     start: z.string().default('start'),
     end: z.string().default('end'),
     cost: z.string().default('cost'),
-    currency: z.string().optional(),
+    currency: z.string().default('currency'),
     service: z.string().default('service'),
-    resourceId: z.string().optional(),
-    resourceName: z.string().optional(),
-    vappId: z.string().optional(),
-    vappName: z.string().optional(),
-    quantity: z.string().optional(),
-    unit: z.string().optional(),
+    resourceId: z.string().default('resourceId'),
+    resourceName: z.string().default('resourceName'),
+    vappId: z.string().default('vappId'),
+    vappName: z.string().default('vappName'),
+    quantity: z.string().default('quantity'),
+    unit: z.string().default('unit'),
     /** The cost is in major units (e.g. 12.34) and is converted to minor units. Default true. */
     costInMajorUnits: z.boolean().default(true),
   })

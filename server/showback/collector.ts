@@ -213,7 +213,8 @@ export class Collector {
     if (patch.schedule !== undefined) checkSchedule(patch.schedule);
     let config = row.config;
     if (patch.config) {
-      const merged = { ...patch.config };
+      // Fields left out keep their value (the UI need not resend the write-only auth header).
+      const merged = { ...row.config, ...patch.config };
       const auth = merged.authHeader as { name?: string; value?: string } | undefined;
       const old = row.config.authHeader as { value?: string } | undefined;
       if (auth && auth.value === MASK && old?.value) merged.authHeader = { ...auth, value: old.value };

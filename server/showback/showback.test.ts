@@ -56,7 +56,7 @@ describe.each(STORES)('showback on %s', (kind) => {
     kind: 'http',
     name,
     schedule: '0 3 * * *',
-    config: { url, authHeader: { name: 'Authorization', value: 'Bearer demo-billing-token' }, mapping: { items: 'items', vappId: 'vappId', vappName: 'vappName', resourceId: 'resourceId', resourceName: 'resourceName', quantity: 'quantity', unit: 'unit', currency: 'currency' } },
+    config: { url, authHeader: { name: 'Authorization', value: 'Bearer demo-billing-token' } },
   });
 
   it('collects an HTTP billing source from the mock billing API, and collecting again stores nothing twice', async () => {
@@ -72,6 +72,10 @@ describe.each(STORES)('showback on %s', (kind) => {
     const want = expected('acme', from, to);
     expect(first).toMatchObject({ status: 'succeeded', trigger: 'backfill', rowsRead: want.charges.length, rowsWritten: want.charges.length, error: null });
 
+    // Changing the schedule keeps the write-only auth header; the masked value sent back keeps it too.
+    const renamed = await acme.put(`${SB}/sources/${sourceId}`, { schedule: '0 4 * * *', config: { authHeader: { name: 'Authorization', value: '***' } } });
+    expect(renamed.status).toBe(200);
+    expect((await jsonOf(renamed)).schedule).toBe('0 4 * * *');
     const again = await jsonOf(await acme.post(`${SB}/sources/${sourceId}/run`, { from, to }));
     expect(again).toMatchObject({ status: 'succeeded', rowsRead: want.charges.length, rowsWritten: 0 });
     const runs = await jsonOf(await acme.get(`${SB}/sources/${sourceId}/runs`));

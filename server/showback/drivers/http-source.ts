@@ -45,7 +45,8 @@ export class HttpBillingSource implements BillingSource {
       throw new Error('source answered something that is not JSON');
     }
     const m = config.mapping;
-    const items = pick(body, m.items);
+    const found = pick(body, m.items);
+    const items = !m.items && !Array.isArray(found) ? pick(found, 'items') : found;
     if (!Array.isArray(items)) throw new Error(`mapping.items "${m.items}" is not an array in the answer`);
     const topCurrency = text(pick(body, 'currency'));
     return items.flatMap((item, i): CostRecord[] => {
@@ -64,7 +65,7 @@ export class HttpBillingSource implements BillingSource {
           naturalKey: id,
           periodStart: start,
           periodEnd: end,
-          resourceKind: m.vappId && text(pick(item, m.vappId)) ? 'vapp' : '',
+          resourceKind: text(pick(item, m.vappId)) ? 'vapp' : '',
           resourceId: text(pick(item, m.resourceId)),
           resourceName: text(pick(item, m.resourceName)),
           vappId: text(pick(item, m.vappId)),
