@@ -20,6 +20,9 @@ export interface ServerlessFunction {
   version: number;
   latestVersion: number;
   buildLog: string;
+  /** Where the version runs; mode for containers (per-call or warm). */
+  sandbox?: string;
+  mode?: string;
   methods?: string[];
   limits: { memoryMb: number; timeoutMs: number };
   env: Record<string, string>;
@@ -62,6 +65,8 @@ export interface ActivationFilter {
 /** What the editor saves (PUT): a new version; secrets map a name to a new value, or to null to remove it. */
 export interface FunctionChanges {
   runtime?: string;
+  sandbox?: string;
+  mode?: string;
   code?: string;
   limits?: { memoryMb: number; timeoutMs: number };
   env?: Record<string, string>;
@@ -95,6 +100,8 @@ export interface NewFunction {
   runtime: string;
   route: string;
   code: string;
+  sandbox?: string;
+  mode?: string;
 }
 
 /** A function's answer to an Invoke: whatever status it had, with the body as text (pretty when JSON). */
@@ -118,6 +125,8 @@ export function toServerlessFunction(wire: FunctionView): ServerlessFunction {
     version: wire.version ?? 1,
     latestVersion: wire.latestVersion ?? wire.version ?? 1,
     buildLog: wire.buildLog ?? '',
+    sandbox: wire.sandbox,
+    mode: wire.mode,
     methods: wire.trigger.methods,
     limits: { ...wire.limits },
     env: { ...(wire.env ?? {}) },
@@ -167,6 +176,8 @@ export function fromNewFunction(form: NewFunction): CreateFunctionRequest {
     runtime: form.runtime as CreateFunctionRequest['runtime'],
     code: form.code,
     trigger: { type: 'http', route: form.route.trim().replace(/^\/+|\/+$/g, '') },
+    ...(form.sandbox ? { sandbox: form.sandbox as CreateFunctionRequest['sandbox'] } : {}),
+    ...(form.sandbox === 'container' && form.mode ? { mode: form.mode as CreateFunctionRequest['mode'] } : {}),
   };
 }
 

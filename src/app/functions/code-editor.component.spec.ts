@@ -67,4 +67,24 @@ describe('CodeEditorComponent', () => {
     const styled = Array.from(root.querySelectorAll('.cm-line span')).map((s) => s.textContent);
     expect(styled).toContain('def');
   });
+
+  it("follows the portal's dark theme with a dark editor background, and back to light", async () => {
+    const { root } = create('module.exports = 1;');
+    const editor = root.querySelector('.cm-editor') as HTMLElement;
+    const brightness = (): number => {
+      const [r, g, b] = (getComputedStyle(editor).backgroundColor.match(/\d+/g) ?? ['255', '255', '255']).map(Number);
+      return (r + g + b) / 3;
+    };
+    const light = brightness();
+    document.body.setAttribute('cds-theme', 'dark');
+    try {
+      await new Promise((resolve) => setTimeout(resolve)); // MutationObserver callbacks run as microtasks
+      expect(brightness()).toBeLessThan(100);
+      expect(light).toBeGreaterThan(100);
+    } finally {
+      document.body.removeAttribute('cds-theme');
+    }
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(brightness()).toBe(light);
+  });
 });

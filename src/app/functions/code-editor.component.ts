@@ -30,6 +30,13 @@ function isDarkTheme(): boolean {
   return [document.body, document.documentElement].some((el) => el?.getAttribute('cds-theme') === 'dark');
 }
 
+const lightBackground = EditorView.theme({ '&': { backgroundColor: 'var(--cds-alias-object-container-background, #fff)' } });
+
+/** One Dark (readable on Clarity's dark theme) or CodeMirror's default highlighting on light. */
+function themeFor(dark: boolean): Extension {
+  return dark ? oneDark : [syntaxHighlighting(defaultHighlightStyle, { fallback: true }), lightBackground];
+}
+
 /** Colours from Clarity's variables, so the editor follows the portal's light or dark theme. */
 const clarityTheme = EditorView.theme({
   '&': {
@@ -68,6 +75,8 @@ export class CodeEditorComponent implements ControlValueAccessor, AfterViewInit,
   private value = '';
   private readonly languageConf = new Compartment();
   private readonly readonlyConf = new Compartment();
+  private readonly themeConf = new Compartment();
+  private themeObserver?: MutationObserver;
   private onChange: (value: string) => void = () => undefined;
   private onTouched: () => void = () => undefined;
 
@@ -77,6 +86,9 @@ export class CodeEditorComponent implements ControlValueAccessor, AfterViewInit,
       state: EditorState.create({ doc: this.value, extensions: this.extensions() }),
     });
     this.showMarker();
+    // The portal switches light/dark at runtime (cds-theme on body): follow it.
+    this.themeObserver = new MutationObserver(() => this.view?.dispatch({ effects: this.themeConf.reconfigure(themeFor(isDarkTheme())) }));
+    this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['cds-theme'] });
   }
 
   ngOnChanges(changes: SimpleChanges): void {
@@ -87,6 +99,7 @@ export class CodeEditorComponent implements ControlValueAccessor, AfterViewInit,
   }
 
   ngOnDestroy(): void {
+    this.themeObserver?.disconnect();
     this.view?.destroy();
   }
 
@@ -128,7 +141,7 @@ export class CodeEditorComponent implements ControlValueAccessor, AfterViewInit,
       highlightActiveLine(),
       lintGutter(),
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-      isDarkTheme() ? oneDark : syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      this.themeConf.of(themeFor(isDarkTheme())),
       clarityTheme,
       this.languageConf.of(this.languageSupport()),
       this.readonlyConf.of(EditorState.readOnly.of(this.readonly)),

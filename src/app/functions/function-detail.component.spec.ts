@@ -124,7 +124,7 @@ describe('FunctionDetailComponent', () => {
 
     const put = http.expectOne(`${FUNCTIONS_URL}/hello`);
     expect(put.request.method).toBe('PUT');
-    expect(put.request.body).toEqual({ runtime: 'nodejs20', code: 'module.exports = async () => ({ body: 2 });', limits: { memoryMb: 256, timeoutMs: 1000 } });
+    expect(put.request.body).toEqual({ runtime: 'nodejs20', sandbox: 'isolate', code: 'module.exports = async () => ({ body: 2 });', limits: { memoryMb: 256, timeoutMs: 1000 } });
     put.flush(wireFunction({ version: 1, latestVersion: 2, status: 'initializing' }));
     http.expectOne(`${FUNCTIONS_URL}/hello`).flush(wireFunction({ version: 1, latestVersion: 2, status: 'initializing' }));
     harness.detectChanges();
@@ -172,5 +172,25 @@ describe('FunctionDetailComponent', () => {
     expect(page().querySelector('[data-test="secret-name"]')?.textContent).toBe('DB_PASSWORD');
     expect(page().textContent).not.toContain('hunter2-secret');
     expect(Array.from(page().querySelectorAll('input')).some((i) => i.value === 'hunter2-secret')).toBeFalse();
+  });
+
+  it('moves a function switched to Python into a container and saves the chosen container mode', async () => {
+    await open(wireFunction({ sandbox: 'isolate' }));
+    expect(el('edit-mode')).toBeNull();
+    const runtime = el('edit-runtime') as HTMLSelectElement;
+    runtime.value = 'python3';
+    runtime.dispatchEvent(new Event('change'));
+    harness.detectChanges();
+    expect((el('edit-sandbox') as HTMLSelectElement).value).toBe('container');
+    const mode = el('edit-mode') as HTMLSelectElement;
+    mode.value = 'warm';
+    mode.dispatchEvent(new Event('change'));
+    el('save-function')!.click();
+    const put = http.expectOne(`${FUNCTIONS_URL}/hello`);
+    expect(put.request.body).toEqual(jasmine.objectContaining({ runtime: 'python3', sandbox: 'container', mode: 'warm' }));
+    put.flush({ type: 'about:blank', title: 'Invalid request', status: 400, detail: 'no container engine', errors: [{ path: 'sandbox', message: 'container functions need an engine' }] },
+      { status: 400, statusText: 'Bad Request' });
+    harness.detectChanges();
+    expect(page().textContent).toContain('container functions need an engine');
   });
 });

@@ -13,7 +13,7 @@ import { CodeEditorComponent, CodeMarker, languageOf } from './code-editor.compo
 import { EnvSecretsChange, EnvSecretsEditorComponent } from './env-secrets-editor.component';
 import { FunctionActivationsComponent } from './function-activations.component';
 import { FunctionStatusComponent } from './function-status.component';
-import { EDITOR_RUNTIMES, STARTER_TEMPLATES } from './function-templates';
+import { EDITOR_MODES, EDITOR_RUNTIMES, EDITOR_SANDBOXES, STARTER_TEMPLATES, defaultSandboxOf, isolateAllowed } from './function-templates';
 import { FunctionVersionsComponent } from './function-versions.component';
 import { TestPanelComponent } from './test-panel.component';
 
@@ -22,8 +22,10 @@ export const MEMORY_MB = { min: 8, max: 1024 } as const;
 export const TIMEOUT_MS = { min: 10, max: 300_000 } as const;
 
 /** Where a backend field error (dotted path) belongs in the editor form. */
-const FIELD_OF_PATH: Record<string, 'runtime' | 'code' | 'memoryMb' | 'timeoutMs'> = {
+const FIELD_OF_PATH: Record<string, 'runtime' | 'sandbox' | 'mode' | 'code' | 'memoryMb' | 'timeoutMs'> = {
   runtime: 'runtime',
+  sandbox: 'sandbox',
+  mode: 'mode',
   code: 'code',
   'limits.memoryMb': 'memoryMb',
   'limits.timeoutMs': 'timeoutMs',
@@ -72,12 +74,17 @@ export class FunctionDetailComponent implements OnInit {
   protected readonly marker = signal<CodeMarker | null>(null);
 
   protected readonly runtimes = EDITOR_RUNTIMES;
+  protected readonly sandboxes = EDITOR_SANDBOXES;
+  protected readonly modes = EDITOR_MODES;
+  protected readonly isolateAllowed = isolateAllowed;
   protected readonly templates = STARTER_TEMPLATES;
   protected readonly languageOf = languageOf;
   protected readonly memoryBounds = MEMORY_MB;
   protected readonly timeoutBounds = TIMEOUT_MS;
   protected readonly form = new FormGroup({
     runtime: new FormControl('nodejs20', { nonNullable: true, validators: [Validators.required] }),
+    sandbox: new FormControl('isolate', { nonNullable: true }),
+    mode: new FormControl('per-call', { nonNullable: true }),
     code: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
     memoryMb: new FormControl(128, { nonNullable: true, validators: [Validators.required, Validators.min(MEMORY_MB.min), Validators.max(MEMORY_MB.max)] }),
     timeoutMs: new FormControl(1000, { nonNullable: true, validators: [Validators.required, Validators.min(TIMEOUT_MS.min), Validators.max(TIMEOUT_MS.max)] }),
@@ -107,8 +114,15 @@ export class FunctionDetailComponent implements OnInit {
     const template = STARTER_TEMPLATES.find((t) => t.id === id);
     if (!template) return;
     this.form.patchValue({ code: template.code, runtime: template.runtime });
+    this.runtimeChanged();
     this.form.markAsDirty();
     this.marker.set(null);
+  }
+
+  /** python3 cannot run in the isolate: choosing it moves the function to a container. */
+  protected runtimeChanged(): void {
+    const { runtime, sandbox } = this.form.getRawValue();
+    if (sandbox === 'isolate' && !isolateAllowed(runtime)) this.form.patchValue({ sandbox: 'container' });
   }
 
   /** Saves runtime, code and limits as a new version; the page follows its build. */
@@ -117,8 +131,14 @@ export class FunctionDetailComponent implements OnInit {
       this.form.markAllAsTouched();
       return;
     }
-    const { runtime, code, memoryMb, timeoutMs } = this.form.getRawValue();
-    this.put(fn, { runtime, code, limits: { memoryMb: Number(memoryMb), timeoutMs: Number(timeoutMs) } });
+    const { runtime, sandbox, mode, code, memoryMb, timeoutMs } = this.form.getRawValue();
+    this.put(fn, {
+      runtime,
+      sandbox,
+      ...(sandbox === 'container' ? { mode } : {}),
+      code,
+      limits: { memoryMb: Number(memoryMb), timeoutMs: Number(timeoutMs) },
+    });
   }
 
   protected saveEnv(fn: ServerlessFunction, change: EnvSecretsChange): void {
@@ -170,7 +190,11 @@ export class FunctionDetailComponent implements OnInit {
     }
     this.formVersion = key;
     if (this.form.dirty) return; // the user's unsaved edits win over a version that became current meanwhile
-    this.form.reset({ runtime: fn.runtime, code: fn.code, memoryMb: fn.limits.memoryMb, timeoutMs: fn.limits.timeoutMs });
+    this.form.reset({
+      runtime: fn.runtime,
+      sandbox: fn.sandbox ?? defaultSandboxOf(fn.runtime),
+      mode: fn.mode ?? 'per-call',
+      code: fn.code, memoryMb: fn.limits.memoryMb, timeoutMs: fn.limits.timeoutMs });
     this.marker.set(fn.latestVersion === fn.version ? failedNewest : null);
     if (failedNewest && fn.latestVersion !== fn.version) {
       // The failed code is the newest version's, not the serving one's: show that code with its error.

@@ -54,6 +54,8 @@ describe('FunctionEditorComponent', () => {
     expect(field('function-runtime').value).toBe('python3');
     expect(field('function-code').getAttribute('data-language')).toBe('python');
     expect(field('function-code-input').textContent).toContain('def handle(event, context):');
+    expect(field('function-sandbox').value).toBe('container'); // python runs in a container only
+    expect(field('function-mode').value).toBe('per-call');
 
     field('template-echo').click();
     harness.detectChanges();

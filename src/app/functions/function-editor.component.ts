@@ -9,7 +9,7 @@ import { FunctionsService } from '../core/functions.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { NAME_MAX_LENGTH, ROUTE_MAX_LENGTH, dnsLabel, routeSegments } from './function-validators';
 
-import { EDITOR_RUNTIMES, HELLO_WORLD_HANDLER, STARTER_TEMPLATES } from './function-templates';
+import { EDITOR_MODES, EDITOR_RUNTIMES, EDITOR_SANDBOXES, HELLO_WORLD_HANDLER, STARTER_TEMPLATES, isolateAllowed } from './function-templates';
 import { CodeEditorComponent, languageOf } from './code-editor.component';
 
 export { HELLO_WORLD_HANDLER } from './function-templates';
@@ -18,6 +18,8 @@ export { HELLO_WORLD_HANDLER } from './function-templates';
 const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
   name: 'name',
   runtime: 'runtime',
+  sandbox: 'sandbox',
+  mode: 'mode',
   code: 'code',
   route: 'route',
   'trigger.route': 'route',
@@ -51,11 +53,22 @@ export class FunctionEditorComponent {
   protected readonly form = new FormGroup({
     name: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(NAME_MAX_LENGTH), dnsLabel] }),
     runtime: new FormControl<string>('nodejs20', { nonNullable: true, validators: [Validators.required] }),
+    sandbox: new FormControl('isolate', { nonNullable: true }),
+    mode: new FormControl('per-call', { nonNullable: true }),
     route: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(ROUTE_MAX_LENGTH), routeSegments] }),
     code: new FormControl(HELLO_WORLD_HANDLER, { nonNullable: true, validators: [Validators.required] }),
   });
 
   protected readonly runtimes = EDITOR_RUNTIMES;
+  protected readonly sandboxes = EDITOR_SANDBOXES;
+  protected readonly modes = EDITOR_MODES;
+  protected readonly isolateAllowed = isolateAllowed;
+
+  /** python3 cannot run in the isolate: choosing it moves the function to a container. */
+  protected runtimeChanged(): void {
+    const { runtime, sandbox } = this.form.getRawValue();
+    if (sandbox === 'isolate' && !isolateAllowed(runtime)) this.form.patchValue({ sandbox: 'container' });
+  }
   protected readonly templates = STARTER_TEMPLATES;
   protected readonly languageOf = languageOf;
 
@@ -64,6 +77,7 @@ export class FunctionEditorComponent {
     const template = STARTER_TEMPLATES.find((t) => t.id === id);
     if (!template) return;
     this.form.patchValue({ code: template.code, runtime: template.runtime });
+    this.runtimeChanged();
   }
 
   protected submit(): void {
