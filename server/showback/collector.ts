@@ -111,6 +111,12 @@ export class Collector {
 
   /** Schedules every enabled source (at start). */
   async start(): Promise<void> {
+    // A run still "running" long after it started died with its process; its writes were one transaction each,
+    // so running the source again stores nothing twice.
+    await this.options.db.query(
+      `UPDATE showback_runs SET status = 'failed', finished_at = now(), error = 'interrupted: the backend stopped during the run'
+        WHERE status = 'running' AND started_at < now() - interval '15 minutes'`,
+    );
     const { rows } = await this.options.db.query<SourceRow>('SELECT * FROM showback_sources WHERE enabled');
     for (const r of rows) this.schedule(r);
   }
@@ -241,10 +247,13 @@ export class Collector {
 
   /** Removes the source and its runs; the costs it collected stay (they were real). */
   async delete(org: string, id: string): Promise<void> {
-    await this.row(org, id);
+    const row = await this.row(org, id);
     this.jobs.get(id)?.stop();
     this.jobs.delete(id);
     await this.options.db.query('DELETE FROM showback_sources WHERE org = $1 AND id = $2', [org, id]);
+    await this.options.drivers[row.kind]?.forget?.(row).catch((err: Error) => {
+      this.options.log.warn({ org, source: id, err: err.message }, 'showback source deleted, its driver state stays');
+    });
   }
 
   async runs(org: string, id: string, limit = 50): Promise<{ items: Run[]; total: number }> {

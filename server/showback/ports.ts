@@ -24,6 +24,8 @@ export interface Collected {
 export interface BillingSource {
   /** Cost records of `spec.org` whose period starts in the range (queues: what is waiting); throws when the source cannot answer. */
   collect(spec: SourceSpec, range: Range): Promise<CostRecord[] | Collected>;
+  /** The source was deleted: drop what the driver keeps for it (e.g. its queue). */
+  forget?(spec: SourceSpec): Promise<void>;
 }
 
 /** FaaS usage per function and day, as the functions feature records it (wired in server/main.ts). */

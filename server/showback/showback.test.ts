@@ -268,6 +268,16 @@ describe.each(STORES)('showback on %s', (kind) => {
     const bySource = await jsonOf(await acme.get(`${SB}/breakdown?by=source&from=${day(-1)}&to=${day(0)}`));
     expect(bySource.items.find((i: { key: string }) => i.key === source.id).cost).toBe(150);
     expect((await jsonOf(await globex.get(`/api/org/globex/showback/summary`))).monthToDate).toBe(0);
+
+    // Deleting the source removes its queue from the broker; its costs stay.
+    expect((await acme.delete(`${SB}/sources/${source.id}`)).status).toBe(204);
+    const check = await amqp.connect(AMQP_URL);
+    const probe = await check.createChannel();
+    probe.on('error', () => undefined);
+    await expect(probe.checkQueue(`showback.metered.acme.${source.id}`)).rejects.toThrow(/404|NOT_FOUND/);
+    await check.close();
+    const after = await jsonOf(await acme.get(`${SB}/breakdown?by=source&from=${day(-1)}&to=${day(0)}`));
+    expect(after.items.find((i: { key: string }) => i.key === source.id).cost).toBe(150);
   });
 
   it('describes the showback routes in /openapi.json', async () => {

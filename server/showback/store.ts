@@ -22,7 +22,6 @@ export interface CostRecord {
 }
 
 const BATCH = 2000;
-const DAY_MS = 86_400_000;
 
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const monthOf = (d: Date) => `${d.toISOString().slice(0, 7)}-01`;
@@ -155,5 +154,3 @@ async function writeBatch(tx: Queryable, list: CostRecord[]): Promise<number> {
   }
   return changed.length;
 }
-
-export { DAY_MS };

@@ -109,6 +109,15 @@ export class MeteredBillingSource implements BillingSource {
     }
   }
 
+  async forget(spec: SourceSpec): Promise<void> {
+    const channel = await (await this.connect()).createChannel();
+    try {
+      await channel.deleteQueue(MeteredBillingSource.queueOf(spec));
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
   async close(): Promise<void> {
     const c = await this.connection?.catch(() => undefined);
     this.connection = undefined;
