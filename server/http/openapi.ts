@@ -2,6 +2,7 @@ import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@ast
 import { z } from 'zod';
 import { CreateFunctionSchema, FunctionNameSchema, FunctionSchema } from '../../contract/functions';
 import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
+import { registerFunctionLifecyclePaths } from '../functions/openapi';
 import { registerShowbackPaths } from '../showback/openapi';
 
 // The generator needs zod's prototype extended (it adds .openapi()); contract schemas stay plain zod.
@@ -34,7 +35,7 @@ export function buildOpenApiDocument(options: { version: string }): object {
     responses: {
       202: json(FunctionSchema, 'Accepted, status initializing'),
       400: problem('Invalid field (named in errors[])'),
-      409: problem('Name or route taken'),
+      409: problem('Name or route taken, or the org\'s function quota used up (type quota-exceeded)'),
       413: problem('Body over the limit'),
       ...COMMON,
     },
@@ -56,13 +57,15 @@ export function buildOpenApiDocument(options: { version: string }): object {
       responses: {
         default: { description: 'The handler\'s statusCode, headers and body' },
         404: problem('No function serves the route'),
-        502: problem('The handler threw, returned no response or exceeded its memory'),
+        502: problem('The handler threw, returned no response, exceeded its memory or answered over the response limit'),
         503: problem('The function is initializing or failed to build'),
+        429: problem('The org already runs its quota of concurrent calls (Retry-After)'),
         504: problem('The handler exceeded its timeout'),
         ...COMMON,
       },
     });
   }
+  registerFunctionLifecyclePaths(registry, { security, org: Org });
   registerShowbackPaths(registry, { security, org: Org });
   registry.registerPath({ method: 'get', path: '/healthz', summary: 'The process is up', tags: ['ops'], responses: { 200: { description: 'ok' } } });
   registry.registerPath({

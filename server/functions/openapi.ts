@@ -1,0 +1,56 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  ActivationListSchema,
+  ActivationQuerySchema,
+  ActivationSchema,
+  FunctionNameSchema,
+  FunctionSchema,
+  FunctionVersionListSchema,
+  RollbackSchema,
+  UpdateFunctionSchema,
+} from '../../contract/functions';
+import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const json = (schema: z.ZodTypeAny, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: z.ZodTypeAny) => ({ content: { 'application/json': { schema } }, required: true });
+
+/** The function lifecycle routes (PUT, versions, rollback, activations) in the backend's OpenAPI document. */
+export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common: { security: { vcdBearer: never[] }[]; org: z.ZodTypeAny }): void {
+  const { security } = common;
+  const COMMON = { 401: problem('No, wrong or expired vCD session'), 403: problem("The organization is not the session's") };
+  const fnParams = z.object({ org: common.org, name: FunctionNameSchema });
+  const fn = '/api/org/{org}/faas/functions/{name}';
+  registry.registerPath({
+    method: 'put', path: fn, summary: 'Change a function: a new version from the latest one and the given fields', tags: ['functions'], security,
+    request: { params: fnParams, body: body(UpdateFunctionSchema) },
+    responses: {
+      202: json(FunctionSchema, 'Accepted: latestVersion builds, version keeps serving until it is ready'),
+      400: problem('Invalid field or limit above the provider maximum (named in errors[])'),
+      404: problem('No such function'),
+      409: problem('Route taken'),
+      ...COMMON,
+    },
+  });
+  registry.registerPath({
+    method: 'get', path: `${fn}/versions`, summary: "A function's versions, newest first", tags: ['functions'], security,
+    request: { params: fnParams, query: PageQuerySchema },
+    responses: { 200: json(FunctionVersionListSchema, 'A page of versions'), 400: problem('Bad query'), 404: problem('No such function'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'post', path: `${fn}/rollback`, summary: 'Point the function back at an earlier version (rebuilt if its build failed)', tags: ['functions'], security,
+    request: { params: fnParams, body: body(RollbackSchema) },
+    responses: { 202: json(FunctionSchema, 'The function'), 400: problem('No such version (errors[] names version)'), 404: problem('No such function'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'get', path: `${fn}/activations`, summary: "A function's calls, newest first", tags: ['activations'], security,
+    request: { params: fnParams, query: ActivationQuerySchema },
+    responses: { 200: json(ActivationListSchema, 'A page of activations'), 400: problem('Bad filter'), 404: problem('No such function'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/org/{org}/faas/activations/{id}', summary: 'One call', tags: ['activations'], security,
+    request: { params: z.object({ org: common.org, id: z.string() }) },
+    responses: { 200: json(ActivationSchema, 'The activation'), 404: problem('No such activation in this org'), ...COMMON },
+  });
+}
