@@ -28,10 +28,13 @@ const FIELD_OF_PATH: Record<string, string> = {
   'config.mapping.vappName': 'vappName',
   'config.mapping.resourceId': 'resourceId',
   'config.mapping.resourceName': 'resourceName',
+  'config.mapping.currency': 'currency',
+  'config.mapping.quantity': 'quantity',
+  'config.mapping.unit': 'unit',
 };
 
 /** Optional paths of the mapping: sent only when filled. */
-export const OPTIONAL_MAPPING = ['vappId', 'vappName', 'resourceId', 'resourceName'] as const;
+export const OPTIONAL_MAPPING = ['vappId', 'vappName', 'resourceId', 'resourceName', 'currency', 'quantity', 'unit'] as const;
 
 /** Per source: the outcome of "Test connection". */
 interface TestState {
@@ -102,6 +105,9 @@ export class ShowbackSourcesComponent implements OnInit {
       vappName: new FormControl('', { nonNullable: true }),
       resourceId: new FormControl('', { nonNullable: true }),
       resourceName: new FormControl('', { nonNullable: true }),
+      currency: new FormControl('', { nonNullable: true }),
+      quantity: new FormControl('', { nonNullable: true }),
+      unit: new FormControl('', { nonNullable: true }),
       costInMajorUnits: new FormControl(true, { nonNullable: true }),
     },
     { validators: headerPair },

@@ -11,6 +11,8 @@ describe('showback view model', () => {
     expect(formatMoney(123456, 'USD', 'en-US')).toBe('$1,234.56');
     // A currency without minor digits is not divided by 100.
     expect(plain(formatMoney(1500, 'JPY', 'en-US'))).toBe('¥1,500');
+    // A code Intl does not know still shows the amount instead of breaking the page.
+    expect(formatMoney(123456, 'EURO', 'en-US')).toBe('1,234.56 EURO');
   });
 
   it('shows the change with its sign and the locale decimal separator', () => {
@@ -54,6 +56,13 @@ describe('showback view model', () => {
     // Band: (low − month to date) / 2 remaining days = 10.00, (high − mtd) / 2 = 20.00.
     expect(byKind['bandLow']).toEqual([null, 10, 10, 10]);
     expect(byKind['bandHigh']).toEqual([null, 20, 20, 20]);
+  });
+
+  it('takes the day of month as the last day with data, even when dataAsOf is the next midnight', () => {
+    const summary = wireSummary({ dayOfMonth: 2, daysInMonth: 4, monthToDate: 2500, dataAsOf: '2026-11-03T00:00:00.000Z',
+      forecast: { value: 5500, low: 4500, high: 6500, runRatePerDay: 1500, method: 'x' } });
+    const chart = dailyChart(wireDaily(), summary, 'en-US', DEFAULT_PALETTE);
+    expect(chart.series[0].data).toEqual([10, 15, null, null]);
   });
 
   it('draws no forecast for a past range', () => {

@@ -21,12 +21,14 @@ export function toMajor(minor: number, currency: string): number {
 
 /** 123456 EUR cents in de-DE → "1.234,56 €"; in en-US → "€1,234.56". */
 export function formatMoney(minor: number, currency: string, locale: string, options: { compact?: boolean } = {}): string {
-  const format = new Intl.NumberFormat(safeLocale(locale), {
-    style: 'currency',
-    currency,
-    ...(options.compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}),
-  });
-  return format.format(toMajor(minor, currency));
+  const compact: Intl.NumberFormatOptions = options.compact ? { notation: 'compact', maximumFractionDigits: 1 } : {};
+  try {
+    return new Intl.NumberFormat(safeLocale(locale), { style: 'currency', currency, ...compact }).format(toMajor(minor, currency));
+  } catch {
+    // Not an ISO 4217 code (a source mapped something else): the number with the code as it came, never a broken page.
+    const number = new Intl.NumberFormat(safeLocale(locale), { minimumFractionDigits: 2, maximumFractionDigits: 2, ...compact }).format(minor / 100);
+    return `${number} ${String(currency)}`;
+  }
 }
 
 /** A change in percent with its sign: "+12.3%", "−4%" (locale's own signs and separators). */
@@ -194,12 +196,13 @@ export function monthlyChart(monthly: Monthly, locale: string, palette: ChartPal
 }
 
 /**
- * Daily cost line with the forecast: actual cost for the days with data (up to `summary.dataAsOf`), then, for
+ * Daily cost line with the forecast: actual cost for the days with data (up to the summary's day of month), then, for
  * the remaining days of the current month inside the range, the forecast run rate per day and its low/high band
  * (the band of the month's forecast spread evenly over the remaining days).
  */
 export function dailyChart(daily: Daily, summary: Summary | null, locale: string, palette: ChartPalette): ChartData {
-  const lastDataDay = summary?.dataAsOf ? summary.dataAsOf.slice(0, 10) : null;
+  // The last day with data is the summary's day of month (dataAsOf is a period end: exclusive, often next midnight).
+  const lastDataDay = summary?.dataAsOf ? `${summary.month}-${String(summary.dayOfMonth).padStart(2, '0')}` : null;
   const month = summary?.month ?? null;
   const remaining = summary ? Math.max(summary.daysInMonth - summary.dayOfMonth, 0) : 0;
   const isForecastDay = (day: string): boolean =>

@@ -1,0 +1,147 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack, type Stack } from '../scripts/stack';
+import { loginToPortal, openPlugin, portal } from './support/portal';
+
+/**
+ * Showback in the real portal (issue 4 item 5): a tenant admin adds the vRB-like billing endpoint of the mock as an
+ * HTTP source on the Sources page, tests and runs it, and the dashboard shows the figures the API answers, in the
+ * light and the dark theme. Screenshots: e2e/screenshots/showback-NN-*.png.
+ */
+
+let stack: Stack;
+let dataDir: string;
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-e2e-showback-'));
+  stack = await startStack({ dataDir, logLevel: 'warn' });
+});
+
+test.afterAll(async () => {
+  await stack?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test.describe.configure({ mode: 'serial' });
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e/screenshots/showback-${name}.png`, fullPage: true });
+}
+
+async function portalToken(page: Page): Promise<string> {
+  const raw = await page.evaluate(() => sessionStorage.getItem('vcd.portal.session'));
+  expect(raw, 'the portal keeps the vCD session').toBeTruthy();
+  return JSON.parse(raw as string).token as string;
+}
+
+/** Money as the portal's locale (en-US, the Angular default the mock portal keeps) shows it, from minor units. */
+function money(minor: number, currency: string): string {
+  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+}
+
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+test('a tenant admin adds the billing endpoint as a source, runs it, and the dashboard shows the figures of the API', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1440, height: 1500 });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+  await loginToPortal(page, stack.vcdUrl, 'admin@acme', 'acme-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('nav-showback').click();
+  await expect(page.getByTestId('showback-dashboard')).toBeVisible();
+  const token = await portalToken(page);
+  const api = (route: string) => `${stack.vcdUrl}/api/org/acme/showback/${route}`;
+  const auth = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+
+  // Sources page: the HTTP source form, filled as a tenant admin would.
+  await page.getByTestId('showback-sources-link').click();
+  await expect(page.getByTestId('showback-sources')).toBeVisible();
+  await page.getByTestId('add-http-source').click();
+  await page.getByTestId('source-name').fill('vRB billing');
+  await page.getByTestId('source-url').fill('ftp://nowhere');
+  await page.getByTestId('source-submit').click();
+  await expect(page.getByTestId('source-url-error')).toContainText('http:// or https://');
+  await page.getByTestId('source-url').fill(`${stack.vcdUrl}/billing/api/v1/orgs/{org}/charges?from={from}&to={to}`);
+  await page.getByTestId('source-auth-name').fill('Authorization');
+  await page.getByTestId('source-auth-value').fill('Bearer demo-billing-token');
+  await page.getByTestId('source-map-items').fill('items');
+  for (const field of ['vappId', 'vappName', 'resourceId', 'resourceName', 'currency', 'quantity', 'unit']) await page.getByTestId(`source-map-${field}`).fill(field);
+  await shot(page, '02-source-form');
+  const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/showback/sources'));
+  await page.getByTestId('source-submit').click();
+  expect((await created).status()).toBe(201);
+  const row = page.locator('[data-test="source-row"][data-source="vRB billing"]');
+  await expect(row).toBeVisible();
+
+  await row.getByTestId('source-test').click();
+  await expect(row.getByTestId('source-test-result')).toContainText('Reachable');
+
+  // Backfill the demo months through the API (the page's "Run now" covers the recent window), then run now in the page.
+  const sources = (await (await request.get(api('sources'), { headers: auth })).json()) as { items: { id: string; name: string }[] };
+  const source = sources.items.find((s) => s.name === 'vRB billing');
+  expect(source, 'the created source is listed by the API').toBeTruthy();
+  const backfill = await request.post(api(`sources/${source!.id}/run`), {
+    headers: auth,
+    data: { from: day(Date.now() - 200 * 86_400_000), to: day(Date.now()) },
+  });
+  expect(backfill.status()).toBe(200);
+  expect((await backfill.json()).status).toBe('succeeded');
+
+  await row.getByTestId('source-run').click();
+  await expect(row.getByTestId('source-run-status')).toHaveAttribute('data-status', 'succeeded');
+  await shot(page, '03-sources');
+
+  // The dashboard: KPI cards carry exactly the API's figures in the portal's locale.
+  const started = Date.now();
+  await page.getByTestId('showback-dashboard-link').click();
+  await expect(page.getByTestId('kpi-month-to-date')).toBeVisible();
+  await expect(page.locator('[data-test="chart-monthly"] canvas')).toBeVisible();
+  await expect(page.locator('[data-test="chart-daily"] canvas')).toBeVisible();
+  await expect(page.locator('[data-test="chart-services"] canvas')).toBeVisible();
+  console.log(`showback.dashboard_first_render_ms ${Date.now() - started}`);
+
+  const summary = await (await request.get(api('summary'), { headers: auth })).json();
+  expect(summary.monthToDate).toBeGreaterThan(0);
+  const kpi = (name: string) => page.locator(`[data-test="kpi-${name}"] [data-test="kpi-value"]`);
+  const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ').trim();
+  expect(plain(await kpi('month-to-date').innerText())).toBe(money(summary.monthToDate, summary.currency));
+  expect(plain(await kpi('forecast').innerText())).toBe(money(summary.forecast.value, summary.currency));
+  expect(plain(await kpi('last-month').innerText())).toBe(money(summary.lastMonth, summary.currency));
+  expect(plain(await page.getByTestId('kpi-band').innerText())).toBe(
+    `Between ${money(summary.forecast.low, summary.currency)} and ${money(summary.forecast.high, summary.currency)}`,
+  );
+  if (summary.changePct !== null) {
+    const change = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(summary.changePct / 100);
+    expect(plain(await kpi('change').innerText())).toBe(change);
+  }
+
+  // The top list is the API's breakdown by service for the month.
+  const breakdown = await (await request.get(api(`breakdown?by=service&top=10&from=${day(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1))}`), { headers: auth })).json();
+  const topCosts = await page.getByTestId('showback-top-cost').allInnerTexts();
+  expect(topCosts.map(plain)).toEqual(breakdown.items.map((i: { cost: number }) => money(i.cost, breakdown.currency)));
+
+  await shot(page, '01-dashboard-light');
+  await page.locator(portal.themeToggle).click();
+  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
+  await page.waitForTimeout(300); // the charts redraw with the dark palette
+  await shot(page, '01-dashboard-dark');
+  await page.locator(portal.themeToggle).click();
+  expect(pageErrors).toEqual([]);
+});
+
+test('the other org sees only its own showback sources', async ({ page, request }) => {
+  await loginToPortal(page, stack.vcdUrl, 'admin@globex', 'globex-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('nav-showback').click();
+  await page.getByTestId('showback-sources-link').click();
+  await expect(page.getByTestId('showback-sources')).toBeVisible();
+  await expect(page.locator('[data-test="source-row"][data-source="vRB billing"]')).toHaveCount(0);
+  const token = await portalToken(page);
+  const other = await request.get(`${stack.vcdUrl}/api/org/acme/showback/summary`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(other.status()).toBeGreaterThanOrEqual(400);
+  expect(other.status()).toBeLessThan(500);
+});
