@@ -157,6 +157,9 @@ test('code that does not parse ends failed with its line and column', async ({ p
   await setCode(page, 'module.exports = async (event) => {\n  return { statusCode: 200, body: ( };\n');
   await page.getByTestId('create-function').click();
   await expect(page.getByTestId('function-error')).toContainText(/line 2/i, { timeout: 15_000 });
+  // The editor marks the failing spot on line 2 (1-based) of the code.
+  const marked = page.locator('[data-test="function-code"] .cm-line').nth(1).locator('.cm-lintRange-error');
+  await expect(marked).toBeVisible();
   await shot(page, '08-function-failed');
 });
 
