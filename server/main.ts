@@ -15,6 +15,9 @@ import { openPgDb } from './store/drivers/pg';
 import { openPgliteDb } from './store/drivers/pglite';
 import { migrate } from './store/migrate';
 import { createVcdClient } from './vcd/client';
+import { createVcdInfra } from './vcd/infra';
+import { AutoscaleService } from './autoscale/service';
+import { RuleStore } from './autoscale/store';
 import { Collector } from './showback/collector';
 import { ActivationUsageSource, FaasBillingSource } from './showback/drivers/faas-usage';
 import { HttpBillingSource } from './showback/drivers/http-source';
@@ -92,12 +95,14 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
   const collector = new Collector({ db, drivers: { http: new HttpBillingSource(), faas, metered }, log, retryBaseMs: config.showbackRetryBaseMs });
   const showback = { db, queries: new ShowbackQueries(db), collector, rateCard };
+  const autoscale = new AutoscaleService({ store: new RuleStore(db), vcd: createVcdInfra({ vcdUrl: config.vcdUrl }), log });
 
   const app = createApp({
     log,
     vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
     functions,
     showback,
+    autoscale,
     checkReady: async () => {
       await db.query('SELECT 1');
     },

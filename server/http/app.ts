@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { functionsRoutes, invokeRoute } from '../functions/routes';
 import type { FunctionsService } from '../functions/service';
 import { showbackRoutes, type ShowbackDeps } from '../showback/routes';
+import { autoscaleRoutes } from '../autoscale/routes';
+import type { AutoscaleService } from '../autoscale/service';
 import type { VcdClient } from '../vcd/client';
 import { authenticate, SessionCache } from './auth';
 import { errorHandler, notFoundHandler, NotReady, sendProblem, toProblem } from './errors';
@@ -17,6 +19,8 @@ export interface AppDeps {
   functions: FunctionsService;
   /** Showback's store, queries, collector and rate card; absent = no showback routes. */
   showback?: ShowbackDeps;
+  /** Autoscale rules, alerts and decisions; absent = no autoscale routes. */
+  autoscale?: AutoscaleService;
   /** Resolves when the store answers; rejects otherwise (GET /readyz). */
   checkReady: () => Promise<void>;
   sharedSecret?: string;
@@ -87,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
   tenant.use(requireOrgAccess, ...bodyParsers(deps.bodyLimitBytes));
   tenant.use('/faas', functionsRoutes(deps.functions));
   if (deps.showback) tenant.use('/showback', showbackRoutes(deps.showback));
+  if (deps.autoscale) tenant.use('/autoscale', autoscaleRoutes(deps.autoscale));
   tenant.all('/*route', invokeRoute(deps.functions));
   app.use('/api/org/:org', auth, tenant);
 

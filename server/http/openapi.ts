@@ -4,6 +4,7 @@ import { CreateFunctionSchema, FunctionNameSchema, FunctionSchema } from '../../
 import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
 import { registerFunctionLifecyclePaths } from '../functions/openapi';
 import { registerShowbackPaths } from '../showback/openapi';
+import { registerAutoscalePaths } from '../autoscale/openapi';
 
 // The generator needs zod's prototype extended (it adds .openapi()); contract schemas stay plain zod.
 extendZodWithOpenApi(z);
@@ -67,6 +68,7 @@ export function buildOpenApiDocument(options: { version: string }): object {
   }
   registerFunctionLifecyclePaths(registry, { security, org: Org });
   registerShowbackPaths(registry, { security, org: Org });
+  registerAutoscalePaths(registry, { security, org: Org });
   registry.registerPath({ method: 'get', path: '/healthz', summary: 'The process is up', tags: ['ops'], responses: { 200: { description: 'ok' } } });
   registry.registerPath({
     method: 'get', path: '/readyz', summary: 'The store is reachable', tags: ['ops'],

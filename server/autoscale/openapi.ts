@@ -1,0 +1,31 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { AlertReceiptSchema, DryRunSchema, EventListSchema, RuleCreateSchema, RuleListSchema, RuleSchema, RuleUpdateSchema, VropsAlertSchema } from '../../contract/autoscale';
+import { ProblemSchema } from '../../contract/problem';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const json = (schema: z.ZodTypeAny, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: z.ZodTypeAny) => ({ content: { 'application/json': { schema } }, required: true });
+
+/** The autoscale routes (contract/autoscale.ts) in the backend's OpenAPI document. */
+export function registerAutoscalePaths(registry: OpenAPIRegistry, common: { security: { vcdBearer: never[] }[]; org: z.ZodTypeAny }): void {
+  const { security } = common;
+  const base = '/api/org/{org}/autoscale';
+  const params = z.object({ org: common.org });
+  const ruleParams = z.object({ org: common.org, id: z.string() });
+  const errors = { 400: problem('Invalid field (named in errors[])'), 401: problem('No, wrong or expired vCD session'), 403: problem('The organization is not the session\'s') };
+  const missing = { 404: problem('No such rule') };
+  const tags = ['autoscale'];
+  const paths: Parameters<OpenAPIRegistry['registerPath']>[0][] = [
+    { method: 'get', path: `${base}/rules`, summary: 'Autoscale rules', request: { params }, responses: { 200: json(RuleListSchema, 'Rules by name'), ...errors } },
+    { method: 'post', path: `${base}/rules`, summary: 'Add a rule; vApp, template, edge gateway and pool are checked in vCD', request: { params, body: body(RuleCreateSchema) }, responses: { 201: json(RuleSchema, 'Created'), 409: problem('Name taken'), ...errors } },
+    { method: 'get', path: `${base}/rules/{id}`, summary: 'A rule', request: { params: ruleParams }, responses: { 200: json(RuleSchema, 'Rule'), ...missing, ...errors } },
+    { method: 'put', path: `${base}/rules/{id}`, summary: 'Change a rule (any subset of its fields)', request: { params: ruleParams, body: body(RuleUpdateSchema) }, responses: { 200: json(RuleSchema, 'Rule'), ...missing, ...errors } },
+    { method: 'delete', path: `${base}/rules/{id}`, summary: 'Remove a rule', request: { params: ruleParams }, responses: { 204: { description: 'Deleted' }, ...missing, ...errors } },
+    { method: 'get', path: `${base}/rules/{id}/events`, summary: 'The rule\'s timeline, newest first', request: { params: ruleParams }, responses: { 200: json(EventListSchema, 'Events'), ...missing, ...errors } },
+    { method: 'post', path: `${base}/rules/{id}/dry-run`, summary: 'What the rule would do now and why (changes nothing)', request: { params: ruleParams }, responses: { 200: json(DryRunSchema, 'Decision'), ...missing, ...errors } },
+    { method: 'post', path: `${base}/alerts`, summary: 'A vROps REST notification (ACTIVE)', request: { params, body: body(VropsAlertSchema) }, responses: { 201: json(AlertReceiptSchema, 'Received'), ...errors } },
+    { method: 'put', path: `${base}/alerts/{alertId}`, summary: 'A vROps REST notification update (e.g. CANCELED)', request: { params: z.object({ org: common.org, alertId: z.string() }), body: body(VropsAlertSchema) }, responses: { 202: json(AlertReceiptSchema, 'Received'), ...errors } },
+  ];
+  for (const p of paths) registry.registerPath({ ...p, tags, security });
+}

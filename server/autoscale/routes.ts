@@ -1,0 +1,53 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { Unauthenticated, parseOrThrow } from '../errors';
+import { sessionToken } from '../http/auth';
+import type { AutoscaleService } from './service';
+
+const org = (res: Response): string => res.locals.org as string;
+const Page = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }).strict();
+
+/** The caller's vCD session: references and metrics are read as the caller, so vCD decides what the tenant sees. */
+function tokenOf(req: Request): string {
+  const session = sessionToken(req);
+  if (!session || session.scheme !== 'bearer') throw new Unauthenticated('autoscale needs the caller’s vCD bearer token');
+  return session.token;
+}
+
+/** /api/org/{org}/autoscale/... (mounted after auth and tenancy). */
+export function autoscaleRoutes(service: AutoscaleService): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/rules', async (req, res) => {
+    res.json(await service.list(org(res), parseOrThrow(Page, req.query, 'invalid query')));
+  });
+  router.post('/rules', async (req, res) => {
+    const rule = await service.create(org(res), tokenOf(req), req.body);
+    res.status(201).location(`${req.baseUrl}/rules/${rule.id}`).json(rule);
+  });
+  router.get('/rules/:id', async (req, res) => {
+    res.json(await service.get(org(res), req.params.id));
+  });
+  router.put('/rules/:id', async (req, res) => {
+    res.json(await service.update(org(res), tokenOf(req), req.params.id, req.body));
+  });
+  router.delete('/rules/:id', async (req, res) => {
+    await service.remove(org(res), req.params.id);
+    res.status(204).end();
+  });
+  router.get('/rules/:id/events', async (req, res) => {
+    res.json(await service.events(org(res), req.params.id, parseOrThrow(Page, req.query, 'invalid query')));
+  });
+  router.post('/rules/:id/dry-run', async (req, res) => {
+    res.json(await service.dryRun(org(res), tokenOf(req), req.params.id));
+  });
+
+  // vROps's REST notification plugin POSTs an ACTIVE alert (expects 201) and PUTs its update or cancel (expects 202).
+  router.post('/alerts', async (req, res) => {
+    res.status(201).json(await service.receiveAlert(org(res), tokenOf(req), req.body));
+  });
+  router.put(['/alerts', '/alerts/:alertId'], async (req, res) => {
+    res.status(202).json(await service.receiveAlert(org(res), tokenOf(req), req.body));
+  });
+  return router;
+}

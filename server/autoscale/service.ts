@@ -1,0 +1,164 @@
+import type { Logger } from 'pino';
+import {
+  RuleCreateSchema,
+  RuleUpdateSchema,
+  VropsAlertSchema,
+  ruleIssues,
+  type AlertReceipt,
+  type DryRun,
+  type Rule,
+  type RuleInput,
+} from '../../contract/autoscale';
+import { Conflict, Invalid, NotFound, parseOrThrow, type FieldError } from '../errors';
+import { isUniqueViolation } from '../store/db';
+import type { VcdInfra } from '../vcd/infra';
+import { decide, type DecisionResult } from './decide';
+import type { RuleStore } from './store';
+
+export interface AutoscaleDeps {
+  store: RuleStore;
+  vcd: VcdInfra;
+  log: Logger;
+  now?: () => number;
+}
+
+/** What the rule's vApp looks like now: averages over its powered-on VMs. */
+export interface Observation {
+  cpuPercent: number;
+  memoryPercent: number;
+  vms: number;
+}
+
+const specOf = (r: Rule): RuleInput => {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...spec } = r;
+  return spec;
+};
+
+/** Rules CRUD with references checked in vCD as the caller, alert intake and decisions (the executor is not built yet). */
+export class AutoscaleService {
+  private readonly now: () => number;
+  constructor(private readonly deps: AutoscaleDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async create(org: string, token: string, body: unknown): Promise<Rule> {
+    const spec = parseOrThrow(RuleCreateSchema, body, 'invalid rule');
+    await this.checkReferences(org, token, spec);
+    try {
+      return await this.deps.store.insert(org, spec);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new Conflict(`a rule named "${spec.name}" exists`, [{ path: 'name', message: 'is taken' }]);
+      throw err;
+    }
+  }
+
+  async update(org: string, token: string, id: string, body: unknown): Promise<Rule> {
+    const patch = parseOrThrow(RuleUpdateSchema, body, 'invalid rule');
+    const old = await this.get(org, id);
+    const spec: RuleInput = { ...specOf(old), ...patch };
+    const issues = ruleIssues(spec);
+    if (issues.length > 0) throw new Invalid('invalid rule', issues);
+    const refs = ['vAppId', 'templateId', 'edgeGatewayId', 'lbPoolName'] as const;
+    if (refs.some((k) => patch[k] !== undefined && patch[k] !== old[k])) await this.checkReferences(org, token, spec);
+    try {
+      const updated = await this.deps.store.update(org, id, spec);
+      if (!updated) throw new NotFound(`rule ${id} not found`);
+      return updated;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new Conflict(`a rule named "${spec.name}" exists`, [{ path: 'name', message: 'is taken' }]);
+      throw err;
+    }
+  }
+
+  async remove(org: string, id: string): Promise<void> {
+    if (!(await this.deps.store.remove(org, id))) throw new NotFound(`rule ${id} not found`);
+  }
+
+  async get(org: string, id: string): Promise<Rule> {
+    const rule = await this.deps.store.get(org, id);
+    if (!rule) throw new NotFound(`rule ${id} not found`);
+    return rule;
+  }
+
+  list(org: string, page: { limit: number; offset: number }) {
+    return this.deps.store.list(org, page);
+  }
+
+  async events(org: string, id: string, page: { limit: number; offset: number }) {
+    await this.get(org, id);
+    return this.deps.store.events(org, id, page);
+  }
+
+  /** vApp, template, edge gateway and pool must exist in vCD and be visible to the caller in this org; each failure names its field. */
+  async checkReferences(org: string, token: string, spec: RuleInput): Promise<void> {
+    const { vcd } = this.deps;
+    const [vApp, template, edge] = await Promise.all([vcd.vApp(token, spec.vAppId), vcd.template(token, spec.templateId), vcd.edgeGateway(token, spec.edgeGatewayId)]);
+    const errors: FieldError[] = [];
+    if (!vApp) errors.push({ path: 'vAppId', message: 'no such vApp in this org' });
+    if (!template) errors.push({ path: 'templateId', message: 'no such vApp template in this org' });
+    else if (template.vms.length !== 1) errors.push({ path: 'templateId', message: `must hold exactly one VM (it holds ${template.vms.length})` });
+    // A provider session sees every org: the edge must still belong to the rule's org.
+    if (!edge || (edge.orgName !== null && edge.orgName.toLowerCase() !== org)) errors.push({ path: 'edgeGatewayId', message: 'no such edge gateway in this org' });
+    else {
+      const pools = (await vcd.pools(token, spec.edgeGatewayId)) ?? [];
+      if (!pools.some((p) => p.name === spec.lbPoolName)) errors.push({ path: 'lbPoolName', message: `no load-balancer pool of that name on edge gateway ${edge.name}` });
+    }
+    if (errors.length > 0) throw new Invalid('the rule names vCD objects that do not exist in this org', errors);
+  }
+
+  /** Current averages over the rule's powered-on VMs, read from vCD's VM metrics. */
+  async observe(token: string, rule: Rule): Promise<Observation | null> {
+    const vApp = await this.deps.vcd.vApp(token, rule.vAppId);
+    if (!vApp) return null;
+    const on = vApp.vms.filter((vm) => vm.poweredOn);
+    const usage = (await Promise.all(on.map((vm) => this.deps.vcd.vmUsage(token, vm.id)))).filter((u): u is NonNullable<typeof u> => u !== null);
+    if (usage.length === 0) return { cpuPercent: 0, memoryPercent: 0, vms: on.length };
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return { cpuPercent: avg(usage.map((u) => u.cpuPercent)), memoryPercent: avg(usage.map((u) => u.memoryPercent)), vms: on.length };
+  }
+
+  private async evaluate(org: string, rule: Rule, observation: Observation | null): Promise<DecisionResult> {
+    const now = this.now();
+    const history = await this.deps.store.history(org, rule.id);
+    const window = observation ? [{ at: now, cpuPercent: observation.cpuPercent, memoryPercent: observation.memoryPercent }] : [];
+    return decide({ rule, window, current: observation?.vms ?? 0, history, now });
+  }
+
+  /** What the rule would do now and why, without remembering or doing anything. */
+  async dryRun(org: string, token: string, id: string): Promise<DryRun> {
+    const rule = await this.get(org, id);
+    const observation = await this.observe(token, rule);
+    const { decision } = await this.evaluate(org, rule, observation);
+    return { rule: rule.id, decision, metrics: observation };
+  }
+
+  /**
+   * A vROps REST notification (VCD-WIRE §5). ACTIVE alerts of enabled rules are evaluated against vCD's current metrics
+   * and the decision is journalled; an alert for no rule is acknowledged and logged, never an error.
+   */
+  async receiveAlert(org: string, token: string, body: unknown): Promise<AlertReceipt> {
+    const alert = parseOrThrow(VropsAlertSchema, body, 'invalid alert');
+    const rules = await this.deps.store.matching(org, alert);
+    if (rules.length === 0) {
+      this.deps.log.info({ org, alertId: alert.alertId, resourceId: alert.resourceId, resourceName: alert.resourceName }, 'alert for no autoscale rule acknowledged');
+      return { alertId: alert.alertId, status: alert.status, rules: [] };
+    }
+    const out: AlertReceipt['rules'] = [];
+    for (const rule of rules) {
+      const { store } = this.deps;
+      await store.addEvent(org, rule.id, {
+        kind: 'alert',
+        message: `${alert.alertName ?? 'alert'} ${alert.status}`,
+        data: { alertId: alert.alertId, status: alert.status, resourceName: alert.resourceName ?? null, criticality: alert.criticality ?? null },
+      });
+      if (!rule.enabled) continue;
+      const observation = await this.observe(token, rule);
+      const { decision, recommendation } = await this.evaluate(org, rule, observation);
+      await store.remember(org, rule.id, { at: this.now(), desired: recommendation }, decision.action !== 'none');
+      await store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation } });
+      this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');
+      out.push({ id: rule.id, decision });
+    }
+    return { alertId: alert.alertId, status: alert.status, rules: out };
+  }
+}

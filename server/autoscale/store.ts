@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Rule, RuleEvent, RuleInput } from '../../contract/autoscale';
+import type { Db } from '../store/db';
+import type { DecisionHistory } from './decide';
+
+interface RuleRow {
+  id: string;
+  spec: RuleInput;
+  enabled: boolean;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+interface EventRow {
+  id: string | number;
+  rule_id: string;
+  at: Date | string;
+  kind: RuleEvent['kind'];
+  message: string;
+  data: Record<string, unknown>;
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+const parsed = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+const toRule = (r: RuleRow): Rule => ({ ...parsed(r.spec), enabled: r.enabled, id: r.id, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) });
+
+/** How many raw recommendations a rule keeps: enough for a stabilization window of evaluations. */
+const MAX_RECOMMENDATIONS = 200;
+
+/** Rules, their decision history and events; every query filters by org (the org name lower-cased). */
+export class RuleStore {
+  constructor(private readonly db: Db) {}
+
+  async insert(org: string, spec: RuleInput): Promise<Rule> {
+    const id = randomUUID();
+    const { rows } = await this.db.query<RuleRow>(
+      `INSERT INTO autoscale_rules (id, org, name, spec, enabled) VALUES ($1, $2, $3, $4, $5) RETURNING id, spec, enabled, created_at, updated_at`,
+      [id, org, spec.name, JSON.stringify(spec), spec.enabled],
+    );
+    await this.db.query(`INSERT INTO autoscale_state (rule_id, org) VALUES ($1, $2)`, [id, org]);
+    return toRule(rows[0]);
+  }
+
+  async update(org: string, id: string, spec: RuleInput): Promise<Rule | null> {
+    const { rows } = await this.db.query<RuleRow>(
+      `UPDATE autoscale_rules SET name = $3, spec = $4, enabled = $5, updated_at = now() WHERE org = $1 AND id = $2
+       RETURNING id, spec, enabled, created_at, updated_at`,
+      [org, id, spec.name, JSON.stringify(spec), spec.enabled],
+    );
+    return rows[0] ? toRule(rows[0]) : null;
+  }
+
+  async remove(org: string, id: string): Promise<boolean> {
+    const { rows } = await this.db.query(`DELETE FROM autoscale_rules WHERE org = $1 AND id = $2 RETURNING id`, [org, id]);
+    return rows.length > 0;
+  }
+
+  async get(org: string, id: string): Promise<Rule | null> {
+    const { rows } = await this.db.query<RuleRow>(
+      `SELECT id, spec, enabled, created_at, updated_at FROM autoscale_rules WHERE org = $1 AND id = $2`,
+      [org, id],
+    );
+    return rows[0] ? toRule(rows[0]) : null;
+  }
+
+  async list(org: string, page: { limit: number; offset: number }): Promise<{ items: Rule[]; total: number }> {
+    const { rows } = await this.db.query<RuleRow>(
+      `SELECT id, spec, enabled, created_at, updated_at FROM autoscale_rules WHERE org = $1 ORDER BY name LIMIT $2 OFFSET $3`,
+      [org, page.limit, page.offset],
+    );
+    const count = await this.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM autoscale_rules WHERE org = $1`, [org]);
+    return { items: rows.map(toRule), total: Number(count.rows[0].n) };
+  }
+
+  async history(org: string, id: string): Promise<DecisionHistory> {
+    const { rows } = await this.db.query<{ last_scale_at: Date | string | null; recommendations: DecisionHistory['recommendations'] | string }>(
+      `SELECT last_scale_at, recommendations FROM autoscale_state WHERE org = $1 AND rule_id = $2`,
+      [org, id],
+    );
+    if (!rows[0]) return { lastScaleAt: null, recommendations: [] };
+    return {
+      lastScaleAt: rows[0].last_scale_at === null ? null : new Date(rows[0].last_scale_at).getTime(),
+      recommendations: parsed(rows[0].recommendations),
+    };
+  }
+
+  /** Remembers a recommendation (and a scale action when there was one). */
+  async remember(org: string, id: string, entry: { at: number; desired: number }, scaled: boolean): Promise<void> {
+    const history = await this.history(org, id);
+    const recommendations = [...history.recommendations, entry].slice(-MAX_RECOMMENDATIONS);
+    await this.db.query(
+      `UPDATE autoscale_state SET recommendations = $3, last_scale_at = CASE WHEN $4 THEN $5::timestamptz ELSE last_scale_at END
+       WHERE org = $1 AND rule_id = $2`,
+      [org, id, JSON.stringify(recommendations), scaled, new Date(entry.at).toISOString()],
+    );
+  }
+
+  async addEvent(org: string, ruleId: string, event: { kind: RuleEvent['kind']; message: string; data?: Record<string, unknown> }): Promise<void> {
+    await this.db.query(`INSERT INTO autoscale_events (org, rule_id, kind, message, data) VALUES ($1, $2, $3, $4, $5)`, [
+      org,
+      ruleId,
+      event.kind,
+      event.message,
+      JSON.stringify(event.data ?? {}),
+    ]);
+  }
+
+  async events(org: string, ruleId: string, page: { limit: number; offset: number }): Promise<{ items: RuleEvent[]; total: number }> {
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT id, rule_id, at, kind, message, data FROM autoscale_events WHERE org = $1 AND rule_id = $2 ORDER BY id DESC LIMIT $3 OFFSET $4`,
+      [org, ruleId, page.limit, page.offset],
+    );
+    const count = await this.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM autoscale_events WHERE org = $1 AND rule_id = $2`, [org, ruleId]);
+    return {
+      items: rows.map((r) => ({ id: String(r.id), ruleId: r.rule_id, at: iso(r.at), kind: r.kind, message: r.message, data: parsed(r.data) })),
+      total: Number(count.rows[0].n),
+    };
+  }
+
+  /** Rules an alert speaks of: its resource is named like the rule (the monitoring group) or is the rule's vApp. */
+  async matching(org: string, alert: { resourceName?: string; resourceId?: string }): Promise<Rule[]> {
+    const { rows } = await this.db.query<RuleRow>(
+      `SELECT id, spec, enabled, created_at, updated_at FROM autoscale_rules
+       WHERE org = $1 AND (name = $2 OR id = $3 OR spec->>'vAppId' = $3)`,
+      [org, alert.resourceName ?? '', alert.resourceId ?? ''],
+    );
+    return rows.map(toRule);
+  }
+}

@@ -1,0 +1,148 @@
+import { Upstream } from '../errors';
+import { VCD_API_VERSION } from './client';
+
+/**
+ * vCD's vApps, templates, VM metrics (legacy /api, `application/*+json`) and NSX-T edge load-balancer pools (cloudapi),
+ * read with the caller's own session so vCD itself decides what the tenant may see (VCD-WIRE §6, docs/architecture.md).
+ * An entity vCD hides (403) or does not know (404) is null.
+ */
+
+export interface VcdVmRef {
+  id: string;
+  name: string;
+  poweredOn: boolean;
+  ipAddress: string | null;
+}
+export interface VcdVAppRef {
+  id: string;
+  name: string;
+  vms: VcdVmRef[];
+}
+export interface VcdTemplateRef {
+  id: string;
+  name: string;
+  /** The template's VMs (a scale-out template has exactly one). */
+  vms: { id: string; href: string; name: string }[];
+}
+export interface VcdEdgeRef {
+  id: string;
+  name: string;
+  orgName: string | null;
+}
+export interface VcdPoolRef {
+  id: string;
+  name: string;
+  members: { ipAddress: string; port: number; enabled: boolean }[];
+}
+export interface VcdVmUsage {
+  cpuPercent: number;
+  memoryPercent: number;
+}
+
+export interface VcdInfra {
+  vApp(token: string, id: string): Promise<VcdVAppRef | null>;
+  template(token: string, id: string): Promise<VcdTemplateRef | null>;
+  edgeGateway(token: string, id: string): Promise<VcdEdgeRef | null>;
+  pools(token: string, edgeGatewayId: string): Promise<VcdPoolRef[] | null>;
+  vmUsage(token: string, vmId: string): Promise<VcdVmUsage | null>;
+}
+
+/** The uuid of a vCD URN (`urn:vcloud:vapp:<uuid>`), or the id itself; prefixed ids like `vapp-<uuid>` lose the prefix. */
+export function uuidOf(id: string): string {
+  const tail = id.slice(id.lastIndexOf(':') + 1);
+  return tail.replace(/^(vapp|vm|vappTemplate)-/i, '');
+}
+
+const SAFE_ID = /^[\w-]{1,100}$/;
+
+export function createVcdInfra(options: { vcdUrl: string; timeoutMs?: number }): VcdInfra {
+  const base = options.vcdUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function get(token: string, path: string, legacy: boolean): Promise<unknown | null> {
+    let res: Response;
+    try {
+      res = await fetch(base + path, {
+        headers: {
+          Accept: legacy ? `application/*+json;version=${VCD_API_VERSION}` : `application/json;version=${VCD_API_VERSION}`,
+          Authorization: `Bearer ${token}`,
+        },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new Upstream(`vCD is not reachable (${(err as Error).message})`, 'vcd');
+    }
+    if (res.status === 403 || res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Upstream(`vCD answered ${res.status} for ${path.split('?')[0]}`, 'vcd');
+    }
+    return res.json().catch(() => {
+      throw new Upstream(`vCD answered ${path.split('?')[0]} with a body that is not JSON`, 'vcd');
+    });
+  }
+  const safe = (id: string) => {
+    const uuid = uuidOf(id);
+    return SAFE_ID.test(uuid) ? uuid : null;
+  };
+
+  type Json = Record<string, any>;
+  const ipOf = (vm: Json): string | null => {
+    const sections = Array.isArray(vm.section) ? vm.section : [];
+    const net = sections.find((s: Json) => Array.isArray(s?.networkConnection));
+    return net?.networkConnection?.[0]?.ipAddress ?? null;
+  };
+
+  return {
+    async vApp(token, id) {
+      const uuid = safe(id);
+      if (!uuid) return null;
+      const body = (await get(token, `/api/vApp/vapp-${uuid}`, true)) as Json | null;
+      if (!body) return null;
+      const vms: Json[] = body.children?.vm ?? [];
+      return {
+        id: String(body.id),
+        name: String(body.name),
+        vms: vms.map((vm) => ({ id: String(vm.id), name: String(vm.name), poweredOn: vm.status === 4, ipAddress: ipOf(vm) })),
+      };
+    },
+    async template(token, id) {
+      const uuid = safe(id);
+      if (!uuid) return null;
+      const body = (await get(token, `/api/vAppTemplate/vappTemplate-${uuid}`, true)) as Json | null;
+      if (!body) return null;
+      const vms: Json[] = body.children?.vm ?? [];
+      return { id: String(body.id), name: String(body.name), vms: vms.map((vm) => ({ id: String(vm.id), href: String(vm.href), name: String(vm.name) })) };
+    },
+    async edgeGateway(token, id) {
+      const uuid = safe(id);
+      if (!uuid) return null;
+      const body = (await get(token, `/cloudapi/1.0.0/edgeGateways/urn:vcloud:gateway:${uuid}`, false)) as Json | null;
+      if (!body) return null;
+      return { id: String(body.id), name: String(body.name), orgName: body.orgRef?.name ?? null };
+    },
+    async pools(token, edgeGatewayId) {
+      const uuid = safe(edgeGatewayId);
+      if (!uuid) return null;
+      const path = `/cloudapi/1.0.0/edgeGateways/urn:vcloud:gateway:${uuid}/loadBalancer/poolSummaries?pageSize=128`;
+      const body = (await get(token, path, false)) as Json | null;
+      if (!body) return null;
+      const values: Json[] = body.values ?? [];
+      return values.map((p) => ({ id: String(p.id), name: String(p.name), members: [] }));
+    },
+    async vmUsage(token, vmId) {
+      const uuid = safe(vmId);
+      if (!uuid) return null;
+      const body = (await get(token, `/api/vApp/vm-${uuid}/metrics/current`, true)) as Json | null;
+      if (!body) return null;
+      const metrics: Json[] = body.metric ?? [];
+      const value = (name: string) => Number(metrics.find((m) => m.name === name)?.value ?? NaN);
+      const cpu = value('cpu.usage.average');
+      const mem = value('mem.usage.average');
+      return Number.isFinite(cpu) && Number.isFinite(mem) ? { cpuPercent: cpu, memoryPercent: mem } : null;
+    },
+  };
+}
