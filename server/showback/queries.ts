@@ -8,6 +8,8 @@ export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
 const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
 const daysIn = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+/** The UTC midnight after a day, as a timestamptz parameter (no reliance on the session's time zone). */
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString();
 const asDay = (v: unknown) => (v instanceof Date ? dayOf(v) : String(v).slice(0, 10));
 
 /** Read side of showback: every query filters by org and reads the rollups where it can. */
@@ -33,7 +35,7 @@ export class ShowbackQueries {
     const to = range.to ?? dayOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), daysIn(now))));
     const currency = await this.currency(org);
     const { rows } = await this.db.query<{ day: unknown; service: string; cost: string }>(
-      `SELECT day, service, SUM(cost) AS cost FROM showback_daily
+      `SELECT day::text AS day, service, SUM(cost) AS cost FROM showback_daily
         WHERE org = $1 AND currency = $2 AND day BETWEEN $3::date AND $4::date GROUP BY day, service`,
       [org, currency, from, to],
     );
@@ -52,7 +54,7 @@ export class ShowbackQueries {
     const first = addMonths(this.now(), -(months - 1));
     const currency = await this.currency(org);
     const { rows } = await this.db.query<{ month: unknown; service: string; cost: string }>(
-      `SELECT month, service, SUM(cost) AS cost FROM showback_monthly
+      `SELECT month::text AS month, service, SUM(cost) AS cost FROM showback_monthly
         WHERE org = $1 AND currency = $2 AND month >= $3::date GROUP BY month, service`,
       [org, currency, dayOf(first)],
     );
@@ -93,7 +95,7 @@ export class ShowbackQueries {
       'SELECT id, name, stale_since, stale_error FROM showback_sources WHERE org = $1 AND stale_since IS NOT NULL ORDER BY stale_since',
       [org],
     );
-    const { rows: asOf } = await this.db.query<{ day: unknown }>('SELECT MAX(day) AS day FROM showback_daily WHERE org = $1', [org]);
+    const { rows: asOf } = await this.db.query<{ day: unknown }>('SELECT MAX(day)::text AS day FROM showback_daily WHERE org = $1', [org]);
     const lastDay = asOf[0]?.day;
     return {
       org,
@@ -144,9 +146,9 @@ export class ShowbackQueries {
       }[q.by];
       ({ rows } = await this.db.query(
         `SELECT ${keyCol} AS key, MAX(${nameCol}) AS name, SUM(cost) AS cost FROM showback_costs
-          WHERE org = $1 AND currency = $2 AND period_start >= $3::date AND period_start < $4::date + 1 AND ${filter}
+          WHERE org = $1 AND currency = $2 AND period_start >= $3 AND period_start < $4 AND ${filter}
           GROUP BY ${keyCol} ORDER BY cost DESC, key LIMIT $5`,
-        [org, currency, from, to, q.top],
+        [org, currency, `${from}T00:00:00Z`, nextDay(to), q.top],
       ));
     }
     const items = rows.map((r) => ({
@@ -165,9 +167,9 @@ export class ShowbackQueries {
     const to = range.to ?? dayOf(now);
     const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT period_start, period_end, service, resource_id, resource_name, resource_kind, vapp_name, source_id, quantity, unit, cost, currency
-         FROM showback_costs WHERE org = $1 AND period_start >= $2::date AND period_start < $3::date + 1
+         FROM showback_costs WHERE org = $1 AND period_start >= $2 AND period_start < $3
         ORDER BY period_start, source_id, natural_key`,
-      [org, from, to],
+      [org, `${from}T00:00:00Z`, nextDay(to)],
     );
     const esc = (v: unknown) => {
       const s = v instanceof Date ? v.toISOString() : String(v ?? '');

@@ -14,7 +14,7 @@ export class ActivationUsageSource implements FunctionUsageSource {
 
   async usage(org: string, range: Range): Promise<FunctionUsage[]> {
     const { rows } = await this.db.query<{ function: string; day: Date | string; invocations: string; gb_seconds: number }>(
-      `SELECT function, date_trunc('day', start AT TIME ZONE 'UTC') AS day, COUNT(*) AS invocations,
+      `SELECT function, to_char(start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, COUNT(*) AS invocations,
               SUM(memory_mb / 1024.0 * duration_ms / 1000.0) AS gb_seconds
          FROM activations WHERE org = $1 AND start >= $2 AND start < $3 GROUP BY function, 2`,
       [org, range.from.toISOString(), range.to.toISOString()],
