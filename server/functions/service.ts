@@ -252,7 +252,7 @@ export class FunctionsService {
     this.routes.forgetOrg(org);
     this.deps.log.info({ org, function: name, version: version.version }, 'function version created');
     this.scheduleBuild(version);
-    return toView(await this.require(org, name), version);
+    return this.get(org, name);
   }
 
   async rollback(org: string, name: string, body: unknown): Promise<FunctionView> {
@@ -266,7 +266,7 @@ export class FunctionsService {
     if (result.rebuild) this.scheduleBuild(result.version);
     else this.deps.runtime.evict(`${org}/${name}@`);
     this.deps.log.info({ org, function: name, version, rebuild: result.rebuild }, 'function rolled back');
-    return toView(await this.require(org, name), result.version);
+    return this.get(org, name);
   }
 
   async versions(org: string, name: string, query: unknown): Promise<{ items: FunctionVersionView[]; total: number }> {
@@ -290,14 +290,14 @@ export class FunctionsService {
   }
 
   async list(org: string, page: { limit: number; offset: number }): Promise<{ items: FunctionView[]; total: number }> {
-    const { items, total } = await this.deps.store.list(org, page);
-    const latest = await this.deps.store.latestVersions(org, items);
-    return { items: items.map((fn) => toView(fn, latest.get(fn.name))), total };
+    const { items, total } = await this.deps.store.listWithLatest(org, page);
+    return { items: items.map(({ fn, latest }) => toView(fn, latest)), total };
   }
 
   async get(org: string, name: string): Promise<FunctionView> {
-    const fn = await this.require(org, name);
-    return toView(fn, await this.deps.store.getVersion(org, name, fn.latestVersion));
+    const found = await this.deps.store.getWithLatest(org, name);
+    if (!found) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
+    return toView(found.fn, found.latest);
   }
 
   async delete(org: string, name: string): Promise<void> {

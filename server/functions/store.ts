@@ -249,17 +249,37 @@ export class FunctionStore {
     return { items: items.rows.map(toVersion), total: Number(count.rows[0]?.total ?? 0) };
   }
 
-  /** Latest versions of the given functions, for views. */
-  async latestVersions(org: string, fns: FunctionRecord[]): Promise<Map<string, VersionRecord>> {
-    const out = new Map<string, VersionRecord>();
-    if (!fns.length) return out;
-    const { rows } = await this.db.query<Row>(
-      `SELECT v.* FROM function_versions v JOIN functions f ON f.org = v.org AND f.name = v.name AND f.latest_version = v.version
-       WHERE v.org = $1 AND v.name = ANY($2::text[])`,
-      [org, fns.map((f) => f.name)],
+  /** The function with its latest version, read in one statement (a build finishing between two reads would mix). */
+  async getWithLatest(org: string, name: string): Promise<{ fn: FunctionRecord; latest?: VersionRecord } | undefined> {
+    const { rows } = await this.db.query<Row & { latest_row: Row | string | null }>(
+      `SELECT f.*, to_jsonb(v) AS latest_row FROM functions f
+       LEFT JOIN function_versions v ON v.org = f.org AND v.name = f.name AND v.version = f.latest_version
+       WHERE f.org = $1 AND f.name = $2`,
+      [org, name],
     );
-    for (const r of rows) out.set(r.name, toVersion(r));
-    return out;
+    const r = rows[0];
+    if (!r) return undefined;
+    return { fn: toRecord(r), latest: r.latest_row ? toVersion(json(r.latest_row)) : undefined };
+  }
+
+  /** A page of functions with their latest versions, in one statement. */
+  async listWithLatest(
+    org: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: Array<{ fn: FunctionRecord; latest?: VersionRecord }>; total: number }> {
+    const [items, count] = await Promise.all([
+      this.db.query<Row & { latest_row: Row | string | null }>(
+        `SELECT f.*, to_jsonb(v) AS latest_row FROM functions f
+         LEFT JOIN function_versions v ON v.org = f.org AND v.name = f.name AND v.version = f.latest_version
+         WHERE f.org = $1 ORDER BY f.name LIMIT $2 OFFSET $3`,
+        [org, page.limit, page.offset],
+      ),
+      this.db.query<{ total: number | string }>('SELECT count(*)::int AS total FROM functions WHERE org = $1', [org]),
+    ]);
+    return {
+      items: items.rows.map((r) => ({ fn: toRecord(r), latest: r.latest_row ? toVersion(json(r.latest_row)) : undefined })),
+      total: Number(count.rows[0]?.total ?? 0),
+    };
   }
 
   async getByRoute(org: string, route: string): Promise<FunctionRecord | undefined> {
