@@ -10,6 +10,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
+import { benchAutoscale } from './autoscale';
 import { benchContainer } from './container';
 import { Figures, percentile } from './figures';
 import { benchShowback } from './showback';
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
   if (wanted('invoke.')) await benchInvoke(figures);
   if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });
+  if (wanted('autoscale.')) await benchAutoscale(figures, { quick });
   const results = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick, figures: figures.all };
   writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(`\n${figures.table()}\n\nwritten to bench/results.json\n`);

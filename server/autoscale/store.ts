@@ -84,8 +84,7 @@ export class RuleStore {
   }
 
   /** Remembers a recommendation (and a scale action when there was one). */
-  async remember(org: string, id: string, entry: { at: number; desired: number }, scaled: boolean): Promise<void> {
-    const history = await this.history(org, id);
+  async remember(org: string, id: string, history: DecisionHistory, entry: { at: number; desired: number }, scaled: boolean): Promise<void> {
     const recommendations = [...history.recommendations, entry].slice(-MAX_RECOMMENDATIONS);
     await this.db.query(
       `UPDATE autoscale_state SET recommendations = $3, last_scale_at = CASE WHEN $4 THEN $5::timestamptz ELSE last_scale_at END

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO_INFRA_IDS } from '../mock-vcd/infra/demo';
+import { startMockVcd } from '../mock-vcd/main';
+import { decide, type DecisionRule } from '../server/autoscale/decide';
+import { startServer } from '../server/main';
+import { Figures, percentile } from './figures';
+
+/** autoscale.decisions_per_s: the pure engine over 1000 rules with varied metrics, counts and histories. */
+function benchDecisions(figures: Figures, rounds: number): void {
+  const now = Date.now();
+  const rules = Array.from({ length: 1000 }, (_, i) => {
+    const rule: DecisionRule = {
+      scaleOut: { cpuPercent: 60 + (i % 30), memoryPercent: 80 },
+      scaleIn: { cpuPercent: 10 + (i % 20), memoryPercent: 40 },
+      minVms: 1,
+      maxVms: 10,
+      step: 1 + (i % 3),
+      cooldownSeconds: 60,
+      stabilizationSeconds: 300,
+    };
+    const window = Array.from({ length: 6 }, (_, k) => ({ at: now - k * 10_000, cpuPercent: (i * 7 + k * 13) % 100, memoryPercent: (i * 3 + k) % 90 }));
+    const history = { lastScaleAt: i % 4 === 0 ? now - 30_000 : null, recommendations: Array.from({ length: 30 }, (_, k) => ({ at: now - k * 10_000, desired: 1 + ((i + k) % 5) })) };
+    return { rule, window, current: 1 + (i % 8), history, now };
+  });
+  let sink = 0;
+  const start = process.hrtime.bigint();
+  for (let r = 0; r < rounds; r++) for (const input of rules) sink += decide(input).decision.desired;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (sink < 0) throw new Error('unreachable');
+  figures.add('autoscale.decisions_per_s', { value: Math.round((rounds * rules.length) / seconds), unit: 'req/s' });
+}
+
+/** autoscale.alert_to_decision_ms: a vROps alert POSTed to the backend until its journalled decision answers (real mock vCD, PGlite). */
+async function benchAlertToDecision(figures: Figures, count: number): Promise<void> {
+  const mock = await startMockVcd({ port: 0, portalDir: '/nonexistent-portal' });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-bench-autoscale-'));
+  const backend = await startServer({ port: 0, vcdUrl: mock.url, dataDir, logLevel: 'silent' });
+  try {
+    const login = await fetch(`${mock.url}/cloudapi/1.0.0/sessions`, {
+      method: 'POST',
+      headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from('admin@acme:acme-demo').toString('base64')}` },
+    });
+    const headers = { Authorization: `Bearer ${login.headers.get('x-vmware-vcloud-access-token')}`, 'Content-Type': 'application/json' };
+    const ids = DEMO_INFRA_IDS.acme;
+    const rule = {
+      name: 'bench',
+      vAppId: `urn:vcloud:vapp:${ids.vapp}`,
+      templateId: `urn:vcloud:vapptemplate:${ids.template}`,
+      edgeGatewayId: `urn:vcloud:gateway:${ids.edge}`,
+      lbPoolName: 'web-pool',
+      scaleOut: { cpuPercent: 70, memoryPercent: 80 },
+      scaleIn: { cpuPercent: 20, memoryPercent: 30 },
+    };
+    const created = await fetch(`${backend.url}/api/org/acme/autoscale/rules`, { method: 'POST', headers, body: JSON.stringify(rule) });
+    if (created.status !== 201) throw new Error(`rule create answered ${created.status}: ${await created.text()}`);
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const alert = { alertId: `b-${i}`, alertName: 'CPU above scale-out threshold', status: 'ACTIVE', resourceName: 'bench', resourceKind: 'Environment' };
+      const start = process.hrtime.bigint();
+      const res = await fetch(`${backend.url}/api/org/acme/autoscale/alerts`, { method: 'POST', headers, body: JSON.stringify(alert) });
+      const receipt = (await res.json()) as { rules: unknown[] };
+      if (res.status !== 201 || receipt.rules.length !== 1) throw new Error(`alert answered ${res.status}`);
+      if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    figures.add('autoscale.alert_to_decision_ms', { value: percentile(times, 50), unit: 'ms' });
+  } finally {
+    await backend.close();
+    await mock.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function benchAutoscale(figures: Figures, options: { quick: boolean }): Promise<void> {
+  benchDecisions(figures, options.quick ? 20 : 200);
+  await benchAlertToDecision(figures, options.quick ? 20 : 100);
+}
