@@ -133,6 +133,34 @@ test('a tenant admin adds the billing endpoint as a source, runs it, and the das
   expect(pageErrors).toEqual([]);
 });
 
+test('an unreachable source fails with its reason on the Sources page and the dashboard warns that data may be incomplete', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1500 });
+  await loginToPortal(page, stack.vcdUrl, 'admin@acme', 'acme-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('nav-showback').click();
+  await page.getByTestId('showback-sources-link').click();
+  await page.getByTestId('add-http-source').click();
+  await page.getByTestId('source-name').fill('Broken billing');
+  // Port 9 (discard) on the loopback: nothing listens, the connection is refused.
+  await page.getByTestId('source-url').fill('http://127.0.0.1:9/charges');
+  await page.getByTestId('source-submit').click();
+  const row = page.locator('[data-test="source-row"][data-source="Broken billing"]');
+  await expect(row).toBeVisible();
+
+  await row.getByTestId('source-run').click();
+  await expect(row.getByTestId('source-run-status')).toHaveAttribute('data-status', 'failed');
+  await expect(row.getByTestId('source-run-error')).not.toBeEmpty();
+  await expect(row.getByTestId('source-stale')).toContainText('Data missing since');
+  await shot(page, '04-sources-failed');
+
+  await page.getByTestId('showback-dashboard-link').click();
+  const stale = page.getByTestId('showback-stale');
+  await expect(stale).toContainText('Data may be incomplete since');
+  await expect(stale).toContainText('Broken billing');
+  await expect(page.getByTestId('showback-data-as-of')).toBeVisible();
+  await shot(page, '05-dashboard-stale');
+});
+
 test('the other org sees only its own showback sources', async ({ page, request }) => {
   await loginToPortal(page, stack.vcdUrl, 'admin@globex', 'globex-demo');
   await openPlugin(page, 'Serverless');

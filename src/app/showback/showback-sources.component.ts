@@ -235,6 +235,7 @@ export class ShowbackSourcesComponent implements OnInit {
       },
       error: (error: ApiError) => {
         this.running.update((r) => ({ ...r, [source.id]: false }));
+        this.refresh();
         this.error.set(error);
       },
     });
