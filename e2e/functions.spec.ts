@@ -131,6 +131,21 @@ test('a tenant admin edits hello in the code editor, saves version 2, tests it w
   await shot(page, '13-rolled-back');
   await page.getByTestId('invoke-function').click();
   await expect(page.getByTestId('invoke-body')).toContainText('Hello world');
+
+  // The portal's dark theme: the editor turns dark with it (readable light-on-dark code).
+  await page.evaluate(() => localStorage.setItem('vcd.portal.theme', 'dark'));
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
+  if ((await page.getByTestId('function-code').count()) === 0) {
+    await openPlugin(page, 'Serverless');
+    await page.getByTestId('function-link').filter({ hasText: 'hello' }).click();
+  }
+  const editor = page.locator('[data-test="function-code"] .cm-editor');
+  await expect(editor).toBeVisible();
+  const background = await editor.evaluate((e) => getComputedStyle(e).backgroundColor);
+  const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);
+  expect((r + g + b) / 3, `editor background ${background}`).toBeLessThan(100);
+  await shot(page, '14-editor-dark');
 });
 
 test('the form names what is wrong and the server refuses a route that is taken', async ({ page }) => {

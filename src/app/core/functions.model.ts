@@ -58,6 +58,9 @@ export interface Activation {
 
 export interface ActivationFilter {
   status?: ActivationStatus;
+  /** ISO 8601 bounds of the call's start. */
+  since?: string;
+  until?: string;
   limit: number;
   offset: number;
 }

@@ -62,6 +62,8 @@ export class FunctionsService {
   activations(name: string, filter: ActivationFilter): Observable<{ items: Activation[]; total: number }> {
     const query = new URLSearchParams({ limit: String(filter.limit), offset: String(filter.offset) });
     if (filter.status) query.set('status', filter.status);
+    if (filter.since) query.set('since', filter.since);
+    if (filter.until) query.set('until', filter.until);
     return this.api
       .get<ActivationList>(`${FUNCTIONS}/${encodeURIComponent(name)}/activations?${query.toString()}`)
       .pipe(map((page) => ({ items: page.items.map(toActivation), total: page.total })));

@@ -66,6 +66,24 @@ describe('FunctionActivationsComponent', () => {
     expect(rows[0].textContent).toContain('504');
   });
 
+  it('asks only for calls started in the chosen time range, from the first page', () => {
+    http.expectOne(url('limit=10&offset=0')).flush(page(1, 10, 23));
+    const since = el<HTMLInputElement>('activation-since');
+    since.value = '2026-11-25T10:00';
+    since.dispatchEvent(new Event('input'));
+    const sinceIso = new Date('2026-11-25T10:00').toISOString();
+    http.expectOne(url(`limit=10&offset=0&since=${encodeURIComponent(sinceIso)}`)).flush(page(1, 2, 2));
+    const until = el<HTMLInputElement>('activation-until');
+    until.value = '2026-11-25T11:30';
+    until.dispatchEvent(new Event('input'));
+    const untilIso = new Date('2026-11-25T11:30').toISOString();
+    http
+      .expectOne(url(`limit=10&offset=0&since=${encodeURIComponent(sinceIso)}&until=${encodeURIComponent(untilIso)}`))
+      .flush(page(1, 1, 1));
+    detect();
+    expect(root.querySelectorAll('[data-test="activation-row"]').length).toBe(1);
+  });
+
   it("opens a call's logs in the detail pane", fakeAsync(() => {
     http.expectOne(url('limit=10&offset=0')).flush({ items: [wireActivation(1), wireActivation(2, { logs: [], logsTruncated: true })], total: 2 });
     detect();

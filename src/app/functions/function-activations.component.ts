@@ -29,6 +29,10 @@ export const ACTIVATIONS_PAGE_SIZE = 10;
           }
         </select>
       </div>
+      <label for="activation-since">{{ 'serverless.functions.activations.since' | translate }}</label>
+      <input id="activation-since" type="datetime-local" class="clr-input" [ngModel]="since()" (ngModelChange)="range('since', $event)" data-test="activation-since" />
+      <label for="activation-until">{{ 'serverless.functions.activations.until' | translate }}</label>
+      <input id="activation-until" type="datetime-local" class="clr-input" [ngModel]="until()" (ngModelChange)="range('until', $event)" data-test="activation-until" />
       <button type="button" class="btn btn-sm btn-link" (click)="load()" data-test="activations-refresh">
         {{ 'serverless.functions.list.refresh' | translate }}
       </button>
@@ -79,7 +83,7 @@ export const ACTIVATIONS_PAGE_SIZE = 10;
     </clr-datagrid>
   `,
   styles: [
-    `.toolbar { display: flex; gap: 0.5rem; align-items: center; }
+    `.toolbar { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
      .logs { font-family: var(--cds-global-typography-monospace-font-family, monospace); white-space: pre-wrap; max-height: 24rem; overflow: auto; padding: 0.5rem; }
      clr-dg-footer .btn { margin: 0 0 0 0.5rem; }`,
   ],
@@ -95,6 +99,9 @@ export class FunctionActivationsComponent implements OnChanges {
   protected readonly total = signal(0);
   protected readonly offset = signal(0);
   protected readonly status = signal<ActivationStatus | ''>('');
+  /** datetime-local values (the user's local time), sent as ISO 8601. */
+  protected readonly since = signal('');
+  protected readonly until = signal('');
   protected readonly loading = signal(false);
   protected readonly error = signal<ApiError | null>(null);
 
@@ -106,7 +113,13 @@ export class FunctionActivationsComponent implements OnChanges {
   load(): void {
     this.loading.set(true);
     this.functionsService
-      .activations(this.name, { status: this.status() || undefined, limit: this.pageSize, offset: this.offset() })
+      .activations(this.name, {
+        status: this.status() || undefined,
+        since: toIso(this.since()),
+        until: toIso(this.until()),
+        limit: this.pageSize,
+        offset: this.offset(),
+      })
       .subscribe({
         next: (page) => {
           this.activations.set(page.items);
@@ -126,6 +139,12 @@ export class FunctionActivationsComponent implements OnChanges {
     this.load();
   }
 
+  protected range(bound: 'since' | 'until', value: string): void {
+    this[bound].set(value ?? '');
+    this.offset.set(0);
+    this.load();
+  }
+
   protected page(direction: 1 | -1): void {
     this.offset.set(Math.max(0, this.offset() + direction * this.pageSize));
     this.load();
@@ -135,4 +154,11 @@ export class FunctionActivationsComponent implements OnChanges {
     if (status === 'success') return 'label-success';
     return status === 'rejected' ? 'label-warning' : 'label-danger';
   }
+}
+
+/** A datetime-local value (local time) as ISO 8601, or undefined when empty or incomplete. */
+export function toIso(local: string): string | undefined {
+  if (!local) return undefined;
+  const date = new Date(local);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
