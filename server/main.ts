@@ -17,6 +17,7 @@ import { migrate } from './store/migrate';
 import { createVcdClient } from './vcd/client';
 import { createVcdInfra } from './vcd/infra';
 import { AutoscaleService } from './autoscale/service';
+import { ScaleExecutor } from './autoscale/executor';
 import { RuleStore } from './autoscale/store';
 import { Collector } from './showback/collector';
 import { ActivationUsageSource, FaasBillingSource } from './showback/drivers/faas-usage';
@@ -95,7 +96,10 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
   const collector = new Collector({ db, drivers: { http: new HttpBillingSource(), faas, metered }, log, retryBaseMs: config.showbackRetryBaseMs });
   const showback = { db, queries: new ShowbackQueries(db), collector, rateCard };
-  const autoscale = new AutoscaleService({ store: new RuleStore(db), vcd: createVcdInfra({ vcdUrl: config.vcdUrl }), log });
+  const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
+  const rules = new RuleStore(db);
+  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log });
+  const autoscale = new AutoscaleService({ store: rules, vcd: vcdInfra, executor: scaler, log });
 
   const app = createApp({
     log,
@@ -134,6 +138,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
           server.closeIdleConnections();
         });
         await collector.close();
+        await scaler.settled();
         await metered?.close();
         await functions.settled();
         await activations.close();

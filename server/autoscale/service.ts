@@ -13,12 +13,15 @@ import { Conflict, Invalid, NotFound, parseOrThrow, type FieldError } from '../e
 import { isUniqueViolation } from '../store/db';
 import type { VcdInfra } from '../vcd/infra';
 import { decide, type DecisionHistory, type DecisionResult } from './decide';
+import type { ScaleExecutor } from './executor';
 import type { RuleStore } from './store';
 
 export interface AutoscaleDeps {
   store: RuleStore;
   vcd: VcdInfra;
   log: Logger;
+  /** Carries out decisions; absent = decisions are journalled only. */
+  executor?: ScaleExecutor;
   now?: () => number;
 }
 
@@ -161,6 +164,7 @@ export class AutoscaleService {
         store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),
         store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation } }),
       ]);
+      if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action);
       this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');
       out.push({ id: rule.id, decision });
     }

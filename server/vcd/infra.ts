@@ -45,6 +45,14 @@ export interface VcdInfra {
   edgeGateway(token: string, id: string): Promise<VcdEdgeRef | null>;
   pools(token: string, edgeGatewayId: string): Promise<VcdPoolRef[] | null>;
   vmUsage(token: string, vmId: string): Promise<VcdVmUsage | null>;
+  /** Recomposes the vApp with one VM from a template VM href; resolves when vCD's task succeeded (else Upstream). */
+  addVmFromTemplate(token: string, vAppId: string, templateVmHref: string, name: string): Promise<void>;
+  powerOn(token: string, vmId: string): Promise<void>;
+  powerOff(token: string, vmId: string): Promise<void>;
+  deleteVm(token: string, vmId: string): Promise<void>;
+  /** Adds (or removes) one member of an edge gateway's pool by rewriting the pool, as cloudapi wants. */
+  setPoolMember(token: string, edgeGatewayId: string, poolName: string, ipAddress: string, present: boolean): Promise<void>;
+  poolMembers(token: string, edgeGatewayId: string, poolName: string): Promise<VcdPoolRef['members'] | null>;
 }
 
 /** The uuid of a vCD URN (`urn:vcloud:vapp:<uuid>`), or the id itself; prefixed ids like `vapp-<uuid>` lose the prefix. */
@@ -96,7 +104,95 @@ export function createVcdInfra(options: { vcdUrl: string; timeoutMs?: number }):
     return net?.networkConnection?.[0]?.ipAddress ?? null;
   };
 
+  async function send(token: string, method: string, path: string, body: unknown, legacy: boolean): Promise<string | null> {
+    let res: Response;
+    try {
+      res = await fetch(base + path, {
+        method,
+        headers: {
+          Accept: legacy ? `application/*+json;version=${VCD_API_VERSION}` : `application/json;version=${VCD_API_VERSION}`,
+          Authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'Content-Type': legacy ? 'application/*+json' : 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new Upstream(`vCD is not reachable (${(err as Error).message})`, 'vcd');
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      let message = '';
+      try {
+        message = String(JSON.parse(text).message ?? '');
+      } catch {
+        message = '';
+      }
+      throw new Upstream(`vCD answered ${res.status} for ${method} ${path.split('?')[0]}${message ? `: ${message}` : ''}`, 'vcd');
+    }
+    return res.headers.get('location');
+  }
+
+  /** Polls a task (VCD-WIRE §6) until success; its error becomes Upstream. */
+  async function waitTask(token: string, href: string | null): Promise<void> {
+    if (!href) return;
+    const path = new URL(href, base).pathname;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
+      const task = (await get(token, path, true)) as Json | null;
+      if (!task) throw new Upstream(`vCD lost task ${path}`, 'vcd-task');
+      if (task.status === 'success') return;
+      if (task.status === 'error' || task.status === 'aborted') throw new Upstream(`vCD task failed: ${task.error?.message ?? task.details ?? task.status}`, 'vcd-task');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  async function poolOf(token: string, edgeGatewayId: string, poolName: string): Promise<Json | null> {
+    const uuid = safe(edgeGatewayId);
+    if (!uuid) return null;
+    const list = (await get(token, `/cloudapi/1.0.0/edgeGateways/urn:vcloud:gateway:${uuid}/loadBalancer/poolSummaries?pageSize=128`, false)) as Json | null;
+    const summary = (list?.values ?? []).find((p: Json) => p.name === poolName);
+    if (!summary) return null;
+    return (await get(token, `/cloudapi/1.0.0/loadBalancer/pools/${encodeURIComponent(summary.id)}`, false)) as Json | null;
+  }
+  const vmPath = (vmId: string) => {
+    const uuid = safe(vmId);
+    if (!uuid) throw new Upstream(`not a VM id: ${vmId}`, 'vcd');
+    return `/api/vApp/vm-${uuid}`;
+  };
+
   return {
+    async addVmFromTemplate(token, vAppId, templateVmHref, name) {
+      const uuid = safe(vAppId);
+      if (!uuid) throw new Upstream(`not a vApp id: ${vAppId}`, 'vcd');
+      const body = { sourcedItem: [{ source: { href: templateVmHref }, vmGeneralParams: { name } }] };
+      await waitTask(token, await send(token, 'POST', `/api/vApp/vapp-${uuid}/action/recomposeVApp`, body, true));
+    },
+    async powerOn(token, vmId) {
+      await waitTask(token, await send(token, 'POST', `${vmPath(vmId)}/power/action/powerOn`, undefined, true));
+    },
+    async powerOff(token, vmId) {
+      await waitTask(token, await send(token, 'POST', `${vmPath(vmId)}/power/action/powerOff`, undefined, true));
+    },
+    async deleteVm(token, vmId) {
+      await waitTask(token, await send(token, 'DELETE', vmPath(vmId), undefined, true));
+    },
+    async poolMembers(token, edgeGatewayId, poolName) {
+      const pool = await poolOf(token, edgeGatewayId, poolName);
+      return pool ? (pool.members ?? []).map((m: Json) => ({ ipAddress: String(m.ipAddress), port: Number(m.port), enabled: m.enabled !== false })) : null;
+    },
+    async setPoolMember(token, edgeGatewayId, poolName, ipAddress, present) {
+      const pool = await poolOf(token, edgeGatewayId, poolName);
+      if (!pool) throw new Upstream(`load-balancer pool ${poolName} is gone`, 'vcd');
+      const members: Json[] = pool.members ?? [];
+      const has = members.some((m) => m.ipAddress === ipAddress);
+      if (has === present) return; // idempotent: a retried step adds no duplicate member
+      const next = present
+        ? [...members, { ipAddress, port: pool.defaultPort ?? 80, ratio: 1, enabled: true }]
+        : members.filter((m) => m.ipAddress !== ipAddress);
+      const { healthMessage: _h, memberCount: _m, enabledMemberCount: _e, upMemberCount: _u, ...rest } = pool;
+      const body = { ...rest, members: next.map((m) => ({ ipAddress: m.ipAddress, port: m.port, ratio: m.ratio ?? 1, enabled: m.enabled !== false })) };
+      await waitTask(token, await send(token, 'PUT', `/cloudapi/1.0.0/loadBalancer/pools/${encodeURIComponent(pool.id)}`, body, false));
+    },
     async vApp(token, id) {
       const uuid = safe(id);
       if (!uuid) return null;

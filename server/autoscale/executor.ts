@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Rule } from '../../contract/autoscale';
+import { isUniqueViolation, type Db } from '../store/db';
+import type { VcdInfra } from '../vcd/infra';
+import type { RuleStore } from './store';
+
+/** The name part that marks a VM as made by the autoscaler: `<vApp>-as-<seq>`. */
+export const AUTOSCALE_MARK = '-as-';
+
+export interface ExecutorDeps {
+  db: Db;
+  rules: RuleStore;
+  vcd: VcdInfra;
+  log: Logger;
+  /** How long a powered-on VM may take to get an IP. */
+  ipWaitMs?: number;
+}
+
+interface Action {
+  id: string;
+  org: string;
+  rule: Rule;
+  kind: 'scaleOut' | 'scaleIn';
+  seq: number;
+}
+
+/**
+ * Carries out scale decisions against vCD, one action per rule at a time (a running row per rule, unique), journalling
+ * each step in autoscale_actions and the rule's events. Scale out: recompose from the template (VM `<vApp>-as-<seq>`),
+ * power on, wait for an IP, add to the LB pool. Scale in: the newest autoscaler-made VM leaves the pool first, then
+ * powers off and is deleted.
+ */
+export class ScaleExecutor {
+  private readonly running = new Set<Promise<void>>();
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  /** Starts the action in the background; false when the rule already has one running. */
+  async start(org: string, token: string, rule: Rule, kind: Action['kind']): Promise<boolean> {
+    const action = await this.claim(org, rule, kind);
+    if (!action) {
+      await this.deps.rules.addEvent(org, rule.id, { kind: 'step', message: `${kind} skipped: another action of this rule is running`, data: {} });
+      return false;
+    }
+    const run = this.run(token, action).finally(() => this.running.delete(run));
+    this.running.add(run);
+    return true;
+  }
+
+  /** Resolves when every started action has finished (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private async claim(org: string, rule: Rule, kind: Action['kind']): Promise<Action | null> {
+    const id = randomUUID();
+    try {
+      const { rows } = await this.deps.db.query<{ seq: number }>(
+        `INSERT INTO autoscale_actions (id, org, rule_id, kind, status, seq)
+         SELECT $1, $2, $3, $4, 'running', COALESCE(MAX(seq), 0) + 1 FROM autoscale_actions WHERE org = $2 AND rule_id = $3
+         RETURNING seq`,
+        [id, org, rule.id, kind],
+      );
+      return { id, org, rule, kind, seq: Number(rows[0].seq) };
+    } catch (err) {
+      if (isUniqueViolation(err)) return null;
+      throw err;
+    }
+  }
+
+  private async step(action: Action, name: string, data: Record<string, unknown> = {}): Promise<void> {
+    await Promise.all([
+      this.deps.db.query(`UPDATE autoscale_actions SET steps = steps || $3::jsonb WHERE org = $1 AND id = $2`, [
+        action.org,
+        action.id,
+        JSON.stringify([{ step: name, at: new Date().toISOString(), ...data }]),
+      ]),
+      this.deps.rules.addEvent(action.org, action.rule.id, { kind: 'step', message: name, data: { action: action.id, ...data } }),
+    ]);
+  }
+
+  private async finish(action: Action, error: string | null, vm: { name?: string; id?: string; ip?: string | null } = {}): Promise<void> {
+    await this.deps.db.query(
+      `UPDATE autoscale_actions SET status = $3, error = $4, vm_name = COALESCE($5, vm_name), vm_id = COALESCE($6, vm_id), ip_address = COALESCE($7, ip_address), finished_at = now()
+       WHERE org = $1 AND id = $2`,
+      [action.org, action.id, error ? 'failed' : 'succeeded', error, vm.name ?? null, vm.id ?? null, vm.ip ?? null],
+    );
+    const message = error ? `${action.kind} failed: ${error}` : `${action.kind} done${vm.name ? `: ${vm.name}` : ''}`;
+    await this.deps.rules.addEvent(action.org, action.rule.id, { kind: error ? 'error' : 'result', message, data: { action: action.id, ...vm } });
+    this.deps.log[error ? 'warn' : 'info']({ org: action.org, rule: action.rule.id, action: action.kind, vm: vm.name, error }, 'autoscale action finished');
+  }
+
+  private async run(token: string, action: Action): Promise<void> {
+    try {
+      if (action.kind === 'scaleOut') await this.scaleOut(token, action);
+      else await this.scaleIn(token, action);
+    } catch (err) {
+      await this.finish(action, (err as Error).message).catch((e) => this.deps.log.error({ err: e }, 'autoscale journal write failed'));
+    }
+  }
+
+  private async scaleOut(token: string, action: Action): Promise<void> {
+    const { vcd } = this.deps;
+    const { rule } = action;
+    const [vApp, template] = await Promise.all([vcd.vApp(token, rule.vAppId), vcd.template(token, rule.templateId)]);
+    if (!vApp) throw new Error('the vApp is gone');
+    if (!template || template.vms.length !== 1) throw new Error('the template is gone or no longer holds one VM');
+    const base = vApp.name.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
+    const name = `${base}${AUTOSCALE_MARK}${action.seq}`;
+    await this.step(action, 'recompose', { vm: name });
+    await vcd.addVmFromTemplate(token, rule.vAppId, template.vms[0].href, name);
+    const created = (await vcd.vApp(token, rule.vAppId))?.vms.find((vm) => vm.name === name);
+    if (!created) throw new Error(`VM ${name} did not appear in the vApp`);
+    await this.deps.db.query(`UPDATE autoscale_actions SET vm_name = $3, vm_id = $4 WHERE org = $1 AND id = $2`, [action.org, action.id, name, created.id]);
+    await this.step(action, 'powerOn', { vm: name, vmId: created.id });
+    await vcd.powerOn(token, created.id);
+    const ip = await this.waitForIp(token, rule.vAppId, created.id);
+    await this.step(action, 'addPoolMember', { vm: name, ip, pool: rule.lbPoolName });
+    await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, ip, true);
+    await this.finish(action, null, { name, id: created.id, ip });
+  }
+
+  private async waitForIp(token: string, vAppId: string, vmId: string): Promise<string> {
+    const deadline = Date.now() + (this.deps.ipWaitMs ?? 60_000);
+    for (let delay = 10; ; delay = Math.min(delay * 2, 1000)) {
+      const vm = (await this.deps.vcd.vApp(token, vAppId))?.vms.find((v) => v.id === vmId);
+      if (vm?.ipAddress) return vm.ipAddress;
+      if (Date.now() > deadline) throw new Error('the new VM got no IP address in time');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  private async scaleIn(token: string, action: Action): Promise<void> {
+    const { vcd } = this.deps;
+    const { rule } = action;
+    const vApp = await vcd.vApp(token, rule.vAppId);
+    if (!vApp) throw new Error('the vApp is gone');
+    const seqOf = (name: string) => Number(name.slice(name.lastIndexOf(AUTOSCALE_MARK) + AUTOSCALE_MARK.length));
+    const made = vApp.vms.filter((vm) => vm.name.includes(AUTOSCALE_MARK) && Number.isInteger(seqOf(vm.name))).sort((a, b) => seqOf(b.name) - seqOf(a.name));
+    const victim = made[0];
+    if (!victim) throw new Error('no autoscaler-made VM to remove (VMs it did not create are never touched)');
+    if (victim.ipAddress) {
+      await this.step(action, 'removePoolMember', { vm: victim.name, ip: victim.ipAddress, pool: rule.lbPoolName });
+      await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, victim.ipAddress, false);
+    }
+    if (victim.poweredOn) {
+      await this.step(action, 'powerOff', { vm: victim.name });
+      await vcd.powerOff(token, victim.id);
+    }
+    await this.step(action, 'delete', { vm: victim.name });
+    await vcd.deleteVm(token, victim.id);
+    await this.finish(action, null, { name: victim.name, id: victim.id, ip: victim.ipAddress });
+  }
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
+import { api, jsonOf, startHarness, STORES, type Harness } from '../testing/harness';
+
+const IDS = DEMO_INFRA_IDS.acme;
+const BASE = '/api/org/acme/autoscale';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
+  let h: Harness;
+  let acme: ReturnType<typeof api>;
+  let provider: string;
+
+  beforeAll(async () => {
+    h = await startHarness(kind);
+    acme = api(() => h.backend.url, await h.login('acme'));
+    provider = await h.login('provider');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const setLoad = async (load: number) => {
+    const res = await fetch(`${h.mock.url}/mock/admin/vapps/${IDS.vapp}/load`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${provider}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' },
+      body: JSON.stringify({ load }),
+    });
+    expect(res.status).toBe(200);
+  };
+  const poolIps = async (): Promise<string[]> => {
+    const res = await fetch(`${h.mock.url}/cloudapi/1.0.0/loadBalancer/pools/urn:vcloud:loadBalancerPool:${IDS.pool}`, {
+      headers: { Authorization: `Bearer ${provider}`, Accept: 'application/json;version=37.0' },
+    });
+    return ((await res.json()) as { members: { ipAddress: string }[] }).members.map((m) => m.ipAddress).sort();
+  };
+  const alert = (ruleName: string, id: string) => ({ alertId: id, alertName: 'group CPU', status: 'ACTIVE', resourceName: ruleName, resourceKind: 'Environment' });
+  /** Waits for the rule's action to end; returns its result or error event. */
+  const outcome = async (ruleId: string, after: number): Promise<{ kind: string; message: string; data: Record<string, unknown> }> => {
+    for (;;) {
+      const events = (await jsonOf(await acme.get(`${BASE}/rules/${ruleId}/events?limit=500`))).items as { id: string; kind: string; message: string; data: Record<string, unknown> }[];
+      const done = events.find((e) => Number(e.id) > after && (e.kind === 'result' || e.kind === 'error'));
+      if (done) return done;
+      await sleep(25);
+    }
+  };
+  const lastEventId = async (ruleId: string) => Number((await jsonOf(await acme.get(`${BASE}/rules/${ruleId}/events?limit=1`))).items[0]?.id ?? 0);
+
+  it('scales out under load into the pool, then scales in after the stabilization window once the load drops', async () => {
+    const rule = await jsonOf(
+      await acme.post(`${BASE}/rules`, {
+        name: 'loop',
+        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
+        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
+        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
+        lbPoolName: 'web-pool',
+        scaleOut: { cpuPercent: 70, memoryPercent: 90 },
+        scaleIn: { cpuPercent: 20, memoryPercent: 40 },
+        minVms: 2,
+        maxVms: 4,
+        step: 1,
+        cooldownSeconds: 0,
+        stabilizationSeconds: 3,
+      }),
+    );
+    const before = await poolIps();
+    expect(before).toHaveLength(2);
+
+    await setLoad(180); // 2 VMs at ~92 % CPU each
+    const hotCpu = (await jsonOf(await acme.post(`${BASE}/rules/${rule.id}/dry-run`, {}))).metrics.cpuPercent;
+    let mark = await lastEventId(rule.id);
+    const out = await jsonOf(await acme.post(`${BASE}/alerts`, alert('loop', 'hot-1')));
+    expect(out.rules[0].decision).toMatchObject({ action: 'scaleOut', current: 2, desired: 3 });
+    const grown = await outcome(rule.id, mark);
+    expect(grown.kind).toBe('result');
+    expect(grown.data.name).toBe('web-as-1');
+
+    const after = await poolIps();
+    expect(after).toHaveLength(3);
+    expect(after).toContain(grown.data.ip);
+    const cooler = (await jsonOf(await acme.post(`${BASE}/rules/${rule.id}/dry-run`, {}))).metrics;
+    expect(cooler.vms).toBe(3);
+    expect(cooler.cpuPercent).toBeLessThan(hotCpu);
+
+    await setLoad(10);
+    const held = await jsonOf(await acme.post(`${BASE}/alerts`, alert('loop', 'cold-1')));
+    expect(held.rules[0].decision).toMatchObject({ action: 'none', reason: 'stabilizing' });
+
+    await sleep(3100); // the rule's shortened stabilization window passes
+    mark = await lastEventId(rule.id);
+    const shrink = await jsonOf(await acme.post(`${BASE}/alerts`, alert('loop', 'cold-2')));
+    expect(shrink.rules[0].decision).toMatchObject({ action: 'scaleIn', current: 3, desired: 2 });
+    const shrunk = await outcome(rule.id, mark);
+    expect(shrunk.kind).toBe('result');
+    expect(shrunk.data.name).toBe('web-as-1');
+    expect(await poolIps()).toEqual(before);
+    const steps = (await jsonOf(await acme.get(`${BASE}/rules/${rule.id}/events?limit=500`))).items
+      .filter((e: { id: string; kind: string }) => e.kind === 'step' && Number(e.id) > mark)
+      .map((e: { message: string }) => e.message)
+      .reverse();
+    expect(steps).toEqual(['removePoolMember', 'powerOff', 'delete']);
+  });
+
+  it('journals a failing vCD task as an error and leaves the pool as it was', async () => {
+    const rule = await jsonOf(
+      await acme.post(`${BASE}/rules`, {
+        name: 'faulty',
+        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
+        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
+        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
+        lbPoolName: 'web-pool',
+        scaleOut: { cpuPercent: 70, memoryPercent: 90 },
+        scaleIn: { cpuPercent: 20, memoryPercent: 40 },
+        minVms: 1,
+        maxVms: 4,
+        cooldownSeconds: 0,
+      }),
+    );
+    const before = await poolIps();
+    const fault = await fetch(`${h.mock.url}/mock/admin/faults`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${provider}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' },
+      body: JSON.stringify({ failNext: { recompose: 1 } }),
+    });
+    expect(fault.status).toBe(200);
+    await setLoad(400);
+    const mark = await lastEventId(rule.id);
+    await acme.post(`${BASE}/alerts`, alert('faulty', 'hot-2'));
+    const failed = await outcome(rule.id, mark);
+    expect(failed.kind).toBe('error');
+    expect(failed.message).toMatch(/scaleOut failed/);
+    expect(await poolIps()).toEqual(before);
+  });
+});
