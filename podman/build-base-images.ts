@@ -3,7 +3,9 @@
  * vcd-serverless/python3 (the host's Debian python3 + its stdlib + ldd libs), each a rootfs tar fed to `podman import`.
  * Idempotent and cached: an image is rebuilt only when missing. Run: `npx tsx podman/build-base-images.ts [dataDir]`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { cp } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { podmanArgs, podmanEnv, podmanPaths, type PodmanPaths } from '../server/functions/drivers/container/podman-service';
@@ -17,17 +19,14 @@ const pyStdlib = (): string =>
   execFileSync(PYTHON, ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
 const PY_SKIP = new Set(['test', 'idlelib', 'tkinter', 'turtledemo', 'ensurepip', 'site-packages', 'dist-packages', 'lib2to3', '__pycache__']);
 
-function podman(p: PodmanPaths, args: string[]): string {
-  return execFileSync('podman', [...podmanArgs(p), ...args], { env: podmanEnv(p), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const run = promisify(execFile);
+
+async function podman(p: PodmanPaths, args: string[]): Promise<string> {
+  return (await run('podman', [...podmanArgs(p), ...args], { env: podmanEnv(p), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })).stdout;
 }
 
-function imageExists(p: PodmanPaths, image: string): boolean {
-  try {
-    podman(p, ['image', 'exists', image]);
-    return true;
-  } catch {
-    return false;
-  }
+function imageExists(p: PodmanPaths, image: string): Promise<boolean> {
+  return podman(p, ['image', 'exists', image]).then(() => true, () => false);
 }
 
 /** The shared libraries a binary or .so needs, as absolute host paths. */
@@ -66,7 +65,7 @@ function stageNode(root: string): void {
   for (const lib of lddLibs(node)) copyInto(root, lib);
 }
 
-function stagePython(root: string): void {
+async function stagePython(root: string): Promise<void> {
   copyInto(root, PYTHON);
   cpSync(PYTHON, path.join(root, 'usr/bin/python3'));
   const libs = new Set(lddLibs(PYTHON));
@@ -80,7 +79,7 @@ function stagePython(root: string): void {
   };
   const stdlib = pyStdlib();
   walk(stdlib);
-  cpSync(stdlib, path.join(root, stdlib), {
+  await cp(stdlib, path.join(root, stdlib), {
     recursive: true,
     dereference: true,
     filter: (src) => !PY_SKIP.has(path.basename(src)),
@@ -88,12 +87,12 @@ function stagePython(root: string): void {
   for (const lib of libs) copyInto(root, lib);
 }
 
-/** Builds the missing base images; returns the ones it built. */
-export function ensureBaseImages(p: PodmanPaths, which: BaseRuntime[] = ['nodejs20', 'python3']): BaseRuntime[] {
+/** Builds the missing base images (without blocking the event loop on podman and tar); returns the ones it built. */
+export async function ensureBaseImages(p: PodmanPaths, which: BaseRuntime[] = ['nodejs20', 'python3']): Promise<BaseRuntime[]> {
   const built: BaseRuntime[] = [];
   for (const runtime of which) {
     const image = BASE_IMAGES[runtime];
-    if (imageExists(p, image)) continue;
+    if (await imageExists(p, image)) continue;
     if (runtime === 'python3' && !existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: install python3 (scripts/ensure-system.sh)`);
     const stage = path.join(p.dataDir, 'base', runtime);
     rmSync(stage, { recursive: true, force: true });
@@ -101,10 +100,10 @@ export function ensureBaseImages(p: PodmanPaths, which: BaseRuntime[] = ['nodejs
     mkdirSync(root, { recursive: true });
     baseFiles(root);
     if (runtime === 'nodejs20') stageNode(root);
-    else stagePython(root);
+    else await stagePython(root);
     const tar = path.join(stage, 'rootfs.tar');
-    execFileSync('tar', ['-C', root, '-cf', tar, '.']);
-    podman(p, ['import', '--change', 'USER=1000', '--change', 'WORKDIR=/app', tar, image]);
+    await run('tar', ['-C', root, '-cf', tar, '.']);
+    await podman(p, ['import', '--change', 'USER=1000', '--change', 'WORKDIR=/app', tar, image]);
     rmSync(stage, { recursive: true, force: true });
     built.push(runtime);
   }
@@ -113,6 +112,11 @@ export function ensureBaseImages(p: PodmanPaths, which: BaseRuntime[] = ['nodejs
 
 if (require.main === module) {
   const paths = podmanPaths(process.argv[2] ?? path.resolve(__dirname, '../.data/podman'));
-  const built = ensureBaseImages(paths);
-  console.log(built.length ? `built ${built.join(', ')}` : 'base images present');
+  ensureBaseImages(paths).then(
+    (built) => console.log(built.length ? `built ${built.join(', ')}` : 'base images present'),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -82,10 +82,15 @@ export class ContainerRuntime implements Runtime {
 
   /** Starts (or reuses) the Podman service and builds missing base images. */
   ready(): Promise<void> {
-    this.started ??= (async () => {
-      await this.service.start();
-      ensureBaseImages(this.options.paths);
-    })();
+    if (!this.started) {
+      const starting = (async () => {
+        await this.service.start();
+        await ensureBaseImages(this.options.paths);
+      })();
+      // A failure (podman missing, socket not answering) is retried on the next build or call.
+      starting.catch(() => this.started === starting && (this.started = undefined));
+      this.started = starting;
+    }
     return this.started;
   }
 
