@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../scripts/stack';
@@ -123,6 +123,15 @@ test('a tenant admin adds the billing endpoint as a source, runs it, and the das
   const breakdown = await (await request.get(api(`breakdown?by=service&top=10&from=${day(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1))}`), { headers: auth })).json();
   const topCosts = await page.getByTestId('showback-top-cost').allInnerTexts();
   expect(topCosts.map(plain)).toEqual(breakdown.items.map((i: { cost: number }) => money(i.cost, breakdown.currency)));
+
+  // CSV export: fetched with the token and handed to the browser as a file, the API's rows for the period.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('showback-export').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^showback-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = readFileSync((await file.path())!, 'utf8').trim().split(/\r?\n/);
+  expect(csv[0]).toContain('BilledCost');
+  expect(csv.length).toBeGreaterThan(1);
 
   await shot(page, '01-dashboard-light');
   await page.locator(portal.themeToggle).click();
