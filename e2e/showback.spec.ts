@@ -170,6 +170,27 @@ test('an unreachable source fails with its reason on the Sources page and the da
   await shot(page, '05-dashboard-stale');
 });
 
+test('a FOCUS file with a bad cost is refused naming its line and column; the corrected file is imported', async ({ page }) => {
+  await loginToPortal(page, stack.vcdUrl, 'admin@globex', 'globex-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('nav-showback').click();
+  await page.getByTestId('showback-sources-link').click();
+  await expect(page.getByTestId('showback-sources')).toBeVisible();
+  const header = 'BilledCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ServiceName,ResourceId,ResourceName';
+  const start = new Date(Date.now() - 2 * 86_400_000);
+  const end = new Date(start.getTime() + 86_400_000);
+  const row = (cost: string, id: string) => `${cost},EUR,${start.toISOString()},${end.toISOString()},backup,${id},${id}`;
+  const upload = (name: string, text: string) =>
+    page.getByTestId('focus-upload').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+
+  await upload('bad.csv', [header, row('12.50', 'vol-1'), row('twelve', 'vol-2')].join('\n'));
+  await expect(page.getByTestId('problem-field-errors')).toContainText('line 3, column BilledCost');
+
+  await upload('good.csv', [header, row('12.50', 'vol-1'), row('7.25', 'vol-2')].join('\n'));
+  await expect(page.getByTestId('focus-upload-result')).toContainText('Imported 2 rows');
+  await shot(page, '06-focus-import');
+});
+
 test('the other org sees only its own showback sources', async ({ page, request }) => {
   await loginToPortal(page, stack.vcdUrl, 'admin@globex', 'globex-demo');
   await openPlugin(page, 'Serverless');
