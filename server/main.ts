@@ -124,6 +124,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   const resumed = await functions.resumeBuilds();
+  await scaler.loadOrphans();
   await collector.start();
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
 

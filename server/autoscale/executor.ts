@@ -23,6 +23,8 @@ interface Action {
   rule: Rule;
   kind: 'scaleOut' | 'scaleIn';
   seq: number;
+  /** Set when resuming: the VM the interrupted action was working on. */
+  vmName?: string | null;
 }
 
 /**
@@ -33,7 +35,35 @@ interface Action {
  */
 export class ScaleExecutor {
   private readonly running = new Set<Promise<void>>();
+  /** Actions that were running when this process started: a crash left them half done. */
+  private orphans = new Set<string>();
   constructor(private readonly deps: ExecutorDeps) {}
+
+  /** At start: every running action is an orphan of a previous process (one backend per store; replicas need leases). */
+  async loadOrphans(): Promise<number> {
+    const { rows } = await this.deps.db.query<{ id: string }>(`SELECT id FROM autoscale_actions WHERE status = 'running'`);
+    this.orphans = new Set(rows.map((r) => r.id));
+    return this.orphans.size;
+  }
+
+  /**
+   * Finishes a rule's interrupted action with the caller's session (the backend holds no vCD credentials of its own):
+   * every step is idempotent (the VM name follows from the action's sequence, pool membership is checked), so a
+   * scale out resumes where it stopped without an orphan VM or a duplicate member, and a scale in finishes removing its VM.
+   */
+  async reconcile(org: string, token: string, rule: Rule): Promise<void> {
+    if (this.orphans.size === 0) return;
+    const { rows } = await this.deps.db.query<{ id: string; kind: Action['kind']; seq: number; vm_name: string | null }>(
+      `SELECT id, kind, seq, vm_name FROM autoscale_actions WHERE org = $1 AND rule_id = $2 AND status = 'running'`,
+      [org, rule.id],
+    );
+    for (const row of rows.filter((r) => this.orphans.has(r.id))) {
+      this.orphans.delete(row.id);
+      const action: Action = { id: row.id, org, rule, kind: row.kind, seq: Number(row.seq), vmName: row.vm_name };
+      await this.deps.rules.addEvent(org, rule.id, { kind: 'step', message: `reconcile: resuming an interrupted ${row.kind}`, data: { action: row.id } });
+      await this.run(token, action);
+    }
+  }
 
   /** Starts the action in the background; false when the rule already has one running. */
   async start(org: string, token: string, rule: Rule, kind: Action['kind']): Promise<boolean> {
@@ -107,13 +137,18 @@ export class ScaleExecutor {
     if (!template || template.vms.length !== 1) throw new Error('the template is gone or no longer holds one VM');
     const base = vApp.name.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
     const name = `${base}${AUTOSCALE_MARK}${action.seq}`;
-    await this.step(action, 'recompose', { vm: name });
-    await vcd.addVmFromTemplate(token, rule.vAppId, template.vms[0].href, name);
+    await this.deps.db.query(`UPDATE autoscale_actions SET vm_name = $3 WHERE org = $1 AND id = $2`, [action.org, action.id, name]);
+    if (!vApp.vms.some((vm) => vm.name === name)) {
+      await this.step(action, 'recompose', { vm: name });
+      await vcd.addVmFromTemplate(token, rule.vAppId, template.vms[0].href, name);
+    }
     const created = (await vcd.vApp(token, rule.vAppId))?.vms.find((vm) => vm.name === name);
     if (!created) throw new Error(`VM ${name} did not appear in the vApp`);
-    await this.deps.db.query(`UPDATE autoscale_actions SET vm_name = $3, vm_id = $4 WHERE org = $1 AND id = $2`, [action.org, action.id, name, created.id]);
-    await this.step(action, 'powerOn', { vm: name, vmId: created.id });
-    await vcd.powerOn(token, created.id);
+    await this.deps.db.query(`UPDATE autoscale_actions SET vm_id = $3 WHERE org = $1 AND id = $2`, [action.org, action.id, created.id]);
+    if (!created.poweredOn) {
+      await this.step(action, 'powerOn', { vm: name, vmId: created.id });
+      await vcd.powerOn(token, created.id);
+    }
     const ip = await this.waitForIp(token, rule.vAppId, created.id);
     await this.step(action, 'addPoolMember', { vm: name, ip, pool: rule.lbPoolName });
     await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, ip, true);
@@ -137,8 +172,16 @@ export class ScaleExecutor {
     if (!vApp) throw new Error('the vApp is gone');
     const seqOf = (name: string) => Number(name.slice(name.lastIndexOf(AUTOSCALE_MARK) + AUTOSCALE_MARK.length));
     const made = vApp.vms.filter((vm) => vm.name.includes(AUTOSCALE_MARK) && Number.isInteger(seqOf(vm.name))).sort((a, b) => seqOf(b.name) - seqOf(a.name));
+    if (action.vmName !== undefined) {
+      // Resuming: only the VM the interrupted action chose; nothing chosen yet means nothing was done.
+      const chosen = vApp.vms.find((vm) => vm.name === action.vmName);
+      if (!action.vmName) return this.finish(action, 'interrupted before it chose a VM; nothing was changed');
+      if (!chosen) return this.finish(action, null, { name: action.vmName });
+      made.splice(0, made.length, chosen);
+    }
     const victim = made[0];
     if (!victim) throw new Error('no autoscaler-made VM to remove (VMs it did not create are never touched)');
+    await this.deps.db.query(`UPDATE autoscale_actions SET vm_name = $3, vm_id = $4 WHERE org = $1 AND id = $2`, [action.org, action.id, victim.name, victim.id]);
     if (victim.ipAddress) {
       await this.step(action, 'removePoolMember', { vm: victim.name, ip: victim.ipAddress, pool: rule.lbPoolName });
       await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, victim.ipAddress, false);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
-import { api, jsonOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { randomUUID } from 'node:crypto';
+import { api, jsonOf, openTestDb, startHarness, STORES, type Harness } from '../testing/harness';
 
 const IDS = DEMO_INFRA_IDS.acme;
 const BASE = '/api/org/acme/autoscale';
@@ -130,5 +131,61 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
     expect(failed.kind).toBe('error');
     expect(failed.message).toMatch(/scaleOut failed/);
     expect(await poolIps()).toEqual(before);
+  });
+
+  it('finishes a scale out a crash interrupted after the recompose: one new VM, powered on, in the pool once', async () => {
+    const rule = await jsonOf(
+      await acme.post(`${BASE}/rules`, {
+        name: 'crash',
+        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
+        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
+        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
+        lbPoolName: 'web-pool',
+        scaleOut: { cpuPercent: 70, memoryPercent: 90 },
+        scaleIn: { cpuPercent: 5, memoryPercent: 10 },
+        minVms: 1,
+        maxVms: 5,
+        cooldownSeconds: 0,
+      }),
+    );
+    await fetch(`${h.mock.url}/mock/admin/faults`, { method: 'DELETE', headers: { Authorization: `Bearer ${provider}` } });
+    await setLoad(60);
+    const before = await poolIps();
+    // What the crashed process had done: the VM is composed (powered off, no IP), the journal says running.
+    const token = await h.login('acme');
+    const vcdHeaders = { Authorization: `Bearer ${token}`, Accept: 'application/*+json;version=37.0', 'Content-Type': 'application/*+json' };
+    const recompose = await fetch(`${h.mock.url}/api/vApp/vapp-${IDS.vapp}/action/recomposeVApp`, {
+      method: 'POST',
+      headers: vcdHeaders,
+      body: JSON.stringify({ sourcedItem: [{ source: { href: `${h.mock.url}/api/vAppTemplate/vm-${IDS.templateVm}` }, vmGeneralParams: { name: 'web-as-7' } }] }),
+    });
+    expect(recompose.status).toBe(202);
+    for (;;) {
+      const task = await jsonOf(await fetch(recompose.headers.get('location') as string, { headers: vcdHeaders }));
+      if (task.status === 'success') break;
+      await sleep(20);
+    }
+    await h.backend.close();
+    const db = await openTestDb(h.store);
+    await db.query(`INSERT INTO autoscale_actions (id, org, rule_id, kind, status, seq, vm_name) VALUES ($1, 'acme', $2, 'scaleOut', 'running', 7, 'web-as-7')`, [
+      randomUUID(),
+      rule.id,
+    ]);
+    await db.close();
+    await h.restart();
+
+    const mark = await lastEventId(rule.id);
+    await acme.post(`${BASE}/alerts`, alert('crash', 'after-crash'));
+    const resumed = await outcome(rule.id, mark);
+    expect(resumed.kind).toBe('result');
+    expect(resumed.data.name).toBe('web-as-7');
+    const after = await poolIps();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.filter((ip) => ip === resumed.data.ip)).toHaveLength(1);
+
+    await acme.post(`${BASE}/alerts`, alert('crash', 'again'));
+    expect(await poolIps()).toEqual(after);
+    const vms = (await jsonOf(await fetch(`${h.mock.url}/api/vApp/vapp-${IDS.vapp}`, { headers: vcdHeaders }))).children.vm as { name: string }[];
+    expect(vms.filter((vm) => vm.name === 'web-as-7')).toHaveLength(1);
   });
 });

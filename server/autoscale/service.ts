@@ -157,6 +157,7 @@ export class AutoscaleService {
         await journalled;
         continue;
       }
+      await this.deps.executor?.reconcile(org, token, rule);
       // The alert's journal entry, vCD's metrics and the history are independent: fetch them together (alert → decision < 50 ms).
       const [observation, history] = await Promise.all([this.observe(token, rule), store.history(org, rule.id), journalled]);
       const { decision, recommendation } = this.evaluate(rule, observation, history);
