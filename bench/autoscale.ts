@@ -66,11 +66,41 @@ async function benchAlertToDecision(figures: Figures, count: number): Promise<vo
     }
     times.sort((a, b) => a - b);
     figures.add('autoscale.alert_to_decision_ms', { value: percentile(times, 50), unit: 'ms' });
+    await benchAlertToPoolMember(figures, { mockUrl: mock.url, backendUrl: backend.url, headers, ids });
   } finally {
     await backend.close();
     await mock.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** autoscale.alert_to_pool_member_ms: an ACTIVE alert under load until the new VM is a member of the LB pool (mock task delay 0). */
+async function benchAlertToPoolMember(
+  figures: Figures,
+  ctx: { mockUrl: string; backendUrl: string; headers: Record<string, string>; ids: (typeof DEMO_INFRA_IDS)['acme'] },
+): Promise<void> {
+  const provider = await fetch(`${ctx.mockUrl}/cloudapi/1.0.0/sessions/provider`, {
+    method: 'POST',
+    headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from('administrator@System:provider-demo').toString('base64')}` },
+  });
+  const admin = { Authorization: `Bearer ${provider.headers.get('x-vmware-vcloud-access-token')}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' };
+  const members = async () => {
+    const res = await fetch(`${ctx.mockUrl}/cloudapi/1.0.0/loadBalancer/pools/urn:vcloud:loadBalancerPool:${ctx.ids.pool}`, { headers: admin });
+    return ((await res.json()) as { members: unknown[] }).members.length;
+  };
+  await fetch(`${ctx.mockUrl}/mock/admin/vapps/${ctx.ids.vapp}/load`, { method: 'PUT', headers: admin, body: JSON.stringify({ load: 300 }) });
+  const rule = { name: 'bench-out', vAppId: `urn:vcloud:vapp:${ctx.ids.vapp}`, templateId: `urn:vcloud:vapptemplate:${ctx.ids.template}`, edgeGatewayId: `urn:vcloud:gateway:${ctx.ids.edge}`, lbPoolName: 'web-pool', scaleOut: { cpuPercent: 70, memoryPercent: 90 }, scaleIn: { cpuPercent: 5, memoryPercent: 10 }, maxVms: 10, cooldownSeconds: 0 };
+  const created = await fetch(`${ctx.backendUrl}/api/org/acme/autoscale/rules`, { method: 'POST', headers: ctx.headers, body: JSON.stringify(rule) });
+  if (created.status !== 201) throw new Error(`rule create answered ${created.status}`);
+  const start0 = await members();
+  const start = process.hrtime.bigint();
+  await fetch(`${ctx.backendUrl}/api/org/acme/autoscale/alerts`, { method: 'POST', headers: ctx.headers, body: JSON.stringify({ alertId: 'out-1', status: 'ACTIVE', resourceName: 'bench-out' }) });
+  const deadline = Date.now() + 30_000;
+  while ((await members()) <= start0) {
+    if (Date.now() > deadline) throw new Error('no new pool member within 30 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  figures.add('autoscale.alert_to_pool_member_ms', { value: Number(process.hrtime.bigint() - start) / 1e6, unit: 'ms' });
 }
 
 export async function benchAutoscale(figures: Figures, options: { quick: boolean }): Promise<void> {
