@@ -28,6 +28,9 @@ export const ConfigSchema = z
     /** A failed showback run is retried this long after, doubling per attempt (3 retries). */
     showbackRetryBaseMs: z.coerce.number().int().min(1).default(30_000),
     vcdUrl: z.string().url().default('http://127.0.0.1:8088'),
+    /** A vCD user (user@org; administrator@System sees every org) for autoscale's metric poller; without it rules act on alerts only. */
+    autoscaleVcdUser: z.string().min(3).optional(),
+    autoscaleVcdPassword: z.string().min(1).optional(),
     /** HMAC key for X-VCloud-Context-Signature; without it forwarded security contexts are never trusted. */
     extensionSharedSecret: z.string().min(1).optional(),
     sessionCacheTtlMs: z.coerce.number().int().min(0).default(30_000),
@@ -84,6 +87,8 @@ const ENV: Record<string, keyof ConfigInput> = {
   SHOWBACK_AMQP_URL: 'showbackAmqpUrl',
   SHOWBACK_RETRY_BASE_MS: 'showbackRetryBaseMs',
   VCD_URL: 'vcdUrl',
+  AUTOSCALE_VCD_USER: 'autoscaleVcdUser',
+  AUTOSCALE_VCD_PASSWORD: 'autoscaleVcdPassword',
   EXTENSION_SHARED_SECRET: 'extensionSharedSecret',
   SESSION_CACHE_TTL_MS: 'sessionCacheTtlMs',
   LOG_LEVEL: 'logLevel',

@@ -18,6 +18,7 @@ import { createVcdClient } from './vcd/client';
 import { createVcdInfra } from './vcd/infra';
 import { AutoscaleService } from './autoscale/service';
 import { ScaleExecutor } from './autoscale/executor';
+import { MetricPoller } from './autoscale/poller';
 import { RuleStore } from './autoscale/store';
 import { Collector } from './showback/collector';
 import { ActivationUsageSource, FaasBillingSource } from './showback/drivers/faas-usage';
@@ -100,6 +101,8 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const rules = new RuleStore(db);
   const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log });
   const autoscale = new AutoscaleService({ store: rules, vcd: vcdInfra, executor: scaler, log });
+  const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
+  const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service: autoscale, login: () => vcdInfra.login(pollUser, pollPassword), log }) : undefined;
 
   const app = createApp({
     log,
@@ -125,6 +128,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const url = `http://${host}:${port}`;
   const resumed = await functions.resumeBuilds();
   await scaler.loadOrphans();
+  poller?.start();
   await collector.start();
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
 
@@ -139,6 +143,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
           server.closeIdleConnections();
         });
         await collector.close();
+        await poller?.close();
         await scaler.settled();
         await metered?.close();
         await functions.settled();

@@ -5,6 +5,7 @@ import {
   VropsAlertSchema,
   ruleIssues,
   type AlertReceipt,
+  type Decision,
   type DryRun,
   type Rule,
   type RuleInput,
@@ -157,18 +158,24 @@ export class AutoscaleService {
         await journalled;
         continue;
       }
-      await this.deps.executor?.reconcile(org, token, rule);
-      // The alert's journal entry, vCD's metrics and the history are independent: fetch them together (alert → decision < 50 ms).
-      const [observation, history] = await Promise.all([this.observe(token, rule), store.history(org, rule.id), journalled]);
-      const { decision, recommendation } = this.evaluate(rule, observation, history);
-      await Promise.all([
-        store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),
-        store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation } }),
-      ]);
-      if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action);
-      this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');
-      out.push({ id: rule.id, decision });
+      await journalled;
+      out.push({ id: rule.id, decision: await this.evaluateRule(org, token, rule) });
     }
     return { alertId: alert.alertId, status: alert.status, rules: out };
+  }
+
+  /** Evaluates a rule with vCD's current metrics, journals the decision and starts its action (alerts and the poller). */
+  async evaluateRule(org: string, token: string, rule: Rule): Promise<Decision> {
+    const { store } = this.deps;
+    await this.deps.executor?.reconcile(org, token, rule);
+    const [observation, history] = await Promise.all([this.observe(token, rule), store.history(org, rule.id)]);
+    const { decision, recommendation } = this.evaluate(rule, observation, history);
+    await Promise.all([
+      store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),
+      store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation } }),
+    ]);
+    if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action);
+    this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');
+    return decision;
   }
 }

@@ -40,6 +40,8 @@ export interface VcdVmUsage {
 }
 
 export interface VcdInfra {
+  /** A session of its own (Basic user@org:password; System users log in as provider); returns the bearer token. */
+  login(user: string, password: string): Promise<string>;
   vApp(token: string, id: string): Promise<VcdVAppRef | null>;
   template(token: string, id: string): Promise<VcdTemplateRef | null>;
   edgeGateway(token: string, id: string): Promise<VcdEdgeRef | null>;
@@ -161,6 +163,23 @@ export function createVcdInfra(options: { vcdUrl: string; timeoutMs?: number }):
   };
 
   return {
+    async login(user, password) {
+      const path = /@system$/i.test(user) ? '/cloudapi/1.0.0/sessions/provider' : '/cloudapi/1.0.0/sessions';
+      let res: Response;
+      try {
+        res = await fetch(base + path, {
+          method: 'POST',
+          headers: { Accept: `application/json;version=${VCD_API_VERSION}`, Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        throw new Upstream(`vCD is not reachable (${(err as Error).message})`, 'vcd');
+      }
+      await res.body?.cancel();
+      const token = res.headers.get('x-vmware-vcloud-access-token');
+      if (!res.ok || !token) throw new Upstream(`vCD refused the autoscale login (${res.status})`, 'vcd');
+      return token;
+    },
     async addVmFromTemplate(token, vAppId, templateVmHref, name) {
       const uuid = safe(vAppId);
       if (!uuid) throw new Upstream(`not a vApp id: ${vAppId}`, 'vcd');
