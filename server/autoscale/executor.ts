@@ -137,8 +137,11 @@ export class ScaleExecutor {
     if (!template || template.vms.length !== 1) throw new Error('the template is gone or no longer holds one VM');
     const base = vApp.name.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
     const name = `${base}${AUTOSCALE_MARK}${action.seq}`;
+    const exists = vApp.vms.some((vm) => vm.name === name);
+    // Only a resumed action may adopt an existing VM of its name; a fresh one never takes over a VM it did not make.
+    if (exists && action.vmName === undefined) throw new Error(`a VM named ${name} already exists in the vApp (another rule on this vApp?)`);
     await this.deps.db.query(`UPDATE autoscale_actions SET vm_name = $3 WHERE org = $1 AND id = $2`, [action.org, action.id, name]);
-    if (!vApp.vms.some((vm) => vm.name === name)) {
+    if (!exists) {
       await this.step(action, 'recompose', { vm: name });
       await vcd.addVmFromTemplate(token, rule.vAppId, template.vms[0].href, name);
     }
