@@ -33,6 +33,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`vcd-serverless failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`vcd-serverless failed to start: ${err instanceof Error ? err.message : JSON.stringify(err)}\n`);
   process.exit(1);
 });
