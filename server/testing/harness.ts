@@ -36,9 +36,12 @@ export async function freshStore(kind: StoreKind): Promise<StoreHandle> {
   await admin.end();
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
+  // The backend still keeps files beside PostgreSQL (secrets.key): a temp dir, never the repo's .data/.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vsl-backend-'));
   return {
-    overrides: { databaseUrl: url.toString() },
+    overrides: { databaseUrl: url.toString(), dataDir },
     async drop() {
+      rmSync(dataDir, { recursive: true, force: true });
       const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
