@@ -6,6 +6,8 @@ import { z } from 'zod';
  *
  * Routes (all under `/api/org/{org}/autoscale`):
  *   GET|POST rules, GET|PUT|DELETE rules/{id}, GET rules/{id}/events, POST rules/{id}/dry-run
+ *   GET rules/{id}/metrics (the vApp's recent CPU and memory from vCD)
+ *   GET catalog/vapps|templates|edge-gateways, GET catalog/edge-gateways/{id}/pools (what the wizard may pick)
  *   POST|PUT alerts (a vROps REST notification; PUT alerts/{alertId} when it is canceled)
  */
 
@@ -76,9 +78,6 @@ export const RuleSchema = RuleBase.extend({
 });
 export type Rule = z.infer<typeof RuleSchema>;
 
-export const RuleListSchema = z.object({ items: z.array(RuleSchema), total: z.number().int() });
-export type RuleList = z.infer<typeof RuleListSchema>;
-
 // ---------- decisions ----------
 
 export const DECISION_ACTIONS = ['scaleOut', 'scaleIn', 'none'] as const;
@@ -96,6 +95,14 @@ export const DecisionSchema = z.object({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/** A rule as the list shows it: with its latest journalled decision (null before the first evaluation). */
+export const RuleSummarySchema = RuleSchema.extend({
+  lastDecision: DecisionSchema.extend({ at: z.string().datetime() }).nullable(),
+});
+export type RuleSummary = z.infer<typeof RuleSummarySchema>;
+export const RuleListSchema = z.object({ items: z.array(RuleSummarySchema), total: z.number().int() });
+export type RuleList = z.infer<typeof RuleListSchema>;
+
 /** One observation of the group: averages over its serving VMs, in percent. */
 export const MetricSampleSchema = z.object({ at: z.number(), cpuPercent: z.number(), memoryPercent: z.number() });
 export type MetricSample = z.infer<typeof MetricSampleSchema>;
@@ -106,6 +113,26 @@ export const DryRunSchema = z.object({
   metrics: z.object({ cpuPercent: z.number(), memoryPercent: z.number(), vms: z.number().int() }).nullable(),
 });
 export type DryRun = z.infer<typeof DryRunSchema>;
+
+/** GET rules/{id}/metrics: averages over the vApp's powered-on VMs per vCD sample, oldest first. */
+export const RuleMetricsQuerySchema = z.object({ minutes: z.coerce.number().int().min(1).max(1440).default(60) }).strict();
+export const RuleMetricsSchema = z.object({ items: z.array(MetricSampleSchema), vms: z.number().int() });
+export type RuleMetrics = z.infer<typeof RuleMetricsSchema>;
+
+// ---------- pickers: the org's vCD objects a rule may name, read with the caller's session ----------
+
+export const CatalogVAppSchema = z.object({ id: z.string(), name: z.string(), status: z.string(), vmCount: z.number().int(), vdcName: z.string() });
+export const CatalogTemplateSchema = z.object({ id: z.string(), name: z.string(), vmCount: z.number().int(), catalogName: z.string() });
+export const CatalogEdgeGatewaySchema = z.object({ id: z.string(), name: z.string(), vdcName: z.string() });
+export const CatalogPoolSchema = z.object({ id: z.string(), name: z.string(), memberCount: z.number().int(), enabled: z.boolean() });
+export type CatalogVApp = z.infer<typeof CatalogVAppSchema>;
+export type CatalogTemplate = z.infer<typeof CatalogTemplateSchema>;
+export type CatalogEdgeGateway = z.infer<typeof CatalogEdgeGatewaySchema>;
+export type CatalogPool = z.infer<typeof CatalogPoolSchema>;
+export const catalogListOf = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item) });
+export interface CatalogList<T> {
+  items: T[];
+}
 
 // ---------- events ----------
 

@@ -5,7 +5,13 @@ import type { Inventory } from './model';
 
 type QueryRecord = Record<string, unknown> & { _type: string; href: string; name: string };
 
-const RECORDERS: Record<string, (base: string, inv: Inventory, visible: (orgId: string) => boolean) => QueryRecord[]> = {
+/** The mock models one system disk per VM, of this size (vCD reports it as the vApp's totalStorageAllocatedMb). */
+export const VM_DISK_MB = 20_480;
+const orgHref = (base: string, orgId: string) => `${base}/api/org/${orgId.slice(orgId.lastIndexOf(':') + 1)}`;
+
+type Recorder = (base: string, inv: Inventory, visible: (orgId: string) => boolean, orgName: (orgId: string) => string) => QueryRecord[];
+
+const RECORDERS: Record<string, Recorder> = {
   vApp: (base, inv, visible) =>
     inv.vapps.filter((v) => visible(v.orgId)).map((v) => {
       const on = v.vms.some((m) => m.power === 'POWERED_ON');
@@ -60,6 +66,45 @@ const RECORDERS: Record<string, (base: string, inv: Inventory, visible: (orgId: 
       otherAttributes: {},
     })),
   ],
+  // The admin views a provider (or usage collector) reads: they name the owning org, which the tenant views do not.
+  adminVM: (base, inv, visible) =>
+    inv.vapps.filter((v) => visible(v.orgId)).flatMap((v) =>
+      v.vms.map((m) => ({
+        _type: 'QueryResultAdminVMRecordType',
+        href: `${base}/api/vApp/vm-${m.uuid}`,
+        name: m.name,
+        containerName: v.name,
+        container: `${base}/api/vApp/vapp-${v.uuid}`,
+        status: m.power,
+        isDeployed: m.power === 'POWERED_ON',
+        isVAppTemplate: false,
+        isDeleted: false,
+        numberOfCpus: m.cpus,
+        memoryMB: m.memoryMb,
+        ipAddress: m.ipAddress,
+        vdc: `${base}/api/vdc/${v.vdcUuid}`,
+        vdcName: inv.vdcs.find((d) => d.uuid === v.vdcUuid)?.name ?? '',
+        org: orgHref(base, v.orgId),
+        dateCreated: new Date(m.createdAt).toISOString(),
+        otherAttributes: {},
+      })),
+    ),
+  adminVApp: (base, inv, visible) =>
+    inv.vapps.filter((v) => visible(v.orgId)).map((v) => ({
+      _type: 'QueryResultAdminVAppRecordType',
+      href: `${base}/api/vApp/vapp-${v.uuid}`,
+      name: v.name,
+      status: v.vms.some((m) => m.power === 'POWERED_ON') ? 'POWERED_ON' : 'POWERED_OFF',
+      isDeployed: v.vms.some((m) => m.power === 'POWERED_ON'),
+      numberOfVMs: v.vms.length,
+      numberOfCpus: v.vms.reduce((a, m) => a + m.cpus, 0),
+      memoryAllocationMB: v.vms.reduce((a, m) => a + m.memoryMb, 0),
+      totalStorageAllocatedMb: v.vms.length * VM_DISK_MB,
+      vdc: `${base}/api/vdc/${v.vdcUuid}`,
+      vdcName: inv.vdcs.find((d) => d.uuid === v.vdcUuid)?.name ?? '',
+      org: orgHref(base, v.orgId),
+      otherAttributes: {},
+    })),
   vAppTemplate: (base, inv, visible) =>
     inv.templates.filter((t) => visible(t.orgId)).map((t) => ({
       _type: 'QueryResultVAppTemplateRecordType',
@@ -87,11 +132,12 @@ const RECORDERS: Record<string, (base: string, inv: Inventory, visible: (orgId: 
       orgVdcName: inv.vdcs.find((d) => d.uuid === e.vdcUuid)?.name ?? '',
       otherAttributes: {},
     })),
-  orgVdc: (base, inv, visible) =>
+  orgVdc: (base, inv, visible, orgName) =>
     inv.vdcs.filter((d) => visible(d.orgId)).map((d) => ({
       _type: 'QueryResultOrgVdcRecordType',
       href: `${base}/api/vdc/${d.uuid}`,
       name: d.name,
+      orgName: orgName(d.orgId),
       isEnabled: true,
       status: 'READY',
       otherAttributes: {},
@@ -120,6 +166,8 @@ export function queryRecords(options: {
   inv: Inventory;
   visible: (orgId: string) => boolean;
   query: Record<string, unknown>;
+  /** The org's name, as vCD's orgVdc records carry it (`orgName`). */
+  orgName?: (orgId: string) => string;
 }) {
   const type = String(options.query.type ?? '');
   const recorder = RECORDERS[type];
@@ -128,7 +176,7 @@ export function queryRecords(options: {
   if (!['records', 'idrecords', 'references'].includes(format)) throw badRequest(`Unsupported query format "${format}".`);
   const pageSize = Math.min(128, Math.max(1, Number(options.query.pageSize) || 25));
   const page = Math.max(1, Number(options.query.page) || 1);
-  const all = recorder(options.base, options.inv, options.visible).filter(fiqlMatcher(options.query.filter as string | undefined));
+  const all = recorder(options.base, options.inv, options.visible, options.orgName ?? (() => '')).filter(fiqlMatcher(options.query.filter as string | undefined));
   const sortKey = (options.query.sortAsc ?? options.query.sortDesc) as string | undefined;
   if (sortKey) {
     all.sort((a, b) => String(a[sortKey] ?? '').localeCompare(String(b[sortKey] ?? '')));

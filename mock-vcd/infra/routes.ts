@@ -70,7 +70,7 @@ export function infraRoutes(deps: { sessions: SessionStore; infra: Infra }): Rou
     send(req, res, taskJson(baseUrlOf(req), task), 200, 'task');
   });
   router.get('/api/query', (req, res) => {
-    const body = queryRecords({ base: baseUrlOf(req), inv, visible: (orgId) => canSee(res, orgId), query: req.query as Record<string, unknown> });
+    const body = queryRecords({ base: baseUrlOf(req), inv, visible: (orgId) => canSee(res, orgId), query: req.query as Record<string, unknown>, orgName: (orgId) => deps.infra.orgName(orgId) });
     send(req, res, body, 200, 'query.records');
   });
 

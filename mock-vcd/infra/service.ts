@@ -188,6 +188,11 @@ export class Infra {
     return task;
   }
 
+  /** An org's name by its URN ('' when unknown), for query records that carry `orgName`. */
+  orgName(orgId: string): string {
+    return this.directory.orgs.find((o) => o.id === orgId)?.name ?? '';
+  }
+
   /** The org owning a task's entity (a provider acting in a tenant's org gets the tenant's org on the task). */
   private orgOfOwner(owner: Task['owner']): { id: string; name: string } | undefined {
     const uuid = owner.id.slice(owner.id.lastIndexOf(':') + 1);

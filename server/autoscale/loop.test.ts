@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { randomUUID } from 'node:crypto';
 import { api, jsonOf, openTestDb, startHarness, STORES, type Harness } from '../testing/harness';
@@ -19,6 +19,10 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
   });
   afterAll(async () => {
     await h?.close();
+  });
+  // One rule per vApp: each test starts with the demo vApp free.
+  afterEach(async () => {
+    for (const r of (await jsonOf(await acme.get(`${BASE}/rules`))).items as { id: string }[]) await acme.delete(`${BASE}/rules/${r.id}`);
   });
 
   const setLoad = async (load: number) => {

@@ -1,6 +1,22 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { AlertReceiptSchema, DryRunSchema, EventListSchema, RuleCreateSchema, RuleListSchema, RuleSchema, RuleUpdateSchema, VropsAlertSchema } from '../../contract/autoscale';
+import {
+  AlertReceiptSchema,
+  CatalogEdgeGatewaySchema,
+  CatalogPoolSchema,
+  CatalogTemplateSchema,
+  CatalogVAppSchema,
+  DryRunSchema,
+  EventListSchema,
+  RuleCreateSchema,
+  RuleListSchema,
+  RuleMetricsQuerySchema,
+  RuleMetricsSchema,
+  RuleSchema,
+  RuleUpdateSchema,
+  VropsAlertSchema,
+  catalogListOf,
+} from '../../contract/autoscale';
 import { ProblemSchema } from '../../contract/problem';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -18,11 +34,16 @@ export function registerAutoscalePaths(registry: OpenAPIRegistry, common: { secu
   const tags = ['autoscale'];
   const paths: Parameters<OpenAPIRegistry['registerPath']>[0][] = [
     { method: 'get', path: `${base}/rules`, summary: 'Autoscale rules', request: { params }, responses: { 200: json(RuleListSchema, 'Rules by name'), ...errors } },
-    { method: 'post', path: `${base}/rules`, summary: 'Add a rule; vApp, template, edge gateway and pool are checked in vCD', request: { params, body: body(RuleCreateSchema) }, responses: { 201: json(RuleSchema, 'Created'), 409: problem('Name taken'), ...errors } },
+    { method: 'post', path: `${base}/rules`, summary: 'Add a rule; vApp, template, edge gateway and pool are checked in vCD', request: { params, body: body(RuleCreateSchema) }, responses: { 201: json(RuleSchema, 'Created'), 409: problem('Name taken, or the vApp already has a rule'), ...errors } },
     { method: 'get', path: `${base}/rules/{id}`, summary: 'A rule', request: { params: ruleParams }, responses: { 200: json(RuleSchema, 'Rule'), ...missing, ...errors } },
-    { method: 'put', path: `${base}/rules/{id}`, summary: 'Change a rule (any subset of its fields)', request: { params: ruleParams, body: body(RuleUpdateSchema) }, responses: { 200: json(RuleSchema, 'Rule'), ...missing, ...errors } },
+    { method: 'put', path: `${base}/rules/{id}`, summary: 'Change a rule (any subset of its fields)', request: { params: ruleParams, body: body(RuleUpdateSchema) }, responses: { 200: json(RuleSchema, 'Rule'), 409: problem('Name taken, or the new vApp already has a rule'), ...missing, ...errors } },
     { method: 'delete', path: `${base}/rules/{id}`, summary: 'Remove a rule', request: { params: ruleParams }, responses: { 204: { description: 'Deleted' }, ...missing, ...errors } },
     { method: 'get', path: `${base}/rules/{id}/events`, summary: 'The rule\'s timeline, newest first', request: { params: ruleParams }, responses: { 200: json(EventListSchema, 'Events'), ...missing, ...errors } },
+    { method: 'get', path: `${base}/rules/{id}/metrics`, summary: 'The vApp\'s recent CPU and memory (vCD historic VM metrics, averaged per sample)', request: { params: ruleParams, query: RuleMetricsQuerySchema }, responses: { 200: json(RuleMetricsSchema, 'Samples, oldest first'), ...missing, ...errors } },
+    { method: 'get', path: `${base}/catalog/vapps`, summary: 'The org\'s vApps (rule wizard picker)', request: { params }, responses: { 200: json(catalogListOf(CatalogVAppSchema), 'vApps'), ...errors } },
+    { method: 'get', path: `${base}/catalog/templates`, summary: 'The org\'s vApp templates with their VM count (a rule needs one VM)', request: { params }, responses: { 200: json(catalogListOf(CatalogTemplateSchema), 'Templates'), ...errors } },
+    { method: 'get', path: `${base}/catalog/edge-gateways`, summary: 'The org\'s NSX-T edge gateways', request: { params }, responses: { 200: json(catalogListOf(CatalogEdgeGatewaySchema), 'Edge gateways'), ...errors } },
+    { method: 'get', path: `${base}/catalog/edge-gateways/{id}/pools`, summary: 'Load-balancer pools of one of the org\'s edge gateways', request: { params: z.object({ org: common.org, id: z.string() }) }, responses: { 200: json(catalogListOf(CatalogPoolSchema), 'Pools'), 404: problem('No such edge gateway in this org'), ...errors } },
     { method: 'post', path: `${base}/rules/{id}/dry-run`, summary: 'What the rule would do now and why (changes nothing)', request: { params: ruleParams }, responses: { 200: json(DryRunSchema, 'Decision'), ...missing, ...errors } },
     { method: 'post', path: `${base}/alerts`, summary: 'A vROps REST notification (ACTIVE)', request: { params, body: body(VropsAlertSchema) }, responses: { 201: json(AlertReceiptSchema, 'Received'), ...errors } },
     { method: 'put', path: `${base}/alerts/{alertId}`, summary: 'A vROps REST notification update (e.g. CANCELED)', request: { params: z.object({ org: common.org, alertId: z.string() }), body: body(VropsAlertSchema) }, responses: { 202: json(AlertReceiptSchema, 'Received'), ...errors } },

@@ -38,8 +38,26 @@ export function autoscaleRoutes(service: AutoscaleService): Router {
   router.get('/rules/:id/events', async (req, res) => {
     res.json(await service.events(org(res), req.params.id, parseOrThrow(Page, req.query, 'invalid query')));
   });
+  router.get('/rules/:id/metrics', async (req, res) => {
+    res.json(await service.metrics(org(res), tokenOf(req), req.params.id, req.query));
+  });
   router.post('/rules/:id/dry-run', async (req, res) => {
     res.json(await service.dryRun(org(res), tokenOf(req), req.params.id));
+  });
+
+  // The wizard's pickers, read from vCD as the caller.
+  const { pickers } = service;
+  router.get('/catalog/vapps', async (req, res) => {
+    res.json(await pickers.vApps(org(res), tokenOf(req)));
+  });
+  router.get('/catalog/templates', async (req, res) => {
+    res.json(await pickers.templates(org(res), tokenOf(req)));
+  });
+  router.get('/catalog/edge-gateways', async (req, res) => {
+    res.json(await pickers.edgeGateways(org(res), tokenOf(req)));
+  });
+  router.get('/catalog/edge-gateways/:id/pools', async (req, res) => {
+    res.json(await pickers.pools(org(res), tokenOf(req), req.params.id));
   });
 
   // vROps's REST notification plugin POSTs an ACTIVE alert (expects 201) and PUTs its update or cancel (expects 202).

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
-import { api, jsonOf, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { api, jsonOf, openTestDb, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
 
 const ACME = DEMO_INFRA_IDS.acme;
 const GLOBEX = DEMO_INFRA_IDS.globex;
@@ -29,6 +29,10 @@ describe.each(STORES)('autoscale rules on %s', (kind) => {
   });
   afterAll(async () => {
     await h?.close();
+  });
+  // One rule per vApp: each test starts with the demo vApp free.
+  afterEach(async () => {
+    for (const r of (await jsonOf(await acme.get(RULES))).items as { id: string }[]) await acme.delete(`${RULES}/${r.id}`);
   });
 
   it('creates a rule with the documented defaults and lists, reads, updates and deletes it', async () => {
@@ -91,7 +95,40 @@ describe.each(STORES)('autoscale rules on %s', (kind) => {
     expect((await acme.post(RULES, ruleFor(ACME, { name: 'twice' }))).status).toBe(201);
     const res = await acme.post(RULES, ruleFor(ACME, { name: 'twice' }));
     expect(res.status).toBe(409);
-    expect((await problemOf(res)).errors?.[0].path).toBe('name');
+    expect((await problemOf(res)).errors?.map((e) => e.path)).toContain('name');
+  });
+
+  it('rejects a second rule for a vApp that already has one with 409 naming vAppId, however the id is written', async () => {
+    const first = await jsonOf(await acme.post(RULES, ruleFor(ACME, { name: 'first' })));
+    for (const vAppId of [`urn:vcloud:vapp:${ACME.vapp}`, ACME.vapp, `vapp-${ACME.vapp.toUpperCase()}`]) {
+      const res = await acme.post(RULES, ruleFor(ACME, { name: 'second', vAppId }));
+      expect(res.status).toBe(409);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      const problem = await problemOf(res);
+      expect(problem.errors?.map((e) => e.path)).toEqual(['vAppId']);
+      expect(problem.errors?.[0].message).toContain('first');
+    }
+    expect((await jsonOf(await acme.get(RULES))).items.map((r: { name: string }) => r.name)).toEqual(['first']);
+    // Once the first rule is gone the vApp is free again.
+    expect((await acme.delete(`${RULES}/${first.id}`)).status).toBe(204);
+    expect((await acme.post(RULES, ruleFor(ACME, { name: 'second' }))).status).toBe(201);
+  });
+
+  it('lets a rule keep its own vApp on update but not move onto a vApp another rule scales', async () => {
+    const mine = await jsonOf(await acme.post(RULES, ruleFor(ACME, { name: 'mine' })));
+    const kept = await acme.put(`${RULES}/${mine.id}`, { vAppId: ACME.vapp, maxVms: 3 });
+    expect(kept.status).toBe(200);
+    // A rule whose vApp was since deleted in vCD (the demo org has one vApp): arranged in the store directly.
+    await h.backend.close();
+    const db = await openTestDb(h.store);
+    const orphanSpec = { ...ruleFor(ACME, { name: 'orphan', vAppId: 'urn:vcloud:vapp:00000000-0000-4000-8000-0000000000aa' }), minVms: 1, maxVms: 5, step: 1, cooldownSeconds: 120, stabilizationSeconds: 300, evaluationSeconds: 60, enabled: true };
+    await db.query(`INSERT INTO autoscale_rules (id, org, name, spec, enabled) VALUES ('orphan-1', 'acme', 'orphan', $1, true)`, [JSON.stringify(orphanSpec)]);
+    await db.close();
+    await h.restart();
+    const res = await acme.put(`${RULES}/orphan-1`, { vAppId: `urn:vcloud:vapp:${ACME.vapp}` });
+    expect(res.status).toBe(409);
+    expect((await problemOf(res)).errors).toEqual([{ path: 'vAppId', message: expect.stringContaining('mine') }]);
+    expect((await jsonOf(await acme.get(`${RULES}/orphan-1`))).vAppId).toBe(orphanSpec.vAppId);
   });
 
   it('checks cross-field rules again on a partial update', async () => {

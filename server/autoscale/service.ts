@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import {
   RuleCreateSchema,
+  RuleMetricsQuerySchema,
   RuleUpdateSchema,
   VropsAlertSchema,
   ruleIssues,
@@ -9,12 +10,14 @@ import {
   type DryRun,
   type Rule,
   type RuleInput,
+  type RuleMetrics,
 } from '../../contract/autoscale';
 import { Conflict, Invalid, NotFound, parseOrThrow, type FieldError } from '../errors';
 import { isUniqueViolation } from '../store/db';
-import type { VcdInfra } from '../vcd/infra';
+import { uuidOf, type VcdInfra } from '../vcd/infra';
 import { decide, type DecisionHistory, type DecisionResult } from './decide';
 import type { ScaleExecutor } from './executor';
+import { AutoscalePickers } from './pickers';
 import type { RuleStore } from './store';
 
 export interface AutoscaleDeps {
@@ -41,19 +44,42 @@ const specOf = (r: Rule): RuleInput => {
 /** Rules CRUD with references checked in vCD as the caller, alert intake and decisions (the executor is not built yet). */
 export class AutoscaleService {
   private readonly now: () => number;
+  /** The wizard's pickers: the org's vApps, templates, edge gateways and pools. */
+  readonly pickers: AutoscalePickers;
   constructor(private readonly deps: AutoscaleDeps) {
     this.now = deps.now ?? Date.now;
+    this.pickers = new AutoscalePickers(deps.vcd);
   }
 
   async create(org: string, token: string, body: unknown): Promise<Rule> {
     const spec = parseOrThrow(RuleCreateSchema, body, 'invalid rule');
+    await this.ensureNoClash(org, spec);
     await this.checkReferences(org, token, spec);
     try {
       return await this.deps.store.insert(org, spec);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new Conflict(`a rule named "${spec.name}" exists`, [{ path: 'name', message: 'is taken' }]);
-      throw err;
+      throw this.conflictOf(err, spec);
     }
+  }
+
+  /** Names are unique, and one rule per vApp: two rules scaling the same vApp would fight over its VM count. */
+  private async ensureNoClash(org: string, spec: RuleInput, self?: string): Promise<void> {
+    const vAppUuid = uuidOf(spec.vAppId).toLowerCase();
+    const others = (await this.deps.store.clashing(org, { name: spec.name, vAppUuid })).filter((r) => r.id !== self);
+    const errors: FieldError[] = [];
+    if (others.some((r) => r.name === spec.name)) errors.push({ path: 'name', message: 'is taken' });
+    const owner = others.find((r) => r.vAppUuid === vAppUuid);
+    if (owner) errors.push({ path: 'vAppId', message: `is scaled by rule "${owner.name}" (${owner.id})` });
+    if (errors.length > 0) throw new Conflict(owner ? `the vApp already has the autoscale rule "${owner.name}"` : `a rule named "${spec.name}" exists`, errors);
+  }
+
+  /** A unique index lost the race: say which field clashed. */
+  private conflictOf(err: unknown, spec: RuleInput): unknown {
+    if (!isUniqueViolation(err)) return err;
+    if (/vapp/i.test(`${err.constraint ?? ''} ${(err as unknown as Error).message ?? ''}`)) {
+      return new Conflict('the vApp already has an autoscale rule', [{ path: 'vAppId', message: 'is scaled by another rule' }]);
+    }
+    return new Conflict(`a rule named "${spec.name}" exists`, [{ path: 'name', message: 'is taken' }]);
   }
 
   async update(org: string, token: string, id: string, body: unknown): Promise<Rule> {
@@ -63,15 +89,18 @@ export class AutoscaleService {
     const issues = ruleIssues(spec);
     if (issues.length > 0) throw new Invalid('invalid rule', issues);
     const refs = ['vAppId', 'templateId', 'edgeGatewayId', 'lbPoolName'] as const;
-    if (refs.some((k) => patch[k] !== undefined && patch[k] !== old[k])) await this.checkReferences(org, token, spec);
-    try {
-      const updated = await this.deps.store.update(org, id, spec);
-      if (!updated) throw new NotFound(`rule ${id} not found`);
-      return updated;
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new Conflict(`a rule named "${spec.name}" exists`, [{ path: 'name', message: 'is taken' }]);
-      throw err;
+    if ((patch.vAppId !== undefined && uuidOf(patch.vAppId) !== uuidOf(old.vAppId)) || (patch.name !== undefined && patch.name !== old.name)) {
+      await this.ensureNoClash(org, spec, id);
     }
+    if (refs.some((k) => patch[k] !== undefined && patch[k] !== old[k])) await this.checkReferences(org, token, spec);
+    let updated: Rule | null;
+    try {
+      updated = await this.deps.store.update(org, id, spec);
+    } catch (err) {
+      throw this.conflictOf(err, spec);
+    }
+    if (!updated) throw new NotFound(`rule ${id} not found`);
+    return updated;
   }
 
   async remove(org: string, id: string): Promise<void> {
@@ -125,6 +154,26 @@ export class AutoscaleService {
     const now = this.now();
     const window = observation ? [{ at: now, cpuPercent: observation.cpuPercent, memoryPercent: observation.memoryPercent }] : [];
     return decide({ rule, window, current: observation?.vms ?? 0, history, now });
+  }
+
+  /** The vApp's recent CPU and memory: vCD's historic samples of its powered-on VMs, averaged per sample time. */
+  async metrics(org: string, token: string, id: string, query: unknown): Promise<RuleMetrics> {
+    const rule = await this.get(org, id);
+    const { minutes } = parseOrThrow(RuleMetricsQuerySchema, query, 'invalid query');
+    const vApp = await this.deps.vcd.vApp(token, rule.vAppId);
+    if (!vApp) return { items: [], vms: 0 };
+    const on = vApp.vms.filter((vm) => vm.poweredOn);
+    const to = this.now();
+    const series = await Promise.all(on.map((vm) => this.deps.vcd.vmHistory(token, vm.id, { from: to - minutes * 60_000, to })));
+    const byTime = new Map<number, { cpu: number; mem: number; n: number }>();
+    for (const sample of series.flatMap((s) => s ?? [])) {
+      const slot = byTime.get(sample.at) ?? { cpu: 0, mem: 0, n: 0 };
+      byTime.set(sample.at, { cpu: slot.cpu + sample.cpuPercent, mem: slot.mem + sample.memoryPercent, n: slot.n + 1 });
+    }
+    const items = [...byTime.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([at, s]) => ({ at, cpuPercent: Math.round((s.cpu / s.n) * 10) / 10, memoryPercent: Math.round((s.mem / s.n) * 10) / 10 }));
+    return { items, vms: on.length };
   }
 
   /** What the rule would do now and why, without remembering or doing anything. */

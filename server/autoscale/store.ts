@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Rule, RuleEvent, RuleInput } from '../../contract/autoscale';
+import type { Decision, Rule, RuleEvent, RuleInput, RuleSummary } from '../../contract/autoscale';
 import type { Db } from '../store/db';
 import type { DecisionHistory } from './decide';
 
@@ -18,6 +18,14 @@ interface EventRow {
   message: string;
   data: Record<string, unknown>;
 }
+
+interface SummaryRow extends RuleRow {
+  decided_at: Date | string | null;
+  decision: (Decision & Record<string, unknown>) | string | null;
+}
+
+/** The vApp uuid a rule scales, as SQL: the same key as the unique index of migration 032 and uuidOf(). */
+const VAPP_KEY = `lower(regexp_replace(regexp_replace(spec->>'vAppId', '^.*:', ''), '^vapp-', '', 'i'))`;
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 const parsed = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -62,13 +70,35 @@ export class RuleStore {
     return rows[0] ? toRule(rows[0]) : null;
   }
 
-  async list(org: string, page: { limit: number; offset: number }): Promise<{ items: Rule[]; total: number }> {
-    const { rows } = await this.db.query<RuleRow>(
-      `SELECT id, spec, enabled, created_at, updated_at FROM autoscale_rules WHERE org = $1 ORDER BY name LIMIT $2 OFFSET $3`,
+  /** Rules by name, each with its latest journalled decision. */
+  async list(org: string, page: { limit: number; offset: number }): Promise<{ items: RuleSummary[]; total: number }> {
+    const { rows } = await this.db.query<SummaryRow>(
+      `SELECT r.id, r.spec, r.enabled, r.created_at, r.updated_at, d.at AS decided_at, d.data AS decision
+       FROM autoscale_rules r
+       LEFT JOIN LATERAL (
+         SELECT e.at, e.data FROM autoscale_events e WHERE e.org = r.org AND e.rule_id = r.id AND e.kind = 'decision' ORDER BY e.id DESC LIMIT 1
+       ) d ON true
+       WHERE r.org = $1 ORDER BY r.name LIMIT $2 OFFSET $3`,
       [org, page.limit, page.offset],
     );
     const count = await this.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM autoscale_rules WHERE org = $1`, [org]);
-    return { items: rows.map(toRule), total: Number(count.rows[0].n) };
+    const items = rows.map((r): RuleSummary => {
+      const d = r.decision === null ? null : parsed(r.decision);
+      return {
+        ...toRule(r),
+        lastDecision: d && r.decided_at !== null ? { action: d.action, desired: d.desired, current: d.current, reason: d.reason, detail: d.detail, at: iso(r.decided_at) } : null,
+      };
+    });
+    return { items, total: Number(count.rows[0].n) };
+  }
+
+  /** Rules that already have this name or scale this vApp (by its uuid). */
+  async clashing(org: string, wanted: { name: string; vAppUuid: string }): Promise<{ id: string; name: string; vAppUuid: string }[]> {
+    const { rows } = await this.db.query<{ id: string; name: string; vapp: string }>(
+      `SELECT id, name, ${VAPP_KEY} AS vapp FROM autoscale_rules WHERE org = $1 AND (name = $2 OR ${VAPP_KEY} = $3)`,
+      [org, wanted.name, wanted.vAppUuid.toLowerCase()],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, vAppUuid: r.vapp }));
   }
 
   async history(org: string, id: string): Promise<DecisionHistory> {

@@ -1,4 +1,5 @@
 import { Upstream } from '../errors';
+import { createVcdCatalog, type VcdCatalog } from './catalog';
 import { VCD_API_VERSION } from './client';
 
 /**
@@ -33,13 +34,23 @@ export interface VcdPoolRef {
   id: string;
   name: string;
   members: { ipAddress: string; port: number; enabled: boolean }[];
+  /** From the pool summary: members listed and whether the pool is enabled. */
+  memberCount?: number;
+  enabled?: boolean;
 }
 export interface VcdVmUsage {
   cpuPercent: number;
   memoryPercent: number;
 }
 
-export interface VcdInfra {
+/** One historic sample of a VM (`/metrics/historic`). */
+export interface VcdVmSample {
+  at: number;
+  cpuPercent: number;
+  memoryPercent: number;
+}
+
+export interface VcdInfra extends VcdCatalog {
   /** A session of its own (Basic user@org:password; System users log in as provider); returns the bearer token. */
   login(user: string, password: string): Promise<string>;
   vApp(token: string, id: string): Promise<VcdVAppRef | null>;
@@ -47,6 +58,8 @@ export interface VcdInfra {
   edgeGateway(token: string, id: string): Promise<VcdEdgeRef | null>;
   pools(token: string, edgeGatewayId: string): Promise<VcdPoolRef[] | null>;
   vmUsage(token: string, vmId: string): Promise<VcdVmUsage | null>;
+  /** CPU and memory samples of a VM between two instants (ms), oldest first; null when vCD hides the VM. */
+  vmHistory(token: string, vmId: string, window: { from: number; to: number }): Promise<VcdVmSample[] | null>;
   /** Recomposes the vApp with one VM from a template VM href; resolves when vCD's task succeeded (else Upstream). */
   addVmFromTemplate(token: string, vAppId: string, templateVmHref: string, name: string): Promise<void>;
   powerOn(token: string, vmId: string): Promise<void>;
@@ -163,6 +176,33 @@ export function createVcdInfra(options: { vcdUrl: string; timeoutMs?: number }):
   };
 
   return {
+    ...createVcdCatalog(get),
+    async vmHistory(token, vmId, window) {
+      const uuid = safe(vmId);
+      if (!uuid) return null;
+      const spec = { fromTime: new Date(window.from).toISOString(), toTime: new Date(window.to).toISOString(), metricPattern: ['cpu.usage.average', 'mem.usage.average'] };
+      let res: Response;
+      try {
+        res = await fetch(`${base}/api/vApp/vm-${uuid}/metrics/historic`, {
+          method: 'POST',
+          headers: { Accept: `application/*+json;version=${VCD_API_VERSION}`, Authorization: `Bearer ${token}`, 'Content-Type': 'application/*+json' },
+          body: JSON.stringify(spec),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        throw new Upstream(`vCD is not reachable (${(err as Error).message})`, 'vcd');
+      }
+      if (res.status === 403 || res.status === 404) return (await res.body?.cancel(), null);
+      if (!res.ok) throw (await res.body?.cancel(), new Upstream(`vCD answered ${res.status} for VM metrics`, 'vcd'));
+      const series: Json[] = ((await res.json().catch(() => ({}))) as Json).metricSeries ?? [];
+      const samplesOf = (name: string) => new Map<number, number>((series.find((m) => m.name === name)?.sample ?? []).map((x: Json) => [Date.parse(x.timestamp), Number(x.value)]));
+      const cpu = samplesOf('cpu.usage.average');
+      const mem = samplesOf('mem.usage.average');
+      return [...cpu.entries()]
+        .filter(([at, v]) => Number.isFinite(at) && Number.isFinite(v) && mem.has(at))
+        .map(([at, v]) => ({ at, cpuPercent: v, memoryPercent: mem.get(at) as number }))
+        .sort((a, b) => a.at - b.at);
+    },
     async login(user, password) {
       const path = /@system$/i.test(user) ? '/cloudapi/1.0.0/sessions/provider' : '/cloudapi/1.0.0/sessions';
       let res: Response;
@@ -177,7 +217,7 @@ export function createVcdInfra(options: { vcdUrl: string; timeoutMs?: number }):
       }
       await res.body?.cancel();
       const token = res.headers.get('x-vmware-vcloud-access-token');
-      if (!res.ok || !token) throw new Upstream(`vCD refused the autoscale login (${res.status})`, 'vcd');
+      if (!res.ok || !token) throw new Upstream(`vCD refused the service account login (${res.status})`, 'vcd');
       return token;
     },
     async addVmFromTemplate(token, vAppId, templateVmHref, name) {
@@ -246,7 +286,7 @@ export function createVcdInfra(options: { vcdUrl: string; timeoutMs?: number }):
       const body = (await get(token, path, false)) as Json | null;
       if (!body) return null;
       const values: Json[] = body.values ?? [];
-      return values.map((p) => ({ id: String(p.id), name: String(p.name), members: [] }));
+      return values.map((p) => ({ id: String(p.id), name: String(p.name), members: [], memberCount: Number(p.memberCount ?? 0), enabled: p.enabled !== false }));
     },
     async vmUsage(token, vmId) {
       const uuid = safe(vmId);
