@@ -17,6 +17,8 @@ export interface StackOptions {
   zipPath?: string;
   portalDir?: string;
   logLevel?: string;
+  /** More backend config (e.g. showback's allowed billing hosts or its vCD usage account). */
+  backend?: Record<string, unknown>;
 }
 
 export interface Stack {
@@ -54,6 +56,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...options.backend,
   } as never);
   mock.state.httpExtensions.serverless = backend.url;
 

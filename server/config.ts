@@ -27,6 +27,14 @@ export const ConfigSchema = z
     showbackAmqpUrl: z.string().url().optional(),
     /** A failed showback run is retried this long after, doubling per attempt (3 retries). */
     showbackRetryBaseMs: z.coerce.number().int().min(1).default(30_000),
+    /** A vCD user (administrator@System, or user@org for its own org only) for showback's vCD usage collector; without it no "vcd" sources. */
+    showbackVcdUser: z.string().min(3).optional(),
+    showbackVcdPassword: z.string().min(1).optional(),
+    /** Hosts (host or host:port, "*.example.com") HTTP billing sources may call, comma separated; vCD's own host always may. */
+    showbackHttpAllowedHosts: z.string().default(''),
+    /** An HTTP billing source's answer larger than this fails the run; it must answer within the timeout. */
+    showbackHttpMaxBytes: ByteSize.default(20 * 1024 * 1024),
+    showbackHttpTimeoutMs: z.coerce.number().int().min(100).default(30_000),
     vcdUrl: z.string().url().default('http://127.0.0.1:8088'),
     /** A vCD user (user@org; administrator@System sees every org) for autoscale's metric poller; without it rules act on alerts only. */
     autoscaleVcdUser: z.string().min(3).optional(),
@@ -86,6 +94,11 @@ const ENV: Record<string, keyof ConfigInput> = {
   DATABASE_URL: 'databaseUrl',
   SHOWBACK_AMQP_URL: 'showbackAmqpUrl',
   SHOWBACK_RETRY_BASE_MS: 'showbackRetryBaseMs',
+  SHOWBACK_VCD_USER: 'showbackVcdUser',
+  SHOWBACK_VCD_PASSWORD: 'showbackVcdPassword',
+  SHOWBACK_HTTP_ALLOWED_HOSTS: 'showbackHttpAllowedHosts',
+  SHOWBACK_HTTP_MAX_BYTES: 'showbackHttpMaxBytes',
+  SHOWBACK_HTTP_TIMEOUT_MS: 'showbackHttpTimeoutMs',
   VCD_URL: 'vcdUrl',
   AUTOSCALE_VCD_USER: 'autoscaleVcdUser',
   AUTOSCALE_VCD_PASSWORD: 'autoscaleVcdPassword',

@@ -24,6 +24,8 @@ import { Collector } from './showback/collector';
 import { ActivationUsageSource, FaasBillingSource } from './showback/drivers/faas-usage';
 import { HttpBillingSource } from './showback/drivers/http-source';
 import { MeteredBillingSource } from './showback/drivers/metered-source';
+import { VcdUsageBillingSource } from './showback/drivers/vcd-usage';
+import { createServiceAccountUsage, createVcdUsageReader } from './vcd/usage';
 import { ShowbackQueries } from './showback/queries';
 import { RateCardStore } from './showback/ratecard';
 
@@ -90,12 +92,28 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     log,
   });
 
-  // TODO(showback): vCD usage waits for a vCD client that lists VMs with a service session.
-  // FaaS usage meets showback here, through a port over the activations table.
+  // FaaS usage meets showback here, through a port over the activations table; vCD usage through a service account.
   const rateCard = new RateCardStore(db);
   const faas = new FaasBillingSource({ usage: new ActivationUsageSource(db), rateCard });
   const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
-  const collector = new Collector({ db, drivers: { http: new HttpBillingSource(), faas, metered }, log, retryBaseMs: config.showbackRetryBaseMs });
+  const { showbackVcdUser: usageUser, showbackVcdPassword: usagePassword } = config;
+  const vcdUsage =
+    usageUser && usagePassword
+      ? new VcdUsageBillingSource({
+          db,
+          rateCard,
+          inventory: createServiceAccountUsage({
+            reader: createVcdUsageReader({ vcdUrl: config.vcdUrl }),
+            login: () => createVcdInfra({ vcdUrl: config.vcdUrl }).login(usageUser, usagePassword),
+          }),
+        })
+      : undefined;
+  const http = new HttpBillingSource({
+    allowedHosts: [new URL(config.vcdUrl).host, ...config.showbackHttpAllowedHosts.split(',')],
+    maxBytes: config.showbackHttpMaxBytes,
+    timeoutMs: config.showbackHttpTimeoutMs,
+  });
+  const collector = new Collector({ db, drivers: { http, faas, metered, vcd: vcdUsage }, log, retryBaseMs: config.showbackRetryBaseMs });
   const showback = { db, queries: new ShowbackQueries(db), collector, rateCard };
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db);

@@ -199,6 +199,7 @@ export class Collector {
     const input = parseOrThrow(CreateSourceSchema, body, 'invalid source');
     this.checkKind(input.kind);
     checkSchedule(input.schedule);
+    this.options.drivers[input.kind]?.check?.(input);
     const id = randomUUID();
     try {
       const { rows } = await this.options.db.query<SourceRow>(
@@ -230,6 +231,7 @@ export class Collector {
           : row.kind === 'metered'
             ? parseOrThrow(MeteredSourceConfigSchema, merged, 'invalid source config', ['config'])
             : {};
+      this.options.drivers[row.kind]?.check?.({ config });
     }
     try {
       const { rows } = await this.options.db.query<SourceRow>(
@@ -288,6 +290,7 @@ export class Collector {
   async test(org: string, id: string): Promise<SourceTestResult> {
     const row = await this.row(org, id);
     const driver = this.options.drivers[row.kind];
+    driver?.check?.(row);
     const started = Date.now();
     try {
       if (!driver) throw new Error(`no collector for kind "${row.kind}"`);

@@ -1,3 +1,4 @@
+import type { VcdOrgUsage } from '../vcd/usage';
 import type { CostRecord } from './store';
 
 /** A time range, end exclusive. */
@@ -24,6 +25,8 @@ export interface Collected {
 export interface BillingSource {
   /** Cost records of `spec.org` whose period starts in the range (queues: what is waiting); throws when the source cannot answer. */
   collect(spec: SourceSpec, range: Range): Promise<CostRecord[] | Collected>;
+  /** Refuses a config this backend will not collect from (throws Invalid → 400), before it is stored or tested. */
+  check?(spec: Pick<SourceSpec, 'config'>): void;
   /** The source was deleted: drop what the driver keeps for it (e.g. its queue). */
   forget?(spec: SourceSpec): Promise<void>;
 }
@@ -37,4 +40,10 @@ export interface FunctionUsage {
 }
 export interface FunctionUsageSource {
   usage(org: string, range: Range): Promise<FunctionUsage[]>;
+}
+
+/** An org's VMs and vApps as vCD shows them now (wired in server/main.ts over server/vcd/usage.ts). */
+export interface VcdInventorySource {
+  /** Throws when vCD cannot answer (the run fails with the reason). */
+  snapshot(org: string): Promise<VcdOrgUsage>;
 }

@@ -45,7 +45,7 @@ describe.each(STORES)('showback on %s', (kind) => {
   const to = day(0);
 
   beforeAll(async () => {
-    h = await startHarness(kind, { backend: { showbackAmqpUrl: AMQP_URL, showbackRetryBaseMs: 20 } });
+    h = await startHarness(kind, { backend: { showbackAmqpUrl: AMQP_URL, showbackRetryBaseMs: 20, showbackHttpAllowedHosts: '127.0.0.1:9' } });
     acme = api(() => h.backend.url, await h.login('acme'));
     globex = api(() => h.backend.url, await h.login('globex'));
     provider = api(() => h.backend.url, await h.login('provider'));

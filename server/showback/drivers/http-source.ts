@@ -1,5 +1,5 @@
 import { HttpSourceConfigSchema } from '../../../contract/showback';
-import { parseOrThrow } from '../../errors';
+import { Invalid, parseOrThrow } from '../../errors';
 import type { BillingSource, Range, SourceSpec } from '../ports';
 import type { CostRecord } from '../store';
 
@@ -18,11 +18,76 @@ function pick(value: unknown, path: string | undefined): unknown {
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
+/** Whether a URL's host (host or host:port) matches an allowlist entry: "host", "host:port" or "*.domain". */
+export function hostAllowed(url: URL, allowed: string[]): boolean {
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return allowed.some((raw) => {
+    const entry = raw.trim().toLowerCase();
+    if (!entry) return false;
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
+    if (!m) return false;
+    const name = m[1].replace(/^\[|\]$/g, '');
+    if (m[2] && m[2] !== port) return false;
+    return name.startsWith('*.') ? host.endsWith(name.slice(1)) : host === name;
+  });
+}
+
+export interface HttpSourceOptions {
+  /** Hosts a source may call (see hostAllowed); empty = none. */
+  allowedHosts: string[];
+  /** The answer's size at most, in bytes. */
+  maxBytes?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Reads a body up to maxBytes, failing as soon as it grows past it. */
+async function readCapped(res: Response, maxBytes: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw new Error(`source answered ${declared} bytes, more than the ${maxBytes} bytes allowed`);
+  }
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new Error(`source answered more than the ${maxBytes} bytes allowed`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** A generic JSON billing endpoint: GET url (with {org}, {from}, {to}), an auth header, and a field mapping. */
 export class HttpBillingSource implements BillingSource {
-  constructor(private readonly options: { timeoutMs?: number; fetch?: typeof fetch } = {}) {}
+  constructor(private readonly options: HttpSourceOptions) {}
+
+  /** Refuses a URL outside the allowlist before anything is stored or fetched. */
+  check(spec: Pick<SourceSpec, 'config'>): void {
+    const config = parseOrThrow(HttpSourceConfigSchema, spec.config, 'invalid source config', ['config']);
+    const url = new URL(config.url.replace(/\{(org|from|to)\}/g, 'x'));
+    if (!hostAllowed(url, this.options.allowedHosts)) {
+      throw new Invalid(`HTTP billing sources may not call ${url.host}: the provider allows ${this.allowedText()}`, [
+        { path: 'config.url', message: `host ${url.host} is not in the allowed hosts (SHOWBACK_HTTP_ALLOWED_HOSTS)` },
+      ]);
+    }
+  }
+
+  private allowedText(): string {
+    const list = this.options.allowedHosts.map((h) => h.trim()).filter(Boolean);
+    return list.length ? list.join(', ') : 'no host';
+  }
 
   async collect(spec: SourceSpec, range: Range): Promise<CostRecord[]> {
+    this.check(spec);
     const config = parseOrThrow(HttpSourceConfigSchema, spec.config, 'invalid source config', ['config']);
     const url = config.url
       .replaceAll('{org}', encodeURIComponent(spec.org))
@@ -30,19 +95,33 @@ export class HttpBillingSource implements BillingSource {
       .replaceAll('{to}', day(range.to));
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (config.authHeader) headers[config.authHeader.name] = config.authHeader.value;
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const signal = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
-      res = await (this.options.fetch ?? fetch)(url, { headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      // A redirect could lead outside the allowlist: it is an error, not followed.
+      res = await (this.options.fetch ?? fetch)(url, { headers, signal, redirect: 'error' });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`source unreachable: ${cause ?? (err as Error).message}`);
+      if (signal.aborted) throw new Error(`source did not answer within ${timeoutMs} ms`);
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      if (/redirect/i.test(cause?.message ?? '')) throw new Error('source answered with a redirect, which is not followed');
+      throw new Error(`source unreachable: ${cause?.code ?? (err as Error).message}`);
     }
-    if (!res.ok) throw new Error(`source answered HTTP ${res.status}`);
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`source answered HTTP ${res.status}`);
+    }
     let body: unknown;
     try {
-      body = await res.json();
-    } catch {
-      throw new Error('source answered something that is not JSON');
+      const text = await readCapped(res, this.options.maxBytes ?? 20 * 1024 * 1024);
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new Error('source answered something that is not JSON');
+      }
+    } catch (err) {
+      if (signal.aborted) throw new Error(`source did not answer within ${timeoutMs} ms`);
+      throw err;
     }
     const m = config.mapping;
     const found = pick(body, m.items);
