@@ -50,7 +50,47 @@ export const HttpTriggerSchema = z
   })
   .strict();
 
-export const TriggerSchema = z.discriminatedUnion('type', [HttpTriggerSchema]);
+/**
+ * vCD notification types a function may subscribe to (VCD-WIRE §4: `com/vmware/vcloud/event/<object>/<event>`),
+ * the tenant-visible ones of the vCD API guide's tables plus the power events vCD emits for VMs.
+ */
+export const VCD_EVENT_TYPES = [
+  'vm/create', 'vm/import', 'vm/modify', 'vm/delete', 'vm/deploy', 'vm/undeploy', 'vm/poweron', 'vm/poweroff',
+  'vm/suspend', 'vm/consolidate', 'vm/relocate',
+  'vapp/create', 'vapp/import', 'vapp/modify', 'vapp/delete', 'vapp/deploy', 'vapp/undeploy', 'vapp/runtime_lease_expiry',
+  'vapptemplate/create', 'vapptemplate/import', 'vapptemplate/modify', 'vapptemplate/delete',
+  'media/create', 'media/import', 'media/modify', 'media/delete',
+  'catalog/create', 'catalog/modify', 'catalog/delete',
+  'vdc/create', 'vdc/modify', 'vdc/delete',
+  'network/create', 'network/modify', 'network/delete',
+  'session/login', 'user/import', 'user/remove', 'user/modify', 'user/lockout', 'user/unlock',
+  'task/create', 'task/start', 'task/complete', 'task/abort', 'task/fail',
+].map((t) => `com/vmware/vcloud/event/${t}`);
+
+/** Notifications an event function subscribes to, at most this many types. */
+export const MAX_EVENT_TYPES = 32;
+
+export const EventTriggerSchema = z
+  .object({
+    type: z.literal('event'),
+    events: z
+      .array(
+        z.string().refine((t) => VCD_EVENT_TYPES.includes(t), {
+          message: 'not a vCD notification type (e.g. com/vmware/vcloud/event/vm/create)',
+        }),
+        { required_error: 'events is required', invalid_type_error: 'events is a list of vCD notification types' },
+      )
+      .min(1, 'subscribe to at least one vCD notification type')
+      .max(MAX_EVENT_TYPES, `at most ${MAX_EVENT_TYPES} notification types`)
+      .transform((events) => [...new Set(events)].sort()),
+  })
+  .strict();
+
+export const TriggerSchema = z.discriminatedUnion('type', [HttpTriggerSchema, EventTriggerSchema], {
+  errorMap: (issue, ctx) =>
+    issue.code === 'invalid_union_discriminator' ? { message: 'trigger type must be "http" or "event"' } : { message: ctx.defaultError },
+});
+export type Trigger = z.output<typeof TriggerSchema>;
 
 export const RUNTIMES = ['nodejs20', 'python3'] as const;
 export type FunctionRuntime = (typeof RUNTIMES)[number];
@@ -152,15 +192,18 @@ export const FunctionSchema = z.object({
   /** Present for container functions. */
   mode: z.enum(CONTAINER_MODES).optional(),
   code: z.string(),
-  trigger: z.object({ type: z.literal('http'), route: z.string(), methods: z.array(z.enum(HTTP_METHODS)).optional() }),
+  trigger: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('http'), route: z.string(), methods: z.array(z.enum(HTTP_METHODS)).optional() }),
+    z.object({ type: z.literal('event'), events: z.array(z.string()) }),
+  ]),
   limits: z.object({ memoryMb: z.number().int(), timeoutMs: z.number().int() }),
   status: z.enum(FUNCTION_STATUSES),
   /** Present when status is failed: the compile error with line and column. */
   error: z
     .object({ message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() })
     .optional(),
-  /** Full invoke path through vCD, e.g. /api/org/acme/hello. */
-  url: z.string(),
+  /** Full invoke path through vCD, e.g. /api/org/acme/hello; absent for an event-triggered function. */
+  url: z.string().optional(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
   /**

@@ -20,6 +20,7 @@ import { infraAdminRoutes } from './infra/admin-routes';
 import { VropsMock, type VropsOptions } from './vrops/service';
 import { vropsRoutes } from './vrops/routes';
 import { billingRoutes } from './billing/routes';
+import type { MockAmqpLink } from './amqp/link';
 
 export interface MockVcdOptions {
   /** namespace → base URL of the extension's HTTP endpoint (the local stand-in for vCD's AMQP bridge). */
@@ -49,6 +50,8 @@ export interface MockVcdState {
   site: { name: string; id: string };
   infra: Infra;
   vrops: VropsMock;
+  /** Set in AMQP mode: extension requests and notifications go through RabbitMQ (mock-vcd/amqp). */
+  amqp?: MockAmqpLink;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -57,6 +60,8 @@ const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
 export function createMockVcd(options: MockVcdOptions = {}): { app: Express; state: MockVcdState } {
   const directory = createDemoDirectory();
   const infra = new Infra(directory, options.infra);
+  // Notification webhooks are signed with the extension secret, so the backend can tell them from forgeries.
+  infra.notifier.secret = options.sharedSecret;
   const state: MockVcdState = {
     directory,
     sessions: new SessionStore(directory, {

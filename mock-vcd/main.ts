@@ -1,10 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { type MockVcdOptions, type MockVcdState, createMockVcd } from './app';
+import { MockAmqpLink, type MockAmqpOptions } from './amqp/link';
 
 export interface StartMockVcdOptions extends MockVcdOptions {
   port?: number;
   host?: string;
+  /** AMQP mode: extension requests and notifications through RabbitMQ as vCD does (VCD_AMQP_URL). */
+  amqp?: MockAmqpOptions;
 }
 
 export interface RunningMockVcd {
@@ -16,8 +19,13 @@ export interface RunningMockVcd {
 
 /** Starts the mock vCD on host:port (default 127.0.0.1, port 0 = any free port). */
 export async function startMockVcd(options: StartMockVcdOptions = {}): Promise<RunningMockVcd> {
-  const { port = 0, host = '127.0.0.1', ...appOptions } = options;
+  const { port = 0, host = '127.0.0.1', amqp, ...appOptions } = options;
   const { app, state } = createMockVcd(appOptions);
+  if (amqp) {
+    const link = await MockAmqpLink.connect(amqp);
+    state.amqp = link;
+    state.infra.notifier.on('notification', (n) => link.publishNotification(n));
+  }
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host, () => resolve(s));
     s.once('error', reject);
@@ -32,7 +40,8 @@ export async function startMockVcd(options: StartMockVcdOptions = {}): Promise<R
       new Promise<void>((resolve, reject) => {
         state.infra.stop();
         state.vrops.stop();
-        server.close((err) => (err ? reject(err) : resolve()));
+        const closed = state.amqp?.close() ?? Promise.resolve();
+        server.close((err) => (err ? reject(err) : closed.then(() => resolve())));
         server.closeAllConnections();
       }),
   };
@@ -63,6 +72,13 @@ if (require.main === module) {
     httpExtensions: parseHttpExtensions(process.env.MOCK_VCD_HTTP_EXTENSIONS),
     sharedSecret: process.env.EXTENSION_SHARED_SECRET || undefined,
     portalDir: process.env.MOCK_VCD_PORTAL_DIR || undefined,
+    amqp: process.env.VCD_AMQP_URL
+      ? {
+          url: process.env.VCD_AMQP_URL,
+          timeoutMs: process.env.MOCK_VCD_AMQP_TIMEOUT_MS ? Number(process.env.MOCK_VCD_AMQP_TIMEOUT_MS) : undefined,
+          notificationsExchange: process.env.MOCK_VCD_NOTIFICATIONS_EXCHANGE || undefined,
+        }
+      : undefined,
     infra: {
       taskDelayMs: Number(process.env.MOCK_VCD_TASK_DELAY_MS ?? 0),
       metricsSampleMs: Number(process.env.MOCK_VCD_METRICS_SAMPLE_MS ?? 20_000),

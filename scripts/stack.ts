@@ -59,6 +59,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.backend,
   } as never);
   mock.state.httpExtensions.serverless = backend.url;
+  // vCD notifications (VM created, powered, deleted) reach event-triggered functions through the signed webhook.
+  mock.state.infra.notifier.targets.push(`${backend.url}/notifications/vcd`);
 
   try {
     const session = await loginAsProvider({ vcdUrl: mock.url, user: 'administrator@System', password: 'provider-demo' });

@@ -68,6 +68,19 @@ export const ConfigSchema = z
     containerMaxQueue: z.coerce.number().int().min(0).default(16),
     /** A warm container idle this long is removed (scale to zero). */
     containerIdleMs: z.coerce.number().int().min(100).default(60_000),
+    /** RabbitMQ vCD publishes extension requests and notifications to (VCD-WIRE §3, §4); without it only HTTP forwarding. */
+    amqpUrl: z.string().url().optional(),
+    /** The extension's direct exchange, its queue and routing key: the vmext:Exchange / vmext:RoutingKey registered in vCD. */
+    amqpExchange: z.string().min(1).default('vcdext'),
+    amqpQueue: z.string().min(1).default('serverless'),
+    amqpRoutingKey: z.string().min(1).default('serverless'),
+    /** Extension requests handled at once per replica; the rest wait in the queue (back-pressure). */
+    amqpPrefetch: z.coerce.number().int().min(1).max(1000).default(32),
+    /** vCD's notification topic exchange and the queue the replicas share on it. */
+    amqpNotificationsExchange: z.string().min(1).default('vcd.notifications20'),
+    amqpNotificationsQueue: z.string().min(1).default('serverless.notifications'),
+    /** The name the backend's broker connection shows in RabbitMQ's management (one per replica helps). */
+    amqpConnectionName: z.string().min(1).default('vcd-serverless'),
     secretsKey: z
       .string()
       .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
@@ -122,6 +135,14 @@ const ENV: Record<string, keyof ConfigInput> = {
   CONTAINER_MAX_WARM: 'containerMaxWarm',
   CONTAINER_MAX_QUEUE: 'containerMaxQueue',
   CONTAINER_IDLE_MS: 'containerIdleMs',
+  AMQP_URL: 'amqpUrl',
+  AMQP_EXCHANGE: 'amqpExchange',
+  AMQP_QUEUE: 'amqpQueue',
+  AMQP_ROUTING_KEY: 'amqpRoutingKey',
+  AMQP_PREFETCH: 'amqpPrefetch',
+  AMQP_NOTIFICATIONS_EXCHANGE: 'amqpNotificationsExchange',
+  AMQP_NOTIFICATIONS_QUEUE: 'amqpNotificationsQueue',
+  AMQP_CONNECTION_NAME: 'amqpConnectionName',
 };
 
 /** Reads the config from the environment, then applies overrides (tests, scripts); throws naming each bad variable. */

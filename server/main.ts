@@ -16,6 +16,7 @@ import { openPgliteDb } from './store/drivers/pglite';
 import { migrate } from './store/migrate';
 import { createVcdClient } from './vcd/client';
 import { createVcdInfra } from './vcd/infra';
+import { createVcdOrgDirectory } from './vcd/orgs';
 import { AutoscaleService } from './autoscale/service';
 import { ScaleExecutor } from './autoscale/executor';
 import { MetricPoller } from './autoscale/poller';
@@ -28,6 +29,7 @@ import { VcdUsageBillingSource } from './showback/drivers/vcd-usage';
 import { createServiceAccountUsage, createVcdUsageReader } from './vcd/usage';
 import { ShowbackQueries } from './showback/queries';
 import { RateCardStore } from './showback/ratecard';
+import { ExtensionBridge } from './transport/amqp/extension-bridge';
 
 export type { Config } from './config';
 
@@ -89,6 +91,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
       defaultTimeoutMs: config.functionDefaultTimeoutMs,
       maxTimeoutMs: config.functionMaxTimeoutMs,
     },
+    orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
     log,
   });
 
@@ -136,6 +139,20 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     bodyLimitBytes: config.bodyLimitBytes,
   });
 
+  // vCD's API extension over RabbitMQ: the same app, dispatched in process.
+  const bridge = config.amqpUrl
+    ? new ExtensionBridge({
+        url: config.amqpUrl,
+        connectionName: config.amqpConnectionName,
+        exchange: config.amqpExchange,
+        queue: config.amqpQueue,
+        routingKey: config.amqpRoutingKey,
+        prefetch: config.amqpPrefetch,
+        handler: app,
+        log,
+      })
+    : undefined;
+
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -148,6 +165,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   await scaler.loadOrphans();
   poller?.start();
   await collector.start();
+  await bridge?.start();
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
 
   let closing: Promise<void> | undefined;
@@ -156,6 +174,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     port,
     close() {
       closing ??= (async () => {
+        await bridge?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

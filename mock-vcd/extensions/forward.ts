@@ -5,6 +5,7 @@ import type { MockVcdState } from '../app';
 import { VcdError, unauthorized } from '../http/vcd-errors';
 import { tokenOf } from '../sessions/auth';
 import { securityContextHeaders } from './security-context';
+import { forwardOverAmqp } from './amqp-forward';
 
 /** Request headers passed on to the extension besides the security context. */
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type', 'content-length', 'authorization', 'x-vcloud-authorization'];
@@ -24,6 +25,8 @@ export function forwardToExtensions(deps: { state: MockVcdState }) {
     const token = tokenOf(req);
     const session = token ? deps.state.sessions.resolve(token) : undefined;
     if (!session) return next(unauthorized());
+    // AMQP mode (VCD_AMQP_URL): every extension is reached through the broker, as in vCD.
+    if (deps.state.amqp) return forwardOverAmqp({ link: deps.state.amqp, service, session })(req, res, next);
     const base = deps.state.httpExtensions[service.namespace];
     if (!base) return next(badGateway(`The API extension "${service.name}" has no endpoint (namespace ${service.namespace}).`));
 

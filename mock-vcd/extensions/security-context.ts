@@ -6,14 +6,7 @@ import type { Session } from '../sessions/store';
  * no lookup, as the headers docs/architecture.md agrees on.
  */
 export function securityContextHeaders(session: Session, sharedSecret: string | undefined): Record<string, string> {
-  const context = {
-    user: session.user.id,
-    org: session.org.id,
-    rights: [...new Set(session.roles.flatMap((r) => r.rights))],
-    userName: session.user.name,
-    orgName: session.org.name,
-    roles: session.roles.map((r) => r.name),
-  };
+  const context = securityContextOf(session);
   const encoded = Buffer.from(JSON.stringify(context), 'utf8').toString('base64');
   const headers: Record<string, string> = { 'X-VCloud-Security-Context': encoded };
   if (sharedSecret) headers['X-VCloud-Context-Signature'] = signContext(encoded, sharedSecret);
@@ -23,4 +16,16 @@ export function securityContextHeaders(session: Session, sharedSecret: string | 
 /** Hex HMAC-SHA256 of the header value as sent. */
 export function signContext(encodedContext: string, sharedSecret: string): string {
   return createHmac('sha256', sharedSecret).update(encodedContext).digest('hex');
+}
+
+/** vCD's AMQP security context (user, org, rights) plus the names, as both forwarding modes send it. */
+export function securityContextOf(session: Session) {
+  return {
+    user: session.user.id,
+    org: session.org.id,
+    rights: [...new Set(session.roles.flatMap((r) => r.rights))],
+    userName: session.user.name,
+    orgName: session.org.name,
+    roles: session.roles.map((r) => r.name),
+  };
 }

@@ -15,6 +15,7 @@ export type MinorErrorCode =
   | 'REQUEST_ENTITY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'BAD_GATEWAY'
+  | 'GATEWAY_TIMEOUT'
   | 'INTERNAL_SERVER_ERROR';
 
 export interface VcdErrorSpec {

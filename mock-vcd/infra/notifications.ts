@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 /** A vCD notification (VCD-WIRE §4): the JSON body vCD publishes on `<prefix>.notifications20`. */
@@ -47,6 +47,8 @@ export function routingKeyOf(n: VcdNotification): string {
 export class Notifier extends EventEmitter {
   readonly targets: string[] = [];
   readonly sent: VcdNotification[] = [];
+  /** The extension's shared secret: when set, each POST carries X-Notification-Signature (hex HMAC-SHA256 of the body). */
+  secret: string | undefined;
 
   constructor(private readonly now: () => number = Date.now) {
     super();
@@ -73,6 +75,8 @@ export class Notifier extends EventEmitter {
 
   private async post(url: string, n: VcdNotification): Promise<void> {
     const uuid = (urn: string) => urn.slice(urn.lastIndexOf(':') + 1);
+    const body = JSON.stringify(n);
+    const signature: Record<string, string> = this.secret ? { 'X-Notification-Signature': createHmac('sha256', this.secret).update(body).digest('hex') } : {};
     try {
       await fetch(url, {
         method: 'POST',
@@ -85,8 +89,9 @@ export class Notifier extends EventEmitter {
           'X-Notification-UserUUID': uuid(n.user),
           'X-Notification-OperationSuccess': String(n.operationSuccess),
           'X-Notification-Routing-Key': routingKeyOf(n),
+          ...signature,
         },
-        body: JSON.stringify(n),
+        body,
         signal: AbortSignal.timeout(5000),
       });
     } catch {

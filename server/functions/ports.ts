@@ -1,3 +1,5 @@
+import type { VcdNotification } from '../vcd/notification';
+
 /** What a runtime needs to know about one function version. */
 export interface FunctionVersion {
   /** Unique per org, name, version and content: a warm instance is never reused for other code. */
@@ -32,6 +34,15 @@ export interface HttpEvent {
   body: unknown;
 }
 
+/** What a handler gets as `event`: the HTTP request, or the vCD notification of an event trigger. */
+export type FunctionEvent = HttpEvent | VcdNotification;
+
+/** Finds a vCD org by name with a caller's session (server/vcd/ implements it). */
+export interface OrgDirectory {
+  /** The org's URN or UUID, or undefined when vCD shows no such org to that session. */
+  orgUuid(orgName: string, token: string): Promise<string | undefined>;
+}
+
 export interface InvokeContext {
   org: string;
   functionName: string;
@@ -63,7 +74,7 @@ export interface InvokeFailureDetails {
  */
 export interface Runtime {
   build(fn: FunctionVersion): Promise<BuildResult>;
-  invoke(fn: FunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult>;
+  invoke(fn: FunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult>;
   /** Drops warm instances whose key starts with the prefix (a deleted or replaced function). */
   evict(keyPrefix: string): void;
   close(): Promise<void>;

@@ -1,8 +1,10 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { PageQuerySchema } from '../../contract/problem';
 import { parseOrThrow } from '../errors';
+import { principal, sessionToken } from '../http/auth';
+import { orgKey } from '../http/tenancy';
 import type { HttpEvent } from './ports';
-import type { FunctionsService } from './service';
+import type { Caller, FunctionsService } from './service';
 
 /** Headers a handler never sees: credentials and vCD's signed context. */
 const PRIVATE_HEADERS = new Set([
@@ -19,6 +21,12 @@ const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connect
 
 const org = (res: Response): string => res.locals.org as string;
 
+/** The caller's own org UUID when the URL names their org (a provider acting for another org has none) and token. */
+function callerOf(req: Request, res: Response): Caller {
+  const p = principal(res);
+  return { ...(orgKey(p.orgName) === org(res) ? { orgUuid: p.orgId } : {}), token: sessionToken(req)?.token };
+}
+
 /** /api/org/{org}/faas/... (mounted after auth and tenancy). */
 export function functionsRoutes(service: FunctionsService): Router {
   const router = Router({ mergeParams: true });
@@ -29,7 +37,7 @@ export function functionsRoutes(service: FunctionsService): Router {
   });
 
   router.post('/functions', async (req, res) => {
-    const fn = await service.create(org(res), req.body);
+    const fn = await service.create(org(res), req.body, callerOf(req, res));
     res.status(202).location(`${req.baseUrl}/functions/${fn.name}`).json(fn);
   });
 
@@ -40,7 +48,7 @@ export function functionsRoutes(service: FunctionsService): Router {
 
   router.put('/functions/:name', async (req, res) => {
     res.locals.function = req.params.name;
-    res.status(202).json(await service.update(org(res), String(req.params.name), req.body));
+    res.status(202).json(await service.update(org(res), String(req.params.name), req.body, callerOf(req, res)));
   });
 
   router.get('/functions/:name/versions', async (req, res) => {
@@ -90,11 +98,21 @@ function eventOf(req: Request): HttpEvent {
 export function invokeRoute(service: FunctionsService): RequestHandler {
   return async (req, res) => {
     const route = ([] as string[]).concat(req.params.route ?? []).join('/');
-    const result = await service.invoke(org(res), route, eventOf(req), String(res.locals.requestId));
+    let result: Awaited<ReturnType<FunctionsService['invoke']>>;
+    try {
+      result = await service.invoke(org(res), route, eventOf(req), String(res.locals.requestId));
+    } catch (err) {
+      // A call that ran (or was refused) still has its activation: the caller can look it up.
+      const activationId = (err as { activationId?: unknown }).activationId;
+      if (typeof activationId === 'string') res.setHeader('X-Activation-Id', activationId);
+      throw err;
+    }
     res.locals.function = result.function;
     for (const [name, value] of Object.entries(result.headers)) {
       if (!FRAMING_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
     }
+    // After the handler's headers: a function cannot point its caller at another activation.
+    res.setHeader('X-Activation-Id', result.activationId);
     res.status(result.statusCode);
     if (result.payload === undefined) {
       res.end();

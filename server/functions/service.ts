@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   ActivationQuerySchema,
@@ -9,6 +9,7 @@ import {
   type ActivationView,
   type FunctionVersionView,
   type FunctionView,
+  type Trigger,
 } from '../../contract/functions';
 import { PageQuerySchema } from '../../contract/problem';
 import {
@@ -25,13 +26,16 @@ import {
   Upstream,
   type FieldError,
 } from '../errors';
-import { defaultSandbox, type ContainerMode, type FunctionRuntime, type Sandbox } from '../../contract/functions';
 import { isUniqueViolation } from '../store/db';
 import { capLogs, toActivationView, type ActivationStore } from './activations';
-import type { FunctionVersion, HttpEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
+import type { VcdNotification } from '../vcd/notification';
+import type { FunctionEvent, FunctionVersion, HttpEvent, InvokeFailureDetails, InvokeResult, OrgDirectory, Runtime } from './ports';
 import { RouteCache } from './route-cache';
 import type { SecretBox } from './secrets';
 import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
+import { bodyBytes, orgUuidOf, placement, routeCandidates, toVersionView, toView, triggerOf, versionKey, type Runnable } from './views';
+
+export { placement, toVersionView, toView, versionKey } from './views';
 
 export interface FunctionLimits {
   defaultMemoryMb: number;
@@ -59,96 +63,18 @@ export interface FunctionsServiceDeps {
   maxResponseBytes: number;
   /** How long a replica may serve a ready function without asking the store again; 0 turns the cache off. */
   routeCacheTtlMs?: number;
+  /** Finds a vCD org's UUID by name (a provider making an event function for another org). */
+  orgs?: OrgDirectory;
 }
 
-/** The function as GET answers it: the serving version's content, the latest version's build state. */
-export function toView(r: FunctionRecord, latest?: VersionRecord): FunctionView {
-  const build = latest ?? { status: r.status, error: r.error, buildLog: '' };
-  return {
-    name: r.name,
-    org: r.org,
-    runtime: r.runtime,
-    sandbox: r.sandbox,
-    ...(r.mode ? { mode: r.mode } : {}),
-    code: r.code,
-    trigger: r.trigger as FunctionView['trigger'],
-    limits: { memoryMb: r.memoryMb, timeoutMs: r.timeoutMs },
-    status: build.status,
-    ...(build.error ? { error: build.error } : {}),
-    url: `/api/org/${r.org}/${r.route}`,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-    version: r.version,
-    latestVersion: r.latestVersion,
-    buildLog: build.buildLog,
-    env: r.env,
-    secretNames: r.secretNames,
-  };
+/** Who makes or changes a function: the vCD org UUID of their own session when it is the function's org, and their token. */
+export interface Caller {
+  orgUuid?: string;
+  token?: string;
 }
 
-export function toVersionView(v: VersionRecord, active: number): FunctionVersionView {
-  return {
-    version: v.version,
-    runtime: v.runtime,
-    sandbox: v.sandbox,
-    ...(v.mode ? { mode: v.mode } : {}),
-    code: v.code,
-    trigger: v.trigger as FunctionVersionView['trigger'],
-    limits: { memoryMb: v.memoryMb, timeoutMs: v.timeoutMs },
-    env: v.env,
-    secretNames: v.secretNames,
-    status: v.status,
-    ...(v.error ? { error: v.error } : {}),
-    buildLog: v.buildLog,
-    active: v.version === active,
-    createdAt: v.createdAt.toISOString(),
-  };
-}
-
-type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'runtime' | 'sandbox' | 'mode' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
-
-/** The warm-instance key: org, name, version and a hash of what runs, so replaced code never reuses an isolate. */
-export function versionKey(r: Runnable): string {
-  const digest = createHash('sha256')
-    .update(`${r.runtime}\0${r.sandbox}\0${r.mode}\0${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
-    .digest('hex')
-    .slice(0, 16);
-  return `${r.org}/${r.name}@${r.version}:${digest}`;
-}
-
-/**
- * Where a version runs: sandbox defaults to isolate for nodejs20 and container for python3 (kept from the base
- * version when the runtime stays); mode applies to containers only (default per-call).
- */
-export function placement(
-  runtime: FunctionRuntime,
-  sandbox: Sandbox | undefined,
-  mode: ContainerMode | undefined,
-  base?: { runtime: FunctionRuntime; sandbox: Sandbox; mode: ContainerMode | null },
-): { sandbox: Sandbox; mode: ContainerMode | null } {
-  const kept = base && base.runtime === runtime ? base : undefined;
-  const where = sandbox ?? kept?.sandbox ?? defaultSandbox(runtime);
-  if (runtime === 'python3' && where === 'isolate') {
-    throw new Invalid('invalid function: python3 runs in a container only', [{ path: 'sandbox', message: 'python3 needs sandbox "container"' }]);
-  }
-  if (where === 'isolate') {
-    if (mode) throw new Invalid('invalid function: mode applies to container functions only', [{ path: 'mode', message: 'mode needs sandbox "container"' }]);
-    return { sandbox: 'isolate', mode: null };
-  }
-  return { sandbox: 'container', mode: mode ?? (kept?.sandbox === 'container' ? kept.mode : null) ?? 'per-call' };
-}
-
-/** `a/b/c` → [`a/b/c`, `a/b`, `a`]: a route also serves the paths below it. */
-function routeCandidates(path: string): string[] {
-  const segments = path.split('/').filter(Boolean);
-  return segments.map((_, i) => segments.slice(0, segments.length - i).join('/'));
-}
-
-function bodyBytes(body: unknown): { payload: string | undefined; bytes: number } {
-  if (body === undefined || body === null) return { payload: undefined, bytes: 0 };
-  const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  return { payload, bytes: payload.length > 0x3fffffff ? Infinity : Buffer.byteLength(payload, 'utf8') };
-}
+/** Event claims are kept this long: a redelivery of the same eventId within it runs nothing. */
+const EVENT_CLAIM_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 export class FunctionsService {
   private readonly builds = new Set<Promise<void>>();
@@ -156,12 +82,14 @@ export class FunctionsService {
   /** Decrypted env per version key: secrets are opened once per version and replica, not per call. */
   private readonly envs = new Map<string, Record<string, string>>();
   private readonly running = new Map<string, number>();
+  private readonly eventRuns = new Set<Promise<void>>();
+  private lastClaimPrune = 0;
 
   constructor(private readonly deps: FunctionsServiceDeps) {
     this.routes = new RouteCache(deps.routeCacheTtlMs ?? 2000);
   }
 
-  async create(org: string, body: unknown): Promise<FunctionView> {
+  async create(org: string, body: unknown, caller: Caller = {}): Promise<FunctionView> {
     const input = parseOrThrow(CreateFunctionSchema, body, 'invalid function');
     const { limits } = this.deps;
     const memoryMb = input.limits?.memoryMb ?? limits.defaultMemoryMb;
@@ -170,8 +98,9 @@ export class FunctionsService {
     const secrets = input.secrets ?? {};
     this.checkVersion('invalid function', { memoryMb, timeoutMs, env, secrets });
 
-    const route = input.trigger.route;
+    const { trigger, route } = triggerOf(input.trigger);
     await this.assertFree(org, input.name, route);
+    const orgUuid = await this.orgUuidFor(org, trigger, caller);
     const max = this.deps.quotas.maxFunctionsPerOrg;
     if ((await this.deps.store.count(org)) >= max) {
       throw new QuotaExceeded(`organization "${org}" has reached its quota of ${max} functions; delete one to create another`, [
@@ -186,8 +115,9 @@ export class FunctionsService {
         runtime: input.runtime,
         ...placement(input.runtime, input.sandbox, input.mode),
         code: input.code,
-        trigger: { type: 'http', route, ...(input.trigger.methods ? { methods: input.trigger.methods } : {}) },
+        trigger,
         route,
+        ...(orgUuid ? { orgUuid } : {}),
         memoryMb,
         timeoutMs,
         env,
@@ -206,7 +136,7 @@ export class FunctionsService {
   }
 
   /** PUT: a new version from the latest one and the given fields; the serving version keeps serving until it builds. */
-  async update(org: string, name: string, body: unknown): Promise<FunctionView> {
+  async update(org: string, name: string, body: unknown, caller: Caller = {}): Promise<FunctionView> {
     const input = parseOrThrow(UpdateFunctionSchema, body, 'invalid function');
     const fn = await this.require(org, name);
     const base = (await this.deps.store.getVersion(org, name, fn.latestVersion)) ?? { ...fn, buildLog: '' };
@@ -215,15 +145,13 @@ export class FunctionsService {
       if (value === null) delete secrets[key];
       else secrets[key] = value;
     }
-    const trigger = input.trigger
-      ? { type: 'http' as const, route: input.trigger.route, ...(input.trigger.methods ? { methods: input.trigger.methods } : {}) }
-      : base.trigger;
+    const { trigger, route } = input.trigger ? triggerOf(input.trigger) : { trigger: base.trigger, route: base.route };
     const next: VersionContent = {
       runtime: input.runtime ?? base.runtime,
       ...placement(input.runtime ?? base.runtime, input.sandbox, input.mode, base),
       code: input.code ?? base.code,
       trigger,
-      route: trigger.route,
+      route,
       memoryMb: input.limits?.memoryMb ?? base.memoryMb,
       timeoutMs: input.limits?.timeoutMs ?? base.timeoutMs,
       env: input.env ?? base.env,
@@ -231,12 +159,13 @@ export class FunctionsService {
       secretNames: Object.keys(secrets).sort(),
     };
     this.checkVersion('invalid function', { ...next, secrets });
-    const owner = await this.deps.store.getByRoute(org, next.route);
+    const owner = next.route === null ? undefined : await this.deps.store.getByRoute(org, next.route);
     if (owner && owner.name !== name) {
       throw new Conflict(`the route "${next.route}" is already served by function "${owner.name}"`, [
         { path: 'trigger.route', message: `"${next.route}" is taken by function "${owner.name}"` },
       ]);
     }
+    const orgUuid = await this.orgUuidFor(org, trigger, caller, fn.orgUuid);
     let version: VersionRecord | undefined;
     try {
       version = await this.deps.store.addVersion(org, name, next);
@@ -249,6 +178,7 @@ export class FunctionsService {
       throw err;
     }
     if (!version) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
+    if (orgUuid && orgUuid !== fn.orgUuid) await this.deps.store.rememberOrgUuid(org, name, orgUuid);
     this.routes.forgetOrg(org);
     this.deps.log.info({ org, function: name, version: version.version }, 'function version created');
     this.scheduleBuild(version);
@@ -315,23 +245,61 @@ export class FunctionsService {
     path: string,
     event: HttpEvent,
     requestId: string,
-  ): Promise<InvokeResult & { function: string; payload: string | undefined }> {
+  ): Promise<InvokeResult & { function: string; payload: string | undefined; activationId: string }> {
     const fn = this.routes.get(org, path) ?? (await this.deps.store.matchRoute(org, routeCandidates(path)));
-    if (!fn) throw new NotFound(`no function serves the route "${path}" in organization "${org}"`);
+    if (!fn || fn.trigger.type !== 'http') throw new NotFound(`no function serves the route "${path}" in organization "${org}"`);
     const methods = fn.trigger.methods;
-    if (methods && !methods.includes(event.method)) {
+    if (methods && !methods.includes(event.method as (typeof methods)[number])) {
       throw new MethodNotAllowed(`function "${fn.name}" accepts ${methods.join(', ')}, not ${event.method}`, methods);
     }
+    return this.run(fn, { trigger: 'http', event, requestId, onReady: () => this.routes.set(org, path, fn) });
+  }
+
+  /**
+   * Runs every function of the notification's org subscribed to its type, once per eventId (a duplicate delivery
+   * runs nothing); each run is an activation with trigger "event" and the notification as its event. Resolves when
+   * the runs have finished; a failing function is recorded and logged, never thrown.
+   */
+  async handleVcdNotification(notification: VcdNotification): Promise<void> {
+    const subscribers = await this.deps.store.eventSubscribers(orgUuidOf(notification.org), notification.type);
+    const runs = subscribers.map(async (fn) => {
+      if (!(await this.deps.store.claimEvent(fn.org, fn.name, notification.eventId))) return;
+      try {
+        await this.run(fn, { trigger: 'event', event: notification, requestId: notification.eventId });
+      } catch (err) {
+        this.deps.log.warn(
+          { org: fn.org, function: fn.name, eventId: notification.eventId, type: notification.type, err: (err as Error).message },
+          'event function failed',
+        );
+      }
+    });
+    const all = Promise.allSettled(runs).then(() => undefined);
+    this.eventRuns.add(all);
+    void all.finally(() => this.eventRuns.delete(all));
+    await all;
+    if (Date.now() - this.lastClaimPrune > 3_600_000) {
+      this.lastClaimPrune = Date.now();
+      await this.deps.store.pruneEventClaims(new Date(Date.now() - EVENT_CLAIM_MAX_AGE_MS));
+    }
+  }
+
+  /** Runs a function's serving version under the org's concurrency quota and records the activation. */
+  private async run(
+    fn: FunctionRecord,
+    call: { trigger: 'http' | 'event'; event: FunctionEvent; requestId: string; onReady?: () => void },
+  ): Promise<InvokeResult & { function: string; payload: string | undefined; activationId: string }> {
+    const { org } = fn;
+    const activationId = randomUUID();
     const start = new Date();
     const t0 = performance.now();
     const record = (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean) => {
       const capped = capLogs(logs);
       this.deps.activations.record({
-        id: randomUUID(),
+        id: activationId,
         org,
         function: fn.name,
         version: fn.version,
-        trigger: 'http',
+        trigger: call.trigger,
         start,
         durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
         status,
@@ -342,22 +310,24 @@ export class FunctionsService {
         logsTruncated: capped.truncated,
       });
     };
+    const withId = <E extends Error>(err: E): E => Object.assign(err, { activationId });
     if (fn.status !== 'ready') {
       const why = fn.status === 'failed' ? `failed to build: ${fn.error?.message ?? 'unknown error'}` : 'is still initializing';
       record('rejected', 503, [], false);
-      throw new NotReady(`function "${fn.name}" ${why}`);
+      throw withId(new NotReady(`function "${fn.name}" ${why}`));
     }
     const max = this.deps.quotas.maxConcurrentCallsPerOrg;
     const running = this.running.get(org) ?? 0;
     if (running >= max) {
       record('rejected', 429, [], false);
-      throw new TooManyRequests(`organization "${org}" already runs ${max} calls at once, its quota; retry shortly`, 1);
+      throw withId(new TooManyRequests(`organization "${org}" already runs ${max} calls at once, its quota; retry shortly`, 1));
     }
-    this.routes.set(org, path, fn);
+    call.onReady?.();
     this.running.set(org, running + 1);
     let result: InvokeResult;
     try {
-      result = await this.deps.runtime.invoke(this.runnable(fn), event, { org, functionName: fn.name, requestId });
+      const context = { org, functionName: fn.name, requestId: call.requestId };
+      result = await this.deps.runtime.invoke(this.runnable(fn), call.event, context);
     } catch (err) {
       const details = (err ?? {}) as InvokeFailureDetails;
       const [status, code]: [ActivationStatus, number] =
@@ -367,7 +337,7 @@ export class FunctionsService {
             ? ['memory', 502]
             : ['error', err instanceof AppError ? 502 : 500];
       record(status, code, details.logs ?? [], details.cold ?? false);
-      throw err;
+      throw err instanceof Error ? withId(err) : err;
     } finally {
       const now = (this.running.get(org) ?? 1) - 1;
       if (now > 0) this.running.set(org, now);
@@ -376,13 +346,15 @@ export class FunctionsService {
     const { payload, bytes } = bodyBytes(result.body);
     if (bytes > this.deps.maxResponseBytes) {
       record('error', 502, result.logs, result.cold ?? false);
-      throw new Upstream(
-        `function "${fn.name}" answered ${bytes} bytes, more than the response limit of ${this.deps.maxResponseBytes} bytes`,
-        'response-too-large',
+      throw withId(
+        new Upstream(
+          `function "${fn.name}" answered ${bytes} bytes, more than the response limit of ${this.deps.maxResponseBytes} bytes`,
+          'response-too-large',
+        ),
       );
     }
     record('success', result.statusCode, result.logs, result.cold ?? false);
-    return { ...result, function: fn.name, payload };
+    return { ...result, function: fn.name, payload, activationId };
   }
 
   /** Builds every version left initializing, e.g. by a stop during its build. */
@@ -394,7 +366,23 @@ export class FunctionsService {
 
   /** Resolves when the builds started so far have finished (graceful close). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.builds]);
+    await Promise.allSettled([...this.builds, ...this.eventRuns]);
+  }
+
+  /**
+   * The vCD org UUID to keep on a function: the caller's own when the function is in their org; for a provider
+   * making an event function for another org, looked up in vCD. Event triggers need it; others keep what is known.
+   */
+  private async orgUuidFor(org: string, trigger: Trigger, caller: Caller, known?: string | null): Promise<string | undefined> {
+    if (caller.orgUuid) return orgUuidOf(caller.orgUuid);
+    if (known || trigger.type !== 'event') return known ?? undefined;
+    const found = caller.token && this.deps.orgs ? await this.deps.orgs.orgUuid(org, caller.token) : undefined;
+    if (!found) {
+      throw new Invalid(`organization "${org}" was not found in vCD, so no vCD notification can be matched to it`, [
+        { path: 'trigger.events', message: `organization "${org}" is unknown to vCD` },
+      ]);
+    }
+    return orgUuidOf(found);
   }
 
   /** Limits within the provider maxima; env and secrets not sharing a name. */
@@ -427,11 +415,11 @@ export class FunctionsService {
     return fn;
   }
 
-  private async assertFree(org: string, name: string, route: string): Promise<void> {
+  private async assertFree(org: string, name: string, route: string | null): Promise<void> {
     if (await this.deps.store.get(org, name)) {
       throw new Conflict(`a function named "${name}" already exists`, [{ path: 'name', message: `"${name}" is taken` }]);
     }
-    const owner = await this.deps.store.getByRoute(org, route);
+    const owner = route === null ? undefined : await this.deps.store.getByRoute(org, route);
     if (owner) {
       throw new Conflict(`the route "${route}" is already served by function "${owner.name}"`, [
         { path: 'trigger.route', message: `"${route}" is taken by function "${owner.name}"` },

@@ -1,4 +1,4 @@
-import type { ContainerMode, FunctionRuntime, FunctionStatus, Sandbox } from '../../contract/functions';
+import type { ContainerMode, FunctionRuntime, FunctionStatus, Sandbox, Trigger } from '../../contract/functions';
 import type { Db, Queryable } from '../store/db';
 import type { BuildError } from './ports';
 
@@ -15,8 +15,9 @@ export interface FunctionRecord {
   /** Container functions only. */
   mode: ContainerMode | null;
   code: string;
-  trigger: { type: 'http'; route: string; methods?: string[] };
-  route: string;
+  trigger: Trigger;
+  /** The HTTP trigger's route; null for an event-triggered function. */
+  route: string | null;
   memoryMb: number;
   timeoutMs: number;
   env: Record<string, string>;
@@ -25,6 +26,8 @@ export interface FunctionRecord {
   secretNames: string[];
   status: FunctionStatus;
   error: BuildError | null;
+  /** The vCD org's UUID when known (event triggers need it: notifications name the org by URN). */
+  orgUuid: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -40,7 +43,7 @@ export interface VersionRecord {
   mode: ContainerMode | null;
   code: string;
   trigger: FunctionRecord['trigger'];
-  route: string;
+  route: string | null;
   memoryMb: number;
   timeoutMs: number;
   env: Record<string, string>;
@@ -58,7 +61,7 @@ export type VersionContent = Pick<
   'runtime' | 'sandbox' | 'mode' | 'code' | 'trigger' | 'route' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets' | 'secretNames'
 >;
 
-export type NewFunction = { org: string; name: string } & VersionContent;
+export type NewFunction = { org: string; name: string; orgUuid?: string } & VersionContent;
 
 interface Row {
   org: string;
@@ -70,7 +73,7 @@ interface Row {
   mode?: ContainerMode | null;
   code: string;
   trigger: FunctionRecord['trigger'] | string;
-  route: string;
+  route: string | null;
   memory_mb: number;
   timeout_ms: number;
   env: Record<string, string> | string;
@@ -79,6 +82,7 @@ interface Row {
   status: FunctionStatus;
   error: BuildError | string | null;
   build_log?: string;
+  org_uuid?: string | null;
   created_at: Date | string;
   updated_at?: Date | string;
 }
@@ -110,6 +114,7 @@ function toRecord(r: Row): FunctionRecord {
     ...content(r),
     status: r.status,
     error: r.error === null ? null : json(r.error),
+    orgUuid: r.org_uuid ?? null,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at ?? r.created_at),
   };
@@ -157,9 +162,9 @@ export class FunctionStore {
   async insert(fn: NewFunction): Promise<FunctionRecord> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Row>(
-        `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'initializing') RETURNING *`,
-        [fn.org, fn.name, ...contentParams(fn)],
+        `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status, org_uuid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'initializing', $14) RETURNING *`,
+        [fn.org, fn.name, ...contentParams(fn), fn.orgUuid ?? null],
       );
       await tx.query(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
@@ -168,6 +173,35 @@ export class FunctionStore {
       );
       return toRecord(rows[0]);
     });
+  }
+
+  /** Records the vCD org UUID of a function when it was not known or changed. */
+  async rememberOrgUuid(org: string, name: string, orgUuid: string): Promise<void> {
+    await this.db.query('UPDATE functions SET org_uuid = $3 WHERE org = $1 AND name = $2 AND org_uuid IS DISTINCT FROM $3', [org, name, orgUuid]);
+  }
+
+  /** Functions of the vCD org (by UUID) whose serving version subscribes to the notification type. */
+  async eventSubscribers(orgUuid: string, type: string): Promise<FunctionRecord[]> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT * FROM functions WHERE org_uuid = $1 AND route IS NULL AND trigger->>'type' = 'event'
+       AND trigger->'events' @> jsonb_build_array($2::text) ORDER BY org, name`,
+      [orgUuid, type],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Claims one notification for one function: true the first time, false for a duplicate delivery. */
+  async claimEvent(org: string, name: string, eventId: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      'INSERT INTO function_event_runs (org, name, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
+      [org, name, eventId],
+    );
+    return rows.length === 1;
+  }
+
+  /** Forgets claims older than the cutoff (a redelivery after that long would run again). */
+  async pruneEventClaims(before: Date): Promise<void> {
+    await this.db.query('DELETE FROM function_event_runs WHERE at < $1', [before.toISOString()]);
   }
 
   async count(org: string): Promise<number> {

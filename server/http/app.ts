@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { notificationRoutes } from '../functions/event-routes';
 import { functionsRoutes, invokeRoute } from '../functions/routes';
 import type { FunctionsService } from '../functions/service';
 import { showbackRoutes, type ShowbackDeps } from '../showback/routes';
@@ -94,6 +95,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.autoscale) tenant.use('/autoscale', autoscaleRoutes(deps.autoscale));
   tenant.all('/*route', invokeRoute(deps.functions));
   app.use('/api/org/:org', auth, tenant);
+  // vCD notifications over HTTP, signed with the extension secret (no vCD session: vCD itself sends them).
+  app.use('/notifications', notificationRoutes({ functions: deps.functions, sharedSecret: deps.sharedSecret }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

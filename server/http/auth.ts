@@ -51,6 +51,24 @@ export function trustedContext(req: Request, secret: string | undefined): Princi
   return principalOf({ userName: c.userName, userId: c.user, orgName: c.orgName, orgId: c.org, roles: c.roles });
 }
 
+/**
+ * The security context of a request that came over the broker (server/transport/amqp), set on the request object in
+ * process under this symbol: no HTTP client can set it, so only the broker path is trusted this way.
+ */
+export const BROKER_CONTEXT = Symbol('vcd-broker-security-context');
+
+export interface BrokerContext {
+  user: string;
+  org: string;
+  userName?: string;
+  orgName?: string;
+  roles?: string[];
+}
+
+function brokerContext(req: Request): BrokerContext | undefined {
+  return (req as unknown as Record<symbol, BrokerContext | undefined>)[BROKER_CONTEXT];
+}
+
 /** `Authorization: Bearer`, else vCD's legacy `x-vcloud-authorization`. */
 export function sessionToken(req: Request): { token: string; scheme: 'bearer' | 'legacy' } | undefined {
   const auth = req.get('authorization');
@@ -99,7 +117,12 @@ export interface AuthOptions {
 /** Sets res.locals.principal or answers 401; never logs or stores a token. */
 export function authenticate(options: AuthOptions): RequestHandler {
   return async (req, res, next) => {
-    const fromContext = trustedContext(req, options.sharedSecret);
+    const broker = brokerContext(req);
+    if (broker?.userName && broker.orgName) {
+      res.locals.principal = principalOf({ userName: broker.userName, userId: broker.user, orgName: broker.orgName, orgId: broker.org, roles: broker.roles ?? [] });
+      return next();
+    }
+    const fromContext = broker ? undefined : trustedContext(req, options.sharedSecret);
     if (fromContext) {
       res.locals.principal = fromContext;
       return next();
@@ -107,8 +130,10 @@ export function authenticate(options: AuthOptions): RequestHandler {
     const credential = sessionToken(req);
     if (!credential) return next(new Unauthenticated('no vCD session: send Authorization: Bearer <vCD access token>'));
     const { token, scheme } = credential;
+    const sameUser = (p: Principal) => !broker || (p.userId === broker.user && p.orgId === broker.org);
     const cached = options.cache.get(token);
     if (cached) {
+      if (!sameUser(cached)) return next(new Unauthenticated('the vCD session does not belong to the security context\'s user'));
       res.locals.principal = cached;
       return next();
     }
@@ -122,6 +147,7 @@ export function authenticate(options: AuthOptions): RequestHandler {
       roles: session.roles,
     });
     options.cache.set(token, principal);
+    if (!sameUser(principal)) return next(new Unauthenticated('the vCD session does not belong to the security context\'s user'));
     res.locals.principal = principal;
     next();
   };

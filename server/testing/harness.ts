@@ -78,13 +78,19 @@ export async function startHarness(
   kind: StoreKind,
   options: { mock?: StartMockVcdOptions; backend?: Partial<Config>; logStream?: DestinationStream } = {},
 ): Promise<Harness> {
-  const mock = await startMockVcd({ portalDir: '/nonexistent-portal', ...options.mock });
+  // One extension secret for both, as npm start does: it signs forwarded contexts and notification webhooks.
+  const secret = options.backend?.extensionSharedSecret ?? options.mock?.sharedSecret ?? randomBytes(32).toString('hex');
+  const mock = await startMockVcd({ portalDir: '/nonexistent-portal', sharedSecret: secret, ...options.mock });
   const store = await freshStore(kind);
-  const start = (extra: Partial<Config> = {}) =>
-    startServer(
-      { port: 0, vcdUrl: mock.url, logLevel: 'silent', ...store.overrides, ...options.backend, ...extra },
+  const start = async (extra: Partial<Config> = {}) => {
+    const backend = await startServer(
+      { port: 0, vcdUrl: mock.url, logLevel: 'silent', extensionSharedSecret: secret, ...store.overrides, ...options.backend, ...extra },
       { logStream: options.logStream },
     );
+    // The mock's vCD notifications go to this backend's webhook (a restart gets a new port).
+    mock.state.infra.notifier.targets.splice(0, Infinity, `${backend.url}/notifications/vcd`);
+    return backend;
+  };
   const harness: Harness = {
     mock,
     store,

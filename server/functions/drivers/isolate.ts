@@ -1,7 +1,7 @@
 import ivm from 'isolated-vm';
 import { HandlerResultSchema } from '../../../contract/functions';
 import { Timeout, Upstream } from '../../errors';
-import type { BuildError, BuildResult, FunctionVersion, HttpEvent, InvokeContext, InvokeFailureDetails, InvokeResult, Runtime } from '../ports';
+import type { BuildError, BuildResult, FunctionVersion, FunctionEvent, InvokeContext, InvokeFailureDetails, InvokeResult, Runtime } from '../ports';
 
 const FILENAME = 'handler.js';
 const MAX_LOG_LINES = 100;
@@ -101,7 +101,7 @@ export class IsolateRuntime implements Runtime {
     }
   }
 
-  async invoke(fn: FunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult> {
+  async invoke(fn: FunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult> {
     const cold = !this.warm.has(fn.key);
     const w = await this.acquire(fn).catch((err: unknown) => {
       throw withDetails(err, { cold: true });

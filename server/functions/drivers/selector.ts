@@ -1,5 +1,5 @@
 import { NotReady } from '../../errors';
-import type { BuildResult, FunctionVersion, HttpEvent, InvokeContext, InvokeResult, Runtime } from '../ports';
+import type { BuildResult, FunctionVersion, FunctionEvent, InvokeContext, InvokeResult, Runtime } from '../ports';
 
 const OFF = 'container functions are turned off on this installation (CONTAINER_ENGINE=off)';
 
@@ -19,7 +19,7 @@ export class RuntimeSelector implements Runtime {
     return runtime ? runtime.build(fn) : Promise.resolve({ ok: false, error: { message: OFF } });
   }
 
-  invoke(fn: FunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult> {
+  invoke(fn: FunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult> {
     const runtime = this.pick(fn);
     if (!runtime) return Promise.reject(new NotReady(OFF));
     return runtime.invoke(fn, event, context);

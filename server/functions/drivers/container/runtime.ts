@@ -5,7 +5,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { HandlerResultSchema } from '../../../../contract/functions';
 import { AppError, TooManyRequests, Timeout, Upstream } from '../../../errors';
-import type { BuildResult, FunctionVersion, HttpEvent, InvokeContext, InvokeFailureDetails, InvokeResult, Runtime } from '../../ports';
+import type { BuildResult, FunctionVersion, FunctionEvent, InvokeContext, InvokeFailureDetails, InvokeResult, Runtime } from '../../ports';
 import { BASE_IMAGES, ensureBaseImages, type BaseRuntime } from '../../../../podman/build-base-images';
 import { PodmanService, type PodmanPaths } from './podman-service';
 import { NODE_SERVER, PYTHON_SERVER } from './shims';
@@ -166,14 +166,14 @@ export class ContainerRuntime implements Runtime {
     return { message: syntax?.[1] ?? fallback.trim().split('\n').slice(-1)[0] ?? 'build failed', ...(at ? { line: Number(at[1]) } : {}) };
   }
 
-  async invoke(fn: ContainerFunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult> {
+  async invoke(fn: ContainerFunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult> {
     if (this.closed) throw new Upstream('the container runtime is closed', 'interrupted');
     const built = await this.build(fn);
     if (!built.ok) throw new Upstream(`function "${fn.name}" failed to build: ${built.error.message}`, 'handler-error');
     return (fn.mode ?? 'per-call') === 'warm' ? this.invokeWarm(fn, event, context) : this.invokePerCall(fn, event, context);
   }
 
-  private async invokePerCall(fn: ContainerFunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult> {
+  private async invokePerCall(fn: ContainerFunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult> {
     const spare = this.spares.get(fn.key);
     this.spares.delete(fn.key);
     const cold = !spare;
@@ -199,7 +199,7 @@ export class ContainerRuntime implements Runtime {
     this.spareUsed.set(fn.key, Date.now());
   }
 
-  private async invokeWarm(fn: ContainerFunctionVersion, event: HttpEvent, context: InvokeContext): Promise<InvokeResult> {
+  private async invokeWarm(fn: ContainerFunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult> {
     let pool = this.pools.get(fn.key);
     if (!pool) this.pools.set(fn.key, (pool = { idle: [], total: 0, waiters: [] }));
     let instance = pool.idle.pop();
@@ -317,7 +317,7 @@ export class ContainerRuntime implements Runtime {
     }
   }
 
-  private async call(fn: ContainerFunctionVersion, instance: Instance, event: HttpEvent, context: InvokeContext, cold: boolean): Promise<InvokeResult> {
+  private async call(fn: ContainerFunctionVersion, instance: Instance, event: FunctionEvent, context: InvokeContext, cold: boolean): Promise<InvokeResult> {
     const payload = JSON.stringify({ event, context: { ...context, env: fn.env ?? {} } });
     type Reply = { result?: unknown; badResult?: boolean; error?: { name: string; message: string; line?: number }; logs?: string[] };
     let reply: Reply;

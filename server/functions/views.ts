@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import {
+  defaultSandbox,
+  type ContainerMode,
+  type FunctionRuntime,
+  type FunctionVersionView,
+  type FunctionView,
+  type Sandbox,
+  type Trigger,
+} from '../../contract/functions';
+import { Invalid } from '../errors';
+import type { FunctionRecord, VersionRecord } from './store';
+
+/** Pure helpers of the functions service: views of records, version keys, placement, trigger and body shapes. */
+
+/** The function as GET answers it: the serving version's content, the latest version's build state. */
+export function toView(r: FunctionRecord, latest?: VersionRecord): FunctionView {
+  const build = latest ?? { status: r.status, error: r.error, buildLog: '' };
+  return {
+    name: r.name,
+    org: r.org,
+    runtime: r.runtime,
+    sandbox: r.sandbox,
+    ...(r.mode ? { mode: r.mode } : {}),
+    code: r.code,
+    trigger: r.trigger,
+    limits: { memoryMb: r.memoryMb, timeoutMs: r.timeoutMs },
+    status: build.status,
+    ...(build.error ? { error: build.error } : {}),
+    ...(r.route !== null ? { url: `/api/org/${r.org}/${r.route}` } : {}),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    version: r.version,
+    latestVersion: r.latestVersion,
+    buildLog: build.buildLog,
+    env: r.env,
+    secretNames: r.secretNames,
+  };
+}
+
+export function toVersionView(v: VersionRecord, active: number): FunctionVersionView {
+  return {
+    version: v.version,
+    runtime: v.runtime,
+    sandbox: v.sandbox,
+    ...(v.mode ? { mode: v.mode } : {}),
+    code: v.code,
+    trigger: v.trigger,
+    limits: { memoryMb: v.memoryMb, timeoutMs: v.timeoutMs },
+    env: v.env,
+    secretNames: v.secretNames,
+    status: v.status,
+    ...(v.error ? { error: v.error } : {}),
+    buildLog: v.buildLog,
+    active: v.version === active,
+    createdAt: v.createdAt.toISOString(),
+  };
+}
+
+export type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'runtime' | 'sandbox' | 'mode' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
+
+/** The warm-instance key: org, name, version and a hash of what runs, so replaced code never reuses an isolate. */
+export function versionKey(r: Runnable): string {
+  const digest = createHash('sha256')
+    .update(`${r.runtime}\0${r.sandbox}\0${r.mode}\0${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
+  return `${r.org}/${r.name}@${r.version}:${digest}`;
+}
+
+/**
+ * Where a version runs: sandbox defaults to isolate for nodejs20 and container for python3 (kept from the base
+ * version when the runtime stays); mode applies to containers only (default per-call).
+ */
+export function placement(
+  runtime: FunctionRuntime,
+  sandbox: Sandbox | undefined,
+  mode: ContainerMode | undefined,
+  base?: { runtime: FunctionRuntime; sandbox: Sandbox; mode: ContainerMode | null },
+): { sandbox: Sandbox; mode: ContainerMode | null } {
+  const kept = base && base.runtime === runtime ? base : undefined;
+  const where = sandbox ?? kept?.sandbox ?? defaultSandbox(runtime);
+  if (runtime === 'python3' && where === 'isolate') {
+    throw new Invalid('invalid function: python3 runs in a container only', [{ path: 'sandbox', message: 'python3 needs sandbox "container"' }]);
+  }
+  if (where === 'isolate') {
+    if (mode) throw new Invalid('invalid function: mode applies to container functions only', [{ path: 'mode', message: 'mode needs sandbox "container"' }]);
+    return { sandbox: 'isolate', mode: null };
+  }
+  return { sandbox: 'container', mode: mode ?? (kept?.sandbox === 'container' ? kept.mode : null) ?? 'per-call' };
+}
+
+/** `a/b/c` → [`a/b/c`, `a/b`, `a`]: a route also serves the paths below it. */
+export function routeCandidates(path: string): string[] {
+  const segments = path.split('/').filter(Boolean);
+  return segments.map((_, i) => segments.slice(0, segments.length - i).join('/'));
+}
+
+export function bodyBytes(body: unknown): { payload: string | undefined; bytes: number } {
+  if (body === undefined || body === null) return { payload: undefined, bytes: 0 };
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  return { payload, bytes: payload.length > 0x3fffffff ? Infinity : Buffer.byteLength(payload, 'utf8') };
+}
+
+
+/** The stored trigger and its route (null for event triggers, which no URL serves). */
+export function triggerOf(input: Trigger): { trigger: Trigger; route: string | null } {
+  if (input.type === 'event') return { trigger: { type: 'event', events: input.events }, route: null };
+  return { trigger: { type: 'http', route: input.route, ...(input.methods ? { methods: input.methods } : {}) }, route: input.route };
+}
+
+/** `urn:vcloud:org:<uuid>` (or a bare UUID) → the lower-case UUID. */
+export const orgUuidOf = (urn: string): string => urn.slice(urn.lastIndexOf(':') + 1).toLowerCase();

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { api, jsonOf, newFunction, type Harness } from '../../testing/harness';
+import { closeConnection, rawClient, startAmqpHarness, type Names } from './testing';
+
+/** vCD's API extension over the real RabbitMQ: the mock vCD in AMQP mode in front of the backend. */
+
+let running: { harness: Harness; names: Names }[] = [];
+afterEach(async () => {
+  for (const { harness, names } of running) {
+    await harness.close();
+    const client = await rawClient();
+    await client.cleanup(names);
+  }
+  running = [];
+});
+
+async function start(options: Parameters<typeof startAmqpHarness>[0] = {}) {
+  const started = await startAmqpHarness(options);
+  running.push(started);
+  return started;
+}
+
+describe('API extension over AMQP', () => {
+  it('creates a function, invokes its route and lists it through vCD with no HTTP hop to the backend', async () => {
+    const { harness } = await start();
+    const token = await harness.login('acme');
+    const viaVcd = api(() => harness.mock.url, token);
+
+    const created = await viaVcd.post('/api/org/acme/faas/functions', newFunction('hello'));
+    expect(created.status).toBe(202);
+    expect((await viaVcd.waitBuilt('acme', 'hello')).status).toBe('ready');
+
+    const invoked = await viaVcd.get('/api/org/acme/hello?who=amqp');
+    expect(invoked.status).toBe(200);
+    expect(invoked.headers.get('x-greeting')).toBe('hi');
+    expect(await jsonOf(invoked)).toEqual({ hello: 'amqp', method: 'GET', org: 'acme' });
+
+    const list = await jsonOf(await viaVcd.get('/api/org/acme/faas/functions'));
+    expect(list.items.map((f: { name: string }) => f.name)).toEqual(['hello']);
+  });
+
+  it('keeps tenants apart: globex cannot read acme through the broker', async () => {
+    const { harness } = await start();
+    const globex = api(() => harness.mock.url, await harness.login('globex'));
+    const res = await globex.get('/api/org/acme/faas/functions');
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('dead-letters a poison message and answers the next request', async () => {
+    const { harness, names } = await start();
+    const client = await rawClient();
+    try {
+      client.channel.publish(names.exchange, names.routingKey, Buffer.from('{"not":"an array"'), {
+        correlationId: 'poison-1',
+        replyTo: 'nowhere',
+        headers: { messageType: 'ProcessHttpRequest', replyToExchange: names.replyExchange },
+      });
+      const dead = await client.nextMessage(`${names.queue}.dead`);
+      expect(dead && dead.content.toString()).toBe('{"not":"an array"');
+      expect(dead && dead.properties.correlationId).toBe('poison-1');
+    } finally {
+      await client.cleanup({ ...names, queue: '-', notificationsQueue: '-', exchange: '-', replyExchange: '-', notificationsExchange: '-' });
+    }
+    const res = await api(() => harness.mock.url, await harness.login('acme')).get('/api/org/acme/faas/functions');
+    expect(res.status).toBe(200);
+    expect(await jsonOf(res)).toMatchObject({ items: [], total: 0 });
+  });
+
+  it('reconnects after its broker connection is closed and answers again', async () => {
+    const { harness, names } = await start();
+    const acme = api(() => harness.mock.url, await harness.login('acme'));
+    expect((await acme.get('/api/org/acme/faas/functions')).status).toBe(200);
+
+    await closeConnection(names.connectionName);
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      status = (await acme.get('/api/org/acme/faas/functions')).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+  });
+
+  it('answers vCD\'s 504 when no extension replies in time', async () => {
+    const { harness } = await start({ timeoutMs: 300 });
+    // Requests wait in the queue while the backend is gone.
+    await harness.backend.close();
+    const res = await api(() => harness.mock.url, await harness.login('acme')).get('/api/org/acme/faas/functions');
+    expect(res.status).toBe(504);
+    expect(await jsonOf(res)).toMatchObject({ majorErrorCode: 504, minorErrorCode: 'GATEWAY_TIMEOUT' });
+  });
+});

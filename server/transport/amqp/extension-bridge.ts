@@ -1,0 +1,172 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import inject from 'light-my-request';
+import type { Logger } from 'pino';
+import { BROKER_CONTEXT, type BrokerContext } from '../../http/auth';
+import { ReconnectingChannel } from './connection';
+import { type ExtensionReply, parseExtensionMessage, replyHeaders } from './messages';
+
+/** Any Node request handler; the Express app is one. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface ExtensionBridgeOptions {
+  url: string;
+  connectionName: string;
+  exchange: string;
+  queue: string;
+  routingKey: string;
+  prefetch: number;
+  handler: RequestHandler;
+  log: Logger;
+}
+
+/** The reply's lifetime in the broker: vCD has given up on the request by then. */
+const REPLY_EXPIRATION_MS = '10000';
+/** Methods that change nothing, so a request interrupted by a reconnect may run again. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const STARTED_REMEMBERED = 10_000;
+
+/** The dead-letter queue beside the request queue: malformed messages end there, visible to the provider. */
+export const deadLetterNames = (queue: string) => ({ exchange: `${queue}.dlx`, queue: `${queue}.dead` });
+
+/**
+ * vCD's API extension over AMQP (VCD-WIRE §3): consumes `[request, securityContext]` from the extension's queue,
+ * dispatches the request into the same Express app in process (no HTTP hop) and publishes the answer to the
+ * message's `replyToExchange` with its `reply_to` and `correlation_id`.
+ */
+export class ExtensionBridge {
+  private readonly link: ReconnectingChannel;
+  /** Request ids this process started: a redelivered unsafe one is not run twice (vCD answers 504 instead). */
+  private readonly started = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private consumer?: { channel: Channel; tag: string };
+
+  constructor(private readonly options: ExtensionBridgeOptions) {
+    this.link = new ReconnectingChannel({
+      url: options.url,
+      connectionName: options.connectionName,
+      log: options.log,
+      setup: (channel) => this.setup(channel),
+    });
+  }
+
+  start(): Promise<void> {
+    return this.link.start();
+  }
+
+  ready(): Promise<void> {
+    return this.link.ready();
+  }
+
+  private async setup(channel: Channel): Promise<void> {
+    const { exchange, queue, routingKey, prefetch } = this.options;
+    const dead = deadLetterNames(queue);
+    await channel.assertExchange(dead.exchange, 'fanout', { durable: true });
+    await channel.assertQueue(dead.queue, { durable: true });
+    await channel.bindQueue(dead.queue, dead.exchange, '');
+    await channel.assertExchange(exchange, 'direct', { durable: true });
+    // Competing consumers: every replica consumes the same durable queue.
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-dead-letter-exchange': dead.exchange } });
+    await channel.bindQueue(queue, exchange, routingKey);
+    await channel.prefetch(prefetch);
+    const { consumerTag } = await channel.consume(queue, (msg) => {
+      if (!msg) return;
+      const work = this.handle(channel, msg).catch((err: Error) => this.options.log.error({ err: err.message }, 'amqp request failed'));
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    });
+    this.consumer = { channel, tag: consumerTag };
+  }
+
+  private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
+    const { log } = this.options;
+    const replyTo = msg.properties.replyTo as string | undefined;
+    const correlationId = msg.properties.correlationId as string | undefined;
+    const replyExchange = msg.properties.headers?.replyToExchange;
+    let parsed: ReturnType<typeof parseExtensionMessage>;
+    try {
+      if (!replyTo || !correlationId || typeof replyExchange !== 'string') {
+        throw new Error('the message has no reply_to, correlation_id or replyToExchange header');
+      }
+      parsed = parseExtensionMessage(msg.content);
+    } catch (err) {
+      log.warn({ reason: (err as Error).message, deliveryTag: msg.fields.deliveryTag }, 'amqp request dead-lettered');
+      channel.nack(msg, false, false);
+      return;
+    }
+    const { request, context } = parsed;
+    if (msg.fields.redelivered && this.started.has(request.id) && !SAFE_METHODS.has(request.method)) {
+      log.warn({ requestId: request.id, method: request.method }, 'amqp request interrupted by a reconnect; not run twice');
+      channel.ack(msg);
+      return;
+    }
+    this.remember(request.id);
+
+    const reply = await this.dispatch(request, context);
+    if (this.link.channel !== channel) return; // the channel died meanwhile: the broker redelivers the request
+    channel.publish(replyExchange as string, replyTo as string, Buffer.from(JSON.stringify(reply)), {
+      correlationId,
+      contentType: 'application/json',
+      expiration: REPLY_EXPIRATION_MS,
+    });
+    channel.ack(msg);
+  }
+
+  private async dispatch(request: ReturnType<typeof parseExtensionMessage>['request'], context: BrokerContext): Promise<ExtensionReply> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    const payload = request.body ? Buffer.from(request.body, 'base64') : undefined;
+    if (payload) headers['content-length'] = String(payload.length);
+    else delete headers['content-length'];
+    delete headers['transfer-encoding'];
+    const url = request.requestUri + (request.queryString ? `?${request.queryString}` : '');
+    const brokerContext: BrokerContext = { user: context.user, org: context.org, userName: context.userName, orgName: context.orgName, roles: context.roles };
+    const handler = this.options.handler;
+    const answer = await inject(
+      (req, res) => {
+        (req as unknown as Record<symbol, BrokerContext>)[BROKER_CONTEXT] = brokerContext;
+        keepInjectedResponse(res);
+        handler(req, res);
+      },
+      {
+        method: request.method as 'GET',
+        url,
+        headers,
+        payload,
+        remoteAddress: request.remoteAddr ?? undefined,
+      },
+    );
+    return {
+      id: request.id,
+      headers: replyHeaders(answer.headers),
+      statusCode: answer.statusCode,
+      body: answer.rawPayload.toString('base64'),
+      request: false,
+    };
+  }
+
+  private remember(id: string): void {
+    this.started.add(id);
+    if (this.started.size > STARTED_REMEMBERED) this.started.delete(this.started.values().next().value as string);
+  }
+
+  /** Stops consuming; requests being handled finish first (their replies may not reach a closed channel). */
+  async close(): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer && consumer.channel === this.link.channel) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+    await this.link.close();
+  }
+}
+
+/**
+ * Express swaps a response's prototype for its own (Object.setPrototypeOf in app.handle), which would drop the
+ * methods light-my-request captures the answer with; pinned as own properties they survive the swap.
+ */
+function keepInjectedResponse(res: ServerResponse): void {
+  const injected = Object.getPrototypeOf(res) as ServerResponse;
+  for (const method of ['writeHead', 'write', 'end', 'destroy', 'addTrailers', 'setTimeout'] as const) {
+    const fn = injected[method] as (...args: unknown[]) => unknown;
+    Object.defineProperty(res, method, { value: (...args: unknown[]) => fn.apply(res, args), writable: true, configurable: true });
+  }
+}
