@@ -96,6 +96,20 @@ const suites = [
   },
 ];
 
+/** Issue 7: the hardening suites leave their counts in .test-results; say them beside the totals. */
+function hardeningCounts() {
+  const lines = [];
+  const matrix = readJson(path.join(results, 'tenant-matrix.json'));
+  if (matrix) {
+    const of = (persona) => Object.values(matrix.byPersona[persona] ?? {}).reduce((n, c) => n + c, 0);
+    lines.push(
+      `tenant matrix: ${matrix.operations} operations, ${matrix.cells} cells ` +
+        `(foreign org ${of('foreign')}, other org's ids ${of('cross-id')}, no token ${of('no-token')}, logged out ${of('logged-out')}, own ${of('own')}, provider ${of('provider')})`,
+    );
+  }
+  return lines;
+}
+
 async function main() {
   if (!existsSync(path.join(root, 'node_modules/.package-lock.json'))) step('npm', ['ci']);
   step('bash', ['scripts/ensure-system.sh']);
@@ -118,6 +132,7 @@ async function main() {
     const extra = [s.skipped ? `${s.skipped} skipped` : '', s.note ?? ''].filter(Boolean).join('; ');
     console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed${extra ? ` (${extra})` : ''}`);
   }
+  for (const line of hardeningCounts()) console.log(line);
   const passed = summary.reduce((n, s) => n + s.passed, 0);
   const failed = summary.reduce((n, s) => n + s.failed, 0);
   console.log(`${passed} passed, ${failed} failed`);
