@@ -30,6 +30,7 @@ import { createServiceAccountUsage, createVcdUsageReader } from './vcd/usage';
 import { ShowbackQueries } from './showback/queries';
 import { RateCardStore } from './showback/ratecard';
 import { ExtensionBridge } from './transport/amqp/extension-bridge';
+import { NotificationConsumer } from './transport/amqp/notification-consumer';
 
 export type { Config } from './config';
 
@@ -152,6 +153,17 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
         log,
       })
     : undefined;
+  // vCD's notifications (VCD-WIRE §4) feed FaaS event triggers; the replicas share one queue.
+  const notifications = config.amqpUrl
+    ? new NotificationConsumer({
+        url: config.amqpUrl,
+        connectionName: config.amqpConnectionName,
+        exchange: config.amqpNotificationsExchange,
+        queue: config.amqpNotificationsQueue,
+        handle: (n) => functions.handleVcdNotification(n),
+        log,
+      })
+    : undefined;
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -166,6 +178,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   poller?.start();
   await collector.start();
   await bridge?.start();
+  await notifications?.start();
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
 
   let closing: Promise<void> | undefined;
@@ -175,6 +188,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     close() {
       closing ??= (async () => {
         await bridge?.close();
+        await notifications?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
