@@ -52,8 +52,10 @@ export const SummarySchema = z.object({
   stale: z
     .object({ since: z.string().datetime(), sources: z.array(z.object({ id: z.string(), name: z.string(), error: z.string() })) })
     .nullable(),
-  /** Latest period end of any stored cost, null when nothing is stored. */
+  /** Latest period end of any stored cost (exclusive: the midnight after the last day), null when nothing is stored. */
   dataAsOf: z.string().datetime().nullable(),
+  /** The last UTC day that has data, what "data as of …" shows; null when nothing is stored. */
+  lastDataDay: DaySchema.nullable(),
 });
 export type Summary = z.infer<typeof SummarySchema>;
 

@@ -114,6 +114,7 @@ export class ShowbackQueries {
           }
         : null,
       dataAsOf: lastDay ? new Date(Date.parse(asDay(lastDay)) + DAY_MS).toISOString() : null,
+      lastDataDay: lastDay ? asDay(lastDay) : null,
     };
   }
 

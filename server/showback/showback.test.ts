@@ -105,6 +105,7 @@ describe.each(STORES)('showback on %s', (kind) => {
     expect(summary.changePct).toBeCloseTo(Math.round(((summary.forecast.value - summary.lastMonth) / summary.lastMonth) * 1000) / 10, 5);
     expect(summary.stale).toBeNull();
     expect(summary.dataAsOf).toBe(`${day(1)}T00:00:00.000Z`);
+    expect(summary.lastDataDay).toBe(day(0));
 
     const byService = await jsonOf(await acme.get(`${SB}/breakdown?by=service&top=2&from=${from}&to=${to}`));
     const services = [...want.byService].sort((a, b) => b[1] - a[1]);

@@ -62,7 +62,8 @@ describe('ShowbackDashboardComponent', () => {
     expect(kpi('last-month')).toBe('€1,400.00');
     expect(kpi('change')).toBe('+10.2%');
     expect(page().querySelector('[data-test="kpi-change"]')?.getAttribute('data-trend')).toBe('up');
-    expect(page().querySelector('[data-test="showback-data-as-of"]')?.textContent).toContain('Data as of Nov 24, 2026');
+    // The last day with data (the 24th), not the exclusive end of its period (midnight of the 25th).
+    expect(plain(page().querySelector('[data-test="showback-data-as-of"]')?.textContent)).toBe('Data as of Nov 24, 2026');
   });
 
   it('shows the KPI cards in German with German number format and texts', () => {
@@ -143,7 +144,7 @@ describe('ShowbackDashboardComponent', () => {
 
   it('shows the empty state instead of charts when the org has no costs yet', () => {
     setUp();
-    answer(wireSummary({ dataAsOf: null, monthToDate: 0, lastMonth: 0, changePct: null }));
+    answer(wireSummary({ dataAsOf: null, lastDataDay: null, monthToDate: 0, lastMonth: 0, changePct: null }));
     expect(page().querySelector('[data-test="showback-empty"]')?.textContent).toContain('No costs yet');
     expect(page().querySelector('canvas')).toBeNull();
     expect(page().querySelector('[data-test="kpi-month-to-date"]')).toBeNull();

@@ -17,6 +17,7 @@ import {
   RangePreset,
   breakdownChart,
   dailyChart,
+  formatDate,
   formatInstant,
   formatMoney,
   formatShare,
@@ -115,10 +116,10 @@ export class ShowbackDashboardComponent implements OnInit {
       bandHigh: this.translations.translate('serverless.showback.chart.high'),
     },
   }));
-  /** "data as of …" in the locale, when anything is stored. */
+  /** "data as of …": the last day that has data (not the exclusive end of its period), in the locale. */
   readonly dataAsOf = computed(() => {
-    const asOf = this.summary()?.dataAsOf;
-    return asOf ? formatInstant(asOf, this.locale) : null;
+    const day = this.summary()?.lastDataDay;
+    return day ? formatDate(day, this.locale) : null;
   });
   readonly staleSince = computed(() => {
     const stale = this.summary()?.stale;

@@ -51,6 +51,11 @@ export function formatDay(day: string, locale: string): string {
   return new Intl.DateTimeFormat(safeLocale(locale), { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(Date.parse(`${day}T00:00:00Z`));
 }
 
+/** "2026-11-24" → "Nov 24, 2026" / "24.11.2026": a whole UTC day with its year. */
+export function formatDate(day: string, locale: string): string {
+  return new Intl.DateTimeFormat(safeLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.parse(`${day}T00:00:00Z`));
+}
+
 /** An ISO instant with date and time, in the locale (UTC, as the data's days are UTC). */
 export function formatInstant(iso: string, locale: string): string {
   return `${new Intl.DateTimeFormat(safeLocale(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(Date.parse(iso))} UTC`;

@@ -16,7 +16,8 @@ export function wireSummary(overrides: Partial<Summary> = {}): Summary {
     lastMonth: 140000,
     changePct: 10.23,
     stale: null,
-    dataAsOf: '2026-11-24T23:00:00.000Z',
+    dataAsOf: '2026-11-25T00:00:00.000Z',
+    lastDataDay: '2026-11-24',
     ...overrides,
   };
 }
