@@ -107,6 +107,11 @@ function hardeningCounts() {
         `(foreign org ${of('foreign')}, other org's ids ${of('cross-id')}, no token ${of('no-token')}, logged out ${of('logged-out')}, own ${of('own')}, provider ${of('provider')})`,
     );
   }
+  const fuzz = readJson(path.join(results, 'fuzz.json'));
+  if (fuzz) {
+    const statuses = Object.entries(fuzz.byStatus).map(([status, n]) => `${n}× ${status}`).join(', ');
+    lines.push(`fuzzing: ${fuzz.inputs} bad inputs over ${fuzz.operations} operations, answered ${statuses}`);
+  }
   return lines;
 }
 

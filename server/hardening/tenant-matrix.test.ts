@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
-import { api, jsonOf, newFunction, startHarness, type Harness } from '../testing/harness';
+import { jsonOf, startHarness, type Harness } from '../testing/harness';
+import { fillPath, makeFixtures, orgState, type DemoOrg, type OrgFixtures } from './fixtures';
 
 /**
  * Issue 7, tenant matrix: every operation of the OpenAPI document × {own org, foreign org, own org with the other
@@ -10,18 +10,11 @@ import { api, jsonOf, newFunction, startHarness, type Harness } from '../testing
  * without editing this file. acme is the caller; globex is the victim whose state must not change.
  */
 
-type Org = 'acme' | 'globex';
+type Org = DemoOrg;
 type Persona = 'own' | 'foreign' | 'cross-id' | 'provider' | 'no-token' | 'logged-out';
 interface Operation {
   method: string;
   path: string;
-}
-interface Fixtures {
-  fn: string;
-  activationId: string;
-  sourceId: string;
-  ruleId: string;
-  edgeId: string;
 }
 interface Cell {
   persona: Persona;
@@ -33,88 +26,16 @@ interface Cell {
 
 const SERVER_OWN = ['/healthz', '/readyz', '/openapi.json', '/metrics'];
 
-/** Fills an operation's path for an org, taking each `{param}` from that org's fixtures by the segment before it. */
-export function fillPath(template: string, org: Org, f: Fixtures): string {
-  const segments = template.split('/');
-  return segments
-    .map((segment, i) => {
-      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
-      if (!param) return segment;
-      if (param === 'org') return org;
-      if (param === 'name' || param === 'route') return f.fn;
-      const before = segments[i - 1];
-      if (param === 'id' || param.endsWith('Id')) {
-        if (before === 'rules') return f.ruleId;
-        if (before === 'sources') return f.sourceId;
-        if (before === 'activations') return f.activationId;
-        if (before === 'edge-gateways') return encodeURIComponent(f.edgeId);
-      }
-      return 'matrix-unknown';
-    })
-    .join('/');
-}
-
 const isProblem = (res: Response) => res.headers.get('content-type')?.startsWith('application/problem+json') ?? false;
 
 describe('tenant matrix over every OpenAPI operation', () => {
   let h: Harness;
   let tokens: Record<'acme' | 'globex' | 'provider' | 'logged-out', string>;
   let operations: Operation[];
-  const fixtures = {} as Record<Org, Fixtures>;
+  const fixtures = {} as Record<Org, OrgFixtures>;
   const cells: Cell[] = [];
 
-  async function makeFixtures(org: Org, token: string): Promise<Fixtures> {
-    const client = api(() => h.backend.url, token);
-    const ids = DEMO_INFRA_IDS[org];
-    const fn = `${org}-matrix`;
-    const env = { MARK: `${org}-private-value` };
-    expect((await client.post(`/api/org/${org}/faas/functions`, newFunction(fn, { env }))).status).toBe(202);
-    expect((await client.waitBuilt(org, fn)).status).toBe('ready');
-    expect((await client.get(`/api/org/${org}/${fn}`)).status).toBe(200);
-    const activations = await jsonOf(await client.get(`/api/org/${org}/faas/functions/${fn}/activations`));
-    const source = await jsonOf(
-      await client.post(`/api/org/${org}/showback/sources`, {
-        kind: 'http',
-        name: `${org}-private-billing`,
-        schedule: '0 3 * * *',
-        config: { url: `${h.mock.url}/billing/api/v1/orgs/{org}/charges?from={from}&to={to}`, authHeader: { name: 'Authorization', value: 'Bearer demo-billing-token' } },
-      }),
-    );
-    const edgeId = `urn:vcloud:gateway:${ids.edge}`;
-    const rule = await jsonOf(
-      await client.post(`/api/org/${org}/autoscale/rules`, {
-        name: `${org}-private-rule`,
-        vAppId: `urn:vcloud:vapp:${ids.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${ids.template}`,
-        edgeGatewayId: edgeId,
-        lbPoolName: 'web-pool',
-        scaleOut: { cpuPercent: 70, memoryPercent: 80 },
-        scaleIn: { cpuPercent: 20, memoryPercent: 30 },
-        enabled: false,
-      }),
-    );
-    const made = { fn, activationId: activations.items?.[0]?.id, sourceId: source.id, ruleId: rule.id, edgeId };
-    for (const [key, value] of Object.entries(made)) if (!value) throw new Error(`fixture ${key} of ${org} was not made`);
-    return made;
-  }
-
-  /** What globex can see of its own data: must be identical before and after acme's attempts. */
-  async function globexState(): Promise<unknown> {
-    const g = api(() => h.backend.url, tokens.globex);
-    const f = fixtures.globex;
-    const fn = await jsonOf(await g.get(`/api/org/globex/faas/functions/${f.fn}`));
-    const versions = await jsonOf(await g.get(`/api/org/globex/faas/functions/${f.fn}/versions`));
-    const activations = await jsonOf(await g.get(`/api/org/globex/faas/functions/${f.fn}/activations`));
-    const rules = await jsonOf(await g.get('/api/org/globex/autoscale/rules'));
-    const sources = await jsonOf(await g.get('/api/org/globex/showback/sources'));
-    return {
-      fn: { version: fn.version, status: fn.status, code: fn.code, trigger: fn.trigger, env: fn.env },
-      versions: versions.total,
-      activations: activations.total,
-      rules: rules.items.map((r: Record<string, unknown>) => ({ id: r.id, name: r.name, enabled: r.enabled, maxVms: r.maxVms, vAppId: r.vAppId })),
-      sources: sources.items.map((s: Record<string, unknown>) => ({ id: s.id, name: s.name, enabled: s.enabled, config: s.config, schedule: s.schedule })),
-    };
-  }
+  const globexState = () => orgState(h, 'globex', tokens.globex, fixtures.globex);
 
   async function call(persona: Persona, op: Operation): Promise<Cell> {
     const [org, ids, token]: [Org, Org, string | undefined] = {
@@ -160,8 +81,8 @@ describe('tenant matrix over every OpenAPI operation', () => {
     });
     expect(logout.status).toBeLessThan(300);
     tokens = { acme, globex, provider, 'logged-out': doomed };
-    fixtures.acme = await makeFixtures('acme', acme);
-    fixtures.globex = await makeFixtures('globex', globex);
+    fixtures.acme = await makeFixtures(h, 'acme', acme);
+    fixtures.globex = await makeFixtures(h, 'globex', globex);
     const doc = (await jsonOf(await fetch(`${h.backend.url}/openapi.json`))) as { paths: Record<string, Record<string, unknown>> };
     operations = Object.entries(doc.paths).flatMap(([p, item]) =>
       Object.keys(item)

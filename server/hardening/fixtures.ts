@@ -1,0 +1,90 @@
+import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
+import { api, jsonOf, newFunction, type Harness } from '../testing/harness';
+
+export type DemoOrg = 'acme' | 'globex';
+
+/** One of each thing an org keeps, so path parameters name real objects and a leak would be visible. */
+export interface OrgFixtures {
+  fn: string;
+  activationId: string;
+  sourceId: string;
+  ruleId: string;
+  edgeId: string;
+}
+
+/** Makes a ready function (invoked once), an HTTP billing source and a disabled rule; each names `<org>-private`. */
+export async function makeFixtures(h: Harness, org: DemoOrg, token: string): Promise<OrgFixtures> {
+  const client = api(() => h.backend.url, token);
+  const ids = DEMO_INFRA_IDS[org];
+  const fn = `${org}-matrix`;
+  const created = await client.post(`/api/org/${org}/faas/functions`, newFunction(fn, { env: { MARK: `${org}-private-value` } }));
+  if (created.status !== 202) throw new Error(`fixture function of ${org}: ${created.status} ${await created.text()}`);
+  if ((await client.waitBuilt(org, fn)).status !== 'ready') throw new Error(`fixture function of ${org} did not build`);
+  await client.get(`/api/org/${org}/${fn}`);
+  const activations = await jsonOf(await client.get(`/api/org/${org}/faas/functions/${fn}/activations`));
+  const source = await jsonOf(
+    await client.post(`/api/org/${org}/showback/sources`, {
+      kind: 'http',
+      name: `${org}-private-billing`,
+      schedule: '0 3 * * *',
+      config: { url: `${h.mock.url}/billing/api/v1/orgs/{org}/charges?from={from}&to={to}`, authHeader: { name: 'Authorization', value: 'Bearer demo-billing-token' } },
+    }),
+  );
+  const edgeId = `urn:vcloud:gateway:${ids.edge}`;
+  const rule = await jsonOf(
+    await client.post(`/api/org/${org}/autoscale/rules`, {
+      name: `${org}-private-rule`,
+      vAppId: `urn:vcloud:vapp:${ids.vapp}`,
+      templateId: `urn:vcloud:vapptemplate:${ids.template}`,
+      edgeGatewayId: edgeId,
+      lbPoolName: 'web-pool',
+      scaleOut: { cpuPercent: 70, memoryPercent: 80 },
+      scaleIn: { cpuPercent: 20, memoryPercent: 30 },
+      enabled: false,
+    }),
+  );
+  const made = { fn, activationId: activations.items?.[0]?.id, sourceId: source.id, ruleId: rule.id, edgeId };
+  for (const [key, value] of Object.entries(made)) if (!value) throw new Error(`fixture ${key} of ${org} was not made`);
+  return made;
+}
+
+/** What an org can see of its own stored data; equal before and after means nothing was written. */
+export async function orgState(h: Harness, org: DemoOrg, token: string, f: OrgFixtures): Promise<unknown> {
+  const c = api(() => h.backend.url, token);
+  const base = `/api/org/${org}`;
+  const fn = await jsonOf(await c.get(`${base}/faas/functions/${f.fn}`));
+  const functions = await jsonOf(await c.get(`${base}/faas/functions`));
+  const versions = await jsonOf(await c.get(`${base}/faas/functions/${f.fn}/versions`));
+  const activations = await jsonOf(await c.get(`${base}/faas/functions/${f.fn}/activations`));
+  const rules = await jsonOf(await c.get(`${base}/autoscale/rules`));
+  const sources = await jsonOf(await c.get(`${base}/showback/sources`));
+  return {
+    fn: { version: fn.version, status: fn.status, code: fn.code, trigger: fn.trigger, env: fn.env, limits: fn.limits },
+    functions: functions.total,
+    versions: versions.total,
+    activations: activations.total,
+    rules: rules.items.map((r: Record<string, unknown>) => ({ ...r, status: undefined, lastDecision: undefined, currentVms: undefined, updatedAt: undefined })),
+    sources: sources.items.map((s: Record<string, unknown>) => ({ id: s.id, name: s.name, enabled: s.enabled, config: s.config, schedule: s.schedule })),
+  };
+}
+
+/** Fills an operation's path for an org, taking each `{param}` from that org's fixtures by the segment before it. */
+export function fillPath(template: string, org: DemoOrg, f: OrgFixtures): string {
+  const segments = template.split('/');
+  return segments
+    .map((segment, i) => {
+      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (!param) return segment;
+      if (param === 'org') return org;
+      if (param === 'name' || param === 'route') return f.fn;
+      const before = segments[i - 1];
+      if (param === 'id' || param.endsWith('Id')) {
+        if (before === 'rules') return f.ruleId;
+        if (before === 'sources') return f.sourceId;
+        if (before === 'activations') return f.activationId;
+        if (before === 'edge-gateways') return encodeURIComponent(f.edgeId);
+      }
+      return 'matrix-unknown';
+    })
+    .join('/');
+}
