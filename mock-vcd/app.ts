@@ -21,6 +21,7 @@ import { VropsMock, type VropsOptions } from './vrops/service';
 import { vropsRoutes } from './vrops/routes';
 import { billingRoutes } from './billing/routes';
 import type { MockAmqpLink } from './amqp/link';
+import { type AmqpSettings, defaultAmqpSettings } from './extensions/amqp-settings';
 
 export interface MockVcdOptions {
   /** namespace → base URL of the extension's HTTP endpoint (the local stand-in for vCD's AMQP bridge). */
@@ -52,6 +53,8 @@ export interface MockVcdState {
   vrops: VropsMock;
   /** Set in AMQP mode: extension requests and notifications go through RabbitMQ (mock-vcd/amqp). */
   amqp?: MockAmqpLink;
+  /** What a provider set at /api/admin/extension/settings/amqp (the password is never read back). */
+  amqpSettings: AmqpSettings;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -75,6 +78,7 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
     site: { name: 'mock-vcd', id: 'urn:vcloud:site:0c5b1f3e-8d2a-4e6f-9b7c-1a2d3e4f5a60' },
     infra,
     vrops: new VropsMock(infra, options.vrops),
+    amqpSettings: defaultAmqpSettings(),
   };
 
   const app = express();
@@ -88,7 +92,7 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
   app.use(sessionRoutes({ directory, sessions: state.sessions, site: state.site }));
   app.use(orgRoutes({ directory, sessions: state.sessions }));
   app.use(uiPluginRoutes({ directory, sessions: state.sessions, plugins: state.uiPlugins }));
-  app.use(extensionRoutes({ sessions: state.sessions, registry: state.extensions }));
+  app.use(extensionRoutes({ sessions: state.sessions, registry: state.extensions, amqpSettings: state.amqpSettings }));
   app.use(infraRoutes({ sessions: state.sessions, infra: state.infra }));
   app.use(loadBalancerRoutes({ directory, sessions: state.sessions, infra: state.infra }));
   app.use(infraAdminRoutes({ sessions: state.sessions, infra: state.infra }));

@@ -4,6 +4,7 @@ import { VcdError, badRequest, notFound } from '../http/vcd-errors';
 import { requireProvider, requireSession } from '../sessions/auth';
 import type { SessionStore } from '../sessions/store';
 import type { ExtensionRegistry, ExtensionService } from './registry';
+import { type AmqpSettings, amqpSettingsRoutes } from './amqp-settings';
 import {
   API_FILTER_MEDIA_TYPE,
   QUERY_RECORDS_MEDIA_TYPE,
@@ -39,7 +40,7 @@ function compiling<T>(pattern: string, add: () => T): T {
 }
 
 /** API extension registration (VCD-WIRE §3): `/api/admin/extension/service` and its API filters; provider only. */
-export function extensionRoutes(deps: { sessions: SessionStore; registry: ExtensionRegistry }): Router {
+export function extensionRoutes(deps: { sessions: SessionStore; registry: ExtensionRegistry; amqpSettings: AmqpSettings }): Router {
   const router = Router();
   const base = '/api/admin/extension/service';
   const guard = [requireApiVersion, requireSession(deps.sessions), requireProvider];
@@ -111,5 +112,6 @@ export function extensionRoutes(deps: { sessions: SessionStore; registry: Extens
     xml(res, 201, API_FILTER_MEDIA_TYPE, renderApiFilterXml(origin(req), filter));
   });
 
+  router.use(amqpSettingsRoutes({ guard, settings: deps.amqpSettings }));
   return router;
 }

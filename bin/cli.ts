@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { planDeploy, planUndeploy, readPluginZip, type Step } from './lib/deploy';
+import type { AmqpSettings } from './lib/vcd-admin';
+import { loginAsProvider, VcdProviderError } from './lib/vcd-provider';
+
+const USAGE = `Usage:
+  vcd-serverless deploy   --vcd URL --user administrator@System [--zip dist/plugin.zip] [--name serverless]
+                          [--exchange vcdext] [--routing-key serverless] [--amqp-url amqp://user@host:5672/vhost]
+                          [--amqp-exchange systemExchange] [--amqp-prefix vcd] [--dry-run]
+  vcd-serverless undeploy --vcd URL --user administrator@System [--name serverless] [--plugin-name Serverless] [--dry-run]
+
+The vCD password comes from VCD_PASSWORD or a prompt; the broker's from AMQP_PASSWORD. Never as an argument.`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Asks for a secret without echoing it; undefined when there is no terminal to ask on. */
+  askSecret?: (prompt: string) => Promise<string>;
+}
+
+const OPTIONS = {
+  vcd: { type: 'string' },
+  user: { type: 'string' },
+  zip: { type: 'string' },
+  name: { type: 'string', default: 'serverless' },
+  'plugin-name': { type: 'string' },
+  exchange: { type: 'string', default: 'vcdext' },
+  'routing-key': { type: 'string' },
+  'amqp-url': { type: 'string' },
+  'amqp-exchange': { type: 'string', default: 'systemExchange' },
+  'amqp-prefix': { type: 'string', default: 'vcd' },
+  'dry-run': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+class UsageError extends Error {}
+
+function amqpSettingsOf(url: string): AmqpSettings & { password?: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`--amqp-url "${url}" is not a URL (amqp://user@host:5672/vhost)`);
+  }
+  if (!['amqp:', 'amqps:'].includes(u.protocol)) throw new UsageError(`--amqp-url must start with amqp:// or amqps:// (got ${u.protocol})`);
+  if (u.password) throw new UsageError('--amqp-url must not carry a password: set AMQP_PASSWORD instead');
+  return {
+    AmqpHost: u.hostname,
+    AmqpPort: u.port || (u.protocol === 'amqps:' ? '5671' : '5672'),
+    AmqpUsername: decodeURIComponent(u.username || 'guest'),
+    AmqpExchange: '',
+    AmqpVHost: decodeURIComponent(u.pathname.slice(1)) || '/',
+    AmqpUseSSL: String(u.protocol === 'amqps:'),
+    AmqpPrefix: '',
+  };
+}
+
+/** Why a call to vCD failed, in words a provider can act on. */
+function explain(err: unknown, vcdUrl: string, user: string): string {
+  if (err instanceof VcdProviderError && err.status === 401 && /login/.test(err.message)) {
+    return `vCD at ${vcdUrl} refused the login of ${user}: wrong user or password (or not a System administrator)`;
+  }
+  if (err instanceof VcdProviderError) return err.message;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (err instanceof TypeError && cause) return `cannot reach vCD at ${vcdUrl}: ${cause.code ?? cause.message}`;
+  return (err as Error).message ?? String(err);
+}
+
+async function password(io: CliIo, user: string): Promise<string> {
+  if (io.env.VCD_PASSWORD) return io.env.VCD_PASSWORD;
+  if (!io.askSecret) throw new UsageError('no password: set VCD_PASSWORD or run in a terminal to be asked');
+  return io.askSecret(`vCD password for ${user}: `);
+}
+
+/** Runs the CLI; resolves with the process exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let vcdUrl = '';
+  let user = '';
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const command = positionals[0];
+    if (values.help || !command) {
+      io.out(USAGE);
+      return values.help ? 0 : 2;
+    }
+    if (!['deploy', 'undeploy'].includes(command) || positionals.length > 1) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+    if (!values.vcd || !values.user) throw new UsageError('--vcd and --user are required');
+    vcdUrl = values.vcd.replace(/\/+$/, '');
+    user = values.user;
+    const zipPath = path.resolve(values.zip ?? 'dist/plugin.zip');
+    const name = values.name;
+
+    let steps: Step[];
+    if (command === 'deploy') {
+      const manifest = await readPluginZip(zipPath); // a wrong zip fails before anything is asked or changed
+      const amqp = values['amqp-url']
+        ? { settings: { ...amqpSettingsOf(values['amqp-url']), AmqpExchange: values['amqp-exchange'], AmqpPrefix: values['amqp-prefix'] }, password: io.env.AMQP_PASSWORD }
+        : undefined;
+      const session = await loginAsProvider({ vcdUrl, user, password: await password(io, user) });
+      io.out(`vCD ${vcdUrl}: deploying ${manifest.name} ${manifest.version} as API extension ${name}`);
+      steps = await planDeploy(session, { zipPath, name, exchange: values.exchange, routingKey: values['routing-key'] ?? name, amqp });
+    } else {
+      const pluginName = values['plugin-name'] ?? (await readPluginZip(zipPath).then((m) => m.name, () => 'Serverless'));
+      const session = await loginAsProvider({ vcdUrl, user, password: await password(io, user) });
+      io.out(`vCD ${vcdUrl}: removing UI plugin ${pluginName} and API extension ${name}`);
+      steps = await planUndeploy(session, { name, pluginName });
+    }
+
+    if (!steps.length) {
+      io.out('no changes: vCD already holds this state');
+      return 0;
+    }
+    for (const step of steps) {
+      io.out(`${values['dry-run'] ? 'would ' : ''}${step.describe}`);
+      if (!values['dry-run']) await step.apply();
+    }
+    io.out(values['dry-run'] ? `dry run: ${steps.length} change(s) planned, none made` : `done: ${steps.length} change(s)`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`vcd-serverless: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`vcd-serverless: ${explain(err, vcdUrl, user)}`);
+    return 1;
+  }
+}
