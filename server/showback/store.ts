@@ -21,24 +21,15 @@ export interface CostRecord {
   currency: string;
 }
 
-const BATCH = 2000;
+/** Records per statement: large enough that round trips stop mattering, small enough for PGlite's memory. */
+const BATCH = 10_000;
 
-const dayOf = (d: Date) => d.toISOString().slice(0, 10);
-const monthOf = (d: Date) => `${d.toISOString().slice(0, 7)}-01`;
 
 /** A stable 32-bit number for pg_advisory_xact_lock from a string. */
 function lockKey(s: string): number {
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   return h;
-}
-
-interface OldRow {
-  natural_key: string;
-  period_start: Date | string;
-  service: string;
-  currency: string;
-  cost: string | number;
 }
 
 /**
@@ -72,85 +63,74 @@ function dedupe(list: CostRecord[]): CostRecord[] {
   return [...m.values()];
 }
 
+/**
+ * One statement per batch: the input as unnest arrays, the upsert of new or changed rows only, the old versions of
+ * the updated ones (read in the statement's snapshot, so before the upsert), and both rollups moved by new minus old,
+ * grouped in SQL.
+ */
+const WRITE_BATCH_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                       $11::text[], $12::text[], $13::float8[], $14::text[], $15::bigint[], $16::text[])
+    AS t(natural_key, period_start, period_end, resource_kind, resource_id, resource_name, vapp_id, vapp_name, service, metric,
+         quantity, unit, cost, currency)
+), up AS (
+  INSERT INTO showback_costs (org, source_id, natural_key, period_start, period_end, resource_kind, resource_id,
+      resource_name, vapp_id, vapp_name, service, metric, quantity, unit, cost, currency)
+  SELECT $1, $2, i.* FROM input i
+  ON CONFLICT (org, source_id, natural_key, period_start) DO UPDATE SET
+      period_end = EXCLUDED.period_end, resource_kind = EXCLUDED.resource_kind, resource_id = EXCLUDED.resource_id,
+      resource_name = EXCLUDED.resource_name, vapp_id = EXCLUDED.vapp_id, vapp_name = EXCLUDED.vapp_name,
+      service = EXCLUDED.service, metric = EXCLUDED.metric, quantity = EXCLUDED.quantity, unit = EXCLUDED.unit,
+      cost = EXCLUDED.cost, currency = EXCLUDED.currency
+    WHERE (showback_costs.period_end, showback_costs.resource_kind, showback_costs.resource_id, showback_costs.resource_name,
+           showback_costs.vapp_id, showback_costs.vapp_name, showback_costs.service, showback_costs.metric,
+           showback_costs.quantity, showback_costs.unit, showback_costs.cost, showback_costs.currency)
+      IS DISTINCT FROM (EXCLUDED.period_end, EXCLUDED.resource_kind, EXCLUDED.resource_id, EXCLUDED.resource_name,
+           EXCLUDED.vapp_id, EXCLUDED.vapp_name, EXCLUDED.service, EXCLUDED.metric, EXCLUDED.quantity, EXCLUDED.unit,
+           EXCLUDED.cost, EXCLUDED.currency)
+  RETURNING natural_key, period_start, service, currency, cost, xmax = 0 AS inserted
+), old AS (
+  -- Only an updated row had an old version; one index lookup each (a join would scan all of the source's rows).
+  SELECT o.* FROM up u CROSS JOIN LATERAL (
+    SELECT c.period_start, c.service, c.currency, c.cost FROM showback_costs c
+     WHERE c.org = $1 AND c.source_id = $2 AND c.natural_key = u.natural_key AND c.period_start = u.period_start LIMIT 1
+  ) o WHERE NOT u.inserted
+), moves AS (
+  SELECT (period_start AT TIME ZONE 'UTC')::date AS day, service, currency, cost AS delta FROM up
+  UNION ALL
+  SELECT (period_start AT TIME ZONE 'UTC')::date, service, currency, -cost FROM old
+), daily AS (
+  INSERT INTO showback_daily (org, day, service, source_id, currency, cost)
+  SELECT $1, day, service, $2, currency, SUM(delta) FROM moves GROUP BY day, service, currency HAVING SUM(delta) <> 0
+  ON CONFLICT (org, day, service, source_id, currency) DO UPDATE SET cost = showback_daily.cost + EXCLUDED.cost
+), monthly AS (
+  INSERT INTO showback_monthly (org, month, service, source_id, currency, cost)
+  SELECT $1, date_trunc('month', day)::date, service, $2, currency, SUM(delta) FROM moves
+   GROUP BY date_trunc('month', day)::date, service, currency HAVING SUM(delta) <> 0
+  ON CONFLICT (org, month, service, source_id, currency) DO UPDATE SET cost = showback_monthly.cost + EXCLUDED.cost
+)
+SELECT COUNT(*)::int AS written FROM up`;
+
 async function writeBatch(tx: Queryable, list: CostRecord[]): Promise<number> {
   const { org, sourceId } = list[0];
-  const keys = list.map((r) => r.naturalKey);
-  const starts = list.map((r) => r.periodStart.toISOString());
-  const { rows: old } = await tx.query<OldRow>(
-    `SELECT c.natural_key, c.period_start, c.service, c.currency, c.cost
-       FROM showback_costs c JOIN unnest($3::text[], $4::timestamptz[]) AS k(natural_key, period_start)
-         ON c.natural_key = k.natural_key AND c.period_start = k.period_start
-      WHERE c.org = $1 AND c.source_id = $2`,
-    [org, sourceId, keys, starts],
-  );
-  const oldByKey = new Map(old.map((o) => [`${o.natural_key}\u0000${new Date(o.period_start).getTime()}`, o]));
-
-  const { rows: changed } = await tx.query<{ natural_key: string }>(
-    `INSERT INTO showback_costs (org, source_id, natural_key, period_start, period_end, resource_kind, resource_id,
-        resource_name, vapp_id, vapp_name, service, metric, quantity, unit, cost, currency)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
-        $9::text[], $10::text[], $11::text[], $12::text[], $13::float8[], $14::text[], $15::bigint[], $16::text[])
-     ON CONFLICT (org, source_id, natural_key, period_start) DO UPDATE SET
-        period_end = EXCLUDED.period_end, resource_kind = EXCLUDED.resource_kind, resource_id = EXCLUDED.resource_id,
-        resource_name = EXCLUDED.resource_name, vapp_id = EXCLUDED.vapp_id, vapp_name = EXCLUDED.vapp_name,
-        service = EXCLUDED.service, metric = EXCLUDED.metric, quantity = EXCLUDED.quantity, unit = EXCLUDED.unit,
-        cost = EXCLUDED.cost, currency = EXCLUDED.currency
-      WHERE (showback_costs.period_end, showback_costs.resource_kind, showback_costs.resource_id, showback_costs.resource_name,
-             showback_costs.vapp_id, showback_costs.vapp_name, showback_costs.service, showback_costs.metric,
-             showback_costs.quantity, showback_costs.unit, showback_costs.cost, showback_costs.currency)
-        IS DISTINCT FROM (EXCLUDED.period_end, EXCLUDED.resource_kind, EXCLUDED.resource_id, EXCLUDED.resource_name,
-             EXCLUDED.vapp_id, EXCLUDED.vapp_name, EXCLUDED.service, EXCLUDED.metric, EXCLUDED.quantity, EXCLUDED.unit,
-             EXCLUDED.cost, EXCLUDED.currency)
-     RETURNING natural_key`,
-    [
-      org,
-      sourceId,
-      keys,
-      starts,
-      list.map((r) => r.periodEnd.toISOString()),
-      list.map((r) => r.resourceKind ?? ''),
-      list.map((r) => r.resourceId ?? ''),
-      list.map((r) => r.resourceName ?? ''),
-      list.map((r) => r.vappId ?? ''),
-      list.map((r) => r.vappName ?? ''),
-      list.map((r) => r.service),
-      list.map((r) => r.metric ?? ''),
-      list.map((r) => r.quantity ?? 0),
-      list.map((r) => r.unit ?? ''),
-      list.map((r) => String(Math.round(r.cost))),
-      list.map((r) => r.currency),
-    ],
-  );
-  if (!changed.length) return 0;
-
-  // Rollup deltas: minus what a changed row was, plus what it is now.
-  const deltas = new Map<string, { day: string; month: string; service: string; currency: string; cost: number }>();
-  const add = (start: Date, service: string, currency: string, cost: number) => {
-    const day = dayOf(start);
-    const k = `${day}\u0000${service}\u0000${currency}`;
-    const d = deltas.get(k) ?? { day, month: monthOf(start), service, currency, cost: 0 };
-    d.cost += cost;
-    deltas.set(k, d);
-  };
-  for (const r of list) {
-    const o = oldByKey.get(`${r.naturalKey}\u0000${r.periodStart.getTime()}`);
-    if (o) add(new Date(o.period_start), o.service, o.currency, -Number(o.cost));
-    add(r.periodStart, r.service, r.currency, Math.round(r.cost));
-  }
-  const moves = [...deltas.values()].filter((d) => d.cost !== 0);
-  if (moves.length) {
-    for (const [table, col, pick] of [
-      ['showback_daily', 'day', (d: (typeof moves)[number]) => d.day],
-      ['showback_monthly', 'month', (d: (typeof moves)[number]) => d.month],
-    ] as const) {
-      await tx.query(
-        `INSERT INTO ${table} (org, ${col}, service, source_id, currency, cost)
-         SELECT $1, k, s, $2, c, SUM(v) FROM unnest($3::date[], $4::text[], $5::text[], $6::bigint[]) AS t(k, s, c, v)
-          GROUP BY k, s, c
-         ON CONFLICT (org, ${col}, service, source_id, currency) DO UPDATE SET cost = ${table}.cost + EXCLUDED.cost`,
-        [org, sourceId, moves.map(pick), moves.map((d) => d.service), moves.map((d) => d.currency), moves.map((d) => String(d.cost))],
-      );
-    }
-  }
-  return changed.length;
+  const { rows } = await tx.query<{ written: number }>(WRITE_BATCH_SQL, [
+    org,
+    sourceId,
+    list.map((r) => r.naturalKey),
+    list.map((r) => r.periodStart.toISOString()),
+    list.map((r) => r.periodEnd.toISOString()),
+    list.map((r) => r.resourceKind ?? ''),
+    list.map((r) => r.resourceId ?? ''),
+    list.map((r) => r.resourceName ?? ''),
+    list.map((r) => r.vappId ?? ''),
+    list.map((r) => r.vappName ?? ''),
+    list.map((r) => r.service),
+    list.map((r) => r.metric ?? ''),
+    list.map((r) => r.quantity ?? 0),
+    list.map((r) => r.unit ?? ''),
+    list.map((r) => String(Math.round(r.cost))),
+    list.map((r) => r.currency),
+  ]);
+  return Number(rows[0].written);
 }
