@@ -48,6 +48,8 @@ export const ConfigSchema = z
     functionDefaultTimeoutMs: z.coerce.number().int().min(10).default(3000),
     functionMaxTimeoutMs: z.coerce.number().int().min(10).default(10_000),
     bodyLimitBytes: ByteSize.default(1024 * 1024),
+    /** Requests per org and minute in one replica (429 past it); 0 = no limit. */
+    orgRateLimitPerMinute: z.coerce.number().int().min(0).default(6000),
     /** A handler's response body above this answers 502 (response-too-large). */
     functionMaxResponseBytes: ByteSize.default(1024 * 1024),
     /** Functions an org may have (409 quota-exceeded beyond). */
@@ -123,6 +125,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   FUNCTION_DEFAULT_TIMEOUT_MS: 'functionDefaultTimeoutMs',
   FUNCTION_MAX_TIMEOUT_MS: 'functionMaxTimeoutMs',
   BODY_LIMIT: 'bodyLimitBytes',
+  ORG_RATE_LIMIT_PER_MINUTE: 'orgRateLimitPerMinute',
   FUNCTION_MAX_RESPONSE: 'functionMaxResponseBytes',
   ORG_MAX_FUNCTIONS: 'orgMaxFunctions',
   ORG_MAX_CONCURRENT_CALLS: 'orgMaxConcurrentCalls',

@@ -138,6 +138,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     sharedSecret: config.extensionSharedSecret,
     sessionCacheTtlMs: config.sessionCacheTtlMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    orgRateLimitPerMinute: config.orgRateLimitPerMinute,
   });
 
   // vCD's API extension over RabbitMQ: the same app, dispatched in process.

@@ -11,6 +11,7 @@ import type { AutoscaleService } from '../autoscale/service';
 import type { VcdClient } from '../vcd/client';
 import { authenticate, SessionCache } from './auth';
 import { errorHandler, notFoundHandler, NotReady, sendProblem, toProblem } from './errors';
+import { orgRateLimit, securityHeaders } from './limits';
 import { buildOpenApiDocument } from './openapi';
 import { requireOrgAccess } from './tenancy';
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   sharedSecret?: string;
   sessionCacheTtlMs: number;
   bodyLimitBytes: number;
+  /** Requests per org and minute in this replica; 0 = no limit. */
+  orgRateLimitPerMinute?: number;
   version?: string;
 }
 
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(deps.log));
+  app.use(securityHeaders());
 
   const openapi = buildOpenApiDocument({ version: deps.version ?? '0.1.0' });
   app.get('/healthz', (_req, res) => {
@@ -89,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Auth and tenancy come before body parsing: nobody unauthenticated makes us read a megabyte.
   const tenant = Router({ mergeParams: true });
-  tenant.use(requireOrgAccess, ...bodyParsers(deps.bodyLimitBytes));
+  tenant.use(requireOrgAccess, orgRateLimit({ perMinute: deps.orgRateLimitPerMinute ?? 0 }), ...bodyParsers(deps.bodyLimitBytes));
   tenant.use('/faas', functionsRoutes(deps.functions));
   if (deps.showback) tenant.use('/showback', showbackRoutes(deps.showback));
   if (deps.autoscale) tenant.use('/autoscale', autoscaleRoutes(deps.autoscale));
