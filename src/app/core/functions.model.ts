@@ -8,10 +8,14 @@ export interface ServerlessFunction {
   name: string;
   runtime: string;
   status: FunctionStatus;
-  /** The trigger route relative to the org, e.g. "hello". */
+  /** How the function is called: an HTTP route, or vCD notifications of the org. */
+  trigger: TriggerKind;
+  /** The trigger route relative to the org, e.g. "hello" ("" for an event trigger). */
   route: string;
-  /** The full invoke path through vCD, e.g. "/api/org/acme/hello". */
+  /** The full invoke path through vCD, e.g. "/api/org/acme/hello" ("" for an event trigger). */
   url: string;
+  /** The vCD notification types an event trigger runs on (empty for an HTTP trigger). */
+  events: string[];
   code: string;
   error?: { message: string; line?: number; column?: number };
   createdAt: Date;
@@ -29,6 +33,8 @@ export interface ServerlessFunction {
   /** Secrets are write-only: only their names ever reach the plugin. */
   secretNames: string[];
 }
+
+export type TriggerKind = 'http' | 'event';
 
 /** One immutable version of a function (newest first in the list). */
 export interface FunctionVersion {
@@ -101,7 +107,11 @@ export interface FunctionList {
 export interface NewFunction {
   name: string;
   runtime: string;
+  /** Default http. */
+  trigger?: TriggerKind;
   route: string;
+  /** vCD notification types, for an event trigger. */
+  events?: string[];
   code: string;
   sandbox?: string;
   mode?: string;
@@ -119,8 +129,10 @@ export function toServerlessFunction(wire: FunctionView): ServerlessFunction {
     name: wire.name,
     runtime: wire.runtime,
     status: wire.status,
-    route: wire.trigger.route,
-    url: wire.url,
+    trigger: wire.trigger.type,
+    route: wire.trigger.type === 'http' ? wire.trigger.route : '',
+    url: wire.url ?? '',
+    events: wire.trigger.type === 'event' ? [...wire.trigger.events] : [],
     code: wire.code,
     error: wire.error ? { ...wire.error } : undefined,
     createdAt: new Date(wire.createdAt),
@@ -130,7 +142,7 @@ export function toServerlessFunction(wire: FunctionView): ServerlessFunction {
     buildLog: wire.buildLog ?? '',
     sandbox: wire.sandbox,
     mode: wire.mode,
-    methods: wire.trigger.methods,
+    methods: wire.trigger.type === 'http' ? wire.trigger.methods : undefined,
     limits: { ...wire.limits },
     env: { ...(wire.env ?? {}) },
     secretNames: [...(wire.secretNames ?? [])],
@@ -178,7 +190,10 @@ export function fromNewFunction(form: NewFunction): CreateFunctionRequest {
     name: form.name.trim(),
     runtime: form.runtime as CreateFunctionRequest['runtime'],
     code: form.code,
-    trigger: { type: 'http', route: form.route.trim().replace(/^\/+|\/+$/g, '') },
+    trigger:
+      form.trigger === 'event'
+        ? { type: 'event', events: [...(form.events ?? [])] }
+        : { type: 'http', route: form.route.trim().replace(/^\/+|\/+$/g, '') },
     ...(form.sandbox ? { sandbox: form.sandbox as CreateFunctionRequest['sandbox'] } : {}),
     ...(form.sandbox === 'container' && form.mode ? { mode: form.mode as CreateFunctionRequest['mode'] } : {}),
   };

@@ -50,6 +50,13 @@ describe('FunctionActivationsComponent', () => {
     expect(el<HTMLButtonElement>('activations-next').disabled).toBeTrue();
   });
 
+  it('shows whether each call came over HTTP or from a vCD event', () => {
+    http.expectOne(url('limit=10&offset=0')).flush({ items: [wireActivation(1, { trigger: 'event' }), wireActivation(2)], total: 2 });
+    detect();
+    const triggers = Array.from(root.querySelectorAll('[data-test="activation-trigger"]')).map((e) => e.textContent?.trim());
+    expect(triggers).toEqual(['Event', 'HTTP']);
+  });
+
   it('filters by status from the first page', () => {
     http.expectOne(url('limit=10&offset=0')).flush(page(1, 10, 23));
     detect();

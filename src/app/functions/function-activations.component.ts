@@ -43,6 +43,7 @@ export const ACTIVATIONS_PAGE_SIZE = 10;
       <clr-dg-column>{{ 'serverless.functions.activations.code' | translate }}</clr-dg-column>
       <clr-dg-column>{{ 'serverless.functions.activations.duration' | translate }}</clr-dg-column>
       <clr-dg-column>{{ 'serverless.functions.activations.startKind' | translate }}</clr-dg-column>
+      <clr-dg-column>{{ 'serverless.functions.activations.trigger' | translate }}</clr-dg-column>
       <clr-dg-column>{{ 'serverless.functions.versions.version' | translate }}</clr-dg-column>
       <clr-dg-placeholder>{{ 'serverless.functions.activations.empty' | translate }}</clr-dg-placeholder>
       @for (a of activations(); track a.id) {
@@ -52,6 +53,7 @@ export const ACTIVATIONS_PAGE_SIZE = 10;
           <clr-dg-cell>{{ a.statusCode }}</clr-dg-cell>
           <clr-dg-cell>{{ 'serverless.functions.test.duration' | translate: { ms: a.durationMs } }}</clr-dg-cell>
           <clr-dg-cell>{{ (a.cold ? 'serverless.functions.activations.cold' : 'serverless.functions.activations.warm') | translate }}</clr-dg-cell>
+          <clr-dg-cell data-test="activation-trigger">{{ 'serverless.functions.activations.triggerKind.' + a.trigger | translate }}</clr-dg-cell>
           <clr-dg-cell>{{ a.version }}</clr-dg-cell>
         </clr-dg-row>
       }

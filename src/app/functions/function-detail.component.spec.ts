@@ -41,6 +41,17 @@ describe('FunctionDetailComponent', () => {
     expect(el('function-error')).toBeNull();
   });
 
+  it('shows the vCD event types an event-triggered function runs on, and offers no HTTP invoke or test', async () => {
+    const { url: _url, ...rest } = wireFunction();
+    await open({ ...rest, trigger: { type: 'event', events: ['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/delete'] } });
+    const shown = Array.from(page().querySelectorAll('[data-test="function-event"]')).map((e) => e.textContent?.trim());
+    expect(shown).toEqual(['vm/create', 'vm/delete']);
+    expect(el('function-url')).toBeNull();
+    expect(el('invoke-function')).toBeNull();
+    expect(el('tab-test')).toBeNull();
+    expect(el('tab-activations')).not.toBeNull();
+  });
+
   it('shows where the code failed to build, with line and column', async () => {
     await open(wireFunction({ status: 'failed', error: { message: 'Unexpected token )', line: 3, column: 14 } }));
     expect(el('function-status')?.getAttribute('data-status')).toBe('failed');

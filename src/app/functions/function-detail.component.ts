@@ -16,6 +16,7 @@ import { FunctionStatusComponent } from './function-status.component';
 import { EDITOR_MODES, EDITOR_RUNTIMES, EDITOR_SANDBOXES, STARTER_TEMPLATES, defaultSandboxOf, isolateAllowed } from './function-templates';
 import { FunctionVersionsComponent } from './function-versions.component';
 import { TestPanelComponent } from './test-panel.component';
+import { shortEventType } from './vcd-event-types';
 
 /** Bounds of the limits fields (contract LimitsSchema; the provider's maxima may be lower and the backend says so). */
 export const MEMORY_MB = { min: 8, max: 1024 } as const;
@@ -77,6 +78,7 @@ export class FunctionDetailComponent implements OnInit {
   protected readonly sandboxes = EDITOR_SANDBOXES;
   protected readonly modes = EDITOR_MODES;
   protected readonly isolateAllowed = isolateAllowed;
+  protected readonly shortEventType = shortEventType;
   protected readonly templates = STARTER_TEMPLATES;
   protected readonly languageOf = languageOf;
   protected readonly memoryBounds = MEMORY_MB;

@@ -99,6 +99,61 @@ describe('FunctionEditorComponent', () => {
     http.match(`${FUNCTIONS_URL}/hello`).forEach((r) => r.flush(wireFunction()));
   });
 
+  /** Chooses options of the event <select multiple> by their shown text (vm/create), as a user's Ctrl-click would. */
+  function chooseEvents(values: string[]): void {
+    const select = field('function-events') as unknown as HTMLSelectElement;
+    for (const option of Array.from(select.options)) option.selected = values.includes(`com/vmware/vcloud/event/${option.textContent?.trim()}`);
+    select.dispatchEvent(new Event('change'));
+    harness.detectChanges();
+  }
+
+  function chooseTrigger(value: 'http' | 'event'): void {
+    const select = field('function-trigger') as unknown as HTMLSelectElement;
+    select.value = value;
+    select.dispatchEvent(new Event('change'));
+    harness.detectChanges();
+  }
+
+  it('creates a function triggered by the chosen vCD events instead of a route, with the event starter code', () => {
+    chooseTrigger('event');
+    expect(field('function-route')).toBeNull();
+    const options = Array.from((field('function-events') as unknown as HTMLSelectElement).options).map((o) => o.textContent?.trim());
+    expect(options).toContain('vm/create');
+    expect(field('function-code-input').textContent).toContain('event.eventId');
+    type('function-name', 'on-vm');
+    submit();
+    expect(errorText('events-error')).toContain('Choose at least one event type.');
+    http.expectNone(FUNCTIONS_URL);
+
+    chooseEvents(['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/poweron']);
+    submit();
+    const req = http.expectOne(FUNCTIONS_URL);
+    expect(req.request.body.trigger).toEqual({
+      type: 'event',
+      events: ['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/poweron'],
+    });
+    expect(req.request.body.code).toContain('event.eventId');
+    req.flush(
+      { type: 'about:blank', title: 'Invalid request', status: 400, detail: 'invalid function', errors: [{ path: 'trigger.events.1', message: 'not a vCD notification type' }] },
+      { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    harness.detectChanges();
+    expect(errorText('events-error')).toContain('not a vCD notification type');
+  });
+
+  it('goes back to a route and the hello-world code when HTTP is chosen again', () => {
+    chooseTrigger('event');
+    chooseTrigger('http');
+    expect(field('function-events')).toBeNull();
+    expect(field('function-code-input').textContent).toContain('event.query.name');
+    type('function-name', 'hello');
+    type('function-route', 'hello');
+    submit();
+    const req = http.expectOne(FUNCTIONS_URL);
+    expect(req.request.body.trigger).toEqual({ type: 'http', route: 'hello' });
+    req.flush({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'route taken' }, { status: 409, statusText: 'Conflict' });
+  });
+
   it("shows the backend's problem in an alert and its field error under the route", () => {
     type('function-name', 'hello');
     type('function-route', 'faas');

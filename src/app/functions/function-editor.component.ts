@@ -9,8 +9,9 @@ import { FunctionsService } from '../core/functions.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { NAME_MAX_LENGTH, ROUTE_MAX_LENGTH, dnsLabel, routeSegments } from './function-validators';
 
-import { EDITOR_MODES, EDITOR_RUNTIMES, EDITOR_SANDBOXES, HELLO_WORLD_HANDLER, STARTER_TEMPLATES, isolateAllowed } from './function-templates';
+import { EDITOR_MODES, EDITOR_RUNTIMES, EDITOR_SANDBOXES, EVENT_HANDLER, HELLO_WORLD_HANDLER, STARTER_TEMPLATES, isolateAllowed } from './function-templates';
 import { CodeEditorComponent, languageOf } from './code-editor.component';
+import { VCD_EVENT_TYPES, shortEventType } from './vcd-event-types';
 
 export { HELLO_WORLD_HANDLER } from './function-templates';
 
@@ -23,8 +24,13 @@ const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
   code: 'code',
   route: 'route',
   'trigger.route': 'route',
+  'trigger.events': 'events',
+  'trigger.type': 'trigger',
   trigger: 'route',
 };
+
+/** `trigger.events.3` belongs to the events field like `trigger.events`. */
+const fieldOfPath = (path: string): keyof NewFunction | undefined => FIELD_OF_PATH[path.replace(/^(trigger\.events)\.\d+$/, '$1')];
 
 /** The "New function" form: client-side checks first, then the backend's problems on the alert and on the fields. */
 @Component({
@@ -55,7 +61,9 @@ export class FunctionEditorComponent {
     runtime: new FormControl<string>('nodejs20', { nonNullable: true, validators: [Validators.required] }),
     sandbox: new FormControl('isolate', { nonNullable: true }),
     mode: new FormControl('per-call', { nonNullable: true }),
+    trigger: new FormControl<'http' | 'event'>('http', { nonNullable: true }),
     route: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(ROUTE_MAX_LENGTH), routeSegments] }),
+    events: new FormControl<string[]>({ value: [], disabled: true }, { nonNullable: true, validators: [Validators.required] }),
     code: new FormControl(HELLO_WORLD_HANDLER, { nonNullable: true, validators: [Validators.required] }),
   });
 
@@ -63,6 +71,20 @@ export class FunctionEditorComponent {
   protected readonly sandboxes = EDITOR_SANDBOXES;
   protected readonly modes = EDITOR_MODES;
   protected readonly isolateAllowed = isolateAllowed;
+  protected readonly eventTypes = VCD_EVENT_TYPES;
+  protected readonly shortEventType = shortEventType;
+
+  /** An HTTP trigger needs a route, an event trigger its notification types: only the chosen one is checked and sent. */
+  protected triggerChanged(): void {
+    const event = this.form.controls.trigger.value === 'event';
+    const [on, off] = event ? [this.form.controls.events, this.form.controls.route] : [this.form.controls.route, this.form.controls.events];
+    on.enable();
+    off.disable();
+    // The HTTP starter reads event.query, which a notification does not have: offer the event starter instead.
+    const code = this.form.controls.code.value;
+    if (event && code === HELLO_WORLD_HANDLER) this.form.patchValue({ code: EVENT_HANDLER });
+    if (!event && code === EVENT_HANDLER) this.form.patchValue({ code: HELLO_WORLD_HANDLER });
+  }
 
   /** python3 cannot run in the isolate: choosing it moves the function to a container. */
   protected runtimeChanged(): void {
@@ -100,7 +122,7 @@ export class FunctionEditorComponent {
 
   private showFieldErrors(error: ApiError): void {
     for (const fieldError of error.fieldErrors) {
-      const field = FIELD_OF_PATH[fieldError.path];
+      const field = fieldOfPath(fieldError.path);
       if (!field) continue;
       const control = this.form.controls[field];
       control.setErrors({ ...(control.errors ?? {}), server: fieldError.message });

@@ -12,6 +12,14 @@ export const HELLO_WORLD_HANDLER = `module.exports = async (event, context) => (
 });
 `;
 
+/** For an event trigger: event is vCD's notification JSON (type, eventId, org, entity, user, task as URNs). */
+export const EVENT_HANDLER = `// Runs once for each vCD notification it subscribes to (e.g. a VM created in this organization).
+module.exports = async (event, context) => {
+  console.log('vCD event', event.type, 'on', event.entity, 'by', event.user);
+  return { statusCode: 200, body: { handled: event.type, eventId: event.eventId } };
+};
+`;
+
 export const STARTER_TEMPLATES: readonly StarterTemplate[] = [
   { id: 'hello', labelKey: 'serverless.functions.templates.hello', runtime: 'nodejs20', code: HELLO_WORLD_HANDLER },
   {
@@ -33,13 +41,7 @@ module.exports = async (event, context) => {
     id: 'event',
     labelKey: 'serverless.functions.templates.event',
     runtime: 'nodejs20',
-    code: `// Runs on a vCD notification (e.g. a VM powered on): event is the notification JSON.
-module.exports = async (event, context) => {
-  const type = event.type || event.eventType || 'unknown';
-  console.log('vCD event', type, event.entity && event.entity.name);
-  return { statusCode: 200, body: { handled: type } };
-};
-`,
+    code: EVENT_HANDLER,
   },
   {
     id: 'python-hello',
