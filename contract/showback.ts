@@ -9,7 +9,8 @@ import { z } from 'zod';
  *   GET summary | monthly?months | daily?from&to | breakdown?by&top&from&to | export.csv?from&to
  *   GET|POST sources, GET|PUT|DELETE sources/{id}, POST sources/{id}/run | sources/{id}/test, GET sources/{id}/runs
  *   POST imports (text/csv or application/json body; FOCUS 1.x)
- *   Provider session only (any {org}, e.g. System): GET|PUT ratecard, GET provider/orgs (all orgs this month)
+ *   GET ratecard (a tenant: its org's effective rates, read only)
+ *   Provider session only (any {org}, e.g. System): PUT ratecard, GET provider/orgs (all orgs this month)
  */
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -272,6 +273,12 @@ export const RateCardSchema = z
   .strict();
 export type RateCard = z.infer<typeof RateCardSchema>;
 export type RateCardInput = z.input<typeof RateCardSchema>;
+/**
+ * `GET .../ratecard`: the provider reads the whole card (editable); a tenant reads the rates its org is charged
+ * (the card's with its override applied, no other org's overrides), read only.
+ */
+export const RateCardViewSchema = RateCardSchema.extend({ editable: z.boolean() });
+export type RateCardView = z.infer<typeof RateCardViewSchema>;
 
 // ---------- provider view ----------
 

@@ -11,6 +11,7 @@ import {
   MonthlySchema,
   ProviderOrgsSchema,
   RateCardSchema,
+  RateCardViewSchema,
   RunSchema,
   RunSourceSchema,
   SourceSchema,
@@ -48,7 +49,7 @@ export function registerShowbackPaths(registry: OpenAPIRegistry, common: { secur
     { method: 'post', path: `${base}/sources/{id}/test`, summary: 'Fetch without storing', request: { params: sourceParams }, responses: { 200: json(SourceTestResultSchema, 'Result'), 404: problem('No such source'), ...errors } },
     { method: 'get', path: `${base}/sources/{id}/runs`, summary: 'Run history, newest first', request: { params: sourceParams }, responses: { 200: json(list(RunSchema), 'Runs'), 404: problem('No such source'), ...errors } },
     { method: 'post', path: `${base}/imports`, summary: 'Import a FOCUS 1.x file (text/csv or application/json), wholly or not at all', request: { params }, responses: { 201: json(ImportResultSchema, 'Imported'), ...errors } },
-    { method: 'get', path: `${base}/ratecard`, summary: 'The rate card (provider only)', request: { params }, responses: { 200: json(RateCardSchema, 'Rate card'), ...errors } },
+    { method: 'get', path: `${base}/ratecard`, summary: 'The rate card (the provider: all of it, editable; a tenant: its org\'s effective rates)', request: { params }, responses: { 200: json(RateCardViewSchema, 'Rate card'), ...errors } },
     { method: 'put', path: `${base}/ratecard`, summary: 'Set the rate card (provider only)', request: { params, body: body(RateCardSchema) }, responses: { 200: json(RateCardSchema, 'Rate card'), ...errors } },
     { method: 'get', path: `${base}/provider/orgs`, summary: 'Every org this month (provider only)', request: { params }, responses: { 200: json(ProviderOrgsSchema, 'Orgs'), ...errors } },
   ];

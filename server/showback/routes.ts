@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
-import { BreakdownQuerySchema, DailyQuerySchema, MonthlyQuerySchema, type ImportResult, type ProviderOrgs } from '../../contract/showback';
+import { BreakdownQuerySchema, DailyQuerySchema, MonthlyQuerySchema, type ImportResult, type ProviderOrgs, type RateCardView } from '../../contract/showback';
 import { Forbidden, Invalid, parseOrThrow } from '../errors';
 import { principal } from '../http/auth';
 import type { Collector } from './collector';
 import { parseFocus } from './focus';
 import type { ShowbackQueries } from './queries';
-import type { RateCardStore } from './ratecard';
+import { ratesFor, type RateCardStore } from './ratecard';
 import { writeCosts } from './store';
 import type { Db } from '../store/db';
 import { z } from 'zod';
@@ -116,8 +116,11 @@ export function showbackRoutes(deps: ShowbackDeps): Router {
   });
 
   router.get('/ratecard', async (_req, res) => {
-    providerOnly(res);
-    res.json(await deps.rateCard.get());
+    const card = await deps.rateCard.get();
+    const view: RateCardView = principal(res).isProvider
+      ? { ...card, editable: true }
+      : { currency: card.currency, rates: ratesFor(card, org(res)), overrides: {}, editable: false };
+    res.json(view);
   });
   router.put('/ratecard', async (req, res) => {
     providerOnly(res);

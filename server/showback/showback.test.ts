@@ -211,12 +211,15 @@ describe.each(STORES)('showback on %s', (kind) => {
     }
   });
 
-  it('lets only the provider read and set the rate card, and shows the provider every org', async () => {
-    expect((await acme.get(`${SB}/ratecard`)).status).toBe(403);
+  it('lets only the provider set the rate card, shows a tenant only its own rates, and shows the provider every org', async () => {
     const card = { currency: 'EUR', rates: { vcpuHour: 0.03, ramGbHour: 0.004, storageGbMonth: 0.1, functionInvocation: 0.0000002, functionGbSecond: 0.00001667 }, overrides: { ACME: { vcpuHour: 0.025 } } };
     const put = await provider.put('/api/org/System/showback/ratecard', card);
     expect(put.status).toBe(200);
-    expect(await jsonOf(await provider.get('/api/org/System/showback/ratecard'))).toEqual({ ...card, rates: { ...card.rates, metered: {} }, overrides: { acme: { vcpuHour: 0.025 } } });
+    expect(await jsonOf(await provider.get('/api/org/System/showback/ratecard'))).toEqual({ ...card, rates: { ...card.rates, metered: {} }, overrides: { acme: { vcpuHour: 0.025 } }, editable: true });
+    // A tenant reads the rates it is charged: its override applied, nobody else's overrides shown, nothing to edit.
+    expect(await jsonOf(await acme.get(`${SB}/ratecard`))).toEqual({ currency: 'EUR', rates: { ...card.rates, vcpuHour: 0.025, metered: {} }, overrides: {}, editable: false });
+    expect((await jsonOf(await globex.get('/api/org/globex/showback/ratecard'))).rates.vcpuHour).toBe(0.03);
+    expect((await acme.put(`${SB}/ratecard`, card)).status).toBe(403);
     const orgs = await jsonOf(await provider.get('/api/org/System/showback/provider/orgs'));
     const acmeRow = orgs.items.find((o: { org: string }) => o.org === 'acme');
     expect(acmeRow.monthToDate).toBe((await jsonOf(await acme.get(`${SB}/summary`))).monthToDate);
