@@ -2,6 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { NgModule } from '@angular/core';
 import { RouterModule, Routes } from '@angular/router';
 import { ClarityModule } from '@clr/angular';
+import { AUTOSCALE_ROUTES } from './autoscale/autoscale.routes';
 import { provideServerlessCore } from './core/core.providers';
 import { FUNCTIONS_ROUTES } from './functions/functions.routes';
 import { PluginShellComponent } from './shell/plugin-shell.component';
@@ -16,6 +17,7 @@ export const PLUGIN_ROUTES: Routes = [
       { path: '', pathMatch: 'full', redirectTo: 'functions' },
       { path: 'functions', children: FUNCTIONS_ROUTES },
       { path: 'showback', children: SHOWBACK_ROUTES },
+      { path: 'autoscale', children: AUTOSCALE_ROUTES },
     ],
   },
 ];

@@ -13,6 +13,7 @@ export interface PluginSection {
 export const PLUGIN_SECTIONS: PluginSection[] = [
   { path: 'functions', labelKey: 'serverless.nav.functions', testId: 'nav-functions' },
   { path: 'showback', labelKey: 'serverless.nav.showback', testId: 'nav-showback' },
+  { path: 'autoscale', labelKey: 'serverless.nav.autoscale', testId: 'nav-autoscale' },
 ];
 
 /** The frame of every plugin page: a Clarity subnav over the feature pages (functions, showback, autoscale). */

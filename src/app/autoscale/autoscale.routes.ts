@@ -1,0 +1,16 @@
+import { Routes } from '@angular/router';
+import { AutoscaleService } from '../core/autoscale.service';
+import { RuleDetailComponent } from './rule-detail.component';
+import { RulesPageComponent } from './rules-page.component';
+
+/** Under the plugin's route: `autoscale` (rules and the New rule wizard) and `autoscale/{id}`. */
+export const AUTOSCALE_ROUTES: Routes = [
+  {
+    path: '',
+    providers: [AutoscaleService],
+    children: [
+      { path: '', component: RulesPageComponent },
+      { path: ':id', component: RuleDetailComponent },
+    ],
+  },
+];

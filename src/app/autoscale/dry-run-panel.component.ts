@@ -1,0 +1,39 @@
+import { ChangeDetectionStrategy, Component, Input } from '@angular/core';
+import { ClrAlertModule } from '@clr/angular';
+import { I18nModule } from '@vcd/i18n';
+import { DryRunView } from '../core/autoscale.model';
+
+/** "What this rule would do now, and why": the decision, the VM counts, the metrics it read and the engine's reason. */
+@Component({
+  selector: 'vsl-dry-run-panel',
+  standalone: true,
+  imports: [ClrAlertModule, I18nModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <clr-alert [clrAlertType]="result.action === 'none' ? 'info' : 'warning'" [clrAlertClosable]="false" data-test="dry-run">
+      <clr-alert-item>
+        <span class="alert-text">
+          <strong data-test="dry-run-verdict" [attr.data-action]="result.action">{{
+            'serverless.autoscale.dryRun.verdict.' + result.action | translate: { current: result.current, desired: result.desired }
+          }}</strong>
+          <span class="why" data-test="dry-run-reason">{{ 'serverless.autoscale.dryRun.because' | translate }} {{ result.detail }}</span>
+          @if (result.metrics; as m) {
+            <span class="metrics" data-test="dry-run-metrics">{{
+              'serverless.autoscale.dryRun.metrics' | translate: { cpu: round(m.cpuPercent), memory: round(m.memoryPercent), vms: m.vms }
+            }}</span>
+          } @else {
+            <span class="metrics" data-test="dry-run-metrics">{{ 'serverless.autoscale.dryRun.noMetrics' | translate }}</span>
+          }
+          <code class="reason-code" data-test="dry-run-reason-code">{{ result.reason }}</code>
+        </span>
+      </clr-alert-item>
+    </clr-alert>
+  `,
+  styles: [`.why, .metrics { display: block; } .reason-code { font-size: 0.7rem; }`],
+})
+export class DryRunPanelComponent {
+  @Input({ required: true }) result!: DryRunView;
+  protected round(value: number): number {
+    return Math.round(value * 10) / 10;
+  }
+}

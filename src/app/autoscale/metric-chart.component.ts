@@ -1,0 +1,121 @@
+import { AfterViewInit, ChangeDetectionStrategy, Component, ElementRef, Input, NgZone, OnChanges, OnDestroy, ViewChild, inject } from '@angular/core';
+import { CategoryScale, Chart, ChartConfiguration, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
+import { MetricPoint, ScaleThresholds } from '../core/autoscale.model';
+
+Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
+
+/** Texts of the chart (translated by the caller). */
+export interface MetricChartTexts {
+  cpu: string;
+  memory: string;
+  scaleOutCpu: string;
+  scaleInCpu: string;
+}
+
+/** Colours of the current theme: CDS variables on <body> (`cds-theme="dark"` switches them). */
+export function metricPalette(root: HTMLElement = document.body): { cpu: string; memory: string; threshold: string; text: string; grid: string } {
+  const style = getComputedStyle(root);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const dark = root.getAttribute('cds-theme') === 'dark';
+  return {
+    cpu: read(dark ? '--cds-global-color-blue-400' : '--cds-global-color-blue-700', dark ? '#49afd9' : '#0072a3'),
+    memory: read(dark ? '--cds-global-color-green-400' : '--cds-global-color-green-700', dark ? '#5eb715' : '#3c8500'),
+    threshold: read(dark ? '--cds-global-color-ochre-400' : '--cds-global-color-ochre-700', '#c25400'),
+    text: read('--cds-global-typography-color-400', dark ? '#e9ecef' : '#333333'),
+    grid: dark ? 'rgba(255,255,255,0.15)' : 'rgba(0,0,0,0.1)',
+  };
+}
+
+/** The chart.js line chart of a rule's vApp: CPU and memory in percent over time, with the CPU thresholds as dashed lines. */
+export function toMetricChartConfig(options: {
+  points: MetricPoint[];
+  scaleOut: ScaleThresholds;
+  scaleIn: ScaleThresholds;
+  texts: MetricChartTexts;
+  locale: string;
+  palette: ReturnType<typeof metricPalette>;
+}): ChartConfiguration<'line'> {
+  const { points, texts, palette } = options;
+  const time = new Intl.DateTimeFormat(options.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const flat = (value: number) => points.map(() => value);
+  const line = (label: string, data: number[], color: string, dashed = false) => ({
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: color,
+    pointRadius: dashed ? 0 : 2,
+    borderDash: dashed ? [6, 4] : [],
+    tension: 0.2,
+  });
+  return {
+    type: 'line',
+    data: {
+      labels: points.map((p) => time.format(p.at)),
+      datasets: [
+        line(texts.cpu, points.map((p) => p.cpuPercent), palette.cpu),
+        line(texts.memory, points.map((p) => p.memoryPercent), palette.memory),
+        line(texts.scaleOutCpu, flat(options.scaleOut.cpuPercent), palette.threshold, true),
+        line(texts.scaleInCpu, flat(options.scaleIn.cpuPercent), palette.threshold, true),
+      ],
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { ticks: { color: palette.text, maxTicksLimit: 8 }, grid: { color: palette.grid } },
+        y: { min: 0, max: 100, ticks: { color: palette.text, callback: (v) => `${v} %` }, grid: { color: palette.grid } },
+      },
+      plugins: { legend: { labels: { color: palette.text } } },
+    },
+  };
+}
+
+/** The chart on a canvas; drawn again when the data changes or the portal switches between light and dark. */
+@Component({
+  selector: 'vsl-metric-chart',
+  standalone: true,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `<div class="chart-box"><canvas #canvas role="img" [attr.aria-label]="ariaLabel"></canvas></div>`,
+  styles: [`.chart-box { position: relative; width: 100%; height: 240px; }`],
+})
+export class MetricChartComponent implements AfterViewInit, OnChanges, OnDestroy {
+  @Input({ required: true }) points: MetricPoint[] = [];
+  @Input({ required: true }) scaleOut!: ScaleThresholds;
+  @Input({ required: true }) scaleIn!: ScaleThresholds;
+  @Input({ required: true }) texts!: MetricChartTexts;
+  @Input() locale = 'en';
+  @Input() ariaLabel = '';
+  @ViewChild('canvas', { static: true }) private canvas!: ElementRef<HTMLCanvasElement>;
+
+  private readonly zone = inject(NgZone);
+  private chart: Chart | null = null;
+  private themeObserver: MutationObserver | null = null;
+  /** The configuration last drawn (the specs read it). */
+  config: ChartConfiguration<'line'> | null = null;
+
+  ngAfterViewInit(): void {
+    this.render();
+    this.themeObserver = new MutationObserver(() => this.render());
+    this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['cds-theme'] });
+  }
+
+  ngOnChanges(): void {
+    if (this.canvas) this.render();
+  }
+
+  ngOnDestroy(): void {
+    this.themeObserver?.disconnect();
+    this.chart?.destroy();
+  }
+
+  private render(): void {
+    if (!this.scaleOut || !this.scaleIn || !this.texts) return;
+    this.config = toMetricChartConfig({ points: this.points, scaleOut: this.scaleOut, scaleIn: this.scaleIn, texts: this.texts, locale: this.locale, palette: metricPalette() });
+    this.zone.runOutsideAngular(() => {
+      this.chart?.destroy();
+      this.chart = new Chart(this.canvas.nativeElement, this.config as ChartConfiguration);
+    });
+  }
+}

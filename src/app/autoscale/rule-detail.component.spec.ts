@@ -1,0 +1,106 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed, discardPeriodicTasks, fakeAsync, tick } from '@angular/core/testing';
+import { ActivatedRoute, convertToParamMap } from '@angular/router';
+import { AutoscaleService } from '../core/autoscale.service';
+import { providePluginTesting } from '../../testing/plugin-testing';
+import { AUTOSCALE_URL, wireRule, wireVApps } from './autoscale.testing';
+import { RuleDetailComponent } from './rule-detail.component';
+
+const RULE = `${AUTOSCALE_URL}/rules/r-1`;
+
+describe('RuleDetailComponent', () => {
+  let fixture: ComponentFixture<RuleDetailComponent>;
+  let http: HttpTestingController;
+  const page = (): HTMLElement => fixture.nativeElement as HTMLElement;
+  const text = (test: string) => page().querySelector(`[data-test="${test}"]`)?.textContent?.trim() ?? '';
+  const click = (test: string) => (page().querySelector(`[data-test="${test}"]`) as HTMLButtonElement).click();
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      imports: [RuleDetailComponent],
+      providers: [...providePluginTesting(), AutoscaleService, { provide: ActivatedRoute, useValue: { snapshot: { paramMap: convertToParamMap({ id: 'r-1' }) } } }],
+    });
+    http = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(RuleDetailComponent);
+  });
+
+  afterEach(() => http.verify());
+
+  function load(events: unknown[] = [], samples: unknown[] = []): void {
+    fixture.detectChanges();
+    tick(0);
+    http.expectOne(RULE).flush(wireRule());
+    http.expectOne(`${RULE}/events?limit=100`).flush({ items: events, total: events.length });
+    http.expectOne(`${RULE}/metrics?minutes=60`).flush({ items: samples, vms: 2 });
+    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
+    fixture.detectChanges();
+  }
+
+  it('shows what the rule would do now and why when Dry run is pressed, and journals nothing', fakeAsync(() => {
+    load();
+    click('dry-run-button');
+    const req = http.expectOne(`${RULE}/dry-run`);
+    expect(req.request.method).toBe('POST');
+    req.flush({
+      rule: 'r-1',
+      decision: { action: 'scaleOut', current: 2, desired: 3, reason: 'above-scale-out', detail: 'CPU 85.2 % is above the scale-out threshold of 70 %.' },
+      metrics: { cpuPercent: 85.24, memoryPercent: 61, vms: 2 },
+    });
+    fixture.detectChanges();
+    expect(text('dry-run-verdict')).toBe('Now this rule would scale out from 2 to 3 VMs.');
+    expect(text('dry-run-reason')).toContain('CPU 85.2 % is above the scale-out threshold of 70 %.');
+    expect(text('dry-run-metrics')).toBe('Read from vCD just now: CPU 85.2 %, memory 61 % over 2 powered-on VMs.');
+    expect(text('dry-run-reason-code')).toBe('above-scale-out');
+    expect(page().querySelector('[data-test="dry-run"] .alert')?.classList).toContain('alert-warning');
+    discardPeriodicTasks();
+  }));
+
+  it('says plainly when the rule would do nothing', fakeAsync(() => {
+    load();
+    click('dry-run-button');
+    http.expectOne(`${RULE}/dry-run`).flush({
+      rule: 'r-1',
+      decision: { action: 'none', current: 2, desired: 2, reason: 'in-band', detail: 'CPU 32 % is between the thresholds.' },
+      metrics: { cpuPercent: 32, memoryPercent: 37, vms: 2 },
+    });
+    fixture.detectChanges();
+    expect(text('dry-run-verdict')).toBe('Now this rule would do nothing: it keeps 2 VMs.');
+    expect(page().querySelector('[data-test="dry-run"] .alert')?.classList).toContain('alert-info');
+    discardPeriodicTasks();
+  }));
+
+  it('shows settings, the VM count now, the chart of CPU and memory and the event timeline', fakeAsync(() => {
+    load(
+      [
+        { id: '2', ruleId: 'r-1', at: '2026-11-25T10:00:02.000Z', kind: 'decision', message: 'CPU 85 % is above 70 %', data: {} },
+        { id: '1', ruleId: 'r-1', at: '2026-11-25T10:00:01.000Z', kind: 'alert', message: 'CPU above scale-out threshold ACTIVE', data: {} },
+      ],
+      [
+        { at: Date.parse('2026-11-25T10:00:00Z'), cpuPercent: 32, memoryPercent: 37 },
+        { at: Date.parse('2026-11-25T10:00:20Z'), cpuPercent: 85, memoryPercent: 59 },
+      ],
+    );
+    expect(text('rule-title')).toBe('web');
+    expect(text('rule-vms')).toBe('2 (min 1, max 5)');
+    const events = Array.from(page().querySelectorAll('[data-test="rule-event"]'));
+    expect(events.map((e) => e.getAttribute('data-kind'))).toEqual(['decision', 'alert']);
+    expect(events[0].textContent).toContain('CPU 85 % is above 70 %');
+    expect(page().querySelector('[data-test="rule-chart"] canvas')).not.toBeNull();
+    expect(page().querySelector('[data-test="chart-empty"]')).toBeNull();
+    discardPeriodicTasks();
+  }));
+
+  it('disables an enabled rule and shows its new status', fakeAsync(() => {
+    load();
+    expect(text('rule-status')).toBe('Enabled');
+    click('toggle-rule');
+    const req = http.expectOne(RULE);
+    expect(req.request.method).toBe('PUT');
+    expect(req.request.body).toEqual({ enabled: false });
+    req.flush(wireRule({ enabled: false }));
+    fixture.detectChanges();
+    expect(text('rule-status')).toBe('Disabled');
+    expect(text('toggle-rule')).toBe('Enable');
+    discardPeriodicTasks();
+  }));
+});

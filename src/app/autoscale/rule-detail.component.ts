@@ -1,0 +1,113 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, LOCALE_ID, OnInit, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { ClrModalModule, ClrSpinnerModule } from '@clr/angular';
+import { I18nModule, TranslationService } from '@vcd/i18n';
+import { EMPTY, Observable, catchError, forkJoin, switchMap, timer } from 'rxjs';
+import { ApiError } from '../core/api-error';
+import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleEventView, vcdUuid } from '../core/autoscale.model';
+import { AutoscaleService } from '../core/autoscale.service';
+import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { DecisionLabelComponent } from './decision-label.component';
+import { DryRunPanelComponent } from './dry-run-panel.component';
+import { MetricChartComponent, MetricChartTexts } from './metric-chart.component';
+import { RuleTimelineComponent } from './rule-timeline.component';
+
+/** How often the detail page re-reads the rule's events, metrics and VM count (the poller and alerts act meanwhile). */
+export const DETAIL_REFRESH_MS = 5000;
+
+/** One rule: its settings, the vApp's CPU/memory chart, the event timeline, Dry run, Enable/Disable and Delete. */
+@Component({
+  selector: 'vsl-rule-detail',
+  standalone: true,
+  imports: [ClrModalModule, ClrSpinnerModule, I18nModule, RouterLink, ProblemAlertComponent, DecisionLabelComponent, DryRunPanelComponent, MetricChartComponent, RuleTimelineComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './rule-detail.component.html',
+  styles: [
+    `.heading { display: flex; align-items: center; gap: 0.75rem; } .actions { display: flex; gap: 0.5rem; margin: 0.75rem 0; align-items: center; }
+     .actions .btn { margin: 0; } .columns { display: grid; grid-template-columns: minmax(18rem, 1fr) 2fr; gap: 1.5rem; align-items: start; }
+     dl.properties { display: grid; grid-template-columns: max-content auto; gap: 0.25rem 1rem; margin: 0.5rem 0; } dl.properties dt { font-weight: 600; }
+     h3 { margin-top: 1rem; }`,
+  ],
+})
+export class RuleDetailComponent implements OnInit {
+  private readonly autoscale = inject(AutoscaleService);
+  private readonly route = inject(ActivatedRoute);
+  private readonly router = inject(Router);
+  private readonly destroyRef = inject(DestroyRef);
+  private readonly translations = inject(TranslationService);
+  protected readonly locale = inject(LOCALE_ID, { optional: true }) ?? 'en';
+
+  protected readonly rule = signal<AutoscaleRule | null>(null);
+  protected readonly vApp = signal<PickerOption | null>(null);
+  protected readonly events = signal<RuleEventView[]>([]);
+  protected readonly points = signal<MetricPoint[]>([]);
+  protected readonly dryRun = signal<DryRunView | null>(null);
+  protected readonly busy = signal<'dryRun' | 'toggle' | 'delete' | null>(null);
+  protected readonly confirmingDelete = signal(false);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly chartTexts = computed<MetricChartTexts>(() => ({
+    cpu: this.translations.translate('serverless.autoscale.chart.cpu'),
+    memory: this.translations.translate('serverless.autoscale.chart.memory'),
+    scaleOutCpu: this.translations.translate('serverless.autoscale.chart.scaleOutCpu'),
+    scaleInCpu: this.translations.translate('serverless.autoscale.chart.scaleInCpu'),
+  }));
+
+  private get id(): string {
+    return this.route.snapshot.paramMap.get('id') ?? '';
+  }
+
+  ngOnInit(): void {
+    timer(0, DETAIL_REFRESH_MS)
+      .pipe(
+        switchMap(() =>
+          forkJoin({ rule: this.autoscale.get(this.id), events: this.autoscale.events(this.id), points: this.autoscale.metrics(this.id), vApps: this.autoscale.vApps() }).pipe(
+            // A failed read is shown and the next tick tries again.
+            catchError((error: ApiError) => (this.error.set(error), EMPTY)),
+          ),
+        ),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({
+        next: ({ rule, events, points, vApps }) => {
+          this.rule.set(rule);
+          this.events.set(events);
+          this.points.set(points);
+          this.vApp.set(vApps.find((v) => vcdUuid(v.id) === vcdUuid(rule.vAppId)) ?? null);
+        },
+      });
+  }
+
+  protected runDryRun(): void {
+    this.act('dryRun', this.autoscale.dryRun(this.id), (result) => this.dryRun.set(result));
+  }
+
+  protected toggle(): void {
+    const rule = this.rule();
+    if (!rule) return;
+    this.act('toggle', this.autoscale.update(rule.id, { enabled: !rule.enabled }), (updated) => this.rule.set({ ...updated, lastDecision: rule.lastDecision }));
+  }
+
+  protected remove(): void {
+    this.act('delete', this.autoscale.delete(this.id), () => {
+      this.confirmingDelete.set(false);
+      void this.router.navigate(['..'], { relativeTo: this.route });
+    });
+  }
+
+  private act<T>(what: 'dryRun' | 'toggle' | 'delete', call: Observable<T>, done: (value: T) => void): void {
+    this.busy.set(what);
+    this.error.set(null);
+    call.subscribe({
+      next: (value) => {
+        this.busy.set(null);
+        done(value);
+      },
+      error: (error: ApiError) => {
+        this.busy.set(null);
+        this.confirmingDelete.set(false);
+        this.error.set(error);
+      },
+    });
+  }
+}

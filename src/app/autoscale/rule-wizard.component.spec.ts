@@ -1,0 +1,142 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { FormGroup } from '@angular/forms';
+import { AutoscaleService } from '../core/autoscale.service';
+import { providePluginTesting } from '../../testing/plugin-testing';
+import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from './autoscale.testing';
+import { RuleWizardComponent } from './rule-wizard.component';
+
+/** The wizard's protected members, as the template uses them. */
+interface WizardInternals {
+  form: FormGroup;
+  edgeChanged(): void;
+  finish(): void;
+}
+
+describe('RuleWizardComponent', () => {
+  let fixture: ComponentFixture<RuleWizardComponent>;
+  let http: HttpTestingController;
+  let wizard: RuleWizardComponent;
+  const internals = () => wizard as unknown as WizardInternals;
+  const page = (): HTMLElement => document.body;
+  const optionsOf = (test: string) => Array.from(page().querySelectorAll<HTMLOptionElement>(`[data-test="${test}"] option`)).filter((o) => o.value !== '');
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ imports: [RuleWizardComponent], providers: [...providePluginTesting(), AutoscaleService] });
+    http = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(RuleWizardComponent);
+    wizard = fixture.componentInstance;
+    fixture.detectChanges();
+    wizard.start();
+    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
+    http.expectOne(`${AUTOSCALE_URL}/catalog/templates`).flush(wireTemplates());
+    http.expectOne(`${AUTOSCALE_URL}/catalog/edge-gateways`).flush(wireEdges());
+    fixture.detectChanges();
+  });
+
+  afterEach(() => {
+    http.verify();
+    fixture.destroy();
+  });
+
+  function fillValid(): void {
+    const form = internals().form;
+    form.patchValue({ target: { name: 'web', vAppId: VAPP_ID }, template: { templateId: TEMPLATE_ID }, balancer: { edgeGatewayId: EDGE_ID } });
+    internals().edgeChanged();
+    http.expectOne(`${AUTOSCALE_URL}/catalog/edge-gateways/${encodeURIComponent(EDGE_ID)}/pools`).flush(wirePools());
+    form.patchValue({ balancer: { lbPoolName: 'web-pool' } });
+    fixture.detectChanges();
+  }
+
+  it("lists the org's vApps, templates, edge gateways and (after an edge is chosen) its pools from vCD", () => {
+    expect(optionsOf('pick-vapp').map((o) => o.textContent?.trim())).toEqual(['web — 2 VMs (acme-vdc)']);
+    const templates = optionsOf('pick-template');
+    expect(templates.map((o) => o.textContent?.trim())).toEqual(['web-template — 1 VM', 'three-tier — 3 VMs']);
+    // A template with more than one VM cannot serve a scale-out rule.
+    expect(templates.map((o) => o.disabled)).toEqual([false, true]);
+    expect(optionsOf('pick-edge').map((o) => o.textContent?.trim())).toEqual(['acme-edge']);
+    expect(optionsOf('pick-pool')).toEqual([]);
+    fillValid();
+    expect(optionsOf('pick-pool').map((o) => o.textContent?.trim())).toEqual(['web-pool — 2 members']);
+    expect(internals().form.valid).toBeTrue();
+  });
+
+  it('refuses thresholds outside 0–100 and a scale-in threshold not below the scale-out one, like the backend', () => {
+    const thresholds = internals().form.get('thresholds')!;
+    thresholds.patchValue({ scaleOutCpu: 120 });
+    expect(thresholds.get('scaleOutCpu')!.hasError('max')).toBeTrue();
+    thresholds.patchValue({ scaleOutCpu: 70, scaleInCpu: -1 });
+    expect(thresholds.get('scaleInCpu')!.hasError('min')).toBeTrue();
+    thresholds.patchValue({ scaleInCpu: 70 });
+    expect(thresholds.get('scaleInCpu')!.hasError('notBelowScaleOut')).toBeTrue();
+    expect(thresholds.invalid).toBeTrue();
+    thresholds.patchValue({ scaleInCpu: 20, scaleInMemory: 95 });
+    expect(thresholds.get('scaleInCpu')!.hasError('notBelowScaleOut')).toBeFalse();
+    expect(thresholds.get('scaleInMemory')!.hasError('notBelowScaleOut')).toBeTrue();
+    // Raising the scale-out threshold above it clears the error without touching the scale-in field.
+    thresholds.patchValue({ scaleOutMemory: 99 });
+    expect(thresholds.valid).toBeTrue();
+  });
+
+  it('refuses a minimum above the maximum and counts that are not whole numbers', () => {
+    const limits = internals().form.get('limits')!;
+    limits.patchValue({ minVms: 4, maxVms: 2 });
+    expect(limits.get('minVms')!.hasError('aboveMax')).toBeTrue();
+    limits.patchValue({ maxVms: 4 });
+    expect(limits.get('minVms')!.errors).toBeNull();
+    limits.patchValue({ step: 1.5 });
+    expect(limits.get('step')!.hasError('integer')).toBeTrue();
+    limits.patchValue({ step: 1, evaluationSeconds: 0 });
+    expect(limits.get('evaluationSeconds')!.hasError('min')).toBeTrue();
+  });
+
+  it('creates the rule from what was picked and tells the page', () => {
+    fillValid();
+    const created: string[] = [];
+    wizard.created.subscribe((rule) => created.push(rule.id));
+    internals().finish();
+    const req = http.expectOne(`${AUTOSCALE_URL}/rules`);
+    expect(req.request.method).toBe('POST');
+    expect(req.request.body).toEqual({
+      name: 'web',
+      vAppId: VAPP_ID,
+      templateId: TEMPLATE_ID,
+      edgeGatewayId: EDGE_ID,
+      lbPoolName: 'web-pool',
+      scaleOut: { cpuPercent: 70, memoryPercent: 80 },
+      scaleIn: { cpuPercent: 20, memoryPercent: 30 },
+      minVms: 1,
+      maxVms: 5,
+      step: 1,
+      cooldownSeconds: 120,
+      stabilizationSeconds: 300,
+      evaluationSeconds: 60,
+      enabled: true,
+    });
+    req.flush(wireRule({ id: 'new-1' }), { status: 201, statusText: 'Created' });
+    expect(created).toEqual(['new-1']);
+  });
+
+  it("shows the backend's 409 in the wizard and marks the vApp it names", () => {
+    fillValid();
+    internals().finish();
+    http.expectOne(`${AUTOSCALE_URL}/rules`).flush(
+      {
+        type: 'https://vcd-serverless.dev/problems/conflict',
+        title: 'Conflict',
+        status: 409,
+        detail: 'the vApp already has the autoscale rule "old"',
+        errors: [{ path: 'vAppId', message: 'is scaled by rule "old" (r-0)' }],
+      },
+      { status: 409, statusText: 'Conflict', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    fixture.detectChanges();
+    expect(page().querySelector('[data-test="wizard-problem"] [data-test="problem-detail"]')?.textContent).toContain('the vApp already has the autoscale rule "old"');
+    expect(page().querySelector('[data-test="problem-field-errors"]')?.textContent).toContain('vAppId');
+    const vApp = internals().form.get(['target', 'vAppId'])!;
+    expect(vApp.getError('server')).toBe('is scaled by rule "old" (r-0)');
+    // Finishing again is blocked until the vApp is changed.
+    internals().finish();
+    http.expectNone(`${AUTOSCALE_URL}/rules`);
+  });
+});

@@ -1,0 +1,176 @@
+import { ChangeDetectionStrategy, Component, EventEmitter, Output, ViewChild, WritableSignal, inject, signal } from '@angular/core';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ClrFormsModule, ClrWizard, ClrWizardModule } from '@clr/angular';
+import { I18nModule } from '@vcd/i18n';
+import { Observable } from 'rxjs';
+import { ApiError } from '../core/api-error';
+import { AutoscaleRule, PickerOption, RuleDraft } from '../core/autoscale.model';
+import { AutoscaleService } from '../core/autoscale.service';
+import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { RULE_LIMITS, RULE_NAME_MAX_LENGTH, bounded, minNotAboveMax, ruleName, scaleInBelowScaleOut } from './rule-validators';
+
+const num = (value: number, range: { min: number; max: number }) => new FormControl<number>(value, { nonNullable: true, validators: bounded(range) });
+
+/** Where a backend field error (dotted path) belongs in the wizard: [page group, control]. */
+const CONTROL_OF_PATH: Record<string, [string, string]> = {
+  name: ['target', 'name'],
+  vAppId: ['target', 'vAppId'],
+  templateId: ['template', 'templateId'],
+  edgeGatewayId: ['balancer', 'edgeGatewayId'],
+  lbPoolName: ['balancer', 'lbPoolName'],
+  'scaleOut.cpuPercent': ['thresholds', 'scaleOutCpu'],
+  'scaleOut.memoryPercent': ['thresholds', 'scaleOutMemory'],
+  'scaleIn.cpuPercent': ['thresholds', 'scaleInCpu'],
+  'scaleIn.memoryPercent': ['thresholds', 'scaleInMemory'],
+  minVms: ['limits', 'minVms'],
+  maxVms: ['limits', 'maxVms'],
+  step: ['limits', 'step'],
+  cooldownSeconds: ['limits', 'cooldownSeconds'],
+  stabilizationSeconds: ['limits', 'stabilizationSeconds'],
+  evaluationSeconds: ['limits', 'evaluationSeconds'],
+};
+
+/**
+ * The "New rule" wizard: target vApp → template → load balancer → thresholds → limits → review. Its pickers list
+ * the org's real vCD objects from the backend; each page checks what the backend would, and the backend's
+ * problems (a vApp that already has a rule, a reference vCD does not know) come back on the review page.
+ */
+@Component({
+  selector: 'vsl-rule-wizard',
+  standalone: true,
+  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, ProblemAlertComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './rule-wizard.component.html',
+  styles: [
+    `.review dt { font-weight: 600; } .review dd { margin: 0 0 0.4rem 0; } .hint { color: var(--cds-global-typography-color-300, #565656); }
+     .two { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1.5rem; }`,
+  ],
+})
+export class RuleWizardComponent {
+  private readonly autoscale = inject(AutoscaleService);
+  @ViewChild(ClrWizard) private readonly wizard?: ClrWizard;
+  @Output() readonly created = new EventEmitter<AutoscaleRule>();
+
+  protected readonly open = signal(false);
+  protected readonly saving = signal(false);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly pickerError = signal<ApiError | null>(null);
+  protected readonly vApps = signal<PickerOption[] | null>(null);
+  protected readonly templates = signal<PickerOption[] | null>(null);
+  protected readonly edges = signal<PickerOption[] | null>(null);
+  protected readonly pools = signal<PickerOption[] | null>(null);
+  protected readonly nameMaxLength = RULE_NAME_MAX_LENGTH;
+  protected readonly limits = RULE_LIMITS;
+
+  protected readonly form = new FormGroup({
+    target: new FormGroup({
+      name: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(RULE_NAME_MAX_LENGTH), ruleName] }),
+      vAppId: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
+    }),
+    template: new FormGroup({ templateId: new FormControl('', { nonNullable: true, validators: [Validators.required] }) }),
+    balancer: new FormGroup({
+      edgeGatewayId: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
+      lbPoolName: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
+    }),
+    thresholds: new FormGroup(
+      {
+        scaleOutCpu: num(70, RULE_LIMITS.percent),
+        scaleOutMemory: num(80, RULE_LIMITS.percent),
+        scaleInCpu: num(20, RULE_LIMITS.percent),
+        scaleInMemory: num(30, RULE_LIMITS.percent),
+      },
+      { validators: scaleInBelowScaleOut },
+    ),
+    limits: new FormGroup(
+      {
+        minVms: num(1, RULE_LIMITS.vms),
+        maxVms: num(5, RULE_LIMITS.vms),
+        step: num(1, RULE_LIMITS.step),
+        cooldownSeconds: num(120, RULE_LIMITS.cooldownSeconds),
+        stabilizationSeconds: num(300, RULE_LIMITS.stabilizationSeconds),
+        evaluationSeconds: num(60, RULE_LIMITS.evaluationSeconds),
+        enabled: new FormControl(true, { nonNullable: true }),
+      },
+      { validators: minNotAboveMax },
+    ),
+  });
+
+  /** Opens the wizard on its first page with fresh pickers. */
+  start(): void {
+    this.form.reset();
+    this.error.set(null);
+    this.pickerError.set(null);
+    this.pools.set(null);
+    this.wizard?.reset();
+    this.open.set(true);
+    this.load(this.autoscale.vApps(), this.vApps);
+    this.load(this.autoscale.templates(), this.templates);
+    this.load(this.autoscale.edgeGateways(), this.edges);
+  }
+
+  protected edgeChanged(): void {
+    const edgeId = this.form.controls.balancer.controls.edgeGatewayId.value;
+    this.form.controls.balancer.controls.lbPoolName.reset('');
+    this.pools.set(null);
+    if (edgeId) this.load(this.autoscale.pools(edgeId), this.pools);
+  }
+
+  protected nameOf(options: PickerOption[] | null, id: string): string {
+    return options?.find((o) => o.id === id)?.name ?? id;
+  }
+
+  protected draft(): RuleDraft {
+    const { target, template, balancer, thresholds: t, limits: l } = this.form.getRawValue();
+    return {
+      name: target.name,
+      vAppId: target.vAppId,
+      templateId: template.templateId,
+      edgeGatewayId: balancer.edgeGatewayId,
+      lbPoolName: balancer.lbPoolName,
+      scaleOut: { cpuPercent: Number(t.scaleOutCpu), memoryPercent: Number(t.scaleOutMemory) },
+      scaleIn: { cpuPercent: Number(t.scaleInCpu), memoryPercent: Number(t.scaleInMemory) },
+      minVms: Number(l.minVms),
+      maxVms: Number(l.maxVms),
+      step: Number(l.step),
+      cooldownSeconds: Number(l.cooldownSeconds),
+      stabilizationSeconds: Number(l.stabilizationSeconds),
+      evaluationSeconds: Number(l.evaluationSeconds),
+      enabled: l.enabled,
+    };
+  }
+
+  /** The review page's Finish: the wizard stays open until the backend accepted the rule. */
+  protected finish(): void {
+    if (this.form.invalid || this.saving()) return;
+    this.saving.set(true);
+    this.error.set(null);
+    this.autoscale.create(this.draft()).subscribe({
+      next: (rule) => {
+        this.saving.set(false);
+        this.wizard?.forceFinish();
+        this.open.set(false);
+        this.created.emit(rule);
+      },
+      error: (error: ApiError) => {
+        this.saving.set(false);
+        this.error.set(error);
+        this.markServerErrors(error);
+      },
+    });
+  }
+
+  private markServerErrors(error: ApiError): void {
+    for (const fieldError of error.fieldErrors) {
+      const [group, name] = CONTROL_OF_PATH[fieldError.path] ?? [];
+      const control = group ? this.form.get([group, name]) : null;
+      if (!control) continue;
+      control.setErrors({ ...(control.errors ?? {}), server: fieldError.message });
+      control.markAsTouched();
+    }
+  }
+
+  private load(source: Observable<PickerOption[]>, target: WritableSignal<PickerOption[] | null>): void {
+    target.set(null);
+    source.subscribe({ next: (options) => target.set(options), error: (error: ApiError) => (target.set([]), this.pickerError.set(error)) });
+  }
+}

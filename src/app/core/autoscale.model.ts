@@ -1,0 +1,145 @@
+import type {
+  CatalogEdgeGateway,
+  CatalogPool,
+  CatalogTemplate,
+  CatalogVApp,
+  DecisionAction,
+  DryRun,
+  Rule,
+  RuleCreate,
+  RuleEvent,
+  RuleMetrics,
+  RuleSummary,
+  RuleUpdate,
+} from '../../../contract/autoscale';
+
+/**
+ * View types of the autoscale pages and the plain functions between them and the wire (contract/autoscale.ts).
+ * Wire ids are vCD URNs; views keep them as they are (the backend accepts them back) and add what pages show.
+ */
+
+export interface ScaleThresholds {
+  cpuPercent: number;
+  memoryPercent: number;
+}
+
+export interface LastDecision {
+  action: DecisionAction;
+  reason: string;
+  detail: string;
+  current: number;
+  desired: number;
+  at: Date;
+}
+
+export interface AutoscaleRule {
+  id: string;
+  name: string;
+  vAppId: string;
+  templateId: string;
+  edgeGatewayId: string;
+  lbPoolName: string;
+  scaleOut: ScaleThresholds;
+  scaleIn: ScaleThresholds;
+  minVms: number;
+  maxVms: number;
+  step: number;
+  cooldownSeconds: number;
+  stabilizationSeconds: number;
+  evaluationSeconds: number;
+  enabled: boolean;
+  updatedAt: Date;
+  lastDecision: LastDecision | null;
+}
+
+/** What the wizard collects; the same fields a rule has, before the backend gave it an id. */
+export type RuleDraft = Omit<AutoscaleRule, 'id' | 'updatedAt' | 'lastDecision'>;
+
+/** One entry of a wizard picker: a vCD object of the org. */
+export interface PickerOption {
+  id: string;
+  name: string;
+  /** A second line: the vDC, the VM count, the member count. */
+  detail: string;
+  /** vApps and templates: their VM count; pools: their member count. */
+  count: number;
+  /** False when the object cannot serve a rule (e.g. a template with more than one VM). */
+  usable: boolean;
+}
+
+export interface RuleEventView {
+  id: string;
+  at: Date;
+  kind: RuleEvent['kind'];
+  message: string;
+}
+
+export interface MetricPoint {
+  at: Date;
+  cpuPercent: number;
+  memoryPercent: number;
+}
+
+export interface DryRunView {
+  action: DecisionAction;
+  reason: string;
+  detail: string;
+  current: number;
+  desired: number;
+  metrics: { cpuPercent: number; memoryPercent: number; vms: number } | null;
+}
+
+/** The uuid of a vCD URN, lower-cased: how a rule's vAppId meets a vApp of the picker whatever its spelling. */
+export function vcdUuid(id: string): string {
+  return id.slice(id.lastIndexOf(':') + 1).replace(/^vapp-/i, '').toLowerCase();
+}
+
+export function toAutoscaleRule(wire: Rule | RuleSummary): AutoscaleRule {
+  const { createdAt: _created, updatedAt, ...rest } = wire;
+  const last = 'lastDecision' in wire ? wire.lastDecision : null;
+  return {
+    ...(rest as Omit<Rule, 'createdAt' | 'updatedAt'>),
+    updatedAt: new Date(updatedAt),
+    lastDecision: last ? { action: last.action, reason: last.reason, detail: last.detail, current: last.current, desired: last.desired, at: new Date(last.at) } : null,
+  };
+}
+
+export function fromRuleDraft(draft: RuleDraft): RuleCreate {
+  return {
+    name: draft.name.trim(),
+    vAppId: draft.vAppId,
+    templateId: draft.templateId,
+    edgeGatewayId: draft.edgeGatewayId,
+    lbPoolName: draft.lbPoolName,
+    scaleOut: { cpuPercent: draft.scaleOut.cpuPercent, memoryPercent: draft.scaleOut.memoryPercent },
+    scaleIn: { cpuPercent: draft.scaleIn.cpuPercent, memoryPercent: draft.scaleIn.memoryPercent },
+    minVms: draft.minVms,
+    maxVms: draft.maxVms,
+    step: draft.step,
+    cooldownSeconds: draft.cooldownSeconds,
+    stabilizationSeconds: draft.stabilizationSeconds,
+    evaluationSeconds: draft.evaluationSeconds,
+    enabled: draft.enabled,
+  };
+}
+
+export type RuleChanges = RuleUpdate;
+
+export const toVAppOption = (v: CatalogVApp): PickerOption => ({ id: v.id, name: v.name, detail: v.vdcName, count: v.vmCount, usable: true });
+export const toTemplateOption = (t: CatalogTemplate): PickerOption => ({ id: t.id, name: t.name, detail: t.catalogName, count: t.vmCount, usable: t.vmCount === 1 });
+export const toEdgeOption = (e: CatalogEdgeGateway): PickerOption => ({ id: e.id, name: e.name, detail: e.vdcName, count: 0, usable: true });
+export const toPoolOption = (p: CatalogPool): PickerOption => ({ id: p.id, name: p.name, detail: '', count: p.memberCount, usable: p.enabled });
+
+export const toRuleEvent = (e: RuleEvent): RuleEventView => ({ id: e.id, at: new Date(e.at), kind: e.kind, message: e.message });
+
+export const toMetricPoints = (m: RuleMetrics): MetricPoint[] =>
+  m.items.map((s) => ({ at: new Date(s.at), cpuPercent: s.cpuPercent, memoryPercent: s.memoryPercent }));
+
+export const toDryRun = (d: DryRun): DryRunView => ({
+  action: d.decision.action,
+  reason: d.decision.reason,
+  detail: d.decision.detail,
+  current: d.decision.current,
+  desired: d.decision.desired,
+  metrics: d.metrics,
+});

@@ -1,0 +1,94 @@
+import { Injectable, inject } from '@angular/core';
+import { Observable, map } from 'rxjs';
+import type {
+  CatalogEdgeGateway,
+  CatalogList,
+  CatalogPool,
+  CatalogTemplate,
+  CatalogVApp,
+  DryRun,
+  EventList,
+  Rule,
+  RuleList,
+  RuleMetrics,
+} from '../../../contract/autoscale';
+import { ApiClient } from './api-client';
+import {
+  AutoscaleRule,
+  DryRunView,
+  MetricPoint,
+  PickerOption,
+  RuleChanges,
+  RuleDraft,
+  RuleEventView,
+  fromRuleDraft,
+  toAutoscaleRule,
+  toDryRun,
+  toEdgeOption,
+  toMetricPoints,
+  toPoolOption,
+  toRuleEvent,
+  toTemplateOption,
+  toVAppOption,
+} from './autoscale.model';
+
+const RULES = 'autoscale/rules';
+const CATALOG = 'autoscale/catalog';
+const rulePath = (id: string) => `${RULES}/${encodeURIComponent(id)}`;
+
+/** The autoscale endpoints of the backend (DESIGN §4, contract/autoscale.ts), answering view types. */
+@Injectable()
+export class AutoscaleService {
+  private readonly api = inject(ApiClient);
+
+  list(): Observable<AutoscaleRule[]> {
+    return this.api.get<RuleList>(`${RULES}?limit=500`).pipe(map((page) => page.items.map(toAutoscaleRule)));
+  }
+
+  get(id: string): Observable<AutoscaleRule> {
+    return this.api.get<Rule>(rulePath(id)).pipe(map(toAutoscaleRule));
+  }
+
+  create(draft: RuleDraft): Observable<AutoscaleRule> {
+    return this.api.post<Rule>(RULES, fromRuleDraft(draft)).pipe(map(toAutoscaleRule));
+  }
+
+  update(id: string, changes: RuleChanges): Observable<AutoscaleRule> {
+    return this.api.put<Rule>(rulePath(id), changes).pipe(map(toAutoscaleRule));
+  }
+
+  delete(id: string): Observable<void> {
+    return this.api.delete(rulePath(id));
+  }
+
+  events(id: string, limit = 100): Observable<RuleEventView[]> {
+    return this.api.get<EventList>(`${rulePath(id)}/events?limit=${limit}`).pipe(map((page) => page.items.map(toRuleEvent)));
+  }
+
+  metrics(id: string, minutes = 60): Observable<MetricPoint[]> {
+    return this.api.get<RuleMetrics>(`${rulePath(id)}/metrics?minutes=${minutes}`).pipe(map(toMetricPoints));
+  }
+
+  /** What the rule would do now and why; changes nothing. */
+  dryRun(id: string): Observable<DryRunView> {
+    return this.api.post<DryRun>(`${rulePath(id)}/dry-run`, {}).pipe(map(toDryRun));
+  }
+
+  vApps(): Observable<PickerOption[]> {
+    return this.api.get<CatalogList<CatalogVApp>>(`${CATALOG}/vapps`).pipe(map((l) => l.items.map(toVAppOption)));
+  }
+
+  templates(): Observable<PickerOption[]> {
+    return this.api.get<CatalogList<CatalogTemplate>>(`${CATALOG}/templates`).pipe(map((l) => l.items.map(toTemplateOption)));
+  }
+
+  edgeGateways(): Observable<PickerOption[]> {
+    return this.api.get<CatalogList<CatalogEdgeGateway>>(`${CATALOG}/edge-gateways`).pipe(map((l) => l.items.map(toEdgeOption)));
+  }
+
+  pools(edgeGatewayId: string): Observable<PickerOption[]> {
+    return this.api
+      .get<CatalogList<CatalogPool>>(`${CATALOG}/edge-gateways/${encodeURIComponent(edgeGatewayId)}/pools`)
+      .pipe(map((l) => l.items.map(toPoolOption)));
+  }
+}
