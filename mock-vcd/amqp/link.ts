@@ -41,7 +41,7 @@ export class MockAmqpLink {
   }
 
   static async connect(options: MockAmqpOptions): Promise<MockAmqpLink> {
-    const connection = await amqp.connect(options.url, { clientProperties: { connection_name: `mock-vcd-${randomUUID()}` } });
+    const connection = await amqp.connect(options.url, { noDelay: true, clientProperties: { connection_name: `mock-vcd-${randomUUID()}` } });
     try {
       const channel = await connection.createChannel();
       const replyExchange = options.replyExchange ?? 'systemExchange';

@@ -50,7 +50,7 @@ export class ReconnectingChannel {
     const { log } = this.options;
     let connection: ChannelModel | undefined;
     try {
-      connection = await amqp.connect(this.options.url, { clientProperties: { connection_name: this.options.connectionName } });
+      connection = await amqp.connect(this.options.url, { noDelay: true, clientProperties: { connection_name: this.options.connectionName } });
       const channel = await connection.createChannel();
       // A channel error (e.g. a declare that fails) closes the channel only: treat it like a lost connection.
       channel.on('error', (err: Error) => log.warn({ err: err.message }, 'amqp channel error'));
