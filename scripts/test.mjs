@@ -112,6 +112,8 @@ function hardeningCounts() {
     const statuses = Object.entries(fuzz.byStatus).map(([status, n]) => `${n}× ${status}`).join(', ');
     lines.push(`fuzzing: ${fuzz.inputs} bad inputs over ${fuzz.operations} operations, answered ${statuses}`);
   }
+  const sandbox = readJson(path.join(results, 'sandbox.json'));
+  if (sandbox) lines.push(`sandbox escapes: ${sandbox.attacks} attacks, the host and the other org's function unharmed after each`);
   return lines;
 }
 

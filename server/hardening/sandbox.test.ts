@@ -1,0 +1,207 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, jsonOf, newFunction, startHarness, type Harness } from '../testing/harness';
+
+/**
+ * Issue 7, sandbox escapes: acme's functions attack the host and their neighbours through the public API; after
+ * each attack the backend still answers and globex's function still gives its right answer.
+ */
+
+interface Attack {
+  name: string;
+  code: string;
+  /** What acme's caller sees: the answer must say the attack failed. */
+  expect: (res: { status: number; body: unknown }) => void;
+  limits?: { memoryMb?: number; timeoutMs?: number };
+}
+
+const ok = (body: string) => `module.exports = async (event) => ({ statusCode: 200, body: (() => { ${body} })() });`;
+const refused = (res: { status: number }) => expect(res.status).toBeGreaterThanOrEqual(500);
+const answered = (expected: unknown) => (res: { status: number; body: unknown }) => {
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual(expected);
+};
+
+const ISOLATE_ATTACKS: Attack[] = [
+  {
+    name: 'reaches process through the Function constructor',
+    code: ok(`try { return typeof (this.constructor.constructor('return process'))(); } catch (e) { return 'threw'; }`),
+    expect: (res) => expect(['undefined', 'threw']).toContain(res.body),
+  },
+  {
+    name: 'reaches the host global through Function("return this")',
+    code: ok(`const g = Function('return this')(); return [typeof g.process, typeof g.require, typeof g.module?.constructor?._load];`),
+    expect: answered(['undefined', 'undefined', 'undefined']),
+  },
+  {
+    name: 'loads a Node module by dynamic import',
+    code: `module.exports = async () => { try { await import('node:fs'); return { statusCode: 200, body: 'imported' }; } catch (e) { return { statusCode: 200, body: 'refused' }; } };`,
+    expect: answered('refused'),
+  },
+  {
+    name: 'reaches the network',
+    code: ok(`return [typeof fetch, typeof XMLHttpRequest, typeof WebSocket, typeof globalThis.net];`),
+    expect: answered(['undefined', 'undefined', 'undefined', 'undefined']),
+  },
+  {
+    name: 'walks host stack frames with Error.prepareStackTrace',
+    code: ok(`Error.prepareStackTrace = (e, frames) => frames.map((f) => [String(f.getFileName()), typeof f.getThis()?.process, String(f.getFunction()?.constructor.constructor('return typeof process')())]);
+      return new Error().stack;`),
+    expect: (res) => {
+      expect(res.status).toBe(200);
+      const frames = res.body as [string, string, string][];
+      // Only the isolate's own script names; no host path, no Node internals, no way from a frame to the host's process.
+      for (const [file, self, fn] of frames) {
+        expect(file).not.toMatch(/^(\/|node:)|server\//);
+        expect(self).toBe('undefined');
+        expect(fn).toBe('undefined');
+      }
+    },
+  },
+  {
+    name: 'pollutes Object.prototype and Array.prototype for later calls',
+    code: ok(`Object.prototype.isAdmin = true; Array.prototype.map = () => 'hijacked'; return 'polluted';`),
+    expect: answered('polluted'),
+  },
+  {
+    name: 'replaces the JSON.stringify its own answer goes through',
+    code: ok(`JSON.stringify = () => { throw new Error('hijacked'); }; return 'hijacked';`),
+    expect: (res) => expect([200, 502]).toContain(res.status),
+  },
+  { name: 'spins the CPU forever', code: ok('for (;;) {}'), expect: (res) => expect(res.status).toBe(504), limits: { timeoutMs: 300 } },
+  {
+    name: 'spins in a microtask loop',
+    code: `module.exports = async () => { const spin = () => Promise.resolve().then(spin); spin(); await new Promise(() => {}); };`,
+    expect: (res) => expect([502, 504]).toContain(res.status),
+    limits: { timeoutMs: 300 },
+  },
+  { name: 'allocates without end', code: ok('const a = []; for (;;) a.push(new Array(1e5).fill(1));'), expect: refused, limits: { memoryMb: 32 } },
+  { name: 'asks for a 4 GB ArrayBuffer', code: ok('return new ArrayBuffer(4 * 1024 ** 3).byteLength;'), expect: refused, limits: { memoryMb: 32 } },
+  { name: 'recurses until the stack overflows', code: ok('const f = () => f(); return f();'), expect: refused },
+  {
+    name: 'logs 20 MB',
+    code: ok(`const line = 'x'.repeat(1 << 16); for (let i = 0; i < 320; i++) console.log(line); return 'logged';`),
+    expect: answered('logged'),
+  },
+  { name: 'answers with 50 MB', code: ok(`return 'y'.repeat(50 * 1024 * 1024);`), expect: refused, limits: { memoryMb: 128 } },
+];
+
+describe('sandbox escapes through the public API', () => {
+  let h: Harness;
+  let acme: ReturnType<typeof api>;
+  let globex: ReturnType<typeof api>;
+  const FNS = '/api/org/acme/faas/functions';
+  const results: Record<string, string> = {};
+
+  /** globex's function must answer exactly as before, untouched by whatever acme's code did to its isolate. */
+  async function bystanderIsWell() {
+    const res = await globex.get('/api/org/globex/bystander?who=you');
+    expect(res.status).toBe(200);
+    expect(await jsonOf(res)).toEqual({ hello: 'you', mapped: [2, 4], isAdmin: 'undefined', json: '{"a":1}' });
+  }
+
+  beforeAll(async () => {
+    h = await startHarness('pglite', { backend: { functionMaxResponseBytes: 1024 * 1024 } });
+    acme = api(() => h.backend.url, await h.login('acme'));
+    globex = api(() => h.backend.url, await h.login('globex'));
+    const bystander = `module.exports = async (event) => ({ statusCode: 200, body: {
+      hello: event.query.who, mapped: [1, 2].map((x) => x * 2), isAdmin: typeof ({}).isAdmin, json: JSON.stringify({ a: 1 }) } });`;
+    expect((await globex.post('/api/org/globex/faas/functions', newFunction('bystander', { code: bystander }))).status).toBe(202);
+    expect((await globex.waitBuilt('globex', 'bystander')).status).toBe('ready');
+    await bystanderIsWell();
+  }, 60_000);
+
+  afterAll(async () => {
+    const dir = path.resolve(__dirname, '../../.test-results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'sandbox.json'), JSON.stringify({ attacks: Object.keys(results).length, results }, null, 2));
+    await h?.close();
+  });
+
+  describe('isolate', () => {
+    ISOLATE_ATTACKS.forEach((attack, i) => {
+      it(`survives a function that ${attack.name}`, async () => {
+        const name = `attack-${i}`;
+        expect((await acme.post(FNS, newFunction(name, { code: attack.code, limits: attack.limits }))).status).toBe(202);
+        expect((await acme.waitBuilt('acme', name)).status).toBe('ready');
+        const res = await acme.get(`/api/org/acme/${name}`);
+        const text = await res.text();
+        const body = res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+        attack.expect({ status: res.status, body });
+        results[`isolate: ${attack.name}`] = String(res.status);
+        if (res.status >= 400) expect(text).not.toMatch(/\bat .+\.(ts|js):\d+/);
+        // The same function again: a polluted or exhausted isolate must not break its own next call either.
+        expect((await acme.get(`/api/org/acme/${name}`)).status).toBe(res.status);
+        await bystanderIsWell();
+      }, 60_000);
+    });
+
+    it('keeps the logs of a noisy call capped', async () => {
+      const i = ISOLATE_ATTACKS.findIndex((a) => a.name === 'logs 20 MB');
+      const list = await jsonOf(await acme.get(`${FNS}/attack-${i}/activations`));
+      const activation = await jsonOf(await acme.get(`/api/org/acme/faas/activations/${list.items[0].id}`));
+      const logs = JSON.stringify(activation.logs);
+      expect(logs.length).toBeGreaterThan(1024);
+      expect(logs.length).toBeLessThan(256 * 1024);
+    });
+  });
+
+  describe('container', () => {
+    let hostDir: string;
+    let listener: Server;
+    let hostAddress: string | undefined;
+
+    beforeAll(async () => {
+      hostDir = mkdtempSync(path.join(tmpdir(), 'vsl-escape-'));
+      writeFileSync(path.join(hostDir, 'host-secret.txt'), 'host only');
+      hostAddress = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+      listener = createServer((socket) => socket.end('reached the host\n'));
+      await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
+    });
+    afterAll(async () => {
+      rmSync(hostDir, { recursive: true, force: true });
+      await new Promise((resolve) => listener.close(resolve));
+    });
+
+    it('runs a container function as non-root on a read-only root, without host files or a network', async () => {
+      const port = (listener.address() as { port: number }).port;
+      const code = `const fs = require('fs'); const net = require('net');
+module.exports = async (event) => {
+  const tryIt = (f) => { try { return f(); } catch (e) { return e.code || String(e.message); } };
+  const network = await new Promise((resolve) => {
+    if (!event.query.host) return resolve('no host address');
+    const s = net.connect({ host: event.query.host, port: Number(event.query.port) });
+    s.setTimeout(2000, () => { s.destroy(); resolve('timeout'); });
+    s.on('data', (d) => { resolve(String(d).trim()); s.destroy(); });
+    s.on('error', (e) => resolve(e.code));
+  });
+  return { statusCode: 200, body: {
+    uid: process.getuid(),
+    hostFile: tryIt(() => fs.readFileSync(event.query.file, 'utf8')),
+    writeRoot: tryIt(() => { fs.writeFileSync('/escape.txt', 'x'); return 'written'; }),
+    writeEtc: tryIt(() => { fs.appendFileSync('/etc/passwd', 'evil:x:0:0::/:/bin/sh\\n'); return 'written'; }),
+    network,
+  } };
+};`;
+      const created = await acme.post(FNS, newFunction('escape-container', { code, sandbox: 'container' }));
+      expect(created.status).toBe(202);
+      expect((await acme.waitBuilt('acme', 'escape-container')).status).toBe('ready');
+      const query = new URLSearchParams({ file: path.join(hostDir, 'host-secret.txt'), host: hostAddress ?? '', port: String(port) });
+      const res = await acme.get(`/api/org/acme/escape-container?${query}`);
+      expect(res.status).toBe(200);
+      const body = await jsonOf(res);
+      expect(body.uid).not.toBe(0);
+      expect(body.hostFile).toBe('ENOENT');
+      expect(['EROFS', 'EACCES']).toContain(body.writeRoot);
+      expect(['EROFS', 'EACCES']).toContain(body.writeEtc);
+      expect(body.network).not.toBe('reached the host');
+      results['container: non-root, read-only, no host files, no network'] = JSON.stringify(body);
+      await bystanderIsWell();
+    }, 180_000);
+  });
+});
