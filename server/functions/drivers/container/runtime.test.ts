@@ -46,10 +46,16 @@ describe('container runtime (Podman)', () => {
     rt.evict(fn.key);
   });
 
-  it('reports a syntax error at build time with its line', async () => {
+  it('reports a node syntax error at build time with its line and column', async () => {
     const built = await rt.build(fnOf('module.exports = async () => {\n  return {;\n};'));
     expect(built.ok).toBe(false);
-    if (!built.ok) expect(built.error.message).toMatch(/SyntaxError/);
+    if (!built.ok) expect(built.error).toEqual({ message: expect.stringMatching(/^SyntaxError: /), line: 2, column: 11 });
+  });
+
+  it('reports a python syntax error at build time with its line and column, from the image\'s own python', async () => {
+    const built = await rt.build(fnOf('import os\n\ndef handle(event, context)\n    return {}\n', { runtime: 'python3' }));
+    expect(built.ok).toBe(false);
+    if (!built.ok) expect(built.error).toEqual({ message: "SyntaxError: expected ':'", line: 3, column: 27 });
   });
 
   it('reuses a warm container and scales to zero after idle', async () => {
@@ -183,7 +189,7 @@ describe.each(STORES)('container functions over HTTP on %s', (kind) => {
   it('reports a python syntax error as a failed build and never lets another org call the function', async () => {
     await acme.post(FNS, { name: 'pybad', runtime: 'python3', code: 'def handle(event, context)\n    return {}\n', trigger: { type: 'http', route: 'pybad' } });
     const built = await acme.waitBuilt('acme', 'pybad');
-    expect(built).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/SyntaxError/) } });
+    expect(built).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/SyntaxError/), line: 1, column: 27 } });
     expect((await globex.get('/api/org/acme/pyhello')).status).toBe(403);
     expect((await globex.get('/api/org/globex/pyhello')).status).toBe(404);
   });

@@ -9,6 +9,7 @@ import type { BuildResult, FunctionVersion, FunctionEvent, InvokeContext, Invoke
 import { BASE_IMAGES, ensureBaseImages, type BaseRuntime } from '../../../../podman/build-base-images';
 import { PodmanService, type PodmanPaths } from './podman-service';
 import { NODE_SERVER, PYTHON_SERVER } from './shims';
+import { PYTHON_SYNTAX_CHECK, syntaxErrorOf } from './syntax';
 
 /** A function version as the container runtime sees it: the port's fields plus runtime, mode and egress. */
 export interface ContainerFunctionVersion extends FunctionVersion {
@@ -128,14 +129,17 @@ export class ContainerRuntime implements Runtime {
     writeFileSync(path.join(dir, handler), fn.code);
     writeFileSync(path.join(dir, server), isNode ? NODE_SERVER : PYTHON_SERVER);
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fn', private: true, main: handler }));
-    const check = isNode ? '["/usr/bin/node", "--check", "/app/handler.js"]' : '["/usr/bin/python3", "-c", "import ast,sys; ast.parse(open(\'/app/handler.py\').read(), \'handler.py\')"]';
+    if (!isNode) writeFileSync(path.join(dir, 'check.py'), PYTHON_SYNTAX_CHECK);
+    const check = isNode
+      ? ['RUN ["/usr/bin/node", "--check", "/app/handler.js"]']
+      : ['COPY check.py /tmp/check.py', 'RUN ["/usr/bin/python3", "/tmp/check.py"]'];
     writeFileSync(
       path.join(dir, 'Dockerfile'),
-      [`FROM ${BASE_IMAGES[runtime]}`, `COPY ${handler} ${server} package.json /app/`, `RUN ${check}`, 'USER 1000:1000', 'WORKDIR /app', ''].join('\n'),
+      [`FROM ${BASE_IMAGES[runtime]}`, `COPY ${handler} ${server} package.json /app/`, ...check, 'USER 1000:1000', 'WORKDIR /app', ''].join('\n'),
     );
     const log: string[] = [];
     try {
-      const stream = await this.docker.buildImage({ context: dir, src: ['Dockerfile', handler, server, 'package.json'] }, { t: tag, networkmode: 'none' } as Docker.ImageBuildOptions) as NodeJS.ReadableStream;
+      const stream = await this.docker.buildImage({ context: dir, src: ['Dockerfile', handler, server, 'package.json', ...(isNode ? [] : ['check.py'])] }, { t: tag, networkmode: 'none' } as Docker.ImageBuildOptions) as NodeJS.ReadableStream;
       const errors: string[] = [];
       await new Promise<void>((resolve, reject) =>
         this.docker.modem.followProgress(
@@ -158,12 +162,9 @@ export class ContainerRuntime implements Runtime {
     }
   }
 
-  /** The syntax error the check step printed, with its line when the log names one. */
+  /** The syntax error the check step printed, with its line and column when the log names them. */
   private buildError(log: string, fallback: string, handler: string): { message: string; line?: number; column?: number } {
-    const text = log || fallback;
-    const at = new RegExp(`${handler.replace('.', '\\.')}[:", line ]+(\\d+)`).exec(text);
-    const syntax = /^(\w*Error: .*)$/m.exec(text);
-    return { message: syntax?.[1] ?? fallback.trim().split('\n').slice(-1)[0] ?? 'build failed', ...(at ? { line: Number(at[1]) } : {}) };
+    return syntaxErrorOf(log || fallback, fallback, handler);
   }
 
   async invoke(fn: ContainerFunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult> {
