@@ -14,6 +14,7 @@ import type { Db } from './store/db';
 import { openPgDb } from './store/drivers/pg';
 import { openPgliteDb } from './store/drivers/pglite';
 import { migrate } from './store/migrate';
+import { postgresLease, soleLease } from './store/lease';
 import { createVcdClient } from './vcd/client';
 import { createVcdInfra } from './vcd/infra';
 import { createVcdOrgDirectory } from './vcd/orgs';
@@ -176,8 +177,20 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const url = `http://${host}:${port}`;
   const resumed = await functions.resumeBuilds();
   await scaler.loadOrphans();
-  poller?.start();
-  await collector.start();
+  // Scheduled work runs on one replica: the holder of the PostgreSQL lease (always this process on PGlite).
+  let collectorStarted = false;
+  const onAcquired = async () => {
+    poller?.start();
+    if (!collectorStarted) {
+      collectorStarted = true;
+      await collector.start();
+    }
+  };
+  // TODO(replicas): showback schedules stay on a replica that lost the lease (the collector cannot pause); its runs are idempotent by natural key.
+  const lease = config.databaseUrl
+    ? postgresLease({ databaseUrl: config.databaseUrl, name: 'vcd-serverless:scheduled-work', log, onAcquired, onLost: () => poller?.close() })
+    : soleLease({ onAcquired });
+  await lease.start();
   await bridge?.start();
   await notifications?.start();
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
@@ -194,6 +207,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await lease.close();
         await collector.close();
         await poller?.close();
         await scaler.settled();

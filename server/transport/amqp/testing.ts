@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import type { Config } from '../../config';
-import { startHarness, type Harness } from '../../testing/harness';
+import { startHarness, type Harness, type StoreKind } from '../../testing/harness';
 import { loginAsProvider, registerApiExtension } from '../../../bin/lib/vcd-provider';
 
 /** Test support for the AMQP transport: the real RabbitMQ with names of its own per test. */
@@ -41,9 +41,11 @@ export function backendAmqpConfig(names: Names): Partial<Config> {
 }
 
 /** Mock vCD in AMQP mode + backend consuming the same names, the extension registered as a provider would. */
-export async function startAmqpHarness(options: { timeoutMs?: number; backend?: Partial<Config> } = {}): Promise<{ harness: Harness; names: Names }> {
+export async function startAmqpHarness(
+  options: { timeoutMs?: number; backend?: Partial<Config>; store?: StoreKind } = {},
+): Promise<{ harness: Harness; names: Names }> {
   const names = uniqueNames();
-  const harness = await startHarness('pglite', {
+  const harness = await startHarness(options.store ?? 'pglite', {
     mock: { amqp: { url: AMQP_URL, replyExchange: names.replyExchange, notificationsExchange: names.notificationsExchange, timeoutMs: options.timeoutMs } },
     backend: { ...backendAmqpConfig(names), ...options.backend },
   });
