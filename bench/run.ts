@@ -13,6 +13,7 @@ import { Figures, percentile } from './figures';
 import { agent, latencies, rps, timedGet } from './http-load';
 import { benchAmqp } from './amqp';
 import { benchShowback } from './showback';
+import { benchLoad } from './load';
 
 const root = path.resolve(__dirname, '..');
 // Throughput is what the bench measures; every backend it starts (loadConfig reads this) runs without the org rate limit.
@@ -126,6 +127,7 @@ async function main(): Promise<void> {
   if (wanted('showback.')) await benchShowback(figures, { quick });
   if (wanted('autoscale.')) await benchAutoscale(figures, { quick });
   if (wanted('amqp.') || wanted('http.forward') || wanted('replicas2.')) await benchAmqp(figures, { quick });
+  if (wanted('load.')) await benchLoad(figures, { quick });
   const results = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick, figures: figures.all };
   writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(`\n${figures.table()}\n\nwritten to bench/results.json\n`);

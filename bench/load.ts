@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startMockVcd } from '../mock-vcd/main';
+import { DEMO_INFRA_IDS } from '../mock-vcd/infra/demo';
+import { startServer } from '../server/main';
+import type { Figures } from './figures';
+
+const execFileAsync = promisify(execFile);
+
+/** autocannon in a child process (its own CPU): connections cycle through the given requests. */
+const CLIENT = `
+const autocannon = require(${JSON.stringify(require.resolve('autocannon'))});
+const o = JSON.parse(process.argv[1]);
+autocannon({ url: o.url, connections: o.connections, duration: o.seconds, headers: o.headers, requests: o.paths.map((p) => ({ method: 'GET', path: p })) }, (err, r) => {
+  if (err) { console.error(String(err)); process.exit(1); }
+  console.log(JSON.stringify({ codes: r.statusCodeStats, p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, total: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts }));
+});`;
+
+/**
+ * Issue 7, load: 100 concurrent clients for 60 s (10 s quick) over a function's route, the showback summary and the
+ * autoscale rule list, all as acme; errors are any non-2xx, connection error or timeout.
+ */
+export async function benchLoad(figures: Figures, options: { quick: boolean }): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-load-'));
+  const mock = await startMockVcd({ port: 0 });
+  // The org's quotas are a provider's setting; here they must not stand between 100 clients and the backend.
+  const backend = await startServer({ port: 0, vcdUrl: mock.url, dataDir, logLevel: 'silent', orgRateLimitPerMinute: 0, orgMaxConcurrentCalls: 200 });
+  try {
+    const login = await fetch(`${mock.url}/cloudapi/1.0.0/sessions`, {
+      method: 'POST',
+      headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from('admin@acme:acme-demo').toString('base64')}` },
+    });
+    const token = login.headers.get('x-vmware-vcloud-access-token') as string;
+    const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' };
+    const post = async (p: string, body: unknown) => {
+      const res = await fetch(backend.url + p, { method: 'POST', headers, body: JSON.stringify(body) });
+      if (res.status >= 300) throw new Error(`POST ${p}: ${res.status} ${await res.text()}`);
+    };
+    const code = `module.exports = async (event) => ({ statusCode: 200, body: { hello: event.query.who || 'world' } });`;
+    await post('/api/org/acme/faas/functions', { name: 'loaded', runtime: 'nodejs20', code, trigger: { type: 'http', route: 'loaded' } });
+    for (;;) {
+      const fn = (await (await fetch(`${backend.url}/api/org/acme/faas/functions/loaded`, { headers })).json()) as { status: string };
+      if (fn.status === 'ready') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const ids = DEMO_INFRA_IDS.acme;
+    await post('/api/org/acme/autoscale/rules', {
+      name: 'web', vAppId: `urn:vcloud:vapp:${ids.vapp}`, templateId: `urn:vcloud:vapptemplate:${ids.template}`,
+      edgeGatewayId: `urn:vcloud:gateway:${ids.edge}`, lbPoolName: 'web-pool',
+      scaleOut: { cpuPercent: 70, memoryPercent: 80 }, scaleIn: { cpuPercent: 20, memoryPercent: 30 }, enabled: false,
+    });
+    const paths = ['/api/org/acme/loaded?who=load', '/api/org/acme/showback/summary', '/api/org/acme/autoscale/rules'];
+    const opts = { url: backend.url, connections: 100, seconds: options.quick ? 10 : 60, headers, paths };
+    const { stdout } = await execFileAsync(process.execPath, ['-e', CLIENT, JSON.stringify(opts)], { maxBuffer: 16 * 1024 * 1024 });
+    const r = JSON.parse(stdout) as { codes: Record<string, { count: number }>; p50: number; p99: number; rps: number; total: number; non2xx: number; errors: number; timeouts: number };
+    process.stdout.write(`  load: ${r.total} requests from 100 clients, status codes ${JSON.stringify(r.codes)}\n`);
+    figures.add('load.p99_ms', { value: r.p99, unit: 'ms' });
+    figures.add('load.p50_ms', { value: r.p50, unit: 'ms' });
+    figures.add('load.rps', { value: r.rps, unit: 'req/s' });
+    figures.add('load.requests', { value: r.total, unit: 'count' });
+    figures.add('load.errors', { value: r.non2xx + r.errors + r.timeouts, unit: 'count' });
+  } finally {
+    await backend.close();
+    await mock.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
