@@ -112,6 +112,11 @@ export const LimitsSchema = z
 
 export const MAX_CODE_BYTES = 256 * 1024;
 
+/** Outbound network of a container function: none unless egress is allowed (an isolate never has any). */
+export const NetworkSchema = z
+  .object({ egress: z.boolean({ required_error: 'egress is required', invalid_type_error: 'egress is true or false' }) })
+  .strict();
+
 /** Names of env entries and secrets: what a shell would accept as a variable name. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const MAX_ENV_ENTRIES = 64;
@@ -147,6 +152,8 @@ export const CreateFunctionSchema = z
     mode: z.enum(CONTAINER_MODES, { errorMap: () => ({ message: `mode must be one of ${CONTAINER_MODES.join(', ')}` }) }).optional(),
     trigger: TriggerSchema,
     limits: LimitsSchema.optional(),
+    /** Containers only; default no egress. */
+    network: NetworkSchema.optional(),
     env: EnvSchema.optional(),
     secrets: SecretsSchema.optional(),
   })
@@ -167,6 +174,7 @@ export const UpdateFunctionSchema = z
     code: CreateFunctionSchema.shape.code.optional(),
     trigger: TriggerSchema.optional(),
     limits: LimitsSchema.optional(),
+    network: NetworkSchema.optional(),
     env: EnvSchema.optional(),
     secrets: SecretsPatchSchema.optional(),
   })
@@ -197,6 +205,8 @@ export const FunctionSchema = z.object({
     z.object({ type: z.literal('event'), events: z.array(z.string()) }),
   ]),
   limits: z.object({ memoryMb: z.number().int(), timeoutMs: z.number().int() }),
+  /** Present for container functions: whether the function may open outbound connections. */
+  network: z.object({ egress: z.boolean() }).optional(),
   status: z.enum(FUNCTION_STATUSES),
   /** Present when status is failed: the compile error with line and column. */
   error: z
@@ -233,6 +243,7 @@ export const FunctionVersionSchema = z.object({
   code: z.string(),
   trigger: FunctionSchema.shape.trigger,
   limits: FunctionSchema.shape.limits,
+  network: FunctionSchema.shape.network,
   env: z.record(z.string()),
   secretNames: z.array(z.string()),
   /** Build status of this version. */

@@ -10,6 +10,8 @@ export interface FunctionVersion {
   sandbox?: 'isolate' | 'container';
   /** Containers only: per-call (default) or warm. */
   mode?: 'per-call' | 'warm';
+  /** Containers only: outbound network allowed (default none). */
+  egress?: boolean;
   code: string;
   memoryMb: number;
   timeoutMs: number;

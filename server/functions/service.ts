@@ -113,7 +113,7 @@ export class FunctionsService {
         org,
         name: input.name,
         runtime: input.runtime,
-        ...placement(input.runtime, input.sandbox, input.mode),
+        ...placement(input.runtime, input.sandbox, input.mode, undefined, input.network?.egress),
         code: input.code,
         trigger,
         route,
@@ -148,7 +148,7 @@ export class FunctionsService {
     const { trigger, route } = input.trigger ? triggerOf(input.trigger) : { trigger: base.trigger, route: base.route };
     const next: VersionContent = {
       runtime: input.runtime ?? base.runtime,
-      ...placement(input.runtime ?? base.runtime, input.sandbox, input.mode, base),
+      ...placement(input.runtime ?? base.runtime, input.sandbox, input.mode, base, input.network?.egress),
       code: input.code ?? base.code,
       trigger,
       route,
@@ -406,7 +406,7 @@ export class FunctionsService {
       if (this.envs.size >= 1000) this.envs.clear();
       this.envs.set(key, env);
     }
-    return { key, name: r.name, runtime: r.runtime, sandbox: r.sandbox, mode: r.mode ?? undefined, code: r.code, memoryMb: r.memoryMb, timeoutMs: r.timeoutMs, env };
+    return { key, name: r.name, runtime: r.runtime, sandbox: r.sandbox, mode: r.mode ?? undefined, egress: r.egress, code: r.code, memoryMb: r.memoryMb, timeoutMs: r.timeoutMs, env };
   }
 
   private async require(org: string, name: string): Promise<FunctionRecord> {

@@ -14,6 +14,8 @@ export interface FunctionRecord {
   sandbox: Sandbox;
   /** Container functions only. */
   mode: ContainerMode | null;
+  /** Outbound network allowed (container functions only). */
+  egress: boolean;
   code: string;
   trigger: Trigger;
   /** The HTTP trigger's route; null for an event-triggered function. */
@@ -41,6 +43,7 @@ export interface VersionRecord {
   sandbox: Sandbox;
   /** Container functions only. */
   mode: ContainerMode | null;
+  egress: boolean;
   code: string;
   trigger: FunctionRecord['trigger'];
   route: string | null;
@@ -58,7 +61,7 @@ export interface VersionRecord {
 /** What a version is made of. */
 export type VersionContent = Pick<
   VersionRecord,
-  'runtime' | 'sandbox' | 'mode' | 'code' | 'trigger' | 'route' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets' | 'secretNames'
+  'runtime' | 'sandbox' | 'mode' | 'egress' | 'code' | 'trigger' | 'route' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets' | 'secretNames'
 >;
 
 export type NewFunction = { org: string; name: string; orgUuid?: string } & VersionContent;
@@ -71,6 +74,7 @@ interface Row {
   runtime: FunctionRuntime;
   sandbox?: Sandbox;
   mode?: ContainerMode | null;
+  egress?: boolean;
   code: string;
   trigger: FunctionRecord['trigger'] | string;
   route: string | null;
@@ -94,6 +98,7 @@ function content(r: Row): VersionContent {
     runtime: r.runtime,
     sandbox: r.sandbox ?? 'isolate',
     mode: r.mode ?? null,
+    egress: r.egress ?? false,
     code: r.code,
     trigger: json(r.trigger),
     route: r.route,
@@ -133,7 +138,7 @@ function toVersion(r: Row): VersionRecord {
   };
 }
 
-const CONTENT_COLUMNS = 'runtime, code, trigger, route, memory_mb, timeout_ms, env, secrets, secret_names, sandbox, mode';
+const CONTENT_COLUMNS = 'runtime, code, trigger, route, memory_mb, timeout_ms, env, secrets, secret_names, sandbox, mode, egress';
 const contentParams = (c: VersionContent) => [
   c.runtime,
   c.code,
@@ -146,12 +151,13 @@ const contentParams = (c: VersionContent) => [
   JSON.stringify(c.secretNames),
   c.sandbox,
   c.mode,
+  c.egress,
 ];
 
 /** Copies a version's content into the function row (the row then points at it). */
 const POINT_AT = `UPDATE functions f SET version = v.version, runtime = v.runtime, code = v.code, trigger = v.trigger,
   route = v.route, memory_mb = v.memory_mb, timeout_ms = v.timeout_ms, env = v.env, secrets = v.secrets,
-  secret_names = v.secret_names, sandbox = v.sandbox, mode = v.mode, status = v.status, error = v.error, updated_at = now()
+  secret_names = v.secret_names, sandbox = v.sandbox, mode = v.mode, egress = v.egress, status = v.status, error = v.error, updated_at = now()
   FROM function_versions v WHERE v.org = f.org AND v.name = f.name AND f.org = $1 AND f.name = $2 AND v.version = $3`;
 
 /** Functions and their versions in SQL; every query names the org. */
@@ -163,12 +169,12 @@ export class FunctionStore {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Row>(
         `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status, org_uuid)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'initializing', $14) RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'initializing', $15) RETURNING *`,
         [fn.org, fn.name, ...contentParams(fn), fn.orgUuid ?? null],
       );
       await tx.query(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
-         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'initializing')`,
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'initializing')`,
         [fn.org, fn.name, ...contentParams(fn)],
       );
       return toRecord(rows[0]);
@@ -219,7 +225,7 @@ export class FunctionStore {
       if (!fn) return undefined;
       const { rows } = await tx.query<Row>(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
-         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'initializing'
+         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'initializing'
          FROM function_versions WHERE org = $1 AND name = $2 RETURNING *`,
         [org, name, ...contentParams(c)],
       );

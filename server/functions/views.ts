@@ -25,6 +25,7 @@ export function toView(r: FunctionRecord, latest?: VersionRecord): FunctionView 
     code: r.code,
     trigger: r.trigger,
     limits: { memoryMb: r.memoryMb, timeoutMs: r.timeoutMs },
+    ...(r.sandbox === 'container' ? { network: { egress: r.egress } } : {}),
     status: build.status,
     ...(build.error ? { error: build.error } : {}),
     ...(r.route !== null ? { url: `/api/org/${r.org}/${r.route}` } : {}),
@@ -47,6 +48,7 @@ export function toVersionView(v: VersionRecord, active: number): FunctionVersion
     code: v.code,
     trigger: v.trigger,
     limits: { memoryMb: v.memoryMb, timeoutMs: v.timeoutMs },
+    ...(v.sandbox === 'container' ? { network: { egress: v.egress } } : {}),
     env: v.env,
     secretNames: v.secretNames,
     status: v.status,
@@ -57,12 +59,12 @@ export function toVersionView(v: VersionRecord, active: number): FunctionVersion
   };
 }
 
-export type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'runtime' | 'sandbox' | 'mode' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
+export type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'runtime' | 'sandbox' | 'mode' | 'egress' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
 
 /** The warm-instance key: org, name, version and a hash of what runs, so replaced code never reuses an isolate. */
 export function versionKey(r: Runnable): string {
   const digest = createHash('sha256')
-    .update(`${r.runtime}\0${r.sandbox}\0${r.mode}\0${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
+    .update(`${r.runtime}\0${r.sandbox}\0${r.mode}\0${r.egress ? 'egress' : ''}\0${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
     .digest('hex')
     .slice(0, 16);
   return `${r.org}/${r.name}@${r.version}:${digest}`;
@@ -76,8 +78,9 @@ export function placement(
   runtime: FunctionRuntime,
   sandbox: Sandbox | undefined,
   mode: ContainerMode | undefined,
-  base?: { runtime: FunctionRuntime; sandbox: Sandbox; mode: ContainerMode | null },
-): { sandbox: Sandbox; mode: ContainerMode | null } {
+  base?: { runtime: FunctionRuntime; sandbox: Sandbox; mode: ContainerMode | null; egress: boolean },
+  egress?: boolean,
+): { sandbox: Sandbox; mode: ContainerMode | null; egress: boolean } {
   const kept = base && base.runtime === runtime ? base : undefined;
   const where = sandbox ?? kept?.sandbox ?? defaultSandbox(runtime);
   if (runtime === 'python3' && where === 'isolate') {
@@ -85,9 +88,15 @@ export function placement(
   }
   if (where === 'isolate') {
     if (mode) throw new Invalid('invalid function: mode applies to container functions only', [{ path: 'mode', message: 'mode needs sandbox "container"' }]);
-    return { sandbox: 'isolate', mode: null };
+    if (egress) {
+      throw new Invalid('invalid function: an isolate has no network; egress needs a container', [
+        { path: 'network.egress', message: 'egress needs sandbox "container"' },
+      ]);
+    }
+    return { sandbox: 'isolate', mode: null, egress: false };
   }
-  return { sandbox: 'container', mode: mode ?? (kept?.sandbox === 'container' ? kept.mode : null) ?? 'per-call' };
+  const wasContainer = kept?.sandbox === 'container' ? kept : undefined;
+  return { sandbox: 'container', mode: mode ?? wasContainer?.mode ?? 'per-call', egress: egress ?? wasContainer?.egress ?? false };
 }
 
 /** `a/b/c` → [`a/b/c`, `a/b`, `a`]: a route also serves the paths below it. */
