@@ -9,6 +9,8 @@ import { installUiPlugin, loginAsProvider, registerApiExtension } from '../bin/l
  * Used by `npm start`, the e2e suite and the bench.
  */
 export interface StackOptions {
+  /** vCD's AMQP mode: extension requests and notifications through this RabbitMQ (default: VCD_AMQP_URL; unset = HTTP forwarding). */
+  amqpUrl?: string;
   host?: string;
   mockPort?: number;
   backendPort?: number;
@@ -39,6 +41,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const root = path.resolve(__dirname, '..');
   const sharedSecret = randomBytes(32).toString('hex');
   const backendPort = options.backendPort ?? 0;
+  const amqpUrl = options.amqpUrl ?? (process.env.VCD_AMQP_URL || undefined);
 
   // The backend must know vCD's URL and vCD the backend's; a fixed backend port breaks the cycle,
   // port 0 is resolved by starting the mock first and pointing it at the backend afterwards.
@@ -47,6 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     port: options.mockPort ?? 0,
     sharedSecret,
     portalDir: options.portalDir ?? path.join(root, 'dist/portal/browser'),
+    amqp: amqpUrl ? { url: amqpUrl } : undefined,
   });
   const backend = await startServer({
     host,
@@ -56,11 +60,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(amqpUrl ? { amqpUrl } : {}),
     ...options.backend,
   } as never);
   mock.state.httpExtensions.serverless = backend.url;
-  // vCD notifications (VM created, powered, deleted) reach event-triggered functions through the signed webhook.
-  mock.state.infra.notifier.targets.push(`${backend.url}/notifications/vcd`);
+  // vCD notifications (VM created, powered, deleted) reach event-triggered functions through the signed webhook,
+  // or in AMQP mode through vcd.notifications20 like the extension requests.
+  if (!amqpUrl) mock.state.infra.notifier.targets.push(`${backend.url}/notifications/vcd`);
 
   try {
     const session = await loginAsProvider({ vcdUrl: mock.url, user: 'administrator@System', password: 'provider-demo' });
