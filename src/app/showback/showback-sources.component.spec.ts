@@ -149,6 +149,31 @@ describe('ShowbackSourcesComponent', () => {
     expect(page().querySelector('[data-test="source-last-run"]')?.textContent).toContain('7 read, 7 written');
   });
 
+  it('adds the vCD usage source with one click, and offers it no more once the org has one', () => {
+    answerList([wireSource()]);
+    q<HTMLButtonElement>('add-vcd-source')!.click();
+    const req = http.expectOne({ method: 'POST', url: SOURCES_URL });
+    expect(req.request.body).toEqual({ kind: 'vcd', name: 'vCD usage' });
+    req.flush(wireSource({ id: 'src-vcd', kind: 'vcd', name: 'vCD usage' }));
+    answerList([wireSource(), wireSource({ id: 'src-vcd', kind: 'vcd', name: 'vCD usage' })]);
+    const rows = Array.from(page().querySelectorAll<HTMLElement>('[data-test="source-row"]'));
+    expect(rows[1].textContent).toContain('vCD usage');
+    expect(q<HTMLButtonElement>('add-vcd-source')?.disabled).toBe(true);
+    expect(q('backfill')).not.toBeNull();
+  });
+
+  it("shows the backend's reason when it cannot collect vCD usage", () => {
+    answerList([]);
+    q<HTMLButtonElement>('add-vcd-source')!.click();
+    http.expectOne({ method: 'POST', url: SOURCES_URL }).flush(
+      { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'no collector for sources of kind "vcd" on this backend', errors: [{ path: 'kind', message: 'kind "vcd" is not available here' }] },
+      { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    fixture.detectChanges();
+    expect(q('problem-detail')?.textContent).toContain('no collector for sources of kind "vcd"');
+    expect(q('backfill')).toBeNull();
+  });
+
   it('uploads a FOCUS CSV as text/csv and shows the line and column of a bad row', () => {
     answerList();
     fixture.componentInstance.upload({ name: 'focus.csv', type: 'text/csv', text: 'BilledCost,BillingCurrency\nabc,EUR\n' });

@@ -2,12 +2,13 @@ import { ChangeDetectionStrategy, Component, DestroyRef, LOCALE_ID, OnInit, View
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { ClarityModule, ClrForm } from '@clr/angular';
-import { I18nModule } from '@vcd/i18n';
+import { I18nModule, TranslationService } from '@vcd/i18n';
 import { Subscription } from 'rxjs';
 import type { CreateSourceRequest, ImportResult, Source, SourceTestResult } from '../../../contract/showback';
 import { ApiError } from '../core/api-error';
 import { pollWhile } from '../core/poll';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { ShowbackBackfillComponent } from './showback-backfill.component';
 import { formatInstant } from './showback.model';
 import { ShowbackService } from './showback.service';
 import { SOURCE_NAME_MAX_LENGTH, cronExpression, headerPair, httpUrl } from './source-validators';
@@ -43,11 +44,14 @@ interface TestState {
   error?: ApiError;
 }
 
-/** The Sources page: the org's billing sources with their last run; add an HTTP source, upload a FOCUS file, test, run now. */
+/**
+ * The Sources page: the org's billing sources with their last run; add an HTTP or a vCD usage source, upload a FOCUS
+ * file, test, run now, backfill a date range.
+ */
 @Component({
   selector: 'vsl-showback-sources',
   standalone: true,
-  imports: [ClarityModule, ReactiveFormsModule, I18nModule, RouterLink, ProblemAlertComponent],
+  imports: [ClarityModule, ReactiveFormsModule, I18nModule, RouterLink, ProblemAlertComponent, ShowbackBackfillComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './showback-sources.component.html',
   styles: [
@@ -67,6 +71,7 @@ interface TestState {
 export class ShowbackSourcesComponent implements OnInit {
   private readonly showback = inject(ShowbackService);
   private readonly locale = inject(LOCALE_ID, { optional: true }) ?? 'en';
+  private readonly translations = inject(TranslationService);
   private loading$?: Subscription;
 
   constructor() {
@@ -88,6 +93,8 @@ export class ShowbackSourcesComponent implements OnInit {
   readonly uploadResult = signal<ImportResult | null>(null);
   protected readonly tests = signal<Record<string, TestState>>({});
   protected readonly running = signal<Record<string, boolean>>({});
+  protected readonly addingVcd = signal(false);
+  readonly vcdError = signal<ApiError | null>(null);
 
   readonly form = new FormGroup(
     {
@@ -131,6 +138,10 @@ export class ShowbackSourcesComponent implements OnInit {
         this.loading.set(false);
       },
     });
+  }
+
+  protected hasVcdSource(): boolean {
+    return this.sources().some((s) => s.kind === 'vcd');
   }
 
   protected instant(iso: string | null | undefined): string {
@@ -190,6 +201,22 @@ export class ShowbackSourcesComponent implements OnInit {
           control.setErrors({ ...(control.errors ?? {}), server: fieldError.message });
           control.markAsTouched();
         }
+      },
+    });
+  }
+
+  /** vCD usage needs no settings: the backend reads the org's VMs and vApps with the provider's service account. */
+  addVcdSource(): void {
+    this.addingVcd.set(true);
+    this.vcdError.set(null);
+    this.showback.createSource({ kind: 'vcd', name: this.translations.translate('serverless.showback.sources.vcdName') }).subscribe({
+      next: () => {
+        this.addingVcd.set(false);
+        this.refresh();
+      },
+      error: (error: ApiError) => {
+        this.addingVcd.set(false);
+        this.vcdError.set(error);
       },
     });
   }

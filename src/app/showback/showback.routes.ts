@@ -1,9 +1,10 @@
 import { Routes } from '@angular/router';
 import { ShowbackDashboardComponent } from './showback-dashboard.component';
 import { ShowbackService } from './showback.service';
+import { ShowbackRateCardComponent } from './showback-ratecard.component';
 import { ShowbackSourcesComponent } from './showback-sources.component';
 
-/** Under the plugin's route: `showback` (dashboard) and `showback/sources`. */
+/** Under the plugin's route: `showback` (dashboard), `showback/sources` and `showback/ratecard`. */
 export const SHOWBACK_ROUTES: Routes = [
   {
     path: '',
@@ -11,6 +12,7 @@ export const SHOWBACK_ROUTES: Routes = [
     children: [
       { path: '', component: ShowbackDashboardComponent },
       { path: 'sources', component: ShowbackSourcesComponent },
+      { path: 'ratecard', component: ShowbackRateCardComponent },
     ],
   },
 ];

@@ -7,7 +7,10 @@ import type {
   Daily,
   ImportResult,
   Monthly,
+  RateCardInput,
+  RateCardView,
   Run,
+  RunSourceRequest,
   Source,
   SourceTestResult,
   Summary,
@@ -65,8 +68,18 @@ export class ShowbackService {
     return this.api.post<SourceTestResult>(`${BASE}/sources/${encodeURIComponent(id)}/test`, {});
   }
 
-  runSource(id: string): Observable<Run> {
-    return this.api.post<Run>(`${BASE}/sources/${encodeURIComponent(id)}/run`, {});
+  /** Run now (no range) or a backfill of whole UTC days from..to. */
+  runSource(id: string, range: RunSourceRequest = {}): Observable<Run> {
+    return this.api.post<Run>(`${BASE}/sources/${encodeURIComponent(id)}/run`, range);
+  }
+
+  /** The provider's whole card (editable), or a tenant's effective rates (read only). */
+  rateCard(): Observable<RateCardView> {
+    return this.api.get<RateCardView>(`${BASE}/ratecard`);
+  }
+
+  saveRateCard(card: RateCardInput): Observable<RateCardView> {
+    return this.api.put<RateCardView>(`${BASE}/ratecard`, card);
   }
 
   /** A FOCUS file as it is: CSV or JSON by its name / type. */
