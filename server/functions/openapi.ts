@@ -11,6 +11,7 @@ import {
   UpdateFunctionSchema,
 } from '../../contract/functions';
 import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
+import { vcdNotificationSchema } from '../vcd/notification';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const json = (schema: z.ZodTypeAny, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -47,6 +48,17 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
     method: 'get', path: `${fn}/activations`, summary: "A function's calls, newest first", tags: ['activations'], security,
     request: { params: fnParams, query: ActivationQuerySchema },
     responses: { 200: json(ActivationListSchema, 'A page of activations'), 400: problem('Bad filter'), 404: problem('No such function'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'post', path: '/notifications/vcd',
+    summary: 'A vCD notification over HTTP (signed: X-Notification-Signature = hex HMAC-SHA256 of the body with the extension secret); runs the subscribed functions of its org once per eventId',
+    tags: ['functions'],
+    request: { body: body(vcdNotificationSchema) },
+    responses: {
+      200: json(z.object({ eventId: z.string() }), 'Handled: the subscribed functions ran (their failures are activations)'),
+      400: problem('Not a vCD notification (errors[] names the fields)'),
+      401: problem('Missing or wrong signature'),
+    },
   });
   registry.registerPath({
     method: 'get', path: '/api/org/{org}/faas/activations/{id}', summary: 'One call', tags: ['activations'], security,
