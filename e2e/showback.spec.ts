@@ -16,7 +16,12 @@ let dataDir: string;
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-e2e-showback-'));
-  stack = await startStack({ dataDir, logLevel: 'warn' });
+  stack = await startStack({
+    dataDir,
+    logLevel: 'warn',
+    // Port 9 stands for a billing host the provider allowed but that is down; vCD usage reads with the provider account.
+    backend: { showbackHttpAllowedHosts: '127.0.0.1:9', showbackVcdUser: 'administrator@System', showbackVcdPassword: 'provider-demo' },
+  });
 });
 
 test.afterAll(async () => {
@@ -202,4 +207,68 @@ test('the other org sees only its own showback sources', async ({ page, request 
   const other = await request.get(`${stack.vcdUrl}/api/org/acme/showback/summary`, { headers: { Authorization: `Bearer ${token}` } });
   expect(other.status()).toBeGreaterThanOrEqual(400);
   expect(other.status()).toBeLessThan(500);
+});
+
+test('the provider sets the rate card; a tenant adds vCD usage, backfills a day and reads the prices it is charged', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1440, height: 1500 });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  // The provider edits the card in the plugin.
+  await loginToPortal(page, stack.vcdUrl, 'administrator@System', 'provider-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('nav-showback').click();
+  await page.getByTestId('showback-ratecard-link').click();
+  await expect(page.getByTestId('ratecard-form')).toBeVisible();
+  await page.getByTestId('ratecard-ramGbHour').fill('-1');
+  await page.getByTestId('ratecard-save').click();
+  await expect(page.getByTestId('ratecard-ramGbHour-error')).toContainText('must not be negative');
+  await page.getByTestId('ratecard-ramGbHour').fill('0.25');
+  await page.getByTestId('ratecard-vcpuHour').fill('1.5');
+  await page.getByTestId('ratecard-storageGbMonth').fill('72');
+  const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/showback/ratecard'));
+  await page.getByTestId('ratecard-save').click();
+  expect((await saved).status()).toBe(200);
+  await expect(page.getByTestId('ratecard-saved')).toBeVisible();
+  await shot(page, '07-ratecard-provider');
+  const providerToken = await portalToken(page);
+  const card = await (await request.get(`${stack.vcdUrl}/api/org/System/showback/ratecard`, { headers: { Authorization: `Bearer ${providerToken}` } })).json();
+  expect(card.rates).toMatchObject({ vcpuHour: 1.5, ramGbHour: 0.25, storageGbMonth: 72 });
+
+  // A tenant admin adds vCD usage and backfills today: its VMs are priced with that card.
+  await loginToPortal(page, stack.vcdUrl, 'admin@acme', 'acme-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('nav-showback').click();
+  await page.getByTestId('showback-sources-link').click();
+  await page.getByTestId('add-vcd-source').click();
+  const row = page.locator('[data-test="source-row"][data-source="vCD usage"]');
+  await expect(row).toContainText('vCD usage');
+  await expect(page.getByTestId('add-vcd-source')).toBeDisabled();
+  const id = await (async () => {
+    const token = await portalToken(page);
+    const list = await (await request.get(`${stack.vcdUrl}/api/org/acme/showback/sources`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    return (list.items as { id: string; kind: string }[]).find((s) => s.kind === 'vcd')!.id;
+  })();
+  const today = day(Date.now());
+  await page.getByTestId('backfill-source').selectOption(id);
+  await page.getByTestId('backfill-from').fill(today);
+  await page.getByTestId('backfill-to').fill(today);
+  await page.getByTestId('backfill-submit').click();
+  await expect(page.getByTestId('backfill-result')).toHaveAttribute('data-status', 'succeeded');
+  await expect(page.getByTestId('backfill-result')).toContainText('Backfill finished');
+  await expect(row.getByTestId('source-run-status')).toHaveAttribute('data-status', 'succeeded');
+  await shot(page, '08-sources-vcd-backfill');
+
+  const token = await portalToken(page);
+  const byVm = await (await request.get(`${stack.vcdUrl}/api/org/acme/showback/breakdown?by=vm&from=${today}&to=${today}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  // One hour of each demo VM (2 vCPU, 2 GB) at 1.50 per vCPU-hour and 0.25 per GB-hour: 3.50.
+  expect(byVm.items.map((i: { name: string; cost: number }) => [i.name, i.cost]).sort()).toEqual([['web-01', 350], ['web-02', 350]]);
+
+  // The tenant reads the card: the prices its org is charged, nothing to edit.
+  await page.getByTestId('showback-ratecard-link').click();
+  await expect(page.getByTestId('ratecard-table')).toBeVisible();
+  await expect(page.getByTestId('ratecard-form')).toHaveCount(0);
+  await expect(page.locator('[data-test="ratecard-row"][data-rate="vcpuHour"] [data-test="ratecard-price"]')).toHaveText('€1.50');
+  await shot(page, '09-ratecard-tenant');
+  expect(pageErrors).toEqual([]);
 });

@@ -103,9 +103,10 @@ export class HttpBillingSource implements BillingSource {
       res = await (this.options.fetch ?? fetch)(url, { headers, signal, redirect: 'error' });
     } catch (err) {
       if (signal.aborted) throw new Error(`source did not answer within ${timeoutMs} ms`);
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const cause = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
       if (/redirect/i.test(cause?.message ?? '')) throw new Error('source answered with a redirect, which is not followed');
-      throw new Error(`source unreachable: ${cause?.code ?? (err as Error).message}`);
+      // A refused connection to a name with several addresses comes as an AggregateError of one error per address.
+      throw new Error(`source unreachable: ${cause?.code ?? cause?.errors?.[0]?.code ?? (err as Error).message}`);
     }
     if (!res.ok) {
       await res.body?.cancel();
