@@ -71,7 +71,7 @@ export class ExtensionBridge {
     await channel.prefetch(prefetch);
     const { consumerTag } = await channel.consume(queue, (msg) => {
       if (!msg) return;
-      const work = this.handle(channel, msg).catch((err: Error) => this.options.log.error({ err: err.message }, 'amqp request failed'));
+      const work = this.handle(channel, msg).catch((err: Error) => this.options.log.error({ err: err.message }, 'amqp reply failed'));
       this.inFlight.add(work);
       void work.finally(() => this.inFlight.delete(work));
     });
@@ -102,7 +102,15 @@ export class ExtensionBridge {
     }
     this.remember(request.id);
 
-    const reply = await this.dispatch(request, context);
+    let reply: ExtensionReply;
+    try {
+      reply = await this.dispatch(request, context);
+    } catch (err) {
+      // The app answers its own errors; this is the injection itself failing: vCD gets 504, the slot is freed.
+      log.error({ requestId: request.id, err: (err as Error).message }, 'amqp request could not be dispatched; dead-lettered');
+      if (this.link.channel === channel) channel.nack(msg, false, false);
+      return;
+    }
     if (this.link.channel !== channel) return; // the channel died meanwhile: the broker redelivers the request
     channel.publish(replyExchange as string, replyTo as string, Buffer.from(JSON.stringify(reply)), {
       correlationId,

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { api, jsonOf, newFunction, type Harness } from '../../testing/harness';
+import { closeConnection, rawClient, startAmqpHarness, type Names } from './testing';
+
+/** The broker connection dropped under load: requests end answered or as vCD's 504, none applied twice. */
+
+const SLOW = `module.exports = async (event) => {
+  const end = Date.now() + 300;
+  while (Date.now() < end) {}
+  return { statusCode: 200, body: { n: event.query.n } };
+};`;
+
+let running: { harness: Harness; names: Names }[] = [];
+afterEach(async () => {
+  for (const { harness, names } of running) {
+    await harness.close();
+    const client = await rawClient();
+    await client.cleanup(names);
+  }
+  running = [];
+});
+
+describe('broker connection lost under load', () => {
+  it('answers every in-flight POST once or with 504, runs none twice, and serves the next ones', async () => {
+    const started = await startAmqpHarness({ timeoutMs: 8000 });
+    running.push(started);
+    const { harness, names } = started;
+    const acme = api(() => harness.mock.url, await harness.login('acme'));
+    expect((await acme.post('/api/org/acme/faas/functions', newFunction('slow', { code: SLOW }))).status).toBe(202);
+    expect((await acme.waitBuilt('acme', 'slow')).status).toBe('ready');
+
+    const calls = Array.from({ length: 12 }, (_, n) => acme.post(`/api/org/acme/slow?n=${n}`, {}));
+    await closeConnection(names.connectionName);
+    const statuses = (await Promise.all(calls)).map((r) => r.status);
+
+    expect(statuses.every((s) => s === 200 || s === 504)).toBe(true);
+    const activations = await jsonOf(await acme.get('/api/org/acme/faas/functions/slow/activations?limit=100'));
+    // Every answered call ran; no call ran twice (a redelivered POST this replica had started is not run again).
+    expect(activations.items.length).toBeGreaterThanOrEqual(statuses.filter((s) => s === 200).length);
+    expect(activations.items.length).toBeLessThanOrEqual(12);
+
+    let after = 0;
+    for (let i = 0; i < 50 && after !== 200; i++) after = (await acme.post('/api/org/acme/slow?n=after', {})).status;
+    expect(after).toBe(200);
+  });
+});
