@@ -94,9 +94,11 @@ describe('autoscale wizard pickers', () => {
     expect(res.status).toBe(200);
     const body = await jsonOf(res);
     expect(body.vms).toBe(2);
-    // The mock samples at start: two VMs sharing the default load of 60 → 2 + 60/2 = 32 % CPU, 25 + 0.4·30 = 37 % memory.
-    expect(body.items.length).toBeGreaterThan(0);
-    expect(body.items.at(-1)).toMatchObject({ cpuPercent: 32, memoryPercent: 37 });
+    // Two VMs sharing the default load of 60 → 2 + 60/2 = 32 % CPU, 25 + 0.4·30 = 37 % memory: the mock's sample taken
+    // at start, then the current reading.
+    expect(body.items.length).toBeGreaterThanOrEqual(2);
+    for (const sample of body.items) expect(sample).toMatchObject({ cpuPercent: 32, memoryPercent: 37 });
+    expect(body.items.map((s: { at: number }) => s.at)).toEqual([...body.items.map((s: { at: number }) => s.at)].sort((a, b) => a - b));
     expect((await acme.get(`/api/org/acme/autoscale/rules/${rule.id}/metrics?minutes=0`)).status).toBe(400);
     expect((await globex.get(`/api/org/globex/autoscale/rules/${rule.id}/metrics`)).status).toBe(404);
   });

@@ -156,7 +156,7 @@ export class AutoscaleService {
     return decide({ rule, window, current: observation?.vms ?? 0, history, now });
   }
 
-  /** The vApp's recent CPU and memory: vCD's historic samples of its powered-on VMs, averaged per sample time. */
+  /** The vApp's recent CPU and memory: vCD's historic samples of its powered-on VMs averaged per sample time, then the current reading. */
   async metrics(org: string, token: string, id: string, query: unknown): Promise<RuleMetrics> {
     const rule = await this.get(org, id);
     const { minutes } = parseOrThrow(RuleMetricsQuerySchema, query, 'invalid query');
@@ -170,9 +170,11 @@ export class AutoscaleService {
       const slot = byTime.get(sample.at) ?? { cpu: 0, mem: 0, n: 0 };
       byTime.set(sample.at, { cpu: slot.cpu + sample.cpuPercent, mem: slot.mem + sample.memoryPercent, n: slot.n + 1 });
     }
-    const items = [...byTime.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([at, s]) => ({ at, cpuPercent: Math.round((s.cpu / s.n) * 10) / 10, memoryPercent: Math.round((s.mem / s.n) * 10) / 10 }));
+    const round = (n: number) => Math.round(n * 10) / 10;
+    const items = [...byTime.entries()].sort(([a], [b]) => a - b).map(([at, s]) => ({ at, cpuPercent: round(s.cpu / s.n), memoryPercent: round(s.mem / s.n) }));
+    // vCD samples every few tens of seconds: the current reading (what a decision would use) ends the series.
+    const current = await this.observe(token, rule);
+    if (current && current.vms > 0) items.push({ at: to, cpuPercent: round(current.cpuPercent), memoryPercent: round(current.memoryPercent) });
     return { items, vms: on.length };
   }
 

@@ -72,7 +72,14 @@ describe('RuleDetailComponent', () => {
   it('shows settings, the VM count now, the chart of CPU and memory and the event timeline', fakeAsync(() => {
     load(
       [
-        { id: '2', ruleId: 'r-1', at: '2026-11-25T10:00:02.000Z', kind: 'decision', message: 'CPU 85 % is above 70 %', data: {} },
+        {
+          id: '2',
+          ruleId: 'r-1',
+          at: '2026-11-25T10:00:02.000Z',
+          kind: 'decision',
+          message: 'CPU 85 % is above 70 %',
+          data: { action: 'scaleOut', current: 2, desired: 3, reason: 'above-scale-out', detail: 'CPU 85 % is above 70 %' },
+        },
         { id: '1', ruleId: 'r-1', at: '2026-11-25T10:00:01.000Z', kind: 'alert', message: 'CPU above scale-out threshold ACTIVE', data: {} },
       ],
       [
@@ -85,6 +92,9 @@ describe('RuleDetailComponent', () => {
     const events = Array.from(page().querySelectorAll('[data-test="rule-event"]'));
     expect(events.map((e) => e.getAttribute('data-kind'))).toEqual(['decision', 'alert']);
     expect(events[0].textContent).toContain('CPU 85 % is above 70 %');
+    // The rule read alone carries no decision: the newest decision event is the last one.
+    expect(page().querySelector('[data-test="rule-properties"] [data-test="decision-action"]')?.getAttribute('data-action')).toBe('scaleOut');
+    expect(text('rule-last-decision')).toBe('CPU 85 % is above 70 %');
     expect(page().querySelector('[data-test="rule-chart"] canvas')).not.toBeNull();
     expect(page().querySelector('[data-test="chart-empty"]')).toBeNull();
     discardPeriodicTasks();

@@ -1,11 +1,10 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, LOCALE_ID, OnInit, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { ClrModalModule, ClrSpinnerModule } from '@clr/angular';
 import { I18nModule, TranslationService } from '@vcd/i18n';
 import { EMPTY, Observable, catchError, forkJoin, switchMap, timer } from 'rxjs';
 import { ApiError } from '../core/api-error';
-import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleEventView, vcdUuid } from '../core/autoscale.model';
+import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleEventView, lastDecisionOf, vcdUuid } from '../core/autoscale.model';
 import { AutoscaleService } from '../core/autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { DecisionLabelComponent } from './decision-label.component';
@@ -58,7 +57,8 @@ export class RuleDetailComponent implements OnInit {
   }
 
   ngOnInit(): void {
-    timer(0, DETAIL_REFRESH_MS)
+    // Not takeUntilDestroyed: vCD's portal shares no @angular/core/rxjs-interop with plugins.
+    const refreshing = timer(0, DETAIL_REFRESH_MS)
       .pipe(
         switchMap(() =>
           forkJoin({ rule: this.autoscale.get(this.id), events: this.autoscale.events(this.id), points: this.autoscale.metrics(this.id), vApps: this.autoscale.vApps() }).pipe(
@@ -66,16 +66,16 @@ export class RuleDetailComponent implements OnInit {
             catchError((error: ApiError) => (this.error.set(error), EMPTY)),
           ),
         ),
-        takeUntilDestroyed(this.destroyRef),
       )
       .subscribe({
         next: ({ rule, events, points, vApps }) => {
-          this.rule.set(rule);
+          this.rule.set({ ...rule, lastDecision: lastDecisionOf(events) });
           this.events.set(events);
           this.points.set(points);
           this.vApp.set(vApps.find((v) => vcdUuid(v.id) === vcdUuid(rule.vAppId)) ?? null);
         },
       });
+    this.destroyRef.onDestroy(() => refreshing.unsubscribe());
   }
 
   protected runDryRun(): void {

@@ -24,7 +24,7 @@ const STEP_STATE: Record<RuleEventView['kind'], ClrTimelineStepState> = {
       <clr-timeline [clrLayout]="vertical" data-test="rule-timeline">
         @for (event of events; track event.id) {
           <clr-timeline-step [clrState]="state(event)" data-test="rule-event" [attr.data-kind]="event.kind">
-            <clr-timeline-step-header>{{ event.at | formatDateTime }}</clr-timeline-step-header>
+            <clr-timeline-step-header [title]="event.at | formatDateTime" data-test="rule-event-time">{{ event.at | formatDateTime: timeOnly }}</clr-timeline-step-header>
             <clr-timeline-step-title>{{ 'serverless.autoscale.event.' + event.kind | translate }}</clr-timeline-step-title>
             <clr-timeline-step-description>{{ event.message }}</clr-timeline-step-description>
           </clr-timeline-step>
@@ -37,6 +37,8 @@ const STEP_STATE: Record<RuleEventView['kind'], ClrTimelineStepState> = {
 export class RuleTimelineComponent {
   @Input({ required: true }) events: RuleEventView[] = [];
   protected readonly vertical = ClrTimelineLayout.VERTICAL;
+  /** The header column is narrow: the time of day there, the full date in its tooltip. */
+  protected readonly timeOnly: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
   protected state(event: RuleEventView): ClrTimelineStepState {
     return STEP_STATE[event.kind];
   }

@@ -72,6 +72,8 @@ export interface RuleEventView {
   at: Date;
   kind: RuleEvent['kind'];
   message: string;
+  /** Decision events: what was decided (the message says why). */
+  decision: Omit<LastDecision, 'at'> | null;
 }
 
 export interface MetricPoint {
@@ -130,7 +132,22 @@ export const toTemplateOption = (t: CatalogTemplate): PickerOption => ({ id: t.i
 export const toEdgeOption = (e: CatalogEdgeGateway): PickerOption => ({ id: e.id, name: e.name, detail: e.vdcName, count: 0, usable: true });
 export const toPoolOption = (p: CatalogPool): PickerOption => ({ id: p.id, name: p.name, detail: '', count: p.memberCount, usable: p.enabled });
 
-export const toRuleEvent = (e: RuleEvent): RuleEventView => ({ id: e.id, at: new Date(e.at), kind: e.kind, message: e.message });
+const DECISION_ACTIONS: readonly string[] = ['scaleOut', 'scaleIn', 'none'];
+
+export function toRuleEvent(e: RuleEvent): RuleEventView {
+  const d = e.data as Partial<Record<'action' | 'reason' | 'detail' | 'current' | 'desired', unknown>>;
+  const decision =
+    e.kind === 'decision' && DECISION_ACTIONS.includes(String(d.action))
+      ? { action: d.action as DecisionAction, reason: String(d.reason ?? ''), detail: String(d.detail ?? e.message), current: Number(d.current), desired: Number(d.desired) }
+      : null;
+  return { id: e.id, at: new Date(e.at), kind: e.kind, message: e.message, decision };
+}
+
+/** The newest decision among events listed newest first (a rule read alone carries none). */
+export function lastDecisionOf(events: RuleEventView[]): LastDecision | null {
+  const event = events.find((e) => e.decision !== null);
+  return event?.decision ? { ...event.decision, at: event.at } : null;
+}
 
 export const toMetricPoints = (m: RuleMetrics): MetricPoint[] =>
   m.items.map((s) => ({ at: new Date(s.at), cpuPercent: s.cpuPercent, memoryPercent: s.memoryPercent }));

@@ -3,6 +3,7 @@ import { Routes } from '@angular/router';
 import { loadAmdModule } from '../host/amd-loader';
 import { vcdCommon } from '../host/vcd-common';
 import { HomeComponent } from '../home/home.component';
+import { MockControlsComponent } from '../mock-controls/mock-controls.component';
 import { PortalScope } from '../session/session.model';
 import { SessionService } from '../session/session.service';
 import { PluginCatalogService } from './plugin-catalog.service';
@@ -30,6 +31,8 @@ export async function shellChildRoutes(context: PluginContext): Promise<Routes> 
       providers: pluginProviders(plugin, context, holder),
       loadChildren: () => loadPluginModule(plugin),
     })),
+    // The mock's own admin page (load, task faults): provider only, as its API is.
+    ...(context.scope === 'provider' ? [{ path: 'mock-controls', title: 'Mock controls - Cloud Director (mock)', component: MockControlsComponent }] : []),
     { path: '**', redirectTo: '' },
   ];
 }
