@@ -64,16 +64,17 @@ function dedupe(list: CostRecord[]): CostRecord[] {
 }
 
 /**
- * One statement per batch: the input as unnest arrays, the upsert of new or changed rows only, the old versions of
+ * One statement per batch: the input as a JSON recordset, the upsert of new or changed rows only, the old versions of
  * the updated ones (read in the statement's snapshot, so before the upsert), and both rollups moved by new minus old,
  * grouped in SQL.
  */
 const WRITE_BATCH_SQL = `
 WITH input AS (
-  SELECT * FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                       $11::text[], $12::text[], $13::float8[], $14::text[], $15::bigint[], $16::text[])
-    AS t(natural_key, period_start, period_end, resource_kind, resource_id, resource_name, vapp_id, vapp_name, service, metric,
-         quantity, unit, cost, currency)
+  SELECT natural_key, to_timestamp(period_start / 1000.0) AS period_start, to_timestamp(period_end / 1000.0) AS period_end,
+         resource_kind, resource_id, resource_name, vapp_id, vapp_name, service, metric, quantity, unit, cost, currency
+    FROM json_to_recordset($3::json) AS t(natural_key text, period_start float8, period_end float8, resource_kind text,
+         resource_id text, resource_name text, vapp_id text, vapp_name text, service text, metric text, quantity float8,
+         unit text, cost bigint, currency text)
 ), up AS (
   INSERT INTO showback_costs (org, source_id, natural_key, period_start, period_end, resource_kind, resource_id,
       resource_name, vapp_id, vapp_name, service, metric, quantity, unit, cost, currency)
@@ -114,23 +115,26 @@ SELECT COUNT(*)::int AS written FROM up`;
 
 async function writeBatch(tx: Queryable, list: CostRecord[]): Promise<number> {
   const { org, sourceId } = list[0];
-  const { rows } = await tx.query<{ written: number }>(WRITE_BATCH_SQL, [
-    org,
-    sourceId,
-    list.map((r) => r.naturalKey),
-    list.map((r) => r.periodStart.toISOString()),
-    list.map((r) => r.periodEnd.toISOString()),
-    list.map((r) => r.resourceKind ?? ''),
-    list.map((r) => r.resourceId ?? ''),
-    list.map((r) => r.resourceName ?? ''),
-    list.map((r) => r.vappId ?? ''),
-    list.map((r) => r.vappName ?? ''),
-    list.map((r) => r.service),
-    list.map((r) => r.metric ?? ''),
-    list.map((r) => r.quantity ?? 0),
-    list.map((r) => r.unit ?? ''),
-    list.map((r) => String(Math.round(r.cost))),
-    list.map((r) => r.currency),
-  ]);
+  // One JSON text with epoch milliseconds: V8 writes it natively and PostgreSQL reads it about twice as fast as
+  // sixteen text arrays with ISO timestamps (bench: showback.ingest_rows_per_s).
+  const input = JSON.stringify(
+    list.map((r) => ({
+      natural_key: r.naturalKey,
+      period_start: r.periodStart.getTime(),
+      period_end: r.periodEnd.getTime(),
+      resource_kind: r.resourceKind ?? '',
+      resource_id: r.resourceId ?? '',
+      resource_name: r.resourceName ?? '',
+      vapp_id: r.vappId ?? '',
+      vapp_name: r.vappName ?? '',
+      service: r.service,
+      metric: r.metric ?? '',
+      quantity: Number.isFinite(r.quantity) ? r.quantity : 0,
+      unit: r.unit ?? '',
+      cost: Math.round(r.cost),
+      currency: r.currency,
+    })),
+  );
+  const { rows } = await tx.query<{ written: number }>(WRITE_BATCH_SQL, [org, sourceId, input]);
   return Number(rows[0].written);
 }
