@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['server/**/*.test.ts', 'mock-vcd/**/*.test.ts', 'bin/**/*.test.ts', 'contract/**/*.test.ts'],
-    exclude: ['mock-vcd/portal/**', 'node_modules/**'],
+    // server/faults/ restarts shared services: vitest.faults.config.ts runs it alone, after this.
+    exclude: ['mock-vcd/portal/**', 'node_modules/**', 'server/faults/**'],
     pool: 'forks',
     // isolated-vm on Node 20 needs --no-node-snapshot (its README): V8's shared read-only heap can crash otherwise.
     poolOptions: { forks: { execArgv: ['--no-node-snapshot'] } },

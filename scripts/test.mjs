@@ -68,6 +68,18 @@ const suites = [
     },
   },
   {
+    name: 'faults (vitest, one file at a time: backend killed -9, PostgreSQL and RabbitMQ restarted)',
+    key: 'faults',
+    async run() {
+      const out = path.join(results, 'vitest-faults.json');
+      const { code } = await run('npx', ['vitest', 'run', '-c', 'vitest.faults.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+      const r = readJson(out);
+      if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
+      const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
+      return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
+    },
+  },
+  {
     name: 'plugin (Karma + Jasmine in Chromium)',
     key: 'plugin',
     async run() {

@@ -15,6 +15,8 @@ export interface ExecutorDeps {
   log: Logger;
   /** How long a powered-on VM may take to get an IP. */
   ipWaitMs?: number;
+  /** How long to wait for a VM that vCD says is busy completing another operation (default 120 s). */
+  busyWaitMs?: number;
 }
 
 interface Action {
@@ -148,14 +150,54 @@ export class ScaleExecutor {
     const created = (await vcd.vApp(token, rule.vAppId))?.vms.find((vm) => vm.name === name);
     if (!created) throw new Error(`VM ${name} did not appear in the vApp`);
     await this.deps.db.query(`UPDATE autoscale_actions SET vm_id = $3 WHERE org = $1 AND id = $2`, [action.org, action.id, created.id]);
-    if (!created.poweredOn) {
-      await this.step(action, 'powerOn', { vm: name, vmId: created.id });
-      await vcd.powerOn(token, created.id);
+    try {
+      if (!created.poweredOn) {
+        await this.step(action, 'powerOn', { vm: name, vmId: created.id });
+        // A resumed action may find the crashed process's power-on still running: wait for it, then look again.
+        await this.whenNotBusy(
+          () => vcd.powerOn(token, created.id),
+          async () => (await vcd.vApp(token, rule.vAppId))?.vms.find((vm) => vm.id === created.id)?.poweredOn === true,
+        );
+      }
+      const ip = await this.waitForIp(token, rule.vAppId, created.id);
+      await this.step(action, 'addPoolMember', { vm: name, ip, pool: rule.lbPoolName });
+      await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, ip, true);
+      await this.finish(action, null, { name, id: created.id, ip });
+    } catch (err) {
+      await this.rollBackScaleOut(token, action, created.id, (err as Error).message);
+      throw err;
     }
-    const ip = await this.waitForIp(token, rule.vAppId, created.id);
-    await this.step(action, 'addPoolMember', { vm: name, ip, pool: rule.lbPoolName });
-    await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, ip, true);
-    await this.finish(action, null, { name, id: created.id, ip });
+  }
+
+  /** Runs a vCD operation, waiting out "busy completing an operation" (BUSY_ENTITY) until `alreadyDone` or it succeeds. */
+  private async whenNotBusy(operation: () => Promise<void>, alreadyDone: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + (this.deps.busyWaitMs ?? 120_000);
+    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await operation();
+      } catch (err) {
+        if (!/busy|BUSY_ENTITY/.test((err as Error).message) || Date.now() > deadline) throw err;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      if (await alreadyDone()) return;
+    }
+  }
+
+  /** A scale out that failed after its VM was made takes the VM away again (out of the pool, off, deleted): no orphan. */
+  private async rollBackScaleOut(token: string, action: Action, vmId: string, reason: string): Promise<void> {
+    const { vcd } = this.deps;
+    const { rule } = action;
+    try {
+      await this.step(action, 'rollback', { vmId, reason });
+      const vm = (await vcd.vApp(token, rule.vAppId))?.vms.find((v) => v.id === vmId);
+      if (!vm) return;
+      const notBusyAnyMore = async () => false;
+      if (vm.ipAddress) await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, vm.ipAddress, false);
+      if (vm.poweredOn) await this.whenNotBusy(() => vcd.powerOff(token, vmId), notBusyAnyMore);
+      await this.whenNotBusy(() => vcd.deleteVm(token, vmId), notBusyAnyMore);
+    } catch (err) {
+      this.deps.log.error({ org: action.org, rule: rule.id, vm: vmId, err: (err as Error).message }, 'autoscale rollback failed; the VM is left for the next reconcile');
+    }
   }
 
   private async waitForIp(token: string, vAppId: string, vmId: string): Promise<string> {

@@ -137,6 +137,43 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
     expect(await poolIps()).toEqual(before);
   });
 
+  it('takes the new VM away again when its power-on fails, so a failed scale out leaves no orphan VM', async () => {
+    const rule = await jsonOf(
+      await acme.post(`${BASE}/rules`, {
+        name: 'rollback',
+        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
+        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
+        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
+        lbPoolName: 'web-pool',
+        scaleOut: { cpuPercent: 70, memoryPercent: 90 },
+        scaleIn: { cpuPercent: 20, memoryPercent: 40 },
+        minVms: 1,
+        maxVms: 6,
+        cooldownSeconds: 0,
+      }),
+    );
+    const token = await h.login('acme');
+    const vcdHeaders = { Authorization: `Bearer ${token}`, Accept: 'application/*+json;version=37.0' };
+    const vmNames = async () => ((await jsonOf(await fetch(`${h.mock.url}/api/vApp/vapp-${IDS.vapp}`, { headers: vcdHeaders }))).children.vm as { name: string }[]).map((vm) => vm.name).sort();
+    const beforeVms = await vmNames();
+    const beforePool = await poolIps();
+    await fetch(`${h.mock.url}/mock/admin/faults`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${provider}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' },
+      body: JSON.stringify({ failNext: { powerOn: 1 } }),
+    });
+    await setLoad(400);
+    const mark = await lastEventId(rule.id);
+    await acme.post(`${BASE}/alerts`, alert('rollback', 'hot-rollback'));
+    const failed = await outcome(rule.id, mark);
+    expect(failed.kind).toBe('error');
+    const events = (await jsonOf(await acme.get(`${BASE}/rules/${rule.id}/events?limit=500`))).items as { id: number; message: string }[];
+    expect(events.filter((e) => e.id > mark).map((e) => e.message)).toContain('rollback');
+    expect(await vmNames()).toEqual(beforeVms);
+    expect(await poolIps()).toEqual(beforePool);
+    await acme.delete(`${BASE}/rules/${rule.id}`);
+  });
+
   it('finishes a scale out a crash interrupted after the recompose: one new VM, powered on, in the pool once', async () => {
     const rule = await jsonOf(
       await acme.post(`${BASE}/rules`, {

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
+import { startMockVcd, type RunningMockVcd } from '../../mock-vcd/main';
+import { api, freshStore, jsonOf, type StoreHandle } from '../testing/harness';
+import { startBackendProcess, type BackendProcess } from './backend-process';
+
+/**
+ * Issue 7, crashes: the backend is its own process on PostgreSQL and is killed with SIGKILL in the middle of a
+ * function build and of a scale out; started again on the same database, it finishes what it was doing, and
+ * nothing is lost or doubled.
+ */
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const IDS = DEMO_INFRA_IDS.globex;
+const PYTHON = `def handle(event, context):\n    return {"statusCode": 200, "headers": {}, "body": {"survived": True}}\n`;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('the backend killed -9 and started again on PostgreSQL', () => {
+  let mock: RunningMockVcd;
+  let store: StoreHandle;
+  let db: pg.Client;
+  let env: Record<string, string>;
+  let backend: BackendProcess;
+  const login = async (user: string, password: string, provider = false) => {
+    const res = await fetch(`${mock.url}/cloudapi/1.0.0/sessions${provider ? '/provider' : ''}`, {
+      method: 'POST',
+      headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+    });
+    return res.headers.get('x-vmware-vcloud-access-token') as string;
+  };
+
+  beforeAll(async () => {
+    const secret = randomBytes(32).toString('hex');
+    mock = await startMockVcd({ portalDir: '/nonexistent-portal', sharedSecret: secret });
+    store = await freshStore('postgres');
+    db = new pg.Client({ connectionString: store.overrides.databaseUrl });
+    await db.connect();
+    env = {
+      DATABASE_URL: store.overrides.databaseUrl as string,
+      DATA_DIR: store.overrides.dataDir as string,
+      VCD_URL: mock.url,
+      EXTENSION_SHARED_SECRET: secret,
+      AUTOSCALE_VCD_USER: 'administrator@System',
+      AUTOSCALE_VCD_PASSWORD: 'provider-demo',
+      CONTAINER_DATA_DIR: process.env.PODMAN_DATA_DIR ?? path.resolve(__dirname, '../../.data/podman'),
+    };
+    backend = await startBackendProcess(env);
+  }, 120_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    await db?.end();
+    await mock?.close();
+    await store?.drop();
+  }, 60_000);
+
+  it('finishes a function build it was killed in the middle of: one function, one version, ready and callable', async () => {
+    const acme = api(() => backend.url, await login('admin@acme', 'acme-demo'));
+    const created = await acme.post('/api/org/acme/faas/functions', { name: 'survivor', runtime: 'python3', code: PYTHON, trigger: { type: 'http', route: 'survivor' } });
+    expect(created.status).toBe(202);
+    await backend.kill();
+    const { rows } = await db.query(`SELECT status FROM functions WHERE name = 'survivor'`);
+    expect(rows).toEqual([{ status: 'initializing' }]);
+
+    backend = await startBackendProcess(env);
+    expect(await acme.waitBuilt('acme', 'survivor')).toMatchObject({ status: 'ready' });
+    expect((await jsonOf(await acme.get('/api/org/acme/faas/functions'))).total).toBe(1);
+    expect((await jsonOf(await acme.get('/api/org/acme/faas/functions/survivor/versions'))).total).toBe(1);
+    const res = await acme.get('/api/org/acme/survivor');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ survived: true });
+  }, 180_000);
+
+  it('finishes a scale out it was killed in the middle of: no orphan VM, every VM in the pool once', async () => {
+    const globex = api(() => backend.url, await login('admin@globex', 'globex-demo'));
+    const provider = await login('administrator@System', 'provider-demo', true);
+    const admin = { Authorization: `Bearer ${provider}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' };
+    const rule = await jsonOf(
+      await globex.post('/api/org/globex/autoscale/rules', {
+        name: 'crashy',
+        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
+        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
+        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
+        lbPoolName: 'web-pool',
+        scaleOut: { cpuPercent: 70, memoryPercent: 90 },
+        scaleIn: { cpuPercent: 5, memoryPercent: 10 },
+        maxVms: 2,
+        cooldownSeconds: 0,
+        evaluationSeconds: 1,
+      }),
+    );
+    expect(rule.id).toBeTruthy();
+    // Slow power-on: the process dies between the recompose (VM made) and the pool (member added).
+    await fetch(`${mock.url}/mock/admin/faults`, { method: 'PUT', headers: admin, body: JSON.stringify({ delayMs: { powerOn: 3000 } }) });
+    await fetch(`${mock.url}/mock/admin/vapps/${IDS.vapp}/load`, { method: 'PUT', headers: admin, body: JSON.stringify({ load: 150 }) });
+    await until('a scale out with its VM composed', async () => {
+      const { rows } = await db.query(`SELECT steps FROM autoscale_actions WHERE rule_id = $1 AND status = 'running'`, [rule.id]);
+      const steps = (rows[0]?.steps ?? []) as { step: string }[];
+      return steps.some((s) => /power/i.test(s.step)) ? true : undefined;
+    });
+    await backend.kill();
+    await fetch(`${mock.url}/mock/admin/faults`, { method: 'DELETE', headers: admin });
+
+    backend = await startBackendProcess(env);
+    const finished = await until('the interrupted scale out to finish', async () => {
+      const { rows } = await db.query(`SELECT status, vm_name, error, steps FROM autoscale_actions WHERE rule_id = $1 ORDER BY seq`, [rule.id]);
+      return rows.length > 0 && rows.every((r) => r.status !== 'running') ? rows : undefined;
+    });
+    expect(finished[0], JSON.stringify(finished)).toMatchObject({ status: 'succeeded' });
+
+    const vapp = await jsonOf(await fetch(`${mock.url}/api/vApp/vapp-${IDS.vapp}`, { headers: { ...admin, Accept: 'application/*+json;version=37.0' } }));
+    const vms = vapp.children.vm as { name: string; status: number; section?: unknown }[];
+    const names = vms.map((vm) => vm.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(vms).toHaveLength(2);
+    const pool = await jsonOf(await fetch(`${mock.url}/cloudapi/1.0.0/loadBalancer/pools/urn:vcloud:loadBalancerPool:${IDS.pool}`, { headers: admin }));
+    const ips = (pool.members as { ipAddress: string }[]).map((m) => m.ipAddress);
+    expect(new Set(ips).size).toBe(ips.length);
+    expect(ips).toHaveLength(2);
+  }, 180_000);
+});

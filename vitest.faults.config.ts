@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Fault suites restart PostgreSQL and RabbitMQ and kill backends: one file at a time, after the other suites.
+export default defineConfig({
+  test: {
+    include: ['server/faults/**/*.test.ts'],
+    pool: 'forks',
+    poolOptions: { forks: { execArgv: ['--no-node-snapshot'] } },
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
