@@ -74,6 +74,19 @@ describe('autoscale wizard pickers', () => {
     expect((await problemOf(res)).errors?.map((e) => e.path)).toEqual(['id']);
   });
 
+  it('documents the pickers and the metrics route in the OpenAPI document', async () => {
+    const doc = await jsonOf(await fetch(`${h.backend.url}/openapi.json`));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/org/{org}/autoscale/catalog/vapps',
+        '/api/org/{org}/autoscale/catalog/templates',
+        '/api/org/{org}/autoscale/catalog/edge-gateways',
+        '/api/org/{org}/autoscale/catalog/edge-gateways/{id}/pools',
+        '/api/org/{org}/autoscale/rules/{id}/metrics',
+      ]),
+    );
+  });
+
   it('needs a session: no token is 401', async () => {
     const res = await fetch(`${h.backend.url}${CATALOG}/vapps`);
     expect(res.status).toBe(401);

@@ -114,6 +114,14 @@ describe.each(STORES)('autoscale rules on %s', (kind) => {
     expect((await acme.post(RULES, ruleFor(ACME, { name: 'second' }))).status).toBe(201);
   });
 
+  it('lets exactly one of two simultaneous creates for a vApp win; the other is 409 naming vAppId', async () => {
+    const answers = await Promise.all(['racer-a', 'racer-b'].map((name) => acme.post(RULES, ruleFor(ACME, { name }))));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    const lost = answers.find((r) => r.status === 409) as Response;
+    expect((await problemOf(lost)).errors?.map((e) => e.path)).toEqual(['vAppId']);
+    expect((await jsonOf(await acme.get(RULES))).total).toBe(1);
+  });
+
   it('lets a rule keep its own vApp on update but not move onto a vApp another rule scales', async () => {
     const mine = await jsonOf(await acme.post(RULES, ruleFor(ACME, { name: 'mine' })));
     const kept = await acme.put(`${RULES}/${mine.id}`, { vAppId: ACME.vapp, maxVms: 3 });
