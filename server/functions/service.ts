@@ -1,39 +1,25 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   ActivationQuerySchema,
   CreateFunctionSchema,
   RollbackSchema,
   UpdateFunctionSchema,
-  type ActivationStatus,
   type ActivationView,
   type FunctionVersionView,
   type FunctionView,
   type Trigger,
 } from '../../contract/functions';
 import { PageQuerySchema } from '../../contract/problem';
-import {
-  AppError,
-  Conflict,
-  Invalid,
-  MethodNotAllowed,
-  NotFound,
-  NotReady,
-  parseOrThrow,
-  QuotaExceeded,
-  Timeout,
-  TooManyRequests,
-  Upstream,
-  type FieldError,
-} from '../errors';
+import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow, QuotaExceeded, type FieldError } from '../errors';
 import { isUniqueViolation } from '../store/db';
-import { capLogs, toActivationView, type ActivationStore } from './activations';
+import { toActivationView, type ActivationStore } from './activations';
 import type { VcdNotification } from '../vcd/notification';
-import type { FunctionEvent, FunctionVersion, HttpEvent, InvokeFailureDetails, InvokeResult, OrgDirectory, Runtime } from './ports';
+import type { HttpEvent, OrgDirectory, Runtime } from './ports';
+import { FunctionCalls, type CallResult } from './calls';
 import { RouteCache } from './route-cache';
 import type { SecretBox } from './secrets';
 import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
-import { bodyBytes, orgUuidOf, placement, routeCandidates, toVersionView, toView, triggerOf, versionKey, type Runnable } from './views';
+import { orgUuidOf, placement, routeCandidates, toVersionView, toView, triggerOf } from './views';
 
 export { placement, toVersionView, toView, versionKey } from './views';
 
@@ -73,20 +59,14 @@ export interface Caller {
   token?: string;
 }
 
-/** Event claims are kept this long: a redelivery of the same eventId within it runs nothing. */
-const EVENT_CLAIM_MAX_AGE_MS = 7 * 24 * 3_600_000;
-
 export class FunctionsService {
   private readonly builds = new Set<Promise<void>>();
   private readonly routes: RouteCache;
-  /** Decrypted env per version key: secrets are opened once per version and replica, not per call. */
-  private readonly envs = new Map<string, Record<string, string>>();
-  private readonly running = new Map<string, number>();
-  private readonly eventRuns = new Set<Promise<void>>();
-  private lastClaimPrune = 0;
+  private readonly calls: FunctionCalls;
 
   constructor(private readonly deps: FunctionsServiceDeps) {
     this.routes = new RouteCache(deps.routeCacheTtlMs ?? 2000);
+    this.calls = new FunctionCalls(deps);
   }
 
   async create(org: string, body: unknown, caller: Caller = {}): Promise<FunctionView> {
@@ -245,14 +225,14 @@ export class FunctionsService {
     path: string,
     event: HttpEvent,
     requestId: string,
-  ): Promise<InvokeResult & { function: string; payload: string | undefined; activationId: string }> {
+  ): Promise<CallResult> {
     const fn = this.routes.get(org, path) ?? (await this.deps.store.matchRoute(org, routeCandidates(path)));
     if (!fn || fn.trigger.type !== 'http') throw new NotFound(`no function serves the route "${path}" in organization "${org}"`);
     const methods = fn.trigger.methods;
     if (methods && !methods.includes(event.method as (typeof methods)[number])) {
       throw new MethodNotAllowed(`function "${fn.name}" accepts ${methods.join(', ')}, not ${event.method}`, methods);
     }
-    return this.run(fn, { trigger: 'http', event, requestId, onReady: () => this.routes.set(org, path, fn) });
+    return this.calls.run(fn, { trigger: 'http', event, requestId, onReady: () => this.routes.set(org, path, fn) });
   }
 
   /**
@@ -260,101 +240,8 @@ export class FunctionsService {
    * runs nothing); each run is an activation with trigger "event" and the notification as its event. Resolves when
    * the runs have finished; a failing function is recorded and logged, never thrown.
    */
-  async handleVcdNotification(notification: VcdNotification): Promise<void> {
-    const subscribers = await this.deps.store.eventSubscribers(orgUuidOf(notification.org), notification.type);
-    const runs = subscribers.map(async (fn) => {
-      if (!(await this.deps.store.claimEvent(fn.org, fn.name, notification.eventId))) return;
-      try {
-        await this.run(fn, { trigger: 'event', event: notification, requestId: notification.eventId });
-      } catch (err) {
-        this.deps.log.warn(
-          { org: fn.org, function: fn.name, eventId: notification.eventId, type: notification.type, err: (err as Error).message },
-          'event function failed',
-        );
-      }
-    });
-    const all = Promise.allSettled(runs).then(() => undefined);
-    this.eventRuns.add(all);
-    void all.finally(() => this.eventRuns.delete(all));
-    await all;
-    if (Date.now() - this.lastClaimPrune > 3_600_000) {
-      this.lastClaimPrune = Date.now();
-      await this.deps.store.pruneEventClaims(new Date(Date.now() - EVENT_CLAIM_MAX_AGE_MS));
-    }
-  }
-
-  /** Runs a function's serving version under the org's concurrency quota and records the activation. */
-  private async run(
-    fn: FunctionRecord,
-    call: { trigger: 'http' | 'event'; event: FunctionEvent; requestId: string; onReady?: () => void },
-  ): Promise<InvokeResult & { function: string; payload: string | undefined; activationId: string }> {
-    const { org } = fn;
-    const activationId = randomUUID();
-    const start = new Date();
-    const t0 = performance.now();
-    const record = (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean) => {
-      const capped = capLogs(logs);
-      this.deps.activations.record({
-        id: activationId,
-        org,
-        function: fn.name,
-        version: fn.version,
-        trigger: call.trigger,
-        start,
-        durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
-        status,
-        cold,
-        memoryMb: fn.memoryMb,
-        statusCode,
-        logs: capped.logs,
-        logsTruncated: capped.truncated,
-      });
-    };
-    const withId = <E extends Error>(err: E): E => Object.assign(err, { activationId });
-    if (fn.status !== 'ready') {
-      const why = fn.status === 'failed' ? `failed to build: ${fn.error?.message ?? 'unknown error'}` : 'is still initializing';
-      record('rejected', 503, [], false);
-      throw withId(new NotReady(`function "${fn.name}" ${why}`));
-    }
-    const max = this.deps.quotas.maxConcurrentCallsPerOrg;
-    const running = this.running.get(org) ?? 0;
-    if (running >= max) {
-      record('rejected', 429, [], false);
-      throw withId(new TooManyRequests(`organization "${org}" already runs ${max} calls at once, its quota; retry shortly`, 1));
-    }
-    call.onReady?.();
-    this.running.set(org, running + 1);
-    let result: InvokeResult;
-    try {
-      const context = { org, functionName: fn.name, requestId: call.requestId };
-      result = await this.deps.runtime.invoke(this.runnable(fn), call.event, context);
-    } catch (err) {
-      const details = (err ?? {}) as InvokeFailureDetails;
-      const [status, code]: [ActivationStatus, number] =
-        err instanceof Timeout
-          ? ['timeout', 504]
-          : err instanceof Upstream && err.cause === 'memory-limit'
-            ? ['memory', 502]
-            : ['error', err instanceof AppError ? 502 : 500];
-      record(status, code, details.logs ?? [], details.cold ?? false);
-      throw err instanceof Error ? withId(err) : err;
-    } finally {
-      const now = (this.running.get(org) ?? 1) - 1;
-      if (now > 0) this.running.set(org, now);
-      else this.running.delete(org);
-    }
-    const { payload, bytes } = bodyBytes(result.body);
-    if (bytes > this.deps.maxResponseBytes) {
-      record('error', 502, result.logs, result.cold ?? false);
-      throw withId(
-        new Upstream(
-          `function "${fn.name}" answered ${bytes} bytes, more than the response limit of ${this.deps.maxResponseBytes} bytes`,
-          'response-too-large',
-        ),
-      );
-    }
-    record('success', result.statusCode, result.logs, result.cold ?? false);
-    return { ...result, function: fn.name, payload, activationId };
+  handleVcdNotification(notification: VcdNotification): Promise<void> {
+    return this.calls.handleVcdNotification(notification);
   }
 
   /** Builds every version left initializing, e.g. by a stop during its build. */
@@ -366,7 +253,7 @@ export class FunctionsService {
 
   /** Resolves when the builds started so far have finished (graceful close). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.builds, ...this.eventRuns]);
+    await Promise.allSettled([...this.builds, this.calls.settled()]);
   }
 
   /**
@@ -397,18 +284,6 @@ export class FunctionsService {
     if (errors.length) throw new Invalid(`${what}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
   }
 
-  /** What the runtime runs: the version with env and its opened secrets (cached per version key). */
-  private runnable(r: Runnable): FunctionVersion {
-    const key = versionKey(r);
-    let env = this.envs.get(key);
-    if (!env) {
-      env = { ...r.env, ...this.deps.secrets.open(r.secrets) };
-      if (this.envs.size >= 1000) this.envs.clear();
-      this.envs.set(key, env);
-    }
-    return { key, name: r.name, runtime: r.runtime, sandbox: r.sandbox, mode: r.mode ?? undefined, egress: r.egress, code: r.code, memoryMb: r.memoryMb, timeoutMs: r.timeoutMs, env };
-  }
-
   private async require(org: string, name: string): Promise<FunctionRecord> {
     const fn = await this.deps.store.get(org, name);
     if (!fn) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
@@ -436,7 +311,7 @@ export class FunctionsService {
   }
 
   private async build(v: VersionRecord): Promise<void> {
-    const result = await this.deps.runtime.build(this.runnable(v));
+    const result = await this.deps.runtime.build(this.calls.runnable(v));
     const given = (result as { log?: string }).log;
     const where = (e: { line?: number; column?: number }) => (e.line ? ` (handler.js:${e.line}:${e.column})` : '');
     const outcome = result.ok

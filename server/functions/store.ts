@@ -360,6 +360,8 @@ export class FunctionStore {
     outcome: { status: 'ready' | 'failed'; error?: BuildError; log?: string },
   ): Promise<FunctionRecord | undefined> {
     return this.db.transaction(async (tx) => {
+      // The function row first, as delete (its cascade) and addVersion take them: the other order can deadlock.
+      if (!(await lockFunction(tx, fn.org, fn.name))) return undefined;
       const { rows } = await tx.query<{ name: string }>(
         `UPDATE function_versions SET status = $4, error = $5, build_log = $6
          WHERE org = $1 AND name = $2 AND version = $3 AND status = 'initializing' RETURNING name`,
