@@ -139,9 +139,15 @@ export class ShowbackQueries {
         [org, currency, from, to, q.top],
       ));
       if (q.by === 'source') for (const r of rows) if (r.key === FOCUS_SOURCE_ID) r.name = 'FOCUS imports';
+    } else if (q.by === 'vapp') {
+      ({ rows } = await this.db.query(
+        `SELECT vapp_id AS key, MAX(vapp_name) AS name, SUM(cost) AS cost FROM showback_daily_vapp
+          WHERE org = $1 AND currency = $2 AND day BETWEEN $3::date AND $4::date
+          GROUP BY vapp_id ORDER BY cost DESC, key LIMIT $5`,
+        [org, currency, from, to, q.top],
+      ));
     } else {
       const [keyCol, nameCol, filter] = {
-        vapp: ['vapp_id', 'vapp_name', "vapp_id <> ''"],
         vm: ['resource_id', 'resource_name', "resource_kind = 'vm'"],
         function: ['resource_id', 'resource_name', "resource_kind = 'function'"],
       }[q.by];

@@ -65,8 +65,8 @@ function dedupe(list: CostRecord[]): CostRecord[] {
 
 /**
  * One statement per batch: the input as a JSON recordset, the upsert of new or changed rows only, the old versions of
- * the updated ones (read in the statement's snapshot, so before the upsert), and both rollups moved by new minus old,
- * grouped in SQL.
+ * the updated ones (read in the statement's snapshot, so before the upsert), and the rollups (daily, monthly, daily per
+ * vApp) moved by new minus old, grouped in SQL.
  */
 const WRITE_BATCH_SQL = `
 WITH input AS (
@@ -90,17 +90,17 @@ WITH input AS (
       IS DISTINCT FROM (EXCLUDED.period_end, EXCLUDED.resource_kind, EXCLUDED.resource_id, EXCLUDED.resource_name,
            EXCLUDED.vapp_id, EXCLUDED.vapp_name, EXCLUDED.service, EXCLUDED.metric, EXCLUDED.quantity, EXCLUDED.unit,
            EXCLUDED.cost, EXCLUDED.currency)
-  RETURNING natural_key, period_start, service, currency, cost, xmax = 0 AS inserted
+  RETURNING natural_key, period_start, service, currency, cost, vapp_id, vapp_name, xmax = 0 AS inserted
 ), old AS (
   -- Only an updated row had an old version; one index lookup each (a join would scan all of the source's rows).
   SELECT o.* FROM up u CROSS JOIN LATERAL (
-    SELECT c.period_start, c.service, c.currency, c.cost FROM showback_costs c
+    SELECT c.period_start, c.service, c.currency, c.cost, c.vapp_id, c.vapp_name FROM showback_costs c
      WHERE c.org = $1 AND c.source_id = $2 AND c.natural_key = u.natural_key AND c.period_start = u.period_start LIMIT 1
   ) o WHERE NOT u.inserted
 ), moves AS (
-  SELECT (period_start AT TIME ZONE 'UTC')::date AS day, service, currency, cost AS delta FROM up
+  SELECT (period_start AT TIME ZONE 'UTC')::date AS day, service, currency, cost AS delta, vapp_id, vapp_name FROM up
   UNION ALL
-  SELECT (period_start AT TIME ZONE 'UTC')::date, service, currency, -cost FROM old
+  SELECT (period_start AT TIME ZONE 'UTC')::date, service, currency, -cost, vapp_id, '' FROM old
 ), daily AS (
   INSERT INTO showback_daily (org, day, service, source_id, currency, cost)
   SELECT $1, day, service, $2, currency, SUM(delta) FROM moves GROUP BY day, service, currency HAVING SUM(delta) <> 0
@@ -110,6 +110,12 @@ WITH input AS (
   SELECT $1, date_trunc('month', day)::date, service, $2, currency, SUM(delta) FROM moves
    GROUP BY date_trunc('month', day)::date, service, currency HAVING SUM(delta) <> 0
   ON CONFLICT (org, month, service, source_id, currency) DO UPDATE SET cost = showback_monthly.cost + EXCLUDED.cost
+), vapps AS (
+  INSERT INTO showback_daily_vapp (org, day, vapp_id, source_id, currency, vapp_name, cost)
+  SELECT $1, day, vapp_id, $2, currency, MAX(vapp_name), SUM(delta) FROM moves WHERE vapp_id <> ''
+   GROUP BY day, vapp_id, currency HAVING SUM(delta) <> 0
+  ON CONFLICT (org, day, vapp_id, source_id, currency) DO UPDATE SET cost = showback_daily_vapp.cost + EXCLUDED.cost,
+     vapp_name = CASE WHEN EXCLUDED.vapp_name <> '' THEN EXCLUDED.vapp_name ELSE showback_daily_vapp.vapp_name END
 )
 SELECT COUNT(*)::int AS written FROM up`;
 
