@@ -150,6 +150,12 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
   await shot(page, '09-detail-dark');
   await page.locator(portal.themeToggle).click();
 
+  // Back in the list, the grid shows the grown vApp and the rule's last decision.
+  await page.getByTestId('back-to-rules').click();
+  await expect(row.getByTestId('rule-vms')).toHaveText('4 (min 1, max 4)', { timeout: 30_000 });
+  await expect(row.getByTestId('decision-action')).toBeVisible();
+  await shot(page, '10-rules-scaled');
+
   await providerContext.close();
   expect(pageErrors).toEqual([]);
 });

@@ -1,9 +1,9 @@
 import { HttpTestingController } from '@angular/common/http/testing';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { ComponentFixture, TestBed, discardPeriodicTasks, fakeAsync, tick } from '@angular/core/testing';
 import { AutoscaleService } from '../core/autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { AUTOSCALE_URL, wireRule, wireVApps } from './autoscale.testing';
-import { RulesPageComponent } from './rules-page.component';
+import { RULES_REFRESH_MS, RulesPageComponent } from './rules-page.component';
 
 describe('RulesPageComponent', () => {
   let fixture: ComponentFixture<RulesPageComponent>;
@@ -16,12 +16,12 @@ describe('RulesPageComponent', () => {
     TestBed.configureTestingModule({ imports: [RulesPageComponent], providers: [...providePluginTesting(), AutoscaleService] });
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(RulesPageComponent);
-    fixture.detectChanges();
   });
 
   afterEach(() => http.verify());
 
   function answer(rules: ReturnType<typeof wireRule>[]): void {
+    fixture.detectChanges();
     http.expectOne(`${AUTOSCALE_URL}/rules?limit=500`).flush({ items: rules, total: rules.length });
     http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
     fixture.detectChanges();
@@ -49,6 +49,17 @@ describe('RulesPageComponent', () => {
     expect(page().querySelector('clr-dg-footer')?.textContent).toContain('2 rules');
   });
 
+  it('re-reads the rules quietly, so a VM count the poller changed shows without a click', fakeAsync(() => {
+    answer([wireRule()]);
+    expect(cell(rows()[0], 'rule-vms')).toBe('2 (min 1, max 5)');
+    tick(RULES_REFRESH_MS);
+    http.expectOne(`${AUTOSCALE_URL}/rules?limit=500`).flush({ items: [wireRule()], total: 1 });
+    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush({ items: [{ ...wireVApps().items[0], vmCount: 3 }] });
+    fixture.detectChanges();
+    expect(cell(rows()[0], 'rule-vms')).toBe('3 (min 1, max 5)');
+    discardPeriodicTasks();
+  }));
+
   it('shows the empty state when the org has no rules', () => {
     answer([]);
     expect(rows().length).toBe(0);
@@ -56,6 +67,7 @@ describe('RulesPageComponent', () => {
   });
 
   it("shows the backend's problem when the list cannot be read", () => {
+    fixture.detectChanges();
     http.expectOne(`${AUTOSCALE_URL}/rules?limit=500`).flush(
       { type: 'https://vcd-serverless.dev/problems/upstream/vcd', title: 'Bad Gateway', status: 502, detail: 'vCD is not reachable' },
       { status: 502, statusText: 'Bad Gateway' },

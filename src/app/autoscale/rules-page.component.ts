@@ -1,14 +1,17 @@
-import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ClrDatagridModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
-import { forkJoin } from 'rxjs';
+import { forkJoin, timer } from 'rxjs';
 import { ApiError } from '../core/api-error';
 import { AutoscaleRule, PickerOption, vcdUuid } from '../core/autoscale.model';
 import { AutoscaleService } from '../core/autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { DecisionLabelComponent } from './decision-label.component';
 import { RuleWizardComponent } from './rule-wizard.component';
+
+/** How often the grid re-reads quietly: rules act on their own (poller, alerts), so VM counts and decisions move. */
+export const RULES_REFRESH_MS = 10_000;
 
 /** A row of the rules grid: the rule with its vApp's name and VM count as vCD reports them now. */
 export interface RuleRow {
@@ -88,12 +91,16 @@ export class RulesPageComponent implements OnInit {
     });
   });
 
+  private readonly destroyRef = inject(DestroyRef);
+
   ngOnInit(): void {
     this.refresh();
+    const quietly = timer(RULES_REFRESH_MS, RULES_REFRESH_MS).subscribe(() => this.refresh(false));
+    this.destroyRef.onDestroy(() => quietly.unsubscribe());
   }
 
-  protected refresh(): void {
-    this.loading.set(true);
+  protected refresh(showLoading = true): void {
+    if (showLoading) this.loading.set(true);
     forkJoin({ rules: this.autoscale.list(), vApps: this.autoscale.vApps() }).subscribe({
       next: ({ rules, vApps }) => {
         this.rules.set(rules);
