@@ -79,5 +79,7 @@ export interface Runtime {
   invoke(fn: FunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult>;
   /** Drops warm instances whose key starts with the prefix (a deleted or replaced function). */
   evict(keyPrefix: string): void;
+  /** Frees what was built for a function (`org/name@`) but the kept versions (none when it was deleted); background. */
+  prune?(functionPrefix: string, keep: FunctionVersion[]): void;
   close(): Promise<void>;
 }

@@ -215,6 +215,7 @@ export class FunctionsService {
     this.routes.forgetOrg(org);
     if (!deleted) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
     this.deps.runtime.evict(`${org}/${name}@`);
+    this.deps.runtime.prune?.(`${org}/${name}@`, []);
     await this.deps.activations.forget(org, name);
     this.deps.log.info({ org, function: name }, 'function deleted');
   }
@@ -321,8 +322,10 @@ export class FunctionsService {
     this.routes.forgetOrg(v.org);
     if (!after) return;
     if (outcome.status === 'ready' && after.version === v.version) {
-      // The new version serves now: drop the warm instances of the others.
-      for (const key of [`${v.org}/${v.name}@`]) this.deps.runtime.evict(key);
+      // The new version serves now: drop the warm instances of the others and the images of superseded versions
+      // (a rollback to one rebuilds it on its first call).
+      this.deps.runtime.evict(`${v.org}/${v.name}@`);
+      this.deps.runtime.prune?.(`${v.org}/${v.name}@`, [this.calls.runnable(v)]);
     }
     this.deps.log.info(
       { org: v.org, function: v.name, version: v.version, status: outcome.status, serving: after.version, error: outcome.error?.message },

@@ -25,6 +25,10 @@ export class RuntimeSelector implements Runtime {
     return runtime.invoke(fn, event, context);
   }
 
+  prune(functionPrefix: string, keep: FunctionVersion[]): void {
+    this.container?.prune?.(functionPrefix, keep);
+  }
+
   evict(keyPrefix: string): void {
     this.isolate.evict(keyPrefix);
     this.container?.evict(keyPrefix);

@@ -58,6 +58,29 @@ describe('container runtime (Podman)', () => {
     if (!built.ok) expect(built.error).toEqual({ message: "SyntaxError: expected ':'", line: 3, column: 27 });
   });
 
+  it('prunes the images of superseded versions and of a deleted function, keeping the serving one', async () => {
+    const prefix = `acme/prune${++n}@`;
+    const v1 = fnOf(hello, { key: `${prefix}1:a` });
+    const v2 = fnOf(hello.replace("'hi'", "'hi v2'"), { key: `${prefix}2:b` });
+    expect((await rt.build(v1)).ok).toBe(true);
+    expect((await rt.build(v2)).ok).toBe(true);
+    expect(await rt.functionImages(prefix)).toHaveLength(2);
+
+    rt.prune(prefix, [v2]);
+    await rt.idle();
+    expect(await rt.functionImages(prefix)).toHaveLength(1);
+    expect((await rt.invoke(v2, event('still'), ctx())).body).toMatchObject({ hello: 'still' });
+    // A rollback to the pruned version builds its image again on demand.
+    const rebuilt = await rt.build(v1);
+    expect(rebuilt.ok && rebuilt.log).toContain('COPY');
+
+    rt.evict(prefix);
+    await rt.idle();
+    rt.prune(prefix, []);
+    await rt.idle();
+    expect(await rt.functionImages(prefix)).toEqual([]);
+  });
+
   it('reuses a warm container and scales to zero after idle', async () => {
     const fn = fnOf(`let calls = 0; module.exports = async () => ({ statusCode: 200, headers: {}, body: { calls: ++calls } });`, { mode: 'warm' });
     const a = await rt.invoke(fn, event(), ctx());

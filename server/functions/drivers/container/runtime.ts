@@ -62,6 +62,12 @@ function fail(err: AppError, details: InvokeFailureDetails): AppError {
  * Containers run as uid 1000 with a read-only rootfs, no network (unless egress), memory, pids and CPU caps; the
  * gateway talks to each over a unix socket in a bind-mounted host directory.
  */
+/** Image label naming the function (`org/name@`) a version's image was built for. */
+const FUNCTION_LABEL = 'vcd-serverless.function';
+
+/** `acme/hello@3:abcd` → `acme/hello@`: the function part of a version key. */
+const functionPrefix = (key: string): string => key.slice(0, key.indexOf('@') + 1);
+
 export class ContainerRuntime implements Runtime {
   readonly docker: Docker;
   private readonly service: PodmanService;
@@ -135,7 +141,16 @@ export class ContainerRuntime implements Runtime {
       : ['COPY check.py /tmp/check.py', 'RUN ["/usr/bin/python3", "/tmp/check.py"]'];
     writeFileSync(
       path.join(dir, 'Dockerfile'),
-      [`FROM ${BASE_IMAGES[runtime]}`, `COPY ${handler} ${server} package.json /app/`, ...check, 'USER 1000:1000', 'WORKDIR /app', ''].join('\n'),
+      [
+        `FROM ${BASE_IMAGES[runtime]}`,
+        // Which function the image belongs to, so its superseded versions' images can be found and pruned.
+        `LABEL ${FUNCTION_LABEL}=${JSON.stringify(functionPrefix(fn.key))}`,
+        `COPY ${handler} ${server} package.json /app/`,
+        ...check,
+        'USER 1000:1000',
+        'WORKDIR /app',
+        '',
+      ].join('\n'),
     );
     const log: string[] = [];
     try {
@@ -428,6 +443,33 @@ export class ContainerRuntime implements Runtime {
   }
 
   /** Removes the function images this runtime built or reused (tests; images are small layers over the base). */
+  /** Tags of the images built for a function (`org/name@`), found by their label: also those of earlier runs. */
+  async functionImages(prefix: string): Promise<string[]> {
+    await this.ready();
+    const images = await this.docker.listImages({ filters: { label: [`${FUNCTION_LABEL}=${prefix}`] } } as Docker.ListImagesOptions);
+    // Podman names them with a registry prefix (docker.io/ or localhost/) and :latest; tagOf has neither.
+    const tags = images.flatMap((i) => (i.RepoTags ?? []).map((t) => t.replace(/^(localhost|docker\.io)\//, '').replace(/:latest$/, '')));
+    return tags.filter((t) => t.startsWith('vcd-serverless-fn/'));
+  }
+
+  /**
+   * Removes the images of a function's versions but those kept (a superseded version, or every version of a deleted
+   * function). Runs in the background; an image a container still uses stays until the next prune.
+   */
+  prune(prefix: string, keep: ContainerFunctionVersion[]): void {
+    if (this.closed || !this.started) return;
+    const kept = new Set(keep.map((fn) => this.tagOf(fn)));
+    this.background(
+      (async () => {
+        for (const tag of await this.functionImages(prefix)) {
+          if (kept.has(tag)) continue;
+          this.images.delete(tag);
+          await this.docker.getImage(tag).remove().catch(() => undefined);
+        }
+      })().catch(() => undefined),
+    );
+  }
+
   async removeImages(): Promise<void> {
     for (const tag of this.images.keys()) await this.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
     this.images.clear();
