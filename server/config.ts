@@ -39,6 +39,11 @@ export const ConfigSchema = z
     /** A vCD user (user@org; administrator@System sees every org) for autoscale's metric poller; without it rules act on alerts only. */
     autoscaleVcdUser: z.string().min(3).optional(),
     autoscaleVcdPassword: z.string().min(1).optional(),
+    /** UDP port for vROps SNMP traps (VMWARE-VCOPS-EVENT-MIB); 0 = no trap receiver. Needs the autoscale vCD user. */
+    autoscaleSnmpPort: z.coerce.number().int().min(0).max(65535).default(0),
+    autoscaleSnmpAddress: z.string().min(1).default('127.0.0.1'),
+    /** SNMPv2c community the traps must carry. */
+    autoscaleSnmpCommunity: z.string().min(1).optional(),
     /** HMAC key for X-VCloud-Context-Signature; without it forwarded security contexts are never trusted. */
     extensionSharedSecret: z.string().min(1).optional(),
     sessionCacheTtlMs: z.coerce.number().int().min(0).default(30_000),
@@ -93,6 +98,10 @@ export const ConfigSchema = z
     message: 'FUNCTION_DEFAULT_MEMORY_MB must not exceed FUNCTION_MAX_MEMORY_MB',
     path: ['functionDefaultMemoryMb'],
   })
+  .refine((c) => c.autoscaleSnmpPort === 0 || (c.autoscaleSnmpCommunity && c.autoscaleVcdUser && c.autoscaleVcdPassword), {
+    message: 'AUTOSCALE_SNMP_PORT needs AUTOSCALE_SNMP_COMMUNITY and the AUTOSCALE_VCD_USER/PASSWORD it evaluates traps with',
+    path: ['autoscaleSnmpPort'],
+  })
   .refine((c) => c.functionDefaultTimeoutMs <= c.functionMaxTimeoutMs, {
     message: 'FUNCTION_DEFAULT_TIMEOUT_MS must not exceed FUNCTION_MAX_TIMEOUT_MS',
     path: ['functionDefaultTimeoutMs'],
@@ -117,6 +126,9 @@ const ENV: Record<string, keyof ConfigInput> = {
   VCD_URL: 'vcdUrl',
   AUTOSCALE_VCD_USER: 'autoscaleVcdUser',
   AUTOSCALE_VCD_PASSWORD: 'autoscaleVcdPassword',
+  AUTOSCALE_SNMP_PORT: 'autoscaleSnmpPort',
+  AUTOSCALE_SNMP_ADDRESS: 'autoscaleSnmpAddress',
+  AUTOSCALE_SNMP_COMMUNITY: 'autoscaleSnmpCommunity',
   EXTENSION_SHARED_SECRET: 'extensionSharedSecret',
   SESSION_CACHE_TTL_MS: 'sessionCacheTtlMs',
   LOG_LEVEL: 'logLevel',

@@ -21,6 +21,7 @@ import { createVcdOrgDirectory } from './vcd/orgs';
 import { AutoscaleService } from './autoscale/service';
 import { ScaleExecutor } from './autoscale/executor';
 import { MetricPoller } from './autoscale/poller';
+import { SnmpAlertReceiver } from './autoscale/snmp-receiver';
 import { RuleStore } from './autoscale/store';
 import { Collector } from './showback/collector';
 import { ActivationUsageSource, FaasBillingSource } from './showback/drivers/faas-usage';
@@ -126,6 +127,20 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const autoscale = new AutoscaleService({ store: rules, vcd: vcdInfra, executor: scaler, log });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service: autoscale, login: () => vcdInfra.login(pollUser, pollPassword), log }) : undefined;
+  // vROps traps carry no tenant session: they are evaluated with the same service account as the poller.
+  const { autoscaleSnmpPort: trapPort, autoscaleSnmpCommunity: community } = config;
+  const traps =
+    trapPort && community && pollUser && pollPassword
+      ? new SnmpAlertReceiver({
+          port: trapPort,
+          address: config.autoscaleSnmpAddress,
+          community,
+          onAlert: async (alert) => {
+            await autoscale.receiveUnscopedAlert(alert, () => vcdInfra.login(pollUser, pollPassword));
+          },
+          log,
+        })
+      : undefined;
 
   const app = createApp({
     log,
@@ -191,6 +206,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     ? postgresLease({ databaseUrl: config.databaseUrl, name: 'vcd-serverless:scheduled-work', log, onAcquired, onLost: () => poller?.close() })
     : soleLease({ onAcquired });
   await lease.start();
+  traps?.start();
   await bridge?.start();
   await notifications?.start();
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
@@ -210,6 +226,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
         await lease.close();
         await collector.close();
         await poller?.close();
+        await traps?.close();
         await scaler.settled();
         await metered?.close();
         await functions.settled();

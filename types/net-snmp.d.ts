@@ -1,4 +1,4 @@
-/** The slice of net-snmp (no bundled types) the mock vROps and its tests use. */
+/** The slice of net-snmp (no bundled types) the mock vROps, the backend's trap receiver and their tests use. */
 declare module 'net-snmp' {
   export const Version2c: number;
   export const ObjectType: { OctetString: number; Integer: number; OID: number; TimeTicks: number };
@@ -17,8 +17,12 @@ declare module 'net-snmp' {
     pdu: { type: number; varbinds: Varbind[] };
     rinfo: { address: string; port: number };
   }
+  export interface Authorizer {
+    addCommunity(community: string): void;
+  }
   export interface Receiver {
     close(callback?: () => void): void;
+    getAuthorizer(): Authorizer;
   }
   export function createReceiver(
     options: { port: number; address?: string; transport?: string; disableAuthorization?: boolean },

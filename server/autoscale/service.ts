@@ -11,6 +11,7 @@ import {
   type Rule,
   type RuleInput,
   type RuleMetrics,
+  type VropsAlert,
 } from '../../contract/autoscale';
 import { Conflict, Invalid, NotFound, parseOrThrow, type FieldError } from '../errors';
 import { isUniqueViolation } from '../store/db';
@@ -213,6 +214,21 @@ export class AutoscaleService {
       out.push({ id: rule.id, decision: await this.evaluateRule(org, token, rule) });
     }
     return { alertId: alert.alertId, status: alert.status, rules: out };
+  }
+
+  /**
+   * An alert that names no tenant (vROps's SNMP traps): it belongs to the one org with a rule of that name or id, and
+   * is evaluated with the backend's own vCD session. A name several orgs use is ambiguous and only logged: name the
+   * vROps group after the rule's id to be exact.
+   */
+  async receiveUnscopedAlert(alert: VropsAlert, login: () => Promise<string>): Promise<AlertReceipt | undefined> {
+    const orgs = alert.resourceName ? await this.deps.store.orgsWithRule(alert.resourceName) : [];
+    if (orgs.length !== 1) {
+      const why = orgs.length === 0 ? 'alert for no autoscale rule acknowledged' : 'alert names a rule of several orgs; ignored (name the group after the rule id)';
+      this.deps.log.info({ alertId: alert.alertId, resourceName: alert.resourceName, orgs: orgs.length }, why);
+      return undefined;
+    }
+    return this.receiveAlert(orgs[0], await login(), alert);
   }
 
   /** Evaluates a rule with vCD's current metrics, journals the decision and starts its action (alerts and the poller). */

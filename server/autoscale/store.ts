@@ -145,6 +145,12 @@ export class RuleStore {
     };
   }
 
+  /** Orgs with a rule named `resource` or of that id: where an alert without a tenant (an SNMP trap) belongs. */
+  async orgsWithRule(resource: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ org: string }>(`SELECT DISTINCT org FROM autoscale_rules WHERE name = $1 OR id = $1 ORDER BY org`, [resource]);
+    return rows.map((r) => r.org);
+  }
+
   /** Rules an alert speaks of: its resource is named like the rule (the monitoring group) or is the rule's vApp. */
   async matching(org: string, alert: { resourceName?: string; resourceId?: string }): Promise<Rule[]> {
     const { rows } = await this.db.query<RuleRow>(
