@@ -140,7 +140,8 @@ describe.each(STORES)('showback on %s', (kind) => {
     expect(summary.stale.sources).toEqual([{ id: created.id, name: 'down', error: run.error }]);
     // Retried in the background with backoff (20, 40, 80 ms here), each retry recorded as a run.
     let runs = await jsonOf(await acme.get(`${SB}/sources/${created.id}/runs`));
-    for (let i = 0; i < 200 && runs.total < 4; i++) {
+    const settled = () => runs.total >= 4 && runs.items.every((r: { status: string }) => r.status !== 'running');
+    for (let i = 0; i < 200 && !settled(); i++) {
       await new Promise((r) => setTimeout(r, 25));
       runs = await jsonOf(await acme.get(`${SB}/sources/${created.id}/runs`));
     }
