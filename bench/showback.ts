@@ -126,7 +126,7 @@ async function benchStore(figures: Figures, kind: 'postgres' | 'pglite', rows: n
       const note = `${rows} rows, ${kind}, ${n} GETs`;
       figures.add(`showback.summary.p95_ms${suffix}`, { value: await p95(`${base}/summary`, token, n), unit: 'ms', note });
       figures.add(`showback.breakdown.p95_ms${suffix}`, { value: await p95(`${base}/breakdown?by=service&top=10`, token, n), unit: 'ms', note: `${note}, by=service (rollup)` });
-      figures.add(`showback.breakdown_vapp.p95_ms${suffix}`, { value: await p95(`${base}/breakdown?by=vapp&top=10`, token, n), unit: 'ms', note: `${note}, by=vapp this month (raw rows)` });
+      figures.add(`showback.breakdown_vapp.p95_ms${suffix}`, { value: await p95(`${base}/breakdown?by=vapp&top=10`, token, n), unit: 'ms', note: `${note}, by=vapp this month (vApp rollup)` });
     } finally {
       await backend.close();
       await mock.close();
