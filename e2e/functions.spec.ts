@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEMO_INFRA_IDS } from '../mock-vcd/infra/demo';
 import { startStack, type Stack } from '../scripts/stack';
 import { loginToPortal, openPlugin } from './support/portal';
 
@@ -194,4 +195,37 @@ test("a globex admin neither sees nor invokes acme's function", async ({ page, r
   expect(foreignList.status()).toBe(403);
   const ownOrg = await request.get(`${portalUrl}/api/org/globex/hello`, { headers: auth });
   expect(ownOrg.status()).toBe(404);
+});
+
+test('a tenant admin subscribes a function to VM creation; creating a VM in vCD runs it and its activation shows the event', async ({ page, request }) => {
+  await loginToPortal(page, portalUrl, 'admin@acme', 'acme-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('new-function').click();
+  await page.getByTestId('function-name').fill('on-vm-create');
+  await page.getByTestId('function-trigger').selectOption('event');
+  await page.getByTestId('function-events').selectOption([{ label: 'vm/create' }]);
+  await expect(page.getByTestId('function-code-input')).toContainText('vCD event');
+  await shot(page, '10-new-event-function');
+  await page.getByTestId('create-function').click();
+  await expect(page.getByTestId('function-event')).toHaveText(['vm/create']);
+  await expect(page.getByText(/^\s*ready\s*$/i).first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('invoke-function')).toHaveCount(0);
+
+  // A VM is created in acme through vCD's API (recompose the demo vApp from its template), as any vCD client would.
+  const token = await portalToken(page);
+  const ids = DEMO_INFRA_IDS.acme;
+  const recompose = await request.post(`${portalUrl}/api/vApp/vapp-${ids.vapp}/action/recomposeVApp`, {
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/*+json;version=37.0', 'Content-Type': 'application/vnd.vmware.vcloud.recomposeVAppParams+json' },
+    data: { sourcedItem: [{ source: { href: `${portalUrl}/api/vAppTemplate/vm-${ids.templateVm}` }, vmGeneralParams: { name: 'web-e2e' } }] },
+  });
+  expect(recompose.status()).toBe(202);
+
+  await page.getByTestId('tab-activations').click();
+  await expect(async () => {
+    await page.getByTestId('activations-refresh').click();
+    await expect(page.getByTestId('activation-trigger').first()).toHaveText('Event', { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await page.locator('[data-test="activation-row"] .datagrid-detail-caret-button').first().click();
+  await expect(page.getByTestId('activation-logs')).toContainText('vCD event com/vmware/vcloud/event/vm/create');
+  await shot(page, '11-event-activation');
 });
