@@ -9,6 +9,11 @@ async function main(): Promise<void> {
     dataDir: process.env.DATA_DIR,
     databaseUrl: process.env.DATABASE_URL,
     logLevel: process.env.LOG_LEVEL ?? 'warn',
+    // Showback's vCD usage reads the mock's VMs with its demo provider account unless told otherwise.
+    backend: {
+      showbackVcdUser: process.env.SHOWBACK_VCD_USER ?? 'administrator@System',
+      showbackVcdPassword: process.env.SHOWBACK_VCD_PASSWORD ?? 'provider-demo',
+    },
   });
   const lines = [
     '',
