@@ -42,6 +42,9 @@ describe.each(STORES)('vCD usage collector on %s', (kind) => {
   afterAll(() => h?.close());
 
   it('prices the org’s VMs and vApp from vCD, by VM and by vApp, and a VM powered off stops costing compute', async () => {
+    // The backend's clock is the real one: keep both looks in one UTC hour (a look stands for its hour).
+    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (toNextHour < 20_000) await new Promise((r) => setTimeout(r, toNextHour + 50));
     const created = await acme.post(`${SB}/sources`, { kind: 'vcd', name: 'vcd usage' });
     expect(created.status).toBe(201);
     const source = await jsonOf(created);
