@@ -167,4 +167,18 @@ describe('vCD usage collector over hours (PostgreSQL)', () => {
     expect(run.error).toMatch(/refused the service account login \(401\)/);
     expect((await broken.get('acme', id)).staleSince).not.toBeNull();
   });
+
+  it('with an org’s own account collects that org only, and refuses another org naming it', async () => {
+    const inventory = createServiceAccountUsage({
+      reader: createVcdUsageReader({ vcdUrl: mock.url }),
+      login: () => createVcdInfra({ vcdUrl: mock.url }).login('admin@acme', 'acme-demo'),
+    });
+    const tenant = new Collector({ db, drivers: { vcd: new VcdUsageBillingSource({ db, inventory, rateCard, now: () => clock }) }, log: pino({ level: 'silent' }), maxRetries: 0, now: () => clock });
+    const globexSource = (await tenant.create('globex', { kind: 'vcd', name: 'vcd via acme', enabled: false })).id;
+    const refused = await tenant.runNow('globex', globexSource, {});
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatch(/cannot see the organization "globex"/);
+    const { rows } = await db.query<{ n: string }>("SELECT COUNT(*) AS n FROM showback_costs WHERE org = 'globex'");
+    expect(Number(rows[0].n)).toBe(0);
+  });
 });
