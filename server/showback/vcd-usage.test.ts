@@ -99,12 +99,7 @@ describe('vCD usage collector over hours (PostgreSQL)', () => {
     mock = await startMockVcd({ portalDir: '/nonexistent-portal' });
     rateCard = new RateCardStore(db);
     await rateCard.put({ currency: 'EUR', rates: RATES });
-    const inventory = createServiceAccountUsage({
-      reader: createVcdUsageReader({ vcdUrl: mock.url }),
-      login: () => createVcdInfra({ vcdUrl: mock.url }).login('administrator@System', 'provider-demo'),
-    });
-    const vcd = new VcdUsageBillingSource({ db, inventory, rateCard, now: () => clock });
-    collector = new Collector({ db, drivers: { vcd }, log: pino({ level: 'silent' }), maxRetries: 0, now: () => clock });
+    collector = collectorAs('administrator@System', 'provider-demo');
     sourceId = (await collector.create('acme', { kind: 'vcd', name: 'vcd', enabled: false })).id;
   });
   afterAll(async () => {
@@ -113,6 +108,15 @@ describe('vCD usage collector over hours (PostgreSQL)', () => {
     await store?.drop();
   });
 
+  /** A collector whose vCD usage driver logs in as user (on the shared clock). */
+  function collectorAs(user: string, password: string): Collector {
+    const inventory = createServiceAccountUsage({
+      reader: createVcdUsageReader({ vcdUrl: mock.url }),
+      login: () => createVcdInfra({ vcdUrl: mock.url }).login(user, password),
+    });
+    const vcd = new VcdUsageBillingSource({ db, inventory, rateCard, now: () => clock });
+    return new Collector({ db, drivers: { vcd }, log: pino({ level: 'silent' }), maxRetries: 0, now: () => clock });
+  }
   const costs = async () =>
     (
       await db.query<{ natural_key: string; quantity: number; cost: string; day: string }>(
@@ -156,11 +160,7 @@ describe('vCD usage collector over hours (PostgreSQL)', () => {
   });
 
   it('fails the run with vCD’s reason when the service account cannot log in', async () => {
-    const inventory = createServiceAccountUsage({
-      reader: createVcdUsageReader({ vcdUrl: mock.url }),
-      login: () => createVcdInfra({ vcdUrl: mock.url }).login('administrator@System', 'wrong'),
-    });
-    const broken = new Collector({ db, drivers: { vcd: new VcdUsageBillingSource({ db, inventory, rateCard, now: () => clock }) }, log: pino({ level: 'silent' }), maxRetries: 0, now: () => clock });
+    const broken = collectorAs('administrator@System', 'wrong');
     const id = (await broken.create('acme', { kind: 'vcd', name: 'vcd broken', enabled: false })).id;
     const run = await broken.runNow('acme', id, {});
     expect(run.status).toBe('failed');
@@ -169,11 +169,9 @@ describe('vCD usage collector over hours (PostgreSQL)', () => {
   });
 
   it('with an org’s own account collects that org only, and refuses another org naming it', async () => {
-    const inventory = createServiceAccountUsage({
-      reader: createVcdUsageReader({ vcdUrl: mock.url }),
-      login: () => createVcdInfra({ vcdUrl: mock.url }).login('admin@acme', 'acme-demo'),
-    });
-    const tenant = new Collector({ db, drivers: { vcd: new VcdUsageBillingSource({ db, inventory, rateCard, now: () => clock }) }, log: pino({ level: 'silent' }), maxRetries: 0, now: () => clock });
+    const tenant = collectorAs('admin@acme', 'acme-demo');
+    const acmeSource = (await tenant.create('acme', { kind: 'vcd', name: 'vcd via acme', enabled: false })).id;
+    expect(await tenant.runNow('acme', acmeSource, {})).toMatchObject({ status: 'succeeded', rowsRead: 5 });
     const globexSource = (await tenant.create('globex', { kind: 'vcd', name: 'vcd via acme', enabled: false })).id;
     const refused = await tenant.runNow('globex', globexSource, {});
     expect(refused.status).toBe('failed');
