@@ -16,6 +16,8 @@ export interface ServerlessFunction {
   url: string;
   /** The vCD notification types an event trigger runs on (empty for an HTTP trigger). */
   events: string[];
+  /** Container functions: outbound network allowed (never for an isolate). */
+  egress: boolean;
   code: string;
   error?: { message: string; line?: number; column?: number };
   createdAt: Date;
@@ -78,6 +80,9 @@ export interface FunctionChanges {
   mode?: string;
   code?: string;
   limits?: { memoryMb: number; timeoutMs: number };
+  network?: { egress: boolean };
+  /** A new set of event types for an event-triggered function. */
+  trigger?: { type: 'event'; events: string[] };
   env?: Record<string, string>;
   secrets?: Record<string, string | null>;
 }
@@ -133,6 +138,7 @@ export function toServerlessFunction(wire: FunctionView): ServerlessFunction {
     route: wire.trigger.type === 'http' ? wire.trigger.route : '',
     url: wire.url ?? '',
     events: wire.trigger.type === 'event' ? [...wire.trigger.events] : [],
+    egress: wire.network?.egress ?? false,
     code: wire.code,
     error: wire.error ? { ...wire.error } : undefined,
     createdAt: new Date(wire.createdAt),

@@ -204,4 +204,49 @@ describe('FunctionDetailComponent', () => {
     harness.detectChanges();
     expect(page().textContent).toContain('container functions need an engine');
   });
+
+  it('lets a container function allow egress, and offers no network for an isolate', async () => {
+    await open(wireFunction({ sandbox: 'container', mode: 'per-call', network: { egress: false } }));
+    const egress = el('edit-egress') as HTMLInputElement;
+    expect(egress.checked).toBeFalse();
+    egress.click();
+    el('save-function')!.click();
+    const put = http.expectOne(`${FUNCTIONS_URL}/hello`);
+    expect(put.request.body).toEqual(jasmine.objectContaining({ sandbox: 'container', network: { egress: true } }));
+    put.flush({ type: 'about:blank', title: 'Invalid request', status: 400, detail: 'x', errors: [{ path: 'network.egress', message: 'egress is off here' }] },
+      { status: 400, statusText: 'Bad Request' });
+    harness.detectChanges();
+    expect(page().textContent).toContain('egress is off here');
+
+    const sandbox = el('edit-sandbox') as HTMLSelectElement;
+    sandbox.value = 'isolate';
+    sandbox.dispatchEvent(new Event('change'));
+    harness.detectChanges();
+    expect(el('edit-egress')).toBeNull();
+  });
+
+  it("changes an event function's event types as a new version, and needs at least one", async () => {
+    const { url: _url, ...rest } = wireFunction();
+    await open({ ...rest, trigger: { type: 'event', events: ['com/vmware/vcloud/event/vm/create'] } });
+    const select = el('edit-events') as HTMLSelectElement;
+    const choose = (labels: string[]) => {
+      for (const option of Array.from(select.options)) option.selected = labels.includes(option.textContent!.trim());
+      select.dispatchEvent(new Event('change'));
+      harness.detectChanges();
+    };
+    expect(Array.from(select.selectedOptions).map((o) => o.textContent!.trim())).toEqual(['vm/create']);
+    choose([]);
+    el('save-function')!.click();
+    harness.detectChanges();
+    expect(el('edit-events-error')?.textContent).toContain('Choose at least one event type.');
+    http.expectNone(`${FUNCTIONS_URL}/hello`);
+
+    choose(['vm/delete', 'vapp/create']);
+    el('save-function')!.click();
+    const put = http.expectOne(`${FUNCTIONS_URL}/hello`);
+    expect(put.request.body.trigger).toEqual({ type: 'event', events: ['com/vmware/vcloud/event/vm/delete', 'com/vmware/vcloud/event/vapp/create'] });
+    put.flush({ ...rest, trigger: { type: 'event', events: ['com/vmware/vcloud/event/vapp/create', 'com/vmware/vcloud/event/vm/delete'] }, version: 2, latestVersion: 2 });
+    harness.detectChanges();
+    http.match(`${FUNCTIONS_URL}/hello`).forEach((r) => r.flush({ ...rest, trigger: { type: 'event', events: ['com/vmware/vcloud/event/vm/delete'] } }));
+  });
 });

@@ -16,20 +16,22 @@ import { FunctionStatusComponent } from './function-status.component';
 import { EDITOR_MODES, EDITOR_RUNTIMES, EDITOR_SANDBOXES, STARTER_TEMPLATES, defaultSandboxOf, isolateAllowed } from './function-templates';
 import { FunctionVersionsComponent } from './function-versions.component';
 import { TestPanelComponent } from './test-panel.component';
-import { shortEventType } from './vcd-event-types';
+import { VCD_EVENT_TYPES, shortEventType } from './vcd-event-types';
 
 /** Bounds of the limits fields (contract LimitsSchema; the provider's maxima may be lower and the backend says so). */
 export const MEMORY_MB = { min: 8, max: 1024 } as const;
 export const TIMEOUT_MS = { min: 10, max: 300_000 } as const;
 
 /** Where a backend field error (dotted path) belongs in the editor form. */
-const FIELD_OF_PATH: Record<string, 'runtime' | 'sandbox' | 'mode' | 'code' | 'memoryMb' | 'timeoutMs'> = {
+const FIELD_OF_PATH: Record<string, 'runtime' | 'sandbox' | 'mode' | 'code' | 'memoryMb' | 'timeoutMs' | 'egress' | 'events'> = {
   runtime: 'runtime',
   sandbox: 'sandbox',
   mode: 'mode',
   code: 'code',
   'limits.memoryMb': 'memoryMb',
   'limits.timeoutMs': 'timeoutMs',
+  'network.egress': 'egress',
+  'trigger.events': 'events',
 };
 
 /**
@@ -90,7 +92,10 @@ export class FunctionDetailComponent implements OnInit {
     code: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
     memoryMb: new FormControl(128, { nonNullable: true, validators: [Validators.required, Validators.min(MEMORY_MB.min), Validators.max(MEMORY_MB.max)] }),
     timeoutMs: new FormControl(1000, { nonNullable: true, validators: [Validators.required, Validators.min(TIMEOUT_MS.min), Validators.max(TIMEOUT_MS.max)] }),
+    egress: new FormControl(false, { nonNullable: true }),
+    events: new FormControl<string[]>([], { nonNullable: true }),
   });
+  protected readonly eventTypes = VCD_EVENT_TYPES;
   /** The version the form was last filled from; the form is refilled only when another version becomes current. */
   private formVersion = '';
 
@@ -133,11 +138,17 @@ export class FunctionDetailComponent implements OnInit {
       this.form.markAllAsTouched();
       return;
     }
-    const { runtime, sandbox, mode, code, memoryMb, timeoutMs } = this.form.getRawValue();
+    const { runtime, sandbox, mode, code, memoryMb, timeoutMs, egress, events } = this.form.getRawValue();
+    if (fn.trigger === 'event' && events.length === 0) {
+      this.form.controls.events.setErrors({ required: true });
+      this.form.controls.events.markAsTouched();
+      return;
+    }
     this.put(fn, {
       runtime,
       sandbox,
-      ...(sandbox === 'container' ? { mode } : {}),
+      ...(sandbox === 'container' ? { mode, network: { egress } } : {}),
+      ...(fn.trigger === 'event' ? { trigger: { type: 'event' as const, events } } : {}),
       code,
       limits: { memoryMb: Number(memoryMb), timeoutMs: Number(timeoutMs) },
     });
@@ -172,7 +183,7 @@ export class FunctionDetailComponent implements OnInit {
         this.saving.set(false);
         this.error.set(error);
         for (const fieldError of error.fieldErrors) {
-          const field = FIELD_OF_PATH[fieldError.path];
+          const field = FIELD_OF_PATH[fieldError.path.replace(/^(trigger\.events)\.\d+$/, '$1')];
           if (!field) continue;
           const control = this.form.controls[field];
           control.setErrors({ ...(control.errors ?? {}), server: fieldError.message });
@@ -196,7 +207,9 @@ export class FunctionDetailComponent implements OnInit {
       runtime: fn.runtime,
       sandbox: fn.sandbox ?? defaultSandboxOf(fn.runtime),
       mode: fn.mode ?? 'per-call',
-      code: fn.code, memoryMb: fn.limits.memoryMb, timeoutMs: fn.limits.timeoutMs });
+      code: fn.code, memoryMb: fn.limits.memoryMb, timeoutMs: fn.limits.timeoutMs,
+      egress: fn.egress,
+      events: [...fn.events] });
     this.marker.set(fn.latestVersion === fn.version ? failedNewest : null);
     if (failedNewest && fn.latestVersion !== fn.version) {
       // The failed code is the newest version's, not the serving one's: show that code with its error.
