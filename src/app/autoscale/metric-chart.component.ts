@@ -37,8 +37,10 @@ export function toMetricChartConfig(options: {
 }): ChartConfiguration<'line'> {
   const { points, texts, palette } = options;
   const time = new Intl.DateTimeFormat(options.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  const flat = (value: number) => points.map(() => value);
-  const line = (label: string, data: number[], color: string, dashed = false) => ({
+  const xs = points.map((p) => p.at.getTime());
+  // Samples come at vCD's interval plus the current reading: a time axis keeps their real spacing.
+  const span = xs.length ? [Math.min(...xs), Math.max(...xs)] : [];
+  const line = (label: string, data: { x: number; y: number }[], color: string, dashed = false) => ({
     label,
     data,
     borderColor: color,
@@ -50,24 +52,26 @@ export function toMetricChartConfig(options: {
   return {
     type: 'line',
     data: {
-      labels: points.map((p) => time.format(p.at)),
       datasets: [
-        line(texts.cpu, points.map((p) => p.cpuPercent), palette.cpu),
-        line(texts.memory, points.map((p) => p.memoryPercent), palette.memory),
-        line(texts.scaleOutCpu, flat(options.scaleOut.cpuPercent), palette.threshold, true),
-        line(texts.scaleInCpu, flat(options.scaleIn.cpuPercent), palette.threshold, true),
+        line(texts.cpu, points.map((p) => ({ x: p.at.getTime(), y: p.cpuPercent })), palette.cpu),
+        line(texts.memory, points.map((p) => ({ x: p.at.getTime(), y: p.memoryPercent })), palette.memory),
+        line(texts.scaleOutCpu, span.map((x) => ({ x, y: options.scaleOut.cpuPercent })), palette.threshold, true),
+        line(texts.scaleInCpu, span.map((x) => ({ x, y: options.scaleIn.cpuPercent })), palette.threshold, true),
       ],
     },
     options: {
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      interaction: { mode: 'index', intersect: false },
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { ticks: { color: palette.text, maxTicksLimit: 8 }, grid: { color: palette.grid } },
+        x: { type: 'linear', min: span[0], max: span[1], ticks: { color: palette.text, maxTicksLimit: 6, callback: (v) => time.format(new Date(Number(v))) }, grid: { color: palette.grid } },
         y: { min: 0, max: 100, ticks: { color: palette.text, callback: (v) => `${v} %` }, grid: { color: palette.grid } },
       },
-      plugins: { legend: { labels: { color: palette.text } } },
+      plugins: {
+        legend: { labels: { color: palette.text } },
+        tooltip: { callbacks: { title: (items) => (items[0] ? time.format(new Date(Number(items[0].parsed.x))) : '') } },
+      },
     },
   };
 }

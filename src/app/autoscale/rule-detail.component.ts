@@ -7,6 +7,7 @@ import { ApiError } from '../core/api-error';
 import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleEventView, lastDecisionOf, vcdUuid } from '../core/autoscale.model';
 import { AutoscaleService } from '../core/autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { RuleBehaviourComponent } from './rule-behaviour.component';
 import { DecisionLabelComponent } from './decision-label.component';
 import { DryRunPanelComponent } from './dry-run-panel.component';
 import { MetricChartComponent, MetricChartTexts } from './metric-chart.component';
@@ -19,13 +20,13 @@ export const DETAIL_REFRESH_MS = 5000;
 @Component({
   selector: 'vsl-rule-detail',
   standalone: true,
-  imports: [ClrModalModule, ClrSpinnerModule, I18nModule, RouterLink, ProblemAlertComponent, DecisionLabelComponent, DryRunPanelComponent, MetricChartComponent, RuleTimelineComponent],
+  imports: [ClrModalModule, ClrSpinnerModule, I18nModule, RouterLink, ProblemAlertComponent, RuleBehaviourComponent, DecisionLabelComponent, DryRunPanelComponent, MetricChartComponent, RuleTimelineComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-detail.component.html',
   styles: [
     `.heading { display: flex; align-items: center; gap: 0.75rem; } .actions { display: flex; gap: 0.5rem; margin: 0.75rem 0; align-items: center; }
      .actions .btn { margin: 0; } .columns { display: grid; grid-template-columns: minmax(18rem, 1fr) 2fr; gap: 1.5rem; align-items: start; }
-     dl.properties { display: grid; grid-template-columns: max-content auto; gap: 0.25rem 1rem; margin: 0.5rem 0; } dl.properties dt { font-weight: 600; }
+     dl.properties { display: grid; grid-template-columns: max-content auto; gap: 0.25rem 1rem; margin: 0.5rem 0; } dl.properties dt { font-weight: 600; } dl.properties dd { margin: 0; }
      h3 { margin-top: 1rem; }`,
   ],
 })

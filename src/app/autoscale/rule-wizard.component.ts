@@ -7,6 +7,7 @@ import { ApiError } from '../core/api-error';
 import { AutoscaleRule, PickerOption, RuleDraft } from '../core/autoscale.model';
 import { AutoscaleService } from '../core/autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { RuleBehaviourComponent } from './rule-behaviour.component';
 import { RULE_LIMITS, RULE_NAME_MAX_LENGTH, bounded, minNotAboveMax, ruleName, scaleInBelowScaleOut } from './rule-validators';
 
 const num = (value: number, range: { min: number; max: number }) => new FormControl<number>(value, { nonNullable: true, validators: bounded(range) });
@@ -38,7 +39,7 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
 @Component({
   selector: 'vsl-rule-wizard',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, ProblemAlertComponent],
+  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, ProblemAlertComponent, RuleBehaviourComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-wizard.component.html',
   styles: [
