@@ -106,7 +106,7 @@ export class HttpBillingSource implements BillingSource {
       const cause = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
       if (/redirect/i.test(cause?.message ?? '')) throw new Error('source answered with a redirect, which is not followed');
       // A refused connection to a name with several addresses comes as an AggregateError of one error per address.
-      throw new Error(`source unreachable: ${cause?.code ?? cause?.errors?.[0]?.code ?? (err as Error).message}`);
+      throw new Error(`source unreachable: ${cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error).message}`);
     }
     if (!res.ok) {
       await res.body?.cancel();
