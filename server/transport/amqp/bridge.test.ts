@@ -60,7 +60,7 @@ describe('API extension over AMQP', () => {
       expect(dead && dead.content.toString()).toBe('{"not":"an array"');
       expect(dead && dead.properties.correlationId).toBe('poison-1');
     } finally {
-      await client.cleanup({ ...names, queue: '-', notificationsQueue: '-', exchange: '-', replyExchange: '-', notificationsExchange: '-' });
+      await client.close();
     }
     const res = await api(() => harness.mock.url, await harness.login('acme')).get('/api/org/acme/faas/functions');
     expect(res.status).toBe(200);
@@ -88,5 +88,41 @@ describe('API extension over AMQP', () => {
     const res = await api(() => harness.mock.url, await harness.login('acme')).get('/api/org/acme/faas/functions');
     expect(res.status).toBe(504);
     expect(await jsonOf(res)).toMatchObject({ majorErrorCode: 504, minorErrorCode: 'GATEWAY_TIMEOUT' });
+  });
+});
+
+describe("vCD's own security context (user, org, rights; no names)", () => {
+  const request = (id: string, token: string) => ({
+    id,
+    method: 'GET',
+    scheme: 'https',
+    protocol: 'HTTP/1.1',
+    headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
+    queryString: '',
+    request: true,
+    requestUri: '/api/org/acme/faas/functions',
+    body: '',
+  });
+
+  it('is checked against the forwarded session: the same user is served, another user is refused', async () => {
+    const { harness, names } = await start();
+    const acmeToken = await harness.login('acme');
+    const globexToken = await harness.login('globex');
+    const session = async (token: string) =>
+      jsonOf(await fetch(`${harness.mock.url}/cloudapi/1.0.0/sessions/current`, { headers: { Accept: 'application/json;version=37.0', Authorization: `Bearer ${token}` } }));
+    const acme = await session(acmeToken);
+    const context = { user: acme.user.id, org: acme.org.id, rights: [] };
+    const client = await rawClient();
+    try {
+      const ok = await client.request(names, request('r-1', acmeToken), context);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json).toMatchObject({ items: [], total: 0 });
+      // A context naming acme's admin with globex's session: the session decides, and it is not that user.
+      const mismatch = await client.request(names, request('r-2', globexToken), context);
+      expect(mismatch.statusCode).toBe(401);
+      expect(mismatch.headers['content-type']).toMatch(/^application\/problem\+json/);
+    } finally {
+      await client.close();
+    }
   });
 });

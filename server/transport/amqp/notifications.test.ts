@@ -72,7 +72,7 @@ describe('vCD notifications over AMQP', () => {
       const dead = await client.nextMessage(`${names.notificationsQueue}.dead`);
       expect(dead && JSON.parse(dead.content.toString())).toEqual({ eventId: 'e1', type: 'nonsense' });
     } finally {
-      await client.cleanup({ ...names, queue: '-', notificationsQueue: '-', exchange: '-', replyExchange: '-', notificationsExchange: '-' });
+      await client.close();
     }
     // The consumer is alive: a real notification still reaches the functions.
     const token = await harness.login('acme');

@@ -37,7 +37,7 @@ describe('several replicas', () => {
     try {
       expect((await client.channel.checkQueue(names.queue)).consumerCount).toBe(2);
     } finally {
-      await client.cleanup({ ...names, queue: '-', notificationsQueue: '-', exchange: '-', replyExchange: '-', notificationsExchange: '-' });
+      await client.close();
     }
 
     const acme = api(() => harness.mock.url, await harness.login('acme'));

@@ -77,6 +77,23 @@ export async function rawClient() {
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    /** Publishes `[request, context]` as vCD does and resolves with the decoded reply. */
+    async request(names: Names, request: Record<string, unknown>, context: Record<string, unknown>) {
+      await channel.assertExchange(names.replyExchange, 'direct', { durable: true });
+      const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+      await channel.bindQueue(queue, names.replyExchange, queue);
+      channel.publish(names.exchange, names.routingKey, Buffer.from(JSON.stringify([request, context])), {
+        correlationId: String(request.id),
+        replyTo: queue,
+        headers: { messageType: 'ProcessHttpRequest', replyToExchange: names.replyExchange },
+      });
+      const msg = await this.nextMessage(queue);
+      if (!msg) throw new Error('no reply');
+      if (msg.properties.correlationId !== String(request.id)) throw new Error(`reply for ${msg.properties.correlationId}, not ${request.id}`);
+      const reply = JSON.parse(msg.content.toString()) as { id: string; statusCode: number; headers: Record<string, string>; body: string };
+      return { ...reply, json: JSON.parse(Buffer.from(reply.body, 'base64').toString('utf8') || 'null') };
+    },
+    close: () => connection.close().catch(() => undefined),
     async cleanup(names: Names) {
       for (const q of [names.queue, `${names.queue}.dead`, names.notificationsQueue, `${names.notificationsQueue}.dead`]) await channel.deleteQueue(q).catch(() => undefined);
       for (const e of [names.exchange, `${names.queue}.dlx`, names.replyExchange, names.notificationsExchange, `${names.notificationsQueue}.dlx`]) {
