@@ -46,6 +46,18 @@ let built = false;
 
 const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
 
+/** Runs Playwright (all specs, or the given ones) and counts its JSON report. */
+async function playwright(specs, report, extraEnv = {}) {
+  if (!built) return { passed: 0, failed: 1, note: 'the plugin or the portal did not build' };
+  const out = path.join(results, report);
+  const { code } = await run('npx', ['playwright', 'test', ...specs, '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out, ...extraEnv });
+  const r = readJson(out);
+  if (!r) return { passed: 0, failed: 1, note: `playwright wrote no results (exit ${code})` };
+  const s = r.stats;
+  const failed = s.unexpected + (code !== 0 && s.unexpected === 0 ? 1 : 0);
+  return { passed: s.expected + s.flaky, failed, skipped: s.skipped };
+}
+
 const suites = [
   {
     name: 'typecheck (tsc over server, mock vCD, scripts, bench, e2e; the plugin is checked by its build)',
@@ -95,16 +107,12 @@ const suites = [
   {
     name: 'e2e (Playwright in Chromium: mock portal + backend + dist/plugin.zip)',
     key: 'e2e',
-    async run() {
-      if (!built) return { passed: 0, failed: 1, note: 'the plugin or the portal did not build' };
-      const out = path.join(results, 'playwright.json');
-      const { code } = await run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
-      const r = readJson(out);
-      if (!r) return { passed: 0, failed: 1, note: `playwright wrote no results (exit ${code})` };
-      const s = r.stats;
-      const failed = s.unexpected + (code !== 0 && s.unexpected === 0 ? 1 : 0);
-      return { passed: s.expected + s.flaky, failed, skipped: s.skipped };
-    },
+    run: () => playwright([], 'playwright.json'),
+  },
+  {
+    name: "e2e in vCD's AMQP mode (the foundation's path: mock vCD → RabbitMQ → backend)",
+    key: 'e2e-amqp',
+    run: () => playwright(['e2e/functions.spec.ts'], 'playwright-amqp.json', { VCD_AMQP_URL: process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' }),
   },
 ];
 
