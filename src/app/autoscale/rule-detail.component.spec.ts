@@ -1,6 +1,6 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed, discardPeriodicTasks, fakeAsync, tick } from '@angular/core/testing';
-import { ActivatedRoute, convertToParamMap } from '@angular/router';
+import { ActivatedRoute, Router, convertToParamMap } from '@angular/router';
 import { AutoscaleService } from '../core/autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { AUTOSCALE_URL, wireRule, wireVApps } from './autoscale.testing';
@@ -97,6 +97,34 @@ describe('RuleDetailComponent', () => {
     expect(text('rule-last-decision')).toBe('CPU 85 % is above 70 %');
     expect(page().querySelector('[data-test="rule-chart"] canvas')).not.toBeNull();
     expect(page().querySelector('[data-test="chart-empty"]')).toBeNull();
+    discardPeriodicTasks();
+  }));
+
+  it('deletes the rule after confirmation and goes back to the list', fakeAsync(() => {
+    const navigate = spyOn(TestBed.inject(Router), 'navigate').and.resolveTo(true);
+    load();
+    click('delete-rule');
+    fixture.detectChanges();
+    expect(document.body.querySelector('[data-test="delete-modal"] .modal-title')?.textContent).toContain('Delete rule web?');
+    http.expectNone(RULE);
+    (document.body.querySelector('[data-test="confirm-delete"]') as HTMLButtonElement).click();
+    const req = http.expectOne(RULE);
+    expect(req.request.method).toBe('DELETE');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    expect(navigate).toHaveBeenCalledWith(['..'], jasmine.objectContaining({ relativeTo: jasmine.anything() }));
+    discardPeriodicTasks();
+  }));
+
+  it("shows the backend's problem when the rule cannot be disabled", fakeAsync(() => {
+    load();
+    click('toggle-rule');
+    http.expectOne(RULE).flush(
+      { type: 'https://vcd-serverless.dev/problems/not-found', title: 'Not Found', status: 404, detail: 'rule r-1 not found' },
+      { status: 404, statusText: 'Not Found' },
+    );
+    fixture.detectChanges();
+    expect(text('problem-detail')).toBe('rule r-1 not found');
+    expect(text('rule-status')).toBe('Enabled');
     discardPeriodicTasks();
   }));
 
