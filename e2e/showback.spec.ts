@@ -270,5 +270,9 @@ test('the provider sets the rate card; a tenant adds vCD usage, backfills a day 
   await expect(page.getByTestId('ratecard-form')).toHaveCount(0);
   await expect(page.locator('[data-test="ratecard-row"][data-rate="vcpuHour"] [data-test="ratecard-price"]')).toHaveText('€1.50');
   await shot(page, '09-ratecard-tenant');
+  await page.locator(portal.themeToggle).click();
+  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
+  await shot(page, '09-ratecard-tenant-dark');
+  await page.locator(portal.themeToggle).click();
   expect(pageErrors).toEqual([]);
 });
