@@ -1,4 +1,4 @@
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 
 /** Sets up exchanges, queues and consumers on a fresh channel; runs again after every reconnect. */
@@ -26,6 +26,8 @@ export class ReconnectingChannel {
   private timer?: NodeJS.Timeout;
   private attempt = 0;
   private readonly waiters = new Set<() => void>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private consumer?: { channel: Channel; tag: string };
 
   constructor(private readonly options: ReconnectingOptions) {}
 
@@ -96,7 +98,21 @@ export class ReconnectingChannel {
     }, delay);
   }
 
+  /** Consumes `queue` on the channel being set up; close() stops it and waits for the handlers running. */
+  async consume(channel: Channel, queue: string, handle: (msg: ConsumeMessage) => Promise<void>): Promise<void> {
+    const { consumerTag } = await channel.consume(queue, (msg) => {
+      if (!msg) return;
+      const work = handle(msg).catch((err: Error) => this.options.log.error({ err: err.message, queue }, 'amqp message handler failed'));
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    });
+    this.consumer = { channel, tag: consumerTag };
+  }
+
   async close(): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer && consumer.channel === this.current) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     const connection = this.connection;
@@ -104,4 +120,16 @@ export class ReconnectingChannel {
     this.current = undefined;
     await connection?.close().catch(() => undefined);
   }
+}
+
+/** The dead-letter queue beside a queue: rejected messages end there, visible to the provider. */
+export const deadLetterNames = (queue: string) => ({ exchange: `${queue}.dlx`, queue: `${queue}.dead` });
+
+/** Declares a durable queue whose rejected messages go to its dead-letter queue. */
+export async function assertQueueWithDeadLetter(channel: Channel, queue: string): Promise<void> {
+  const dead = deadLetterNames(queue);
+  await channel.assertExchange(dead.exchange, 'fanout', { durable: true });
+  await channel.assertQueue(dead.queue, { durable: true });
+  await channel.bindQueue(dead.queue, dead.exchange, '');
+  await channel.assertQueue(queue, { durable: true, arguments: { 'x-dead-letter-exchange': dead.exchange } });
 }

@@ -3,7 +3,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import inject from 'light-my-request';
 import type { Logger } from 'pino';
 import { BROKER_CONTEXT, type BrokerContext } from '../../http/auth';
-import { ReconnectingChannel } from './connection';
+import { assertQueueWithDeadLetter, ReconnectingChannel } from './connection';
 import { type ExtensionReply, parseExtensionMessage, replyHeaders } from './messages';
 
 /** Any Node request handler; the Express app is one. */
@@ -26,9 +26,6 @@ const REPLY_EXPIRATION_MS = '10000';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const STARTED_REMEMBERED = 10_000;
 
-/** The dead-letter queue beside the request queue: malformed messages end there, visible to the provider. */
-export const deadLetterNames = (queue: string) => ({ exchange: `${queue}.dlx`, queue: `${queue}.dead` });
-
 /**
  * vCD's API extension over AMQP (VCD-WIRE §3): consumes `[request, securityContext]` from the extension's queue,
  * dispatches the request into the same Express app in process (no HTTP hop) and publishes the answer to the
@@ -38,8 +35,6 @@ export class ExtensionBridge {
   private readonly link: ReconnectingChannel;
   /** Request ids this process started: a redelivered unsafe one is not run twice (vCD answers 504 instead). */
   private readonly started = new Set<string>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private consumer?: { channel: Channel; tag: string };
 
   constructor(private readonly options: ExtensionBridgeOptions) {
     this.link = new ReconnectingChannel({
@@ -60,22 +55,12 @@ export class ExtensionBridge {
 
   private async setup(channel: Channel): Promise<void> {
     const { exchange, queue, routingKey, prefetch } = this.options;
-    const dead = deadLetterNames(queue);
-    await channel.assertExchange(dead.exchange, 'fanout', { durable: true });
-    await channel.assertQueue(dead.queue, { durable: true });
-    await channel.bindQueue(dead.queue, dead.exchange, '');
     await channel.assertExchange(exchange, 'direct', { durable: true });
     // Competing consumers: every replica consumes the same durable queue.
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-dead-letter-exchange': dead.exchange } });
+    await assertQueueWithDeadLetter(channel, queue);
     await channel.bindQueue(queue, exchange, routingKey);
     await channel.prefetch(prefetch);
-    const { consumerTag } = await channel.consume(queue, (msg) => {
-      if (!msg) return;
-      const work = this.handle(channel, msg).catch((err: Error) => this.options.log.error({ err: err.message }, 'amqp reply failed'));
-      this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
-    });
-    this.consumer = { channel, tag: consumerTag };
+    await this.link.consume(channel, queue, (msg) => this.handle(channel, msg));
   }
 
   private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
@@ -160,9 +145,6 @@ export class ExtensionBridge {
 
   /** Stops consuming; requests being handled finish first (their replies may not reach a closed channel). */
   async close(): Promise<void> {
-    const consumer = this.consumer;
-    if (consumer && consumer.channel === this.link.channel) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
-    await Promise.allSettled([...this.inFlight]);
     await this.link.close();
   }
 }

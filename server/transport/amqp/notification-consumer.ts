@@ -1,8 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { type VcdNotification, vcdNotificationSchema } from '../../vcd/notification';
-import { ReconnectingChannel } from './connection';
-import { deadLetterNames } from './extension-bridge';
+import { assertQueueWithDeadLetter, ReconnectingChannel } from './connection';
 
 export interface NotificationConsumerOptions {
   url: string;
@@ -25,7 +24,6 @@ export interface NotificationConsumerOptions {
  */
 export class NotificationConsumer {
   private readonly link: ReconnectingChannel;
-  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: NotificationConsumerOptions) {
     this.link = new ReconnectingChannel({ url: options.url, connectionName: `${options.connectionName}-notifications`, log: options.log, setup: (c) => this.setup(c) });
@@ -41,20 +39,11 @@ export class NotificationConsumer {
 
   private async setup(channel: Channel): Promise<void> {
     const { exchange, queue } = this.options;
-    const dead = deadLetterNames(queue);
-    await channel.assertExchange(dead.exchange, 'fanout', { durable: true });
-    await channel.assertQueue(dead.queue, { durable: true });
-    await channel.bindQueue(dead.queue, dead.exchange, '');
     await channel.assertExchange(exchange, 'topic', { durable: true });
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-dead-letter-exchange': dead.exchange } });
+    await assertQueueWithDeadLetter(channel, queue);
     for (const key of this.options.bindings ?? ['#']) await channel.bindQueue(queue, exchange, key);
     await channel.prefetch(this.options.prefetch ?? 16);
-    await channel.consume(queue, (msg) => {
-      if (!msg) return;
-      const work = this.handle(channel, msg);
-      this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
-    });
+    await this.link.consume(channel, queue, (msg) => this.handle(channel, msg));
   }
 
   private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
@@ -80,7 +69,6 @@ export class NotificationConsumer {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
     await this.link.close();
   }
 }
