@@ -44,6 +44,8 @@ export class FunctionCalls {
       try {
         await this.run(fn, { trigger: 'event', event: notification, requestId: notification.eventId });
       } catch (err) {
+        // Refused before it ran (the org's concurrent calls are used up): a redelivery of the event may run it.
+        if (err instanceof TooManyRequests) await this.deps.store.releaseEvent(fn.org, fn.name, notification.eventId);
         this.deps.log.warn(
           { org: fn.org, function: fn.name, eventId: notification.eventId, type: notification.type, err: (err as Error).message },
           'event function failed',

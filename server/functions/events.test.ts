@@ -165,6 +165,17 @@ describe.each(STORES)('event-triggered functions on %s', (kind) => {
     expect((await acme.get('/api/org/acme/switcher')).status).toBe(200);
   });
 
+  it('keeps delivering to the backend after it restarts, and a notification that already ran stays done', async () => {
+    const before = (await activationsOf(acme, 'acme', 'on-vm')).length;
+    const delivered = h.mock.state.infra.notifier.sent.filter((n) => n.type === VM_CREATE);
+    await h.restart();
+    // Redelivery of one that ran before the restart: the claim is in the store, so nothing runs.
+    const old = JSON.stringify({ ...delivered[0], org: await orgIdOf(acmeToken) });
+    expect((await deliver(old, sign(old))).status).toBe(200);
+    await createVm(ACME, acmeToken, 'web-ev3');
+    expect(await waitForActivations(acme, 'acme', 'on-vm', before + 1)).toHaveLength(before + 1);
+  });
+
   it('answers every HTTP invoke with X-Activation-Id naming its activation, failed calls too', async () => {
     await acme.post('/api/org/acme/faas/functions', newFunction('traced'));
     await acme.post('/api/org/acme/faas/functions', newFunction('thrower', { code: 'module.exports = async () => { throw new Error("boom"); };' }));
@@ -181,5 +192,42 @@ describe.each(STORES)('event-triggered functions on %s', (kind) => {
     expect(await jsonOf(await acme.get(`/api/org/acme/faas/activations/${failedId}`))).toMatchObject({ function: 'thrower', status: 'error' });
     // Another org cannot read it.
     expect((await globex.get(`/api/org/globex/faas/activations/${failedId}`)).status).toBe(404);
+  });
+});
+
+describe('event runs refused by the org quota', () => {
+  let h: Harness;
+  let acme: ReturnType<typeof api>;
+  const secret: string = randomUUID();
+  const busy = (ms: number) => `module.exports = async (event) => { const until = Date.now() + ${ms}; while (Date.now() < until) {} console.log(event.eventId); return { statusCode: 200 }; };`;
+
+  beforeAll(async () => {
+    h = await startHarness('pglite', { backend: { extensionSharedSecret: secret, orgMaxConcurrentCalls: 1 } });
+    acme = api(() => h.backend.url, await h.login('acme'));
+    for (const [name, ms] of [['slow-a', 500], ['slow-b', 500]] as const) {
+      await acme.post('/api/org/acme/faas/functions', eventFunction(name, [VM_CREATE], busy(ms)));
+      expect((await acme.waitBuilt('acme', name)).status).toBe('ready');
+    }
+  });
+  afterAll(() => h?.close());
+
+  it('records the refused run and runs it on a redelivery, without running the other function twice', async () => {
+    const me = await jsonOf(await fetch(`${h.mock.url}/cloudapi/1.0.0/sessions/current`, { headers: { Accept: 'application/json;version=37.0', Authorization: `Bearer ${await h.login('acme')}` } }));
+    const body = JSON.stringify({ eventId: randomUUID(), type: VM_CREATE, timestamp: new Date().toISOString(), operationSuccess: true, org: me.org.id });
+    const post = () => fetch(`${h.backend.url}/notifications/vcd`, { method: 'POST', headers: { 'X-Notification-Signature': createHmac('sha256', secret).update(body).digest('hex') }, body });
+    const statuses = async () => {
+      const of = async (name: string) => (await jsonOf(await acme.get(`/api/org/acme/faas/functions/${name}/activations`))).items.map((a: { status: string }) => a.status);
+      return { a: await of('slow-a'), b: await of('slow-b') };
+    };
+    expect((await post()).status).toBe(200);
+    const first = await statuses();
+    // Both ran at once against a quota of one call: one ran, the other was refused.
+    expect([...first.a, ...first.b].sort()).toEqual(['rejected', 'success']);
+    const refused = first.a[0] === 'rejected' ? 'a' : 'b';
+
+    expect((await post()).status).toBe(200);
+    const second = await statuses();
+    expect(second[refused]).toEqual(['success', 'rejected']);
+    expect(second[refused === 'a' ? 'b' : 'a']).toEqual(['success']);
   });
 });

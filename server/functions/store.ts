@@ -205,6 +205,11 @@ export class FunctionStore {
     return rows.length === 1;
   }
 
+  /** Gives a claim back (the run was refused, e.g. by the org's call quota): a redelivery may run it. */
+  async releaseEvent(org: string, name: string, eventId: string): Promise<void> {
+    await this.db.query('DELETE FROM function_event_runs WHERE org = $1 AND name = $2 AND event_id = $3', [org, name, eventId]);
+  }
+
   /** Forgets claims older than the cutoff (a redelivery after that long would run again). */
   async pruneEventClaims(before: Date): Promise<void> {
     await this.db.query('DELETE FROM function_event_runs WHERE at < $1', [before.toISOString()]);

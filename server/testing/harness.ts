@@ -82,13 +82,18 @@ export async function startHarness(
   const secret = options.backend?.extensionSharedSecret ?? options.mock?.sharedSecret ?? randomBytes(32).toString('hex');
   const mock = await startMockVcd({ portalDir: '/nonexistent-portal', sharedSecret: secret, ...options.mock });
   const store = await freshStore(kind);
+  const targets = mock.state.infra.notifier.targets;
+  let webhook: string | undefined;
   const start = async (extra: Partial<Config> = {}) => {
     const backend = await startServer(
       { port: 0, vcdUrl: mock.url, logLevel: 'silent', extensionSharedSecret: secret, ...store.overrides, ...options.backend, ...extra },
       { logStream: options.logStream },
     );
-    // The mock's vCD notifications go to this backend's webhook (a restart gets a new port).
-    mock.state.infra.notifier.targets.splice(0, Infinity, `${backend.url}/notifications/vcd`);
+    // The mock's vCD notifications go to this backend's webhook; a restart moves it to the new port, unless the
+    // test took it out (e.g. to receive notifications over AMQP only). Other targets a test set stay.
+    const at = webhook === undefined ? targets.length : targets.indexOf(webhook);
+    webhook = `${backend.url}/notifications/vcd`;
+    if (at >= 0) targets.splice(at, 1, webhook);
     return backend;
   };
   const harness: Harness = {
