@@ -222,7 +222,7 @@ test('the provider sets the rate card; a tenant adds vCD usage, backfills a day 
   await expect(page.getByTestId('ratecard-form')).toBeVisible();
   await page.getByTestId('ratecard-ramGbHour').fill('-1');
   await page.getByTestId('ratecard-save').click();
-  await expect(page.getByTestId('ratecard-ramGbHour-error')).toContainText('must not be negative');
+  await expect(page.getByTestId('ratecard-ramGbHour-error')).toContainText('Enter a price of 0 or more');
   await page.getByTestId('ratecard-ramGbHour').fill('0.25');
   await page.getByTestId('ratecard-vcpuHour').fill('1.5');
   await page.getByTestId('ratecard-storageGbMonth').fill('72');

@@ -58,13 +58,14 @@ describe('ShowbackRateCardComponent', () => {
     setUp();
     answer(wireCard({ rates: { ...RATES, metered: { 'mq.calls': 0.001 } }, overrides: { globex: { ramGbHour: 0.004 } } }));
     expect(q<HTMLInputElement>('ratecard-vcpuHour')?.value).toBe('0.02');
+    expect(q<HTMLInputElement>('ratecard-functionInvocation')?.value).toBe('0.0000002');
     expect(page().querySelectorAll('[data-test="ratecard-override"]').length).toBe(1);
     expect(q('ratecard-metered-kept')?.textContent).toContain('1 metered service prices are kept');
     await type('ratecard-vcpuHour', '0.03');
     q<HTMLButtonElement>('override-add')!.click();
     fixture.detectChanges();
     await type('override-org', 'ACME', 1);
-    await type('override-vcpuHour', '0.025', 1);
+    await type('override-vcpuHour', '0,025', 1);
     q<HTMLButtonElement>('ratecard-save')!.click();
     const req = http.expectOne({ method: 'PUT', url: RATECARD_URL });
     expect(req.request.body).toEqual({
@@ -79,14 +80,18 @@ describe('ShowbackRateCardComponent', () => {
     expect(page().querySelectorAll('[data-test="ratecard-override"]').length).toBe(1);
   });
 
-  it('refuses a negative price before sending and shows the field error the backend names', async () => {
+  it('refuses a negative or non-numeric price before sending and shows the field error the backend names', async () => {
     setUp();
     answer(wireCard());
     await type('ratecard-ramGbHour', '-1');
     q<HTMLButtonElement>('ratecard-save')!.click();
     fixture.detectChanges();
     http.expectNone({ method: 'PUT', url: RATECARD_URL });
-    expect(q('ratecard-ramGbHour-error')?.textContent).toContain('must not be negative');
+    expect(q('ratecard-ramGbHour-error')?.textContent).toContain('Enter a price of 0 or more');
+    await type('ratecard-ramGbHour', 'cheap');
+    q<HTMLButtonElement>('ratecard-save')!.click();
+    fixture.detectChanges();
+    expect(q('ratecard-ramGbHour-error')?.textContent).toContain('Enter a price of 0 or more');
 
     await type('ratecard-ramGbHour', '0.01');
     q<HTMLButtonElement>('ratecard-save')!.click();

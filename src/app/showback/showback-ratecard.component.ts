@@ -21,9 +21,19 @@ export function formatRate(value: number, currency: string, locale: string): str
 export const RATE_FIELDS = ['vcpuHour', 'ramGbHour', 'storageGbMonth', 'functionInvocation', 'functionGbSecond'] as const;
 type RateField = (typeof RATE_FIELDS)[number];
 
-const price = (required: boolean) => new FormControl<number | null>(null, required ? [Validators.required, Validators.min(0)] : [Validators.min(0)]);
-const rateGroup = (required: boolean) =>
-  new FormGroup(Object.fromEntries(RATE_FIELDS.map((f) => [f, price(required)])) as Record<RateField, FormControl<number | null>>);
+/** A price as typed: a plain decimal of 0 or more, point or comma (text, so 0.0000002 is not shown as 2e-7). */
+const PRICE = /^\s*\d+([.,]\d+)?\s*$/;
+const price = (required: boolean) =>
+  new FormControl('', { nonNullable: true, validators: required ? [Validators.required, Validators.pattern(PRICE)] : [Validators.pattern(PRICE)] });
+const rateGroup = (required: boolean) => new FormGroup(Object.fromEntries(RATE_FIELDS.map((f) => [f, price(required)])) as Record<RateField, FormControl<string>>);
+
+const toNumber = (typed: string): number => Number(typed.trim().replace(',', '.'));
+
+/** 2e-7 → "0.0000002": the decimal a provider types, never exponent notation. */
+export function plainDecimal(value: number | undefined): string {
+  if (value === undefined) return '';
+  return value.toFixed(12).replace(/\.?0+$/, '');
+}
 const overrideRow = () => new FormGroup({ org: new FormControl('', { nonNullable: true, validators: [Validators.required] }), rates: rateGroup(false) });
 
 /**
@@ -85,10 +95,10 @@ export class ShowbackRateCardComponent implements OnInit {
     for (const org of Object.keys(card.overrides)) this.form.controls.overrides.push(overrideRow());
     this.form.setValue({
       currency: card.currency,
-      rates: Object.fromEntries(RATE_FIELDS.map((f) => [f, card.rates[f]])) as Record<RateField, number>,
+      rates: Object.fromEntries(RATE_FIELDS.map((f) => [f, plainDecimal(card.rates[f])])) as Record<RateField, string>,
       overrides: Object.entries(card.overrides).map(([org, rates]) => ({
         org,
-        rates: Object.fromEntries(RATE_FIELDS.map((f) => [f, rates[f] ?? null])) as Record<RateField, number | null>,
+        rates: Object.fromEntries(RATE_FIELDS.map((f) => [f, plainDecimal(rates[f])])) as Record<RateField, string>,
       })),
     });
   }
@@ -112,11 +122,11 @@ export class ShowbackRateCardComponent implements OnInit {
   /** The PUT body: overrides keep only the rates that were filled. */
   request(): RateCardInput {
     const v = this.form.getRawValue();
-    const rates = Object.fromEntries(RATE_FIELDS.map((f) => [f, Number(v.rates[f])])) as Record<RateField, number>;
+    const rates = Object.fromEntries(RATE_FIELDS.map((f) => [f, toNumber(v.rates[f])])) as Record<RateField, number>;
     const overrides = Object.fromEntries(
       v.overrides.map((o) => [
         o.org.trim().toLowerCase(),
-        Object.fromEntries(RATE_FIELDS.filter((f) => o.rates[f] !== null && String(o.rates[f]) !== '').map((f) => [f, Number(o.rates[f])])),
+        Object.fromEntries(RATE_FIELDS.filter((f) => o.rates[f].trim() !== '').map((f) => [f, toNumber(o.rates[f])])),
       ]),
     );
     return { currency: v.currency.trim().toUpperCase(), rates: { ...rates, metered: this.metered }, overrides };
