@@ -26,14 +26,20 @@ describe('RuleDetailComponent', () => {
 
   afterEach(() => http.verify());
 
+  /** Answers one read of the page: the rule, its events, its metrics and the vApps (with the vApp's VM count). */
+  function answerReads(options: { events?: unknown[]; samples?: unknown[]; vmCount?: number } = {}): void {
+    const { events = [], samples = [], vmCount = 2 } = options;
+    http.expectOne(RULE).flush(wireRule());
+    http.expectOne(`${RULE}/events?limit=100`).flush({ items: events, total: events.length });
+    http.expectOne(`${RULE}/metrics?minutes=60`).flush({ items: samples, vms: vmCount });
+    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush({ items: [{ ...wireVApps().items[0], vmCount }] });
+    fixture.detectChanges();
+  }
+
   function load(events: unknown[] = [], samples: unknown[] = []): void {
     fixture.detectChanges();
     tick(0);
-    http.expectOne(RULE).flush(wireRule());
-    http.expectOne(`${RULE}/events?limit=100`).flush({ items: events, total: events.length });
-    http.expectOne(`${RULE}/metrics?minutes=60`).flush({ items: samples, vms: 2 });
-    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
-    fixture.detectChanges();
+    answerReads({ events, samples });
   }
 
   it('shows what the rule would do now and why when Dry run is pressed, and journals nothing', fakeAsync(() => {
@@ -52,6 +58,9 @@ describe('RuleDetailComponent', () => {
     expect(text('dry-run-metrics')).toBe('Read from vCD just now: CPU 85.2 %, memory 61 % over 2 powered-on VMs.');
     expect(text('dry-run-reason-code')).toBe('above-scale-out');
     expect(page().querySelector('[data-test="dry-run"] .alert')?.classList).toContain('alert-warning');
+    // The page re-reads at once, so the VM count beside the verdict is as fresh as the verdict.
+    answerReads({ vmCount: 3 });
+    expect(text('rule-vms')).toBe('3 (min 1, max 5)');
     discardPeriodicTasks();
   }));
 
@@ -65,6 +74,7 @@ describe('RuleDetailComponent', () => {
     });
     fixture.detectChanges();
     expect(text('dry-run-verdict')).toBe('Now this rule would do nothing: it keeps 2 VMs.');
+    answerReads();
     expect(page().querySelector('[data-test="dry-run"] .alert')?.classList).toContain('alert-info');
     discardPeriodicTasks();
   }));

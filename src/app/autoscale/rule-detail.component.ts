@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, LOCALE_ID, OnInit, comp
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { ClrModalModule, ClrSpinnerModule } from '@clr/angular';
 import { I18nModule, TranslationService } from '@vcd/i18n';
-import { EMPTY, Observable, catchError, forkJoin, switchMap, timer } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, forkJoin, merge, switchMap, timer } from 'rxjs';
 import { ApiError } from '../core/api-error';
 import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleEventView, lastDecisionOf, vcdUuid } from '../core/autoscale.model';
 import { AutoscaleService } from '../core/autoscale.service';
@@ -53,13 +53,16 @@ export class RuleDetailComponent implements OnInit {
     scaleInCpu: this.translations.translate('serverless.autoscale.chart.scaleInCpu'),
   }));
 
+  /** Re-reads the page now (after a dry run: its answer is newer than the last periodic read). */
+  private readonly reload = new Subject<void>();
+
   private get id(): string {
     return this.route.snapshot.paramMap.get('id') ?? '';
   }
 
   ngOnInit(): void {
     // Not takeUntilDestroyed: vCD's portal shares no @angular/core/rxjs-interop with plugins.
-    const refreshing = timer(0, DETAIL_REFRESH_MS)
+    const refreshing = merge(timer(0, DETAIL_REFRESH_MS), this.reload)
       .pipe(
         switchMap(() =>
           forkJoin({ rule: this.autoscale.get(this.id), events: this.autoscale.events(this.id), points: this.autoscale.metrics(this.id), vApps: this.autoscale.vApps() }).pipe(
@@ -80,7 +83,10 @@ export class RuleDetailComponent implements OnInit {
   }
 
   protected runDryRun(): void {
-    this.act('dryRun', this.autoscale.dryRun(this.id), (result) => this.dryRun.set(result));
+    this.act('dryRun', this.autoscale.dryRun(this.id), (result) => {
+      this.dryRun.set(result);
+      this.reload.next();
+    });
   }
 
   protected toggle(): void {
