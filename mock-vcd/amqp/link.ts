@@ -23,39 +23,75 @@ export interface ExtensionReply {
 
 export class ExtensionTimeout extends Error {}
 
+interface Live {
+  connection: ChannelModel;
+  channel: Channel;
+  replyQueue: string;
+}
+
+/** vCD's broker link; like vCD it reconnects when the broker goes away (requests meanwhile wait, up to their timeout). */
 export class MockAmqpLink {
   readonly replyExchange: string;
   readonly notificationsExchange: string;
   readonly timeoutMs: number;
+  /** The connection's name in RabbitMQ (tests close it to play a broker restart). */
+  readonly connectionName = `mock-vcd-${randomUUID()}`;
   private readonly pending = new Map<string, { resolve: (r: ExtensionReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private live?: Live;
+  private closed = false;
+  private retryMs = 100;
+  private readonly waiters = new Set<() => void>();
 
-  private constructor(
-    private readonly connection: ChannelModel,
-    private readonly channel: Channel,
-    private readonly replyQueue: string,
-    options: MockAmqpOptions,
-  ) {
+  private constructor(private readonly options: MockAmqpOptions) {
     this.replyExchange = options.replyExchange ?? 'systemExchange';
     this.notificationsExchange = options.notificationsExchange ?? 'vcd.notifications20';
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   static async connect(options: MockAmqpOptions): Promise<MockAmqpLink> {
-    const connection = await amqp.connect(options.url, { noDelay: true, clientProperties: { connection_name: `mock-vcd-${randomUUID()}` } });
+    const link = new MockAmqpLink(options);
+    await link.open();
+    return link;
+  }
+
+  private async open(): Promise<void> {
+    const connection = await amqp.connect(this.options.url, { noDelay: true, clientProperties: { connection_name: this.connectionName } });
     try {
       const channel = await connection.createChannel();
-      const replyExchange = options.replyExchange ?? 'systemExchange';
-      await channel.assertExchange(replyExchange, 'direct', { durable: true });
-      await channel.assertExchange(options.notificationsExchange ?? 'vcd.notifications20', 'topic', { durable: true });
+      await channel.assertExchange(this.replyExchange, 'direct', { durable: true });
+      await channel.assertExchange(this.notificationsExchange, 'topic', { durable: true });
       const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-      await channel.bindQueue(queue, replyExchange, queue);
-      const link = new MockAmqpLink(connection, channel, queue, options);
-      await channel.consume(queue, (msg) => link.onReply(msg), { noAck: true });
-      return link;
+      await channel.bindQueue(queue, this.replyExchange, queue);
+      await channel.consume(queue, (msg) => this.onReply(msg), { noAck: true });
+      const live = { connection, channel, replyQueue: queue };
+      connection.on('error', () => undefined);
+      connection.on('close', () => this.lost(live));
+      this.live = live;
+      this.retryMs = 100;
+      for (const wake of this.waiters) wake();
+      this.waiters.clear();
     } catch (err) {
       await connection.close().catch(() => undefined);
       throw err;
     }
+  }
+
+  private lost(live: Live): void {
+    if (this.live !== live) return;
+    this.live = undefined;
+    const retry = () => {
+      if (this.closed) return;
+      this.open().catch(() => {
+        this.retryMs = Math.min(this.retryMs * 2, 2000);
+        setTimeout(retry, this.retryMs).unref();
+      });
+    };
+    setTimeout(retry, this.retryMs).unref();
+  }
+
+  private connected(): Promise<Live> {
+    if (this.live) return Promise.resolve(this.live);
+    return new Promise((resolve) => this.waiters.add(() => resolve(this.live as Live)));
   }
 
   private onReply(msg: ConsumeMessage | null): void {
@@ -82,19 +118,33 @@ export class MockAmqpLink {
         reject(new ExtensionTimeout(`no reply within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       this.pending.set(correlationId, { resolve, reject, timer });
-      this.channel.publish(target.exchange, target.routingKey, Buffer.from(JSON.stringify(message)), {
-        correlationId,
-        replyTo: this.replyQueue,
-        contentType: 'application/json',
-        headers: { messageType: 'ProcessHttpRequest', replyToExchange: this.replyExchange },
-      });
+      void this.publishRequest(correlationId, target, message);
     });
+  }
+
+  /** Publishes once the link is up; a channel that died under the publish is replaced and the publish repeated. */
+  private async publishRequest(correlationId: string, target: { exchange: string; routingKey: string }, message: unknown): Promise<void> {
+    while (this.pending.has(correlationId) && !this.closed) {
+      const live = await this.connected();
+      try {
+        live.channel.publish(target.exchange, target.routingKey, Buffer.from(JSON.stringify(message)), {
+          correlationId,
+          replyTo: live.replyQueue,
+          contentType: 'application/json',
+          headers: { messageType: 'ProcessHttpRequest', replyToExchange: this.replyExchange },
+        });
+        return;
+      } catch {
+        this.lost(live);
+      }
+    }
   }
 
   /** vCD's notification: routing key and headers of VCD-WIRE §4. */
   publishNotification(n: VcdNotification): void {
     const uuid = (urn: string) => urn.slice(urn.lastIndexOf(':') + 1);
-    this.channel.publish(this.notificationsExchange, routingKeyOf(n), Buffer.from(JSON.stringify(n)), {
+    // Fire-and-forget like vCD's: without a broker connection the notification is lost.
+    this.live?.channel.publish(this.notificationsExchange, routingKeyOf(n), Buffer.from(JSON.stringify(n)), {
       contentType: 'application/json',
       messageId: n.eventId,
       headers: {
@@ -114,6 +164,8 @@ export class MockAmqpLink {
       waiter.reject(new Error('vCD is shutting down'));
       this.pending.delete(id);
     }
-    await this.connection.close().catch(() => undefined);
+    this.closed = true;
+    await this.live?.connection.close().catch(() => undefined);
+    this.live = undefined;
   }
 }

@@ -81,6 +81,18 @@ describe('API extension over AMQP', () => {
     expect(status).toBe(200);
   });
 
+  it('resumes when the mock vCD\'s own broker connection is closed', async () => {
+    const { harness } = await start();
+    const acme = api(() => harness.mock.url, await harness.login('acme'));
+    expect((await acme.get('/api/org/acme/faas/functions')).status).toBe(200);
+
+    await closeConnection(harness.mock.state.amqp!.connectionName);
+    // Requests made while vCD reconnects wait for the link instead of failing.
+    const res = await acme.get('/api/org/acme/faas/functions');
+    expect(res.status).toBe(200);
+    expect(await jsonOf(res)).toMatchObject({ items: [], total: 0 });
+  });
+
   it('answers vCD\'s 504 when no extension replies in time', async () => {
     const { harness } = await start({ timeoutMs: 300 });
     // Requests wait in the queue while the backend is gone.
