@@ -95,6 +95,19 @@ describe('vcd-serverless deploy / undeploy', () => {
     expect(r.err).toContain(`cannot reach vCD at ${url}: ECONNREFUSED`);
   });
 
+  it('never takes a password from the command line and says where it comes from', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['deploy', ...vcdArgs(), '--zip', PLUGIN_V1], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain('no password: set VCD_PASSWORD or run in a terminal to be asked');
+    const withSecret = await cli(['deploy', ...vcdArgs(), '--zip', PLUGIN_V1, '--amqp-url', 'amqp://guest:secret@127.0.0.1:5672/']);
+    expect(withSecret.code).toBe(2);
+    expect(withSecret.err).toContain('--amqp-url must not carry a password: set AMQP_PASSWORD instead');
+    expect((await cli(['deploy', ...vcdArgs(), '--password', 'x'])).code).toBe(2);
+    expect(vcdState().plugins).toEqual([]);
+  });
+
   it('prints the plan on --dry-run and changes nothing', async () => {
     const before = vcdState();
     const r = await cli(['deploy', ...vcdArgs(), '--zip', PLUGIN_V1, '--amqp-url', 'amqp://guest@127.0.0.1:5672/', '--dry-run']);
