@@ -124,7 +124,7 @@ function hardeningCounts() {
     const of = (persona) => Object.values(matrix.byPersona[persona] ?? {}).reduce((n, c) => n + c, 0);
     lines.push(
       `tenant matrix: ${matrix.operations} operations, ${matrix.cells} cells ` +
-        `(foreign org ${of('foreign')}, other org's ids ${of('cross-id')}, no token ${of('no-token')}, logged out ${of('logged-out')}, own ${of('own')}, provider ${of('provider')})`,
+        `(foreign org ${of('foreign')}, other org's ids ${of('cross-id')}, no token ${of('no-token')}, logged out ${of('logged-out')}, own ${of('own')}, provider ${of('provider')}, unsigned vCD routes ${of('unsigned')})`,
     );
   }
   const fuzz = readJson(path.join(results, 'fuzz.json'));

@@ -11,7 +11,7 @@ import { fillPath, makeFixtures, orgState, type DemoOrg, type OrgFixtures } from
  */
 
 type Org = DemoOrg;
-type Persona = 'own' | 'foreign' | 'cross-id' | 'provider' | 'no-token' | 'logged-out';
+type Persona = 'own' | 'foreign' | 'cross-id' | 'provider' | 'no-token' | 'logged-out' | 'unsigned';
 interface Operation {
   method: string;
   path: string;
@@ -25,6 +25,8 @@ interface Cell {
 }
 
 const SERVER_OWN = ['/healthz', '/readyz', '/openapi.json', '/metrics'];
+/** Routes vCD itself calls, signed with the extension secret: no tenant session opens them. */
+const SIGNED_BY_VCD = ['/notifications/vcd'];
 
 const isProblem = (res: Response) => res.headers.get('content-type')?.startsWith('application/problem+json') ?? false;
 
@@ -37,7 +39,7 @@ describe('tenant matrix over every OpenAPI operation', () => {
 
   const globexState = () => orgState(h, 'globex', tokens.globex, fixtures.globex);
 
-  async function call(persona: Persona, op: Operation): Promise<Cell> {
+  async function call(persona: Exclude<Persona, 'unsigned'>, op: Operation): Promise<Cell> {
     const [org, ids, token]: [Org, Org, string | undefined] = {
       own: ['acme', 'acme', tokens.acme],
       foreign: ['globex', 'globex', tokens.acme],
@@ -59,7 +61,7 @@ describe('tenant matrix over every OpenAPI operation', () => {
   }
 
   /** Runs a persona over every operation, deletes last (they would remove the fixtures the others need). */
-  async function sweep(persona: Persona, check: (cell: Cell) => string | undefined): Promise<string[]> {
+  async function sweep(persona: Exclude<Persona, 'unsigned'>, check: (cell: Cell) => string | undefined): Promise<string[]> {
     const tenantOps = operations.filter((o) => o.path.startsWith('/api/org/{org}/'));
     const ordered = [...tenantOps.filter((o) => o.method !== 'DELETE'), ...tenantOps.filter((o) => o.method === 'DELETE')];
     const failures: string[] = [];
@@ -105,9 +107,25 @@ describe('tenant matrix over every OpenAPI operation', () => {
 
   it('covers every tenant operation of the document, and only the server\'s own routes go without an org', () => {
     const withoutOrg = operations.filter((o) => !o.path.startsWith('/api/org/{org}/')).map((o) => o.path);
-    expect(withoutOrg.filter((p) => !SERVER_OWN.includes(p))).toEqual([]);
+    expect(withoutOrg.filter((p) => !SERVER_OWN.includes(p) && !SIGNED_BY_VCD.includes(p))).toEqual([]);
     for (const area of ['/faas/functions', '/showback/summary', '/autoscale/rules', '/{route}']) {
       expect(operations.some((o) => o.path.includes(area))).toBe(true);
+    }
+  });
+
+  it('refuses the routes vCD signs to a tenant\'s session, a provider\'s session and to no credentials at all', async () => {
+    const signed = operations.filter((o) => SIGNED_BY_VCD.includes(o.path));
+    expect(signed.length).toBeGreaterThan(0);
+    for (const op of signed) {
+      for (const token of [tokens.acme, tokens.provider, undefined]) {
+        const res = await fetch(h.backend.url + op.path, {
+          method: op.method,
+          headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          body: ['POST', 'PUT'].includes(op.method) ? JSON.stringify({ eventId: 'forged', type: 'com/vmware/vcloud/event/vm/create' }) : undefined,
+        });
+        cells.push({ persona: 'unsigned', op, url: op.path, status: res.status, body: await res.text() });
+        expect(res.status, `${op.method} ${op.path}`).toBe(401);
+      }
     }
   });
 
