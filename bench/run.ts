@@ -14,6 +14,7 @@ import { agent, latencies, rps, timedGet } from './http-load';
 import { benchAmqp } from './amqp';
 import { benchShowback } from './showback';
 import { benchLoad } from './load';
+import { benchFirstRender } from './first-render';
 
 const root = path.resolve(__dirname, '..');
 // Throughput is what the bench measures; every backend it starts (loadConfig reads this) runs without the org rate limit.
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
   if (wanted('invoke.')) await benchInvoke(figures);
   if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });
+  if (wanted('showback.dashboard')) await benchFirstRender(figures, { quick });
   if (wanted('autoscale.')) await benchAutoscale(figures, { quick });
   if (wanted('amqp.') || wanted('http.forward') || wanted('replicas2.')) await benchAmqp(figures, { quick });
   if (wanted('load.')) await benchLoad(figures, { quick });
