@@ -7,6 +7,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
+import { IsolateRuntime } from '../server/functions/drivers/isolate';
 import { benchAutoscale } from './autoscale';
 import { benchContainer } from './container';
 import { Figures, percentile } from './figures';
@@ -60,6 +61,22 @@ async function benchPlugin(figures: Figures): Promise<void> {
   figures.add('plugin.zip_kb', { value: readFileSync(path.join(root, 'dist/plugin.zip')).length / 1024, unit: 'KB' });
 }
 
+/** V8 heap per warm isolate, from isolated-vm's statistics over the driver's own warm pool of `hello` functions. */
+async function benchIsolateMemory(figures: Figures): Promise<void> {
+  const runtime = new IsolateRuntime();
+  const count = quick ? 10 : 50;
+  try {
+    for (let i = 0; i < count; i++) {
+      const fn = { key: `bench/mem-${i}@1`, name: `mem-${i}`, code: HELLO, memoryMb: 64, timeoutMs: 1000, env: {} };
+      await runtime.invoke(fn, { method: 'GET', path: '/', query: {}, headers: {}, body: null }, { org: 'bench', functionName: fn.name, requestId: String(i) });
+    }
+    const { warm, heapBytes } = await runtime.heapStatistics();
+    figures.add('memory.isolate_warm_mb', { value: heapBytes / warm / 2 ** 20, unit: 'MB', note: `V8 heap (total + external) per warm isolate, ${warm} isolates` });
+  } finally {
+    await runtime.close();
+  }
+}
+
 async function benchInvoke(figures: Figures): Promise<void> {
   const n = quick ? 300 : 2000;
   const seconds = quick ? 3 : 10;
@@ -103,7 +120,14 @@ async function benchInvoke(figures: Figures): Promise<void> {
     figures.add('invoke.isolate_warm.rps', { value: warmRps, unit: 'req/s', baseline: baseRps, ratio: warmRps / baseRps });
 
     // Cold: the first call of a function after a backend start has no isolate yet.
-    for (let i = 0; i < coldCount; i++) await createFunction(backend.url, token, `cold-${i}`, `cold-${i}`);
+    const builds: number[] = [];
+    for (let i = 0; i < coldCount; i++) {
+      const started = performance.now();
+      await createFunction(backend.url, token, `cold-${i}`, `cold-${i}`);
+      builds.push(performance.now() - started);
+    }
+    builds.sort((a, b) => a - b);
+    figures.add('build.isolate_ready_ms', { value: percentile(builds, 50), unit: 'ms', note: 'POST → status ready (polled every 5 ms), p50' });
     await backend.close();
     backend = await startServer({ port: 0, vcdUrl: mock.url, dataDir, logLevel: 'silent' } as never);
     await timedGet(`${backend.url}/api/org/acme/faas/functions`, auth); // warms the token cache, not the isolates
@@ -124,6 +148,7 @@ async function main(): Promise<void> {
   process.stdout.write(`vcd-serverless bench${quick ? ' (quick)' : ''} on ${os.cpus().length} CPUs, node ${process.version}\n`);
   if (wanted('plugin.')) await benchPlugin(figures);
   if (wanted('invoke.')) await benchInvoke(figures);
+  if (wanted('memory.isolate')) await benchIsolateMemory(figures);
   if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });
   if (wanted('showback.dashboard')) await benchFirstRender(figures, { quick });

@@ -132,6 +132,20 @@ export class IsolateRuntime implements Runtime {
     }
   }
 
+  /** V8 heap held by the warm isolates (isolated-vm's own statistics): what each warm function costs the host. */
+  async heapStatistics(): Promise<{ warm: number; heapBytes: number }> {
+    const warm = await Promise.all([...this.warm.values()].map((w) => w.catch(() => undefined)));
+    let heapBytes = 0;
+    let count = 0;
+    for (const w of warm) {
+      if (!w || w.isolate.isDisposed) continue;
+      const stats = await w.isolate.getHeapStatistics();
+      heapBytes += stats.total_heap_size + stats.externally_allocated_size;
+      count += 1;
+    }
+    return { warm: count, heapBytes };
+  }
+
   evict(keyPrefix: string): void {
     for (const key of [...this.warm.keys()]) if (key.startsWith(keyPrefix)) this.drop(key);
   }
