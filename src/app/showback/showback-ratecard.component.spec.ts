@@ -103,7 +103,10 @@ describe('ShowbackRateCardComponent', () => {
     expect(q('problem-detail')?.textContent).toContain('invalid rate card');
     expect(q('ratecard-storageGbMonth-error')?.textContent).toContain('must be at most 1000');
   });
+});
 
+// Apart from the component's specs: their afterEach verifies an HTTP controller this one never sets up.
+describe('formatRate', () => {
   it('formats tiny unit prices without rounding them away', () => {
     expect(formatRate(0.0000002, 'EUR', 'en-US')).toBe('€0.0000002');
     expect(formatRate(1.5, 'USD', 'en-US')).toBe('$1.50');
