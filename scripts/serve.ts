@@ -1,3 +1,4 @@
+import { seedShowbackDemo } from './demo-data';
 import { DEMO_LOGINS, startStack } from './stack';
 
 /** `npm start`'s long-running part: the stack on fixed, configurable ports until Ctrl-C. */
@@ -15,10 +16,13 @@ async function main(): Promise<void> {
       showbackVcdPassword: process.env.SHOWBACK_VCD_PASSWORD ?? 'provider-demo',
     },
   });
+  // DEMO_DATA=0 starts with empty dashboards.
+  const seeded = process.env.DEMO_DATA === '0' ? [] : await seedShowbackDemo(stack);
   const lines = [
     '',
     'vcd-serverless is running on the mock vCD.',
     '',
+    ...(seeded.length ? [`  Showback: the demo billing source collected its months for ${seeded.join(', ')}.`, ''] : []),
     `  Portal:   ${stack.portalUrl}`,
     `  vCD API:  ${stack.vcdUrl}/api/org/<org>/...   (backend directly: ${stack.backendUrl})`,
     '',
