@@ -39,6 +39,9 @@ export const ConfigSchema = z
     /** A vCD user (user@org; administrator@System sees every org) for autoscale's metric poller; without it rules act on alerts only. */
     autoscaleVcdUser: z.string().min(3).optional(),
     autoscaleVcdPassword: z.string().min(1).optional(),
+    /** Retries of a scale action vCD failed (task error, vCD unreachable), after AUTOSCALE_RETRY_BASE_MS, then twice that. */
+    autoscaleRetries: z.coerce.number().int().min(0).max(10).default(2),
+    autoscaleRetryBaseMs: z.coerce.number().int().min(1).default(5000),
     /** UDP port for vROps SNMP traps (VMWARE-VCOPS-EVENT-MIB); 0 = no trap receiver. Needs the autoscale vCD user. */
     autoscaleSnmpPort: z.coerce.number().int().min(0).max(65535).default(0),
     autoscaleSnmpAddress: z.string().min(1).default('127.0.0.1'),
@@ -126,6 +129,8 @@ const ENV: Record<string, keyof ConfigInput> = {
   VCD_URL: 'vcdUrl',
   AUTOSCALE_VCD_USER: 'autoscaleVcdUser',
   AUTOSCALE_VCD_PASSWORD: 'autoscaleVcdPassword',
+  AUTOSCALE_RETRIES: 'autoscaleRetries',
+  AUTOSCALE_RETRY_BASE_MS: 'autoscaleRetryBaseMs',
   AUTOSCALE_SNMP_PORT: 'autoscaleSnmpPort',
   AUTOSCALE_SNMP_ADDRESS: 'autoscaleSnmpAddress',
   AUTOSCALE_SNMP_COMMUNITY: 'autoscaleSnmpCommunity',

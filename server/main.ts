@@ -123,7 +123,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const showback = { db, queries: new ShowbackQueries(db), collector, rateCard };
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db);
-  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log });
+  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
   const autoscale = new AutoscaleService({ store: rules, vcd: vcdInfra, executor: scaler, log });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service: autoscale, login: () => vcdInfra.login(pollUser, pollPassword), log }) : undefined;
@@ -227,7 +227,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
         await collector.close();
         await poller?.close();
         await traps?.close();
-        await scaler.settled();
+        await scaler.close();
         await metered?.close();
         await functions.settled();
         await activations.close();

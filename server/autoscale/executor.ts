@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Rule } from '../../contract/autoscale';
+import { Upstream } from '../errors';
 import { isUniqueViolation, type Db } from '../store/db';
 import type { VcdInfra } from '../vcd/infra';
 import type { RuleStore } from './store';
 
 /** The name part that marks a VM as made by the autoscaler: `<vApp>-as-<seq>`. */
 export const AUTOSCALE_MARK = '-as-';
+
+/** The sequence number in an autoscaler-made VM's name (`<vApp>-as-<seq>`); NaN for any other name. */
+const seqOf = (name: string) => Number(name.slice(name.lastIndexOf(AUTOSCALE_MARK) + AUTOSCALE_MARK.length));
 
 export interface ExecutorDeps {
   db: Db;
@@ -17,6 +21,9 @@ export interface ExecutorDeps {
   ipWaitMs?: number;
   /** How long to wait for a VM that vCD says is busy completing another operation (default 120 s). */
   busyWaitMs?: number;
+  /** Retries of an action that vCD failed (a task error, vCD unreachable): default 2, after 5 s, then 10 s. */
+  retries?: number;
+  retryBaseMs?: number;
 }
 
 interface Action {
@@ -79,6 +86,9 @@ export class ScaleExecutor {
     return true;
   }
 
+  private closed = false;
+  private readonly wake = new Set<() => void>();
+
   /** Resolves when every started action has finished (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
@@ -123,12 +133,46 @@ export class ScaleExecutor {
   }
 
   private async run(token: string, action: Action): Promise<void> {
-    try {
-      if (action.kind === 'scaleOut') await this.scaleOut(token, action);
-      else await this.scaleIn(token, action);
-    } catch (err) {
-      await this.finish(action, (err as Error).message).catch((e) => this.deps.log.error({ err: e }, 'autoscale journal write failed'));
+    const retries = this.deps.retries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (action.kind === 'scaleOut') await this.scaleOut(token, action);
+        else await this.scaleIn(token, action);
+        return;
+      } catch (err) {
+        const reason = (err as Error).message;
+        // Only vCD's failures are worth another try; a gone vApp or a name clash stays what it is.
+        if (err instanceof Upstream && attempt < retries && !this.closed) {
+          const inMs = (this.deps.retryBaseMs ?? 5000) * 2 ** attempt;
+          await this.step(action, 'retry', { attempt: attempt + 1, of: retries, inMs, reason }).catch(() => undefined);
+          await this.pause(inMs);
+          // Closing: the action stays running in the journal and is resumed after the restart, like a crash.
+          if (this.closed) return;
+          continue;
+        }
+        await this.finish(action, reason).catch((e) => this.deps.log.error({ err: e }, 'autoscale journal write failed'));
+        return;
+      }
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake.add(done);
+    });
+  }
+
+  /** Stops waiting retries (their actions are resumed after a restart) and waits for the running steps. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of [...this.wake]) wake();
+    await this.settled();
   }
 
   private async scaleOut(token: string, action: Action): Promise<void> {
@@ -138,11 +182,22 @@ export class ScaleExecutor {
     if (!vApp) throw new Error('the vApp is gone');
     if (!template || template.vms.length !== 1) throw new Error('the template is gone or no longer holds one VM');
     const base = vApp.name.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
+    if (action.vmName === undefined) {
+      // A fresh action takes the next free name: VMs of a deleted rule (or made by hand) may hold lower numbers.
+      const taken = vApp.vms.filter((vm) => vm.name.startsWith(`${base}${AUTOSCALE_MARK}`)).map((vm) => seqOf(vm.name)).filter(Number.isInteger);
+      const free = Math.max(action.seq, ...taken.map((n) => n + 1));
+      if (free !== action.seq) {
+        await this.deps.db.query(`UPDATE autoscale_actions SET seq = $3 WHERE org = $1 AND id = $2`, [action.org, action.id, free]);
+        action.seq = free;
+      }
+    }
     const name = `${base}${AUTOSCALE_MARK}${action.seq}`;
     const exists = vApp.vms.some((vm) => vm.name === name);
     // Only a resumed action may adopt an existing VM of its name; a fresh one never takes over a VM it did not make.
     if (exists && action.vmName === undefined) throw new Error(`a VM named ${name} already exists in the vApp (another rule on this vApp?)`);
     await this.deps.db.query(`UPDATE autoscale_actions SET vm_name = $3 WHERE org = $1 AND id = $2`, [action.org, action.id, name]);
+    // From here the name is this action's: a retry may adopt the VM if its rollback could not remove it.
+    action.vmName = name;
     if (!exists) {
       await this.step(action, 'recompose', { vm: name });
       await vcd.addVmFromTemplate(token, rule.vAppId, template.vms[0].href, name);
@@ -215,7 +270,6 @@ export class ScaleExecutor {
     const { rule } = action;
     const vApp = await vcd.vApp(token, rule.vAppId);
     if (!vApp) throw new Error('the vApp is gone');
-    const seqOf = (name: string) => Number(name.slice(name.lastIndexOf(AUTOSCALE_MARK) + AUTOSCALE_MARK.length));
     const made = vApp.vms.filter((vm) => vm.name.includes(AUTOSCALE_MARK) && Number.isInteger(seqOf(vm.name))).sort((a, b) => seqOf(b.name) - seqOf(a.name));
     if (action.vmName !== undefined) {
       // Resuming: only the VM the interrupted action chose; nothing chosen yet means nothing was done.
