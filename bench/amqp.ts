@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
-import { loginAsProvider, registerApiExtension } from '../bin/lib/vcd-provider';
+import { loginAsProvider, loginAsTenant, registerApiExtension } from '../bin/lib/vcd-provider';
 import { type RunningMockVcd, startMockVcd } from '../mock-vcd/main';
 import type { Config } from '../server/config';
 import { startServer, type RunningServer } from '../server/main';
@@ -18,11 +18,8 @@ const AMQP_URL = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:567
 const HELLO = `module.exports = async (event) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: { message: 'Hello ' + (event.query.name || 'world') } });`;
 
 async function login(mock: RunningMockVcd): Promise<Record<string, string>> {
-  const res = await fetch(`${mock.url}/cloudapi/1.0.0/sessions`, {
-    method: 'POST',
-    headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from('admin@acme:acme-demo').toString('base64')}` },
-  });
-  return { Authorization: `Bearer ${res.headers.get('x-vmware-vcloud-access-token')}`, Accept: 'application/json' };
+  const { token } = await loginAsTenant({ vcdUrl: mock.url, user: 'admin@acme', password: 'acme-demo' });
+  return { Authorization: `Bearer ${token}`, Accept: 'application/json' };
 }
 
 async function register(mock: RunningMockVcd, names: { exchange: string; routingKey: string }): Promise<void> {

@@ -6,6 +6,8 @@ import { startMockVcd } from '../mock-vcd/main';
 import { decide, type DecisionRule } from '../server/autoscale/decide';
 import { startServer } from '../server/main';
 import { Figures, percentile } from './figures';
+import { loginAsTenant } from '../bin/lib/vcd-provider';
+import { ruleFor } from '../server/autoscale/testing';
 
 /** autoscale.decisions_per_s: the pure engine over 1000 rules with varied metrics, counts and histories. */
 function benchDecisions(figures: Figures, rounds: number): void {
@@ -38,21 +40,10 @@ async function benchAlertToDecision(figures: Figures, count: number): Promise<vo
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-bench-autoscale-'));
   const backend = await startServer({ port: 0, vcdUrl: mock.url, dataDir, logLevel: 'silent' });
   try {
-    const login = await fetch(`${mock.url}/cloudapi/1.0.0/sessions`, {
-      method: 'POST',
-      headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from('admin@acme:acme-demo').toString('base64')}` },
-    });
-    const headers = { Authorization: `Bearer ${login.headers.get('x-vmware-vcloud-access-token')}`, 'Content-Type': 'application/json' };
+    const { token } = await loginAsTenant({ vcdUrl: mock.url, user: 'admin@acme', password: 'acme-demo' });
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const ids = DEMO_INFRA_IDS.acme;
-    const rule = {
-      name: 'bench',
-      vAppId: `urn:vcloud:vapp:${ids.vapp}`,
-      templateId: `urn:vcloud:vapptemplate:${ids.template}`,
-      edgeGatewayId: `urn:vcloud:gateway:${ids.edge}`,
-      lbPoolName: 'web-pool',
-      scaleOut: { cpuPercent: 70, memoryPercent: 80 },
-      scaleIn: { cpuPercent: 20, memoryPercent: 30 },
-    };
+    const rule = ruleFor(ids, { name: 'bench' });
     const created = await fetch(`${backend.url}/api/org/acme/autoscale/rules`, { method: 'POST', headers, body: JSON.stringify(rule) });
     if (created.status !== 201) throw new Error(`rule create answered ${created.status}: ${await created.text()}`);
     const times: number[] = [];
@@ -92,7 +83,7 @@ async function benchAlertToPoolMember(
     return ((await res.json()) as { members: unknown[] }).members.length;
   };
   await fetch(`${ctx.mockUrl}/mock/admin/vapps/${ctx.ids.vapp}/load`, { method: 'PUT', headers: admin, body: JSON.stringify({ load: 300 }) });
-  const rule = { name: 'bench-out', vAppId: `urn:vcloud:vapp:${ctx.ids.vapp}`, templateId: `urn:vcloud:vapptemplate:${ctx.ids.template}`, edgeGatewayId: `urn:vcloud:gateway:${ctx.ids.edge}`, lbPoolName: 'web-pool', scaleOut: { cpuPercent: 70, memoryPercent: 90 }, scaleIn: { cpuPercent: 5, memoryPercent: 10 }, maxVms: 10, cooldownSeconds: 0 };
+  const rule = ruleFor(ctx.ids, { name: 'bench-out', scaleOut: { cpuPercent: 70, memoryPercent: 90 }, scaleIn: { cpuPercent: 5, memoryPercent: 10 }, maxVms: 10, cooldownSeconds: 0 });
   const created = await fetch(`${ctx.backendUrl}/api/org/acme/autoscale/rules`, { method: 'POST', headers: ctx.headers, body: JSON.stringify(rule) });
   if (created.status !== 201) throw new Error(`rule create answered ${created.status}: ${await created.text()}`);
   const start0 = await members();

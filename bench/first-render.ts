@@ -3,12 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { seedShowbackDemo } from '../scripts/demo-data';
 import { startStack } from '../scripts/stack';
 import { loginToPortal, openPlugin } from '../e2e/support/portal';
 import { type Figures, percentile } from './figures';
 
 const root = path.resolve(__dirname, '..');
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * Issue 4: the showback dashboard's first render in Chromium with the mock's demo months collected: from the click on
@@ -26,28 +26,8 @@ export async function benchFirstRender(figures: Figures, options: { quick: boole
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
   try {
-    const login = await fetch(`${stack.vcdUrl}/cloudapi/1.0.0/sessions`, {
-      method: 'POST',
-      headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from('admin@acme:acme-demo').toString('base64')}` },
-    });
-    const headers = { Authorization: `Bearer ${login.headers.get('x-vmware-vcloud-access-token')}`, 'Content-Type': 'application/json', Accept: 'application/json' };
-    const created = await fetch(`${stack.vcdUrl}/api/org/acme/showback/sources`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        kind: 'http',
-        name: 'vRB billing',
-        schedule: '0 3 * * *',
-        config: { url: `${stack.vcdUrl}/billing/api/v1/orgs/{org}/charges?from={from}&to={to}`, authHeader: { name: 'Authorization', value: 'Bearer demo-billing-token' } },
-      }),
-    });
-    const source = (await created.json()) as { id: string };
-    const run = await fetch(`${stack.vcdUrl}/api/org/acme/showback/sources/${source.id}/run`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ from: day(Date.now() - 200 * 86_400_000), to: day(Date.now()) }),
-    });
-    if (run.status !== 200) throw new Error(`collecting the demo months failed: ${run.status} ${await run.text()}`);
+    // The demo months npm start collects: the same source and the same backfill.
+    await seedShowbackDemo(stack);
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
     await loginToPortal(page, stack.vcdUrl, 'admin@acme', 'acme-demo');

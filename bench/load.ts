@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loginAsTenant } from '../bin/lib/vcd-provider';
 import { startMockVcd } from '../mock-vcd/main';
 import { DEMO_INFRA_IDS } from '../mock-vcd/infra/demo';
+import { ruleFor } from '../server/autoscale/testing';
 import { startServer } from '../server/main';
 import type { Figures } from './figures';
 
@@ -29,11 +31,7 @@ export async function benchLoad(figures: Figures, options: { quick: boolean }): 
   // The org's quotas are a provider's setting; here they must not stand between 100 clients and the backend.
   const backend = await startServer({ port: 0, vcdUrl: mock.url, dataDir, logLevel: 'silent', orgRateLimitPerMinute: 0, orgMaxConcurrentCalls: 200 });
   try {
-    const login = await fetch(`${mock.url}/cloudapi/1.0.0/sessions`, {
-      method: 'POST',
-      headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from('admin@acme:acme-demo').toString('base64')}` },
-    });
-    const token = login.headers.get('x-vmware-vcloud-access-token') as string;
+    const { token } = await loginAsTenant({ vcdUrl: mock.url, user: 'admin@acme', password: 'acme-demo' });
     const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' };
     const post = async (p: string, body: unknown) => {
       const res = await fetch(backend.url + p, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -46,12 +44,7 @@ export async function benchLoad(figures: Figures, options: { quick: boolean }): 
       if (fn.status === 'ready') break;
       await new Promise((r) => setTimeout(r, 10));
     }
-    const ids = DEMO_INFRA_IDS.acme;
-    await post('/api/org/acme/autoscale/rules', {
-      name: 'web', vAppId: `urn:vcloud:vapp:${ids.vapp}`, templateId: `urn:vcloud:vapptemplate:${ids.template}`,
-      edgeGatewayId: `urn:vcloud:gateway:${ids.edge}`, lbPoolName: 'web-pool',
-      scaleOut: { cpuPercent: 70, memoryPercent: 80 }, scaleIn: { cpuPercent: 20, memoryPercent: 30 }, enabled: false,
-    });
+    await post('/api/org/acme/autoscale/rules', ruleFor(DEMO_INFRA_IDS.acme, { enabled: false }));
     const paths = ['/api/org/acme/loaded?who=load', '/api/org/acme/showback/summary', '/api/org/acme/autoscale/rules'];
     const opts = { url: backend.url, connections: 100, seconds: options.quick ? 10 : 60, headers, paths };
     const { stdout } = await execFileAsync(process.execPath, ['-e', CLIENT, JSON.stringify(opts)], { maxBuffer: 16 * 1024 * 1024 });

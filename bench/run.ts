@@ -16,6 +16,7 @@ import { benchAmqp } from './amqp';
 import { benchShowback } from './showback';
 import { benchLoad } from './load';
 import { benchFirstRender } from './first-render';
+import { loginAsTenant } from '../bin/lib/vcd-provider';
 
 const root = path.resolve(__dirname, '..');
 // Throughput is what the bench measures; every backend it starts (loadConfig reads this) runs without the org rate limit.
@@ -30,13 +31,7 @@ const HELLO = `module.exports = async (event) => ({ statusCode: 200, headers: { 
 
 
 async function login(vcdUrl: string, user: string, password: string): Promise<string> {
-  const res = await fetch(`${vcdUrl}/cloudapi/1.0.0/sessions`, {
-    method: 'POST',
-    headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-  });
-  const token = res.headers.get('x-vmware-vcloud-access-token');
-  if (!token) throw new Error(`login as ${user} failed: ${res.status}`);
-  return token;
+  return (await loginAsTenant({ vcdUrl, user, password })).token;
 }
 
 async function createFunction(baseUrl: string, token: string, name: string, route: string): Promise<void> {

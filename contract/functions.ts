@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuerySchema } from './problem';
+import { VCD_EVENT_TYPES } from './vcd-events';
 
 /**
  * The functions part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -50,22 +51,7 @@ export const HttpTriggerSchema = z
   })
   .strict();
 
-/**
- * vCD notification types a function may subscribe to (VCD-WIRE §4: `com/vmware/vcloud/event/<object>/<event>`),
- * the tenant-visible ones of the vCD API guide's tables plus the power events vCD emits for VMs.
- */
-export const VCD_EVENT_TYPES = [
-  'vm/create', 'vm/import', 'vm/modify', 'vm/delete', 'vm/deploy', 'vm/undeploy', 'vm/poweron', 'vm/poweroff',
-  'vm/suspend', 'vm/consolidate', 'vm/relocate',
-  'vapp/create', 'vapp/import', 'vapp/modify', 'vapp/delete', 'vapp/deploy', 'vapp/undeploy', 'vapp/runtime_lease_expiry',
-  'vapptemplate/create', 'vapptemplate/import', 'vapptemplate/modify', 'vapptemplate/delete',
-  'media/create', 'media/import', 'media/modify', 'media/delete',
-  'catalog/create', 'catalog/modify', 'catalog/delete',
-  'vdc/create', 'vdc/modify', 'vdc/delete',
-  'network/create', 'network/modify', 'network/delete',
-  'session/login', 'user/import', 'user/remove', 'user/modify', 'user/lockout', 'user/unlock',
-  'task/create', 'task/start', 'task/complete', 'task/abort', 'task/fail',
-].map((t) => `com/vmware/vcloud/event/${t}`);
+export { VCD_EVENT_TYPES } from './vcd-events';
 
 /** Notifications an event function subscribes to, at most this many types. */
 export const MAX_EVENT_TYPES = 32;

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { afterEach } from 'vitest';
 import AdmZip from 'adm-zip';
 import { type RunningMockVcd, type StartMockVcdOptions, startMockVcd } from './main';
@@ -65,3 +66,12 @@ export function mockPerTest() {
 /** A response's JSON body, untyped for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const jsonOf = (res: Response): Promise<any> => res.json();
+
+/** A UDP port that was free a moment ago on 127.0.0.1 (for SNMP trap receivers). */
+export async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+  const { port } = socket.address();
+  await new Promise<void>((r) => socket.close(() => r()));
+  return port;
+}

@@ -1,3 +1,4 @@
+import { loginAsTenant } from '../bin/lib/vcd-provider';
 import type { Stack } from './stack';
 
 const SOURCE_NAME = 'vRB billing (demo)';
@@ -15,11 +16,8 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export async function seedShowbackDemo(stack: Stack): Promise<string[]> {
   const seeded: string[] = [];
   for (const tenant of TENANTS) {
-    const login = await fetch(`${stack.vcdUrl}/cloudapi/1.0.0/sessions`, {
-      method: 'POST',
-      headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from(`${tenant.login}:${tenant.password}`).toString('base64')}` },
-    });
-    const headers = { Authorization: `Bearer ${login.headers.get('x-vmware-vcloud-access-token')}`, 'Content-Type': 'application/json', Accept: 'application/json' };
+    const { token } = await loginAsTenant({ vcdUrl: stack.vcdUrl, user: tenant.login, password: tenant.password });
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' };
     const base = `${stack.vcdUrl}/api/org/${tenant.org}/showback/sources`;
     const sources = (await (await fetch(base, { headers })).json()) as { items: { name: string }[] };
     if (sources.items.some((s) => s.name === SOURCE_NAME)) continue;

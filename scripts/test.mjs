@@ -58,6 +58,16 @@ async function playwright(specs, report, extraEnv = {}) {
   return { passed: s.expected + s.flaky, failed, skipped: s.skipped };
 }
 
+/** One vitest run (its JSON report in .test-results/<out>) as a suite's counts. */
+async function vitest(out, args) {
+  const file = path.join(results, out);
+  const { code } = await run('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const r = readJson(file);
+  if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
+  const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
+  return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
+}
+
 const suites = [
   {
     name: 'typecheck (tsc over server, mock vCD, scripts, bench, e2e; the plugin is checked by its build)',
@@ -70,26 +80,12 @@ const suites = [
   {
     name: 'backend + mock vCD (vitest: HTTP on PGlite and PostgreSQL)',
     key: 'backend',
-    async run() {
-      const out = path.join(results, 'vitest.json');
-      const { code } = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
-      const r = readJson(out);
-      if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
-      const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
-      return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
-    },
+    run: () => vitest('vitest.json', []),
   },
   {
     name: 'faults (vitest, one file at a time: backend killed -9, PostgreSQL and RabbitMQ restarted)',
     key: 'faults',
-    async run() {
-      const out = path.join(results, 'vitest-faults.json');
-      const { code } = await run('npx', ['vitest', 'run', '-c', 'vitest.faults.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
-      const r = readJson(out);
-      if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
-      const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
-      return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
-    },
+    run: () => vitest('vitest-faults.json', ['-c', 'vitest.faults.config.ts']),
   },
   {
     name: 'plugin (Karma + Jasmine in Chromium)',

@@ -25,16 +25,25 @@ export interface ProviderSession {
 }
 
 export async function loginAsProvider(options: { vcdUrl: string; user: string; password: string }): Promise<ProviderSession> {
-  const res = await fetch(`${options.vcdUrl}/cloudapi/1.0.0/sessions/provider`, {
+  return login(options, 'provider');
+}
+
+/** A tenant's session (`user@org`), e.g. for the demo data npm start collects and for the benches. */
+export async function loginAsTenant(options: { vcdUrl: string; user: string; password: string }): Promise<ProviderSession> {
+  return login(options, 'tenant');
+}
+
+async function login(options: { vcdUrl: string; user: string; password: string }, as: 'provider' | 'tenant'): Promise<ProviderSession> {
+  const res = await fetch(`${options.vcdUrl}/cloudapi/1.0.0/sessions${as === 'provider' ? '/provider' : ''}`, {
     method: 'POST',
     headers: {
       Accept: ACCEPT_JSON,
       Authorization: `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`,
     },
   });
-  await expectOk(res, `provider login as ${options.user}`);
+  await expectOk(res, `${as} login as ${options.user}`);
   const token = res.headers.get('x-vmware-vcloud-access-token');
-  if (!token) throw new VcdProviderError('provider login answered without an X-VMWARE-VCLOUD-ACCESS-TOKEN header');
+  if (!token) throw new VcdProviderError(`${as} login answered without an X-VMWARE-VCLOUD-ACCESS-TOKEN header`);
   return { vcdUrl: options.vcdUrl, token };
 }
 

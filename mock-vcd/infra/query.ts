@@ -1,5 +1,5 @@
 import { badRequest } from '../http/vcd-errors';
-import type { Inventory } from './model';
+import type { Inventory, VApp, Vm } from './model';
 
 /** vCD's query service (`/api/query?type=…&format=records`) over the inventory a session may see. */
 
@@ -8,6 +8,22 @@ type QueryRecord = Record<string, unknown> & { _type: string; href: string; name
 /** The mock models one system disk per VM, of this size (vCD reports it as the vApp's totalStorageAllocatedMb). */
 export const VM_DISK_MB = 20_480;
 const orgHref = (base: string, orgId: string) => `${base}/api/org/${orgId.slice(orgId.lastIndexOf(':') + 1)}`;
+
+/** The fields vCD's `vm` and `adminVM` records share for a vApp's VM. */
+const vmRecord = (base: string, v: VApp, m: Vm) => ({
+  href: `${base}/api/vApp/vm-${m.uuid}`,
+  name: m.name,
+  containerName: v.name,
+  container: `${base}/api/vApp/vapp-${v.uuid}`,
+  status: m.power,
+  isDeployed: m.power === 'POWERED_ON',
+  ipAddress: m.ipAddress,
+  isVAppTemplate: false,
+  numberOfCpus: m.cpus,
+  memoryMB: m.memoryMb,
+  vdc: `${base}/api/vdc/${v.vdcUuid}`,
+  otherAttributes: {},
+});
 
 type Recorder = (base: string, inv: Inventory, visible: (orgId: string) => boolean, orgName: (orgId: string) => string) => QueryRecord[];
 
@@ -31,22 +47,7 @@ const RECORDERS: Record<string, Recorder> = {
     }),
   vm: (base, inv, visible) => [
     ...inv.vapps.filter((v) => visible(v.orgId)).flatMap((v) =>
-      v.vms.map((m) => ({
-        _type: 'QueryResultVMRecordType',
-        href: `${base}/api/vApp/vm-${m.uuid}`,
-        name: m.name,
-        containerName: v.name,
-        container: `${base}/api/vApp/vapp-${v.uuid}`,
-        status: m.power,
-        isDeployed: m.power === 'POWERED_ON',
-        ipAddress: m.ipAddress,
-        isVAppTemplate: false,
-        numberOfCpus: m.cpus,
-        memoryMB: m.memoryMb,
-        vdc: `${base}/api/vdc/${v.vdcUuid}`,
-        guestOs: 'Ubuntu Linux (64-bit)',
-        otherAttributes: {},
-      })),
+      v.vms.map((m) => ({ ...vmRecord(base, v, m), _type: 'QueryResultVMRecordType', guestOs: 'Ubuntu Linux (64-bit)' })),
     ),
     // vCD lists template VMs too; clients filter `isVAppTemplate==false`.
     ...inv.templates.filter((t) => visible(t.orgId)).map((t) => ({
@@ -70,23 +71,12 @@ const RECORDERS: Record<string, Recorder> = {
   adminVM: (base, inv, visible) =>
     inv.vapps.filter((v) => visible(v.orgId)).flatMap((v) =>
       v.vms.map((m) => ({
+        ...vmRecord(base, v, m),
         _type: 'QueryResultAdminVMRecordType',
-        href: `${base}/api/vApp/vm-${m.uuid}`,
-        name: m.name,
-        containerName: v.name,
-        container: `${base}/api/vApp/vapp-${v.uuid}`,
-        status: m.power,
-        isDeployed: m.power === 'POWERED_ON',
-        isVAppTemplate: false,
         isDeleted: false,
-        numberOfCpus: m.cpus,
-        memoryMB: m.memoryMb,
-        ipAddress: m.ipAddress,
-        vdc: `${base}/api/vdc/${v.vdcUuid}`,
         vdcName: inv.vdcs.find((d) => d.uuid === v.vdcUuid)?.name ?? '',
         org: orgHref(base, v.orgId),
         dateCreated: new Date(m.createdAt).toISOString(),
-        otherAttributes: {},
       })),
     ),
   adminVApp: (base, inv, visible) =>

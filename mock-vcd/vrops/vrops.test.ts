@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import * as snmp from 'net-snmp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningMockVcd } from '../main';
-import { jsonOf, login, mockPerTest } from '../testing';
+import { freeUdpPort, jsonOf, login, mockPerTest } from '../testing';
 import { ACME, GLOBEX, admin } from '../infra/testing';
 import { ALERT_DATA_OIDS, TRAP_PROBLEM_ACTIVE } from './snmp';
 
@@ -36,14 +35,6 @@ async function restReceiver(): Promise<{ url: string; received: Received[] }> {
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`, received };
-}
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  const { port } = socket.address();
-  await new Promise<void>((r) => socket.close(() => r()));
-  return port;
 }
 
 const json = (token: string, method: string, mock: RunningMockVcd, path: string, body?: unknown) =>

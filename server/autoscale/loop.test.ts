@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { randomUUID } from 'node:crypto';
 import { api, jsonOf, openTestDb, startHarness, STORES, type Harness } from '../testing/harness';
+import { ruleFor } from './testing';
 
 const IDS = DEMO_INFRA_IDS.acme;
 const BASE = '/api/org/acme/autoscale';
@@ -54,12 +55,8 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
 
   it('scales out under load into the pool, then scales in after the stabilization window once the load drops', async () => {
     const rule = await jsonOf(
-      await acme.post(`${BASE}/rules`, {
+      await acme.post(`${BASE}/rules`, ruleFor(IDS, {
         name: 'loop',
-        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
-        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
-        lbPoolName: 'web-pool',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 20, memoryPercent: 40 },
         minVms: 2,
@@ -67,7 +64,7 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
         step: 1,
         cooldownSeconds: 0,
         stabilizationSeconds: 3,
-      }),
+      })),
     );
     const before = await poolIps();
     expect(before).toHaveLength(2);
@@ -109,18 +106,14 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
 
   it('journals a failing vCD task, retries it per policy and scales out once the task goes through', async () => {
     const rule = await jsonOf(
-      await acme.post(`${BASE}/rules`, {
+      await acme.post(`${BASE}/rules`, ruleFor(IDS, {
         name: 'retried',
-        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
-        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
-        lbPoolName: 'web-pool',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 20, memoryPercent: 40 },
         minVms: 1,
         maxVms: 6,
         cooldownSeconds: 0,
-      }),
+      })),
     );
     const before = await poolIps();
     await fetch(`${h.mock.url}/mock/admin/faults`, {
@@ -142,18 +135,14 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
 
   it('journals a failing vCD task as an error once its retries are used up, and leaves the pool as it was', async () => {
     const rule = await jsonOf(
-      await acme.post(`${BASE}/rules`, {
+      await acme.post(`${BASE}/rules`, ruleFor(IDS, {
         name: 'faulty',
-        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
-        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
-        lbPoolName: 'web-pool',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 20, memoryPercent: 40 },
         minVms: 1,
         maxVms: 4,
         cooldownSeconds: 0,
-      }),
+      })),
     );
     const before = await poolIps();
     const fault = await fetch(`${h.mock.url}/mock/admin/faults`, {
@@ -174,18 +163,14 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
 
   it('takes the new VM away again when its power-on fails, so a failed scale out leaves no orphan VM', async () => {
     const rule = await jsonOf(
-      await acme.post(`${BASE}/rules`, {
+      await acme.post(`${BASE}/rules`, ruleFor(IDS, {
         name: 'rollback',
-        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
-        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
-        lbPoolName: 'web-pool',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 20, memoryPercent: 40 },
         minVms: 1,
         maxVms: 6,
         cooldownSeconds: 0,
-      }),
+      })),
     );
     const token = await h.login('acme');
     const vcdHeaders = { Authorization: `Bearer ${token}`, Accept: 'application/*+json;version=37.0' };
@@ -212,18 +197,14 @@ describe.each(STORES)('autoscale closed loop on the mock vCD (%s)', (kind) => {
 
   it('finishes a scale out a crash interrupted after the recompose: one new VM, powered on, in the pool once', async () => {
     const rule = await jsonOf(
-      await acme.post(`${BASE}/rules`, {
+      await acme.post(`${BASE}/rules`, ruleFor(IDS, {
         name: 'crash',
-        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
-        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
-        lbPoolName: 'web-pool',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 5, memoryPercent: 10 },
         minVms: 1,
         maxVms: 5,
         cooldownSeconds: 0,
-      }),
+      })),
     );
     await fetch(`${h.mock.url}/mock/admin/faults`, { method: 'DELETE', headers: { Authorization: `Bearer ${provider}` } });
     await setLoad(60);

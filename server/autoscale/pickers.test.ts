@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { api, jsonOf, problemOf, startHarness, type Harness } from '../testing/harness';
+import { ruleFor } from './testing';
 
 const ACME = DEMO_INFRA_IDS.acme;
 const GLOBEX = DEMO_INFRA_IDS.globex;
@@ -93,15 +94,11 @@ describe('autoscale wizard pickers', () => {
   });
 
   it("serves a rule's recent CPU and memory from vCD's historic VM metrics", async () => {
-    const created = await acme.post('/api/org/acme/autoscale/rules', {
+    const created = await acme.post('/api/org/acme/autoscale/rules', ruleFor(ACME, {
       name: 'charted',
-      vAppId: `urn:vcloud:vapp:${ACME.vapp}`,
-      templateId: `urn:vcloud:vapptemplate:${ACME.template}`,
-      edgeGatewayId: `urn:vcloud:gateway:${ACME.edge}`,
-      lbPoolName: 'web-pool',
       scaleOut: { cpuPercent: 70, memoryPercent: 80 },
       scaleIn: { cpuPercent: 20, memoryPercent: 30 },
-    });
+    }));
     const rule = await jsonOf(created);
     const res = await acme.get(`/api/org/acme/autoscale/rules/${rule.id}/metrics?minutes=30`);
     expect(res.status).toBe(200);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { api, jsonOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { ruleFor } from './testing';
 
 const IDS = DEMO_INFRA_IDS.globex;
 const BASE = '/api/org/globex/autoscale';
@@ -21,18 +22,14 @@ describe.each(STORES)('autoscale metric poller on %s', (kind) => {
     const provider = await h.login('provider');
     const admin = { Authorization: `Bearer ${provider}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' };
     const rule = await jsonOf(
-      await globex.post(`${BASE}/rules`, {
+      await globex.post(`${BASE}/rules`, ruleFor(IDS, {
         name: 'polled',
-        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
-        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
-        lbPoolName: 'web-pool',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 5, memoryPercent: 10 },
         maxVms: 2,
         cooldownSeconds: 0,
         evaluationSeconds: 1,
-      }),
+      })),
     );
     expect(rule.id).toBeTruthy();
     await fetch(`${h.mock.url}/mock/admin/vapps/${IDS.vapp}/load`, { method: 'PUT', headers: admin, body: JSON.stringify({ load: 150 }) });

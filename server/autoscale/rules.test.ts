@@ -1,21 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { api, jsonOf, openTestDb, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { ruleFor } from './testing';
 
 const ACME = DEMO_INFRA_IDS.acme;
 const GLOBEX = DEMO_INFRA_IDS.globex;
 const RULES = '/api/org/acme/autoscale/rules';
 
-const ruleFor = (ids: typeof ACME | typeof GLOBEX, extra: Record<string, unknown> = {}) => ({
-  name: 'web',
-  vAppId: `urn:vcloud:vapp:${ids.vapp}`,
-  templateId: `urn:vcloud:vapptemplate:${ids.template}`,
-  edgeGatewayId: `urn:vcloud:gateway:${ids.edge}`,
-  lbPoolName: 'web-pool',
-  scaleOut: { cpuPercent: 70, memoryPercent: 80 },
-  scaleIn: { cpuPercent: 20, memoryPercent: 30 },
-  ...extra,
-});
 
 describe.each(STORES)('autoscale rules on %s', (kind) => {
   let h: Harness;

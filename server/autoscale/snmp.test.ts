@@ -1,20 +1,13 @@
-import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { newAlert } from '../../mock-vcd/vrops/alerts';
 import { sendTrap } from '../../mock-vcd/vrops/snmp';
 import { api, jsonOf, startHarness, type Harness } from '../testing/harness';
+import { ruleFor } from './testing';
+import { freeUdpPort } from '../../mock-vcd/testing';
 
 const IDS = DEMO_INFRA_IDS.globex;
 const COMMUNITY = 'vsl-traps';
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  const { port } = socket.address();
-  await new Promise<void>((r) => socket.close(() => r()));
-  return port;
-}
 
 type Event = { id: number; kind: string; message: string; data: Record<string, unknown> };
 
@@ -42,19 +35,15 @@ describe('vROps SNMP traps as autoscale alerts', () => {
     });
     globex = api(() => h.backend.url, await h.login('globex'));
     const rule = await jsonOf(
-      await globex.post('/api/org/globex/autoscale/rules', {
+      await globex.post('/api/org/globex/autoscale/rules', ruleFor(IDS, {
         name: 'globex-web',
-        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
-        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
-        lbPoolName: 'web-pool',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 5, memoryPercent: 10 },
         maxVms: 2,
         cooldownSeconds: 0,
         // The poller (it shares the service account) must not be what scales here.
         evaluationSeconds: 3600,
-      }),
+      })),
     );
     ruleId = rule.id;
     expect(ruleId).toBeTruthy();

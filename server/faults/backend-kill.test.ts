@@ -4,8 +4,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { startMockVcd, type RunningMockVcd } from '../../mock-vcd/main';
+import { login } from '../../mock-vcd/testing';
 import { api, freshStore, jsonOf, type StoreHandle } from '../testing/harness';
 import { startBackendProcess, type BackendProcess } from './backend-process';
+import { ruleFor } from '../autoscale/testing';
 
 /**
  * Issue 7, crashes: the backend is its own process on PostgreSQL and is killed with SIGKILL in the middle of a
@@ -33,13 +35,6 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
   let db: pg.Client;
   let env: Record<string, string>;
   let backend: BackendProcess;
-  const login = async (user: string, password: string, provider = false) => {
-    const res = await fetch(`${mock.url}/cloudapi/1.0.0/sessions${provider ? '/provider' : ''}`, {
-      method: 'POST',
-      headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-    });
-    return res.headers.get('x-vmware-vcloud-access-token') as string;
-  };
 
   beforeAll(async () => {
     const secret = randomBytes(32).toString('hex');
@@ -67,7 +62,7 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
   }, 60_000);
 
   it('finishes a function build it was killed in the middle of: one function, one version, ready and callable', async () => {
-    const acme = api(() => backend.url, await login('admin@acme', 'acme-demo'));
+    const acme = api(() => backend.url, await login(mock, 'acme'));
     const created = await acme.post('/api/org/acme/faas/functions', { name: 'survivor', runtime: 'python3', code: PYTHON, trigger: { type: 'http', route: 'survivor' } });
     expect(created.status).toBe(202);
     await backend.kill();
@@ -84,22 +79,18 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
   }, 180_000);
 
   it('finishes a scale out it was killed in the middle of: no orphan VM, every VM in the pool once', async () => {
-    const globex = api(() => backend.url, await login('admin@globex', 'globex-demo'));
-    const provider = await login('administrator@System', 'provider-demo', true);
+    const globex = api(() => backend.url, await login(mock, 'globex'));
+    const provider = await login(mock, 'provider');
     const admin = { Authorization: `Bearer ${provider}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' };
     const rule = await jsonOf(
-      await globex.post('/api/org/globex/autoscale/rules', {
+      await globex.post('/api/org/globex/autoscale/rules', ruleFor(IDS, {
         name: 'crashy',
-        vAppId: `urn:vcloud:vapp:${IDS.vapp}`,
-        templateId: `urn:vcloud:vapptemplate:${IDS.template}`,
-        edgeGatewayId: `urn:vcloud:gateway:${IDS.edge}`,
-        lbPoolName: 'web-pool',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 5, memoryPercent: 10 },
         maxVms: 2,
         cooldownSeconds: 0,
         evaluationSeconds: 1,
-      }),
+      })),
     );
     expect(rule.id).toBeTruthy();
     // Slow power-on: the process dies between the recompose (VM made) and the pool (member added).

@@ -1,19 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction, type Harness } from '../testing/harness';
-import { rawClient, startAmqpHarness, type Names } from '../transport/amqp/testing';
+import { SLOW_HANDLER, startAmqpHarness, stopAmqpHarness, type Names } from '../transport/amqp/testing';
 
 /**
  * Issue 6/7, restarts: the real RabbitMQ is stopped and started again while the mock vCD forwards tenant requests to
  * the backend over it. In-flight calls end answered or as vCD's 504, none runs twice, and later calls are answered
  * again without restarting anything else.
  */
-
-const SLOW = `module.exports = async (event) => {
-  const end = Date.now() + 200;
-  while (Date.now() < end) {}
-  return { statusCode: 200, body: { n: event.query.n } };
-};`;
 
 /** Stops the broker node and starts it again as the machine's services start it; resolves once it accepts work. */
 async function restartBroker(): Promise<void> {
@@ -39,14 +33,12 @@ describe('RabbitMQ restarted under load', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await started?.harness.close();
-    const client = await rawClient();
-    await client.cleanup(started.names);
+    if (started) await stopAmqpHarness(started);
   }, 60_000);
 
   it('ends every in-flight call once or with 504, runs none twice, and answers again once the broker is back', async () => {
     const acme = api(() => started.harness.mock.url, await started.harness.login('acme'));
-    expect((await acme.post('/api/org/acme/faas/functions', newFunction('slow', { code: SLOW }))).status).toBe(202);
+    expect((await acme.post('/api/org/acme/faas/functions', newFunction('slow', { code: SLOW_HANDLER }))).status).toBe(202);
     expect((await acme.waitBuilt('acme', 'slow')).status).toBe('ready');
 
     const calls = Array.from({ length: 10 }, (_, n) => acme.post(`/api/org/acme/slow?n=${n}`, {}));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction, type Harness } from '../testing/harness';
-import { rawClient, startAmqpHarness, type Names } from '../transport/amqp/testing';
+import { rawClient, startAmqpHarness, stopAmqpHarness, type Names } from '../transport/amqp/testing';
 import { startBackendProcess, type BackendProcess } from './backend-process';
 
 /**
@@ -32,9 +32,7 @@ describe('one of two replicas killed -9 under load', () => {
 
   afterAll(async () => {
     await second?.kill();
-    await started?.harness.close();
-    const client = await rawClient();
-    await client.cleanup(started.names);
+    if (started) await stopAmqpHarness(started);
   }, 60_000);
 
   it('ends every call answered or 504, and the surviving replica answers everything after', async () => {

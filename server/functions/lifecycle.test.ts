@@ -1,22 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction, openTestDb, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { logCapture } from '../testing/logs';
 
 const FNS = '/api/org/acme/faas/functions';
 const answer = (text: string) => `module.exports = async () => ({ statusCode: 200, body: ${JSON.stringify(text)} });`;
 const SECRET = 'sk-do-not-leak-7f3a9c';
-
-/** Every log line the backend writes, as text. */
-function logCapture(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 describe.each(STORES)('function lifecycle on %s', (kind) => {
   let h: Harness;

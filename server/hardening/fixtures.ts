@@ -1,5 +1,6 @@
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { api, jsonOf, newFunction, type Harness } from '../testing/harness';
+import { ruleFor } from '../autoscale/testing';
 
 export type DemoOrg = 'acme' | 'globex';
 
@@ -32,16 +33,10 @@ export async function makeFixtures(h: Harness, org: DemoOrg, token: string): Pro
   );
   const edgeId = `urn:vcloud:gateway:${ids.edge}`;
   const rule = await jsonOf(
-    await client.post(`/api/org/${org}/autoscale/rules`, {
+    await client.post(`/api/org/${org}/autoscale/rules`, ruleFor(ids, {
       name: `${org}-private-rule`,
-      vAppId: `urn:vcloud:vapp:${ids.vapp}`,
-      templateId: `urn:vcloud:vapptemplate:${ids.template}`,
-      edgeGatewayId: edgeId,
-      lbPoolName: 'web-pool',
-      scaleOut: { cpuPercent: 70, memoryPercent: 80 },
-      scaleIn: { cpuPercent: 20, memoryPercent: 30 },
       enabled: false,
-    }),
+    })),
   );
   const made = { fn, activationId: activations.items?.[0]?.id, sourceId: source.id, ruleId: rule.id, edgeId };
   for (const [key, value] of Object.entries(made)) if (!value) throw new Error(`fixture ${key} of ${org} was not made`);

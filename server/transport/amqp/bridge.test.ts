@@ -1,24 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { api, jsonOf, newFunction, type Harness } from '../../testing/harness';
-import { closeConnection, rawClient, startAmqpHarness, type Names } from './testing';
+import { describe, expect, it } from 'vitest';
+import { api, jsonOf, newFunction } from '../../testing/harness';
+import { amqpHarnessPerTest, closeConnection, rawClient } from './testing';
 
 /** vCD's API extension over the real RabbitMQ: the mock vCD in AMQP mode in front of the backend. */
 
-let running: { harness: Harness; names: Names }[] = [];
-afterEach(async () => {
-  for (const { harness, names } of running) {
-    await harness.close();
-    const client = await rawClient();
-    await client.cleanup(names);
-  }
-  running = [];
-});
 
-async function start(options: Parameters<typeof startAmqpHarness>[0] = {}) {
-  const started = await startAmqpHarness(options);
-  running.push(started);
-  return started;
-}
+const start = amqpHarnessPerTest();
 
 describe('API extension over AMQP', () => {
   it('creates a function, invokes its route and lists it through vCD with no HTTP hop to the backend', async () => {

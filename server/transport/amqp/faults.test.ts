@@ -1,33 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { api, jsonOf, newFunction, type Harness } from '../../testing/harness';
-import { closeConnection, rawClient, startAmqpHarness, type Names } from './testing';
+import { describe, expect, it } from 'vitest';
+import { api, jsonOf, newFunction } from '../../testing/harness';
+import { amqpHarnessPerTest, closeConnection, SLOW_HANDLER } from './testing';
 
 /** The broker connection dropped under load: requests end answered or as vCD's 504, none applied twice. */
 
-/** 200 ms of work per call; the timeout leaves room for 12 queued calls on a busy machine. */
-const SLOW = `module.exports = async (event) => {
-  const end = Date.now() + 200;
-  while (Date.now() < end) {}
-  return { statusCode: 200, body: { n: event.query.n } };
-};`;
-
-let running: { harness: Harness; names: Names }[] = [];
-afterEach(async () => {
-  for (const { harness, names } of running) {
-    await harness.close();
-    const client = await rawClient();
-    await client.cleanup(names);
-  }
-  running = [];
-});
+const start = amqpHarnessPerTest();
 
 describe('broker connection lost under load', () => {
   it('answers every in-flight POST once or with 504, runs none twice, and serves the next ones', async () => {
-    const started = await startAmqpHarness({ timeoutMs: 8000 });
-    running.push(started);
+    const started = await start({ timeoutMs: 8000 });
     const { harness, names } = started;
     const acme = api(() => harness.mock.url, await harness.login('acme'));
-    expect((await acme.post('/api/org/acme/faas/functions', newFunction('slow', { code: SLOW, limits: { timeoutMs: 10_000 } }))).status).toBe(202);
+    expect((await acme.post('/api/org/acme/faas/functions', newFunction('slow', { code: SLOW_HANDLER, limits: { timeoutMs: 10_000 } }))).status).toBe(202);
     expect((await acme.waitBuilt('acme', 'slow')).status).toBe('ready');
 
     const calls = Array.from({ length: 12 }, (_, n) => acme.post(`/api/org/acme/slow?n=${n}`, {}));

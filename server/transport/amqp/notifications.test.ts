@@ -1,27 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api, jsonOf, type Harness } from '../../testing/harness';
-import { rawClient, startAmqpHarness, type Names } from './testing';
+import { amqpHarnessPerTest, rawClient } from './testing';
 
 /** vCD notifications through the real RabbitMQ: the mock publishes on the topic exchange, the backend consumes. */
 
 const VM_CREATE = 'com/vmware/vcloud/event/vm/create';
 const SEEN = 'module.exports = async (event) => ({ statusCode: 200, body: { seen: event.type, entity: event.entity } });';
 
-let running: { harness: Harness; names: Names }[] = [];
-afterEach(async () => {
-  for (const { harness, names } of running) {
-    await harness.close();
-    const client = await rawClient();
-    await client.cleanup(names);
-  }
-  running = [];
-});
+const startHarness = amqpHarnessPerTest();
 
 async function start() {
-  const started = await startAmqpHarness();
+  const started = await startHarness();
   // Only the broker delivers: no webhook beside it.
   started.harness.mock.state.infra.notifier.targets.splice(0);
-  running.push(started);
   return started;
 }
 

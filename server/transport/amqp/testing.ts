@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
+import { afterEach } from 'vitest';
 import type { Config } from '../../config';
 import { startHarness, type Harness, type StoreKind } from '../../testing/harness';
 import { loginAsProvider, registerApiExtension } from '../../../bin/lib/vcd-provider';
@@ -52,6 +53,33 @@ export async function startAmqpHarness(
   const session = await loginAsProvider({ vcdUrl: harness.mock.url, user: 'administrator@System', password: 'provider-demo' });
   await registerApiExtension(session, { exchange: names.exchange, routingKey: names.routingKey });
   return { harness, names };
+}
+
+/** A handler that keeps its replica busy for 200 ms: calls are in flight long enough for a fault to meet them. */
+export const SLOW_HANDLER = `module.exports = async (event) => {
+  const end = Date.now() + 200;
+  while (Date.now() < end) {}
+  return { statusCode: 200, body: { n: event.query.n } };
+};`;
+
+/** Stops an AMQP harness and deletes the broker names it used. */
+export async function stopAmqpHarness(started: { harness: Harness; names: Names }): Promise<void> {
+  await started.harness.close();
+  const client = await rawClient();
+  await client.cleanup(started.names);
+}
+
+/** A start function for AMQP harnesses that are stopped (and their broker names deleted) after each test. */
+export function amqpHarnessPerTest() {
+  const running: { harness: Harness; names: Names }[] = [];
+  afterEach(async () => {
+    for (const started of running.splice(0)) await stopAmqpHarness(started);
+  });
+  return async (options: Parameters<typeof startAmqpHarness>[0] = {}) => {
+    const started = await startAmqpHarness(options);
+    running.push(started);
+    return started;
+  };
 }
 
 /** Closes the broker connection named `name` as an operator would (the broker itself keeps running). */
