@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, jsonOf, type Harness } from '../../testing/harness';
-import { amqpHarnessPerTest, rawClient } from './testing';
+import { amqpHarnessPerTest } from './per-test';
+import { rawClient } from './testing';
 
 /** vCD notifications through the real RabbitMQ: the mock publishes on the topic exchange, the backend consumes. */
 

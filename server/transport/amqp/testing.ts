@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
-import { afterEach } from 'vitest';
 import type { Config } from '../../config';
 import { startHarness, type Harness, type StoreKind } from '../../testing/harness';
 import { loginAsProvider, registerApiExtension } from '../../../bin/lib/vcd-provider';
@@ -67,19 +66,6 @@ export async function stopAmqpHarness(started: { harness: Harness; names: Names 
   await started.harness.close();
   const client = await rawClient();
   await client.cleanup(started.names);
-}
-
-/** A start function for AMQP harnesses that are stopped (and their broker names deleted) after each test. */
-export function amqpHarnessPerTest() {
-  const running: { harness: Harness; names: Names }[] = [];
-  afterEach(async () => {
-    for (const started of running.splice(0)) await stopAmqpHarness(started);
-  });
-  return async (options: Parameters<typeof startAmqpHarness>[0] = {}) => {
-    const started = await startAmqpHarness(options);
-    running.push(started);
-    return started;
-  };
 }
 
 /** Closes the broker connection named `name` as an operator would (the broker itself keeps running). */
