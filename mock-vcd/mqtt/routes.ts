@@ -1,0 +1,19 @@
+import { Router } from 'express';
+import { requireProvider, requireSession } from '../sessions/auth';
+import type { SessionStore } from '../sessions/store';
+import type { MockMqttBus } from './broker';
+
+/** `GET /mock/admin/mqtt`: the bus's connections and what it dropped or refused (mock only, provider session). */
+export function mqttAdminRoutes(deps: { sessions: SessionStore; bus: MockMqttBus }): Router {
+  const router = Router();
+  router.get('/mock/admin/mqtt', requireSession(deps.sessions), requireProvider, (_req, res) => {
+    res.json({
+      path: '/messaging/mqtt',
+      connectedClients: deps.bus.connectedClients,
+      requestTimeoutMs: deps.bus.requestTimeoutMs,
+      metricsIntervalMs: deps.bus.metricsIntervalMs,
+      ...deps.bus.stats,
+    });
+  });
+  return router;
+}
