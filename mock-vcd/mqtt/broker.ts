@@ -144,6 +144,13 @@ export class MockMqttBus {
     });
   }
 
+  /** Drops every connection, as a cell restart or a network cut does (fault tests); returns how many. */
+  disconnectAll(): number {
+    const n = this.clients.size;
+    this.closeWhere(() => true);
+    return n;
+  }
+
   async close(): Promise<void> {
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();

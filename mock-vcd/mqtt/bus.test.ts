@@ -41,7 +41,7 @@ describe('vCD MQTT bus: authentication', () => {
     const svc = await registerService(mock);
     await expect(connect(mock, { username: svc.triplet, password: 'wrong' })).rejects.toThrow(/Bad username or password/i);
     const client = await connect(mock, { username: svc.triplet, password: svc.token });
-    const closed = new Promise((resolve) => client.once('close', resolve));
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     const res = await fetch(`${mock.url}/cloudapi/1.0.0/tokens/${svc.tokenId}`, { method: 'DELETE', headers: bearer(svc.provider) });
     expect(res.status).toBe(204);
     await closed;
@@ -96,7 +96,7 @@ describe('vCD MQTT bus: topic ACLs', () => {
     const admin = await connect(mock, withBearer(await login(mock, 'provider')));
     expect(await grantedQos(admin, svc.monitor)).toBe(128);
     expect(await grantedQos(admin, 'topic/extension/#')).toBe(128);
-    const closed = new Promise((resolve) => admin.once('close', resolve));
+    const closed = new Promise<void>((resolve) => admin.once('close', () => resolve()));
     admin.publish(svc.respond, '{"type":"API_RESPONSE"}');
     await closed; // a refused PUBLISH ends the connection (3.1.1 has no negative PUBACK)
     const service = await connect(mock, { username: svc.triplet, password: svc.token });
@@ -155,6 +155,17 @@ describe('vCD MQTT bus: garbage', () => {
     const token = await login(mock, 'provider');
     const stats = await jsonOf(await fetch(`${mock.url}/mock/admin/mqtt`, { headers: bearer(token) }));
     expect(stats.garbageFrames).toBe(1);
+    expect((await connect(mock, withBearer(token))).connected).toBe(true);
+  });
+
+  it('drops every connection on /mock/admin/mqtt/disconnect, and takes new ones after', async () => {
+    const mock = await startMock();
+    const token = await login(mock, 'provider');
+    const client = await connect(mock, withBearer(token));
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    const res = await fetch(`${mock.url}/mock/admin/mqtt/disconnect`, { method: 'POST', headers: bearer(token) });
+    expect(await jsonOf(res)).toEqual({ disconnected: 1 });
+    await closed;
     expect((await connect(mock, withBearer(token))).connected).toBe(true);
   });
 

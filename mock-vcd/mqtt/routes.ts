@@ -3,7 +3,10 @@ import { requireProvider, requireSession } from '../sessions/auth';
 import type { SessionStore } from '../sessions/store';
 import type { MockMqttBus } from './broker';
 
-/** `GET /mock/admin/mqtt`: the bus's connections and what it dropped or refused (mock only, provider session). */
+/**
+ * `GET /mock/admin/mqtt`: the bus's connections and what it dropped or refused; `POST /mock/admin/mqtt/disconnect`
+ * drops every connection (mock only, provider session).
+ */
 export function mqttAdminRoutes(deps: { sessions: SessionStore; bus: MockMqttBus }): Router {
   const router = Router();
   router.get('/mock/admin/mqtt', requireSession(deps.sessions), requireProvider, (_req, res) => {
@@ -14,6 +17,10 @@ export function mqttAdminRoutes(deps: { sessions: SessionStore; bus: MockMqttBus
       metricsIntervalMs: deps.bus.metricsIntervalMs,
       ...deps.bus.stats,
     });
+  });
+  // Fault injection: the bus drops every connection at once; clients must reconnect and resubscribe.
+  router.post('/mock/admin/mqtt/disconnect', requireSession(deps.sessions), requireProvider, (_req, res) => {
+    res.json({ disconnected: deps.bus.disconnectAll() });
   });
   return router;
 }
