@@ -81,7 +81,11 @@ export class MockMqttBus {
       },
       authorizePublish: (client, packet, done) => {
         const p = client ? this.principals.get(client) : undefined;
-        if (!client || (p && mayPublish(p, packet.topic))) return done(null);
+        if (!client) return done(null);
+        if (p && mayPublish(p, packet.topic)) {
+          packet.retain = false; // an answer is for one request, never for a later subscriber
+          return done(null);
+        }
         this.stats.refusedPublishes++;
         done(new AclError(`publishing on ${packet.topic} is not allowed`));
       },
