@@ -109,6 +109,7 @@ export class MockMqttBus {
   /** Serves the bus on the server's `/messaging/mqtt` WebSocket upgrade (subprotocol `mqtt`). */
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy()); // a client gone mid-handshake is no crash
       const path = (req.url ?? '').split('?')[0];
       const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
       if (path !== MQTT_PATH || !protocols.includes('mqtt') || !this.broker) {
@@ -134,6 +135,7 @@ export class MockMqttBus {
 
   /** Sends an API_REQUEST to the service's monitor topic and waits for its API_RESPONSE (ExtensionTimeout if none). */
   request(service: ExternalService, requestId: string, message: Buffer): Promise<ApiResponse> {
+    if (!this.broker) return Promise.reject(new Error('the MQTT bus is not running'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
@@ -176,8 +178,9 @@ export class MockMqttBus {
       this.principals.set(client, authenticateBus(this.deps, { req: client.req, username, password }));
       done(null, true);
     } catch (err) {
-      if (!(err instanceof BusAuthError)) throw err;
-      refuse(err);
+      if (err instanceof BusAuthError) return refuse(err);
+      process.stderr.write(`mock-vcd: MQTT authentication failed: ${(err as Error)?.stack ?? err}\n`);
+      refuse(new BusAuthError('the broker could not check the login', 5));
     }
   }
 
