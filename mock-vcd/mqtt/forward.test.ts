@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { bearer, jsonOf, login, mockPerTest } from '../testing';
@@ -113,6 +115,35 @@ describe('API extensions over the MQTT bus', () => {
     });
     expect(await jsonOf(put)).toMatchObject({ enabled: false, mqttTopics: { monitor: svc.monitor } });
     expect((await fetch(`${mock.url}/api/org/acme/echo`, { headers: bearer(tenant) })).status).toBe(404);
+  });
+});
+
+describe('precedence between MQTT and legacy (HTTP/AMQP) API extensions', () => {
+  const startMock = mockPerTest();
+  const connect = busClients();
+
+  it('forwards to the higher priority of the two kinds on the same URL', async () => {
+    const mock = await startMock();
+    const svc = await registerService(mock);
+    const service = await connect(mock, { username: svc.triplet, password: svc.token });
+    await service.subscribeAsync(svc.monitor);
+    echoService(service, svc.monitor, svc.respond, () => 'mqtt');
+    const legacyHttp = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('"http"'));
+    await new Promise<void>((resolve) => legacyHttp.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      mock.state.httpExtensions.legacy = `http://127.0.0.1:${(legacyHttp.address() as AddressInfo).port}`;
+      const legacy = mock.state.extensions.register(
+        { name: 'legacy', namespace: 'legacy', vendor: 'tests', description: '', priority: 10, enabled: true, routingKey: 'legacy', exchange: 'vcdext' },
+        ['/api/org/[^/]+/echo(/.*)?'],
+      );
+      const tenant = await login(mock, 'acme');
+      const who = async () => jsonOf(await fetch(`${mock.url}/api/org/acme/echo`, { headers: bearer(tenant) }));
+      expect(await who()).toBe('mqtt'); // 50 over 10
+      legacy.priority = 90;
+      expect(await who()).toBe('http');
+    } finally {
+      await new Promise((resolve) => legacyHttp.close(resolve));
+    }
   });
 });
 
