@@ -15,8 +15,8 @@ export type BusPrincipal =
 export class BusAuthError extends Error {
   constructor(
     message: string,
-    /** CONNACK return code: 2 identifier rejected, 4 bad user name or password, 5 not authorized. */
-    readonly returnCode: 2 | 4 | 5,
+    /** CONNACK return code: 2 identifier rejected, 3 server unavailable, 4 bad user name or password, 5 not authorized. */
+    readonly returnCode: 2 | 3 | 4 | 5,
   ) {
     super(message);
   }

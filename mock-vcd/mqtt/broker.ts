@@ -54,6 +54,7 @@ export class MockMqttBus {
   private readonly pending = new Map<string, { serviceId: string; resolve: (r: ApiResponse) => void; timer: NodeJS.Timeout }>();
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) });
   private broker: Aedes | undefined;
+  private refuseUntil = 0;
 
   constructor(
     private readonly deps: { sessions: SessionStore; services: ExternalServices },
@@ -150,8 +151,12 @@ export class MockMqttBus {
     });
   }
 
-  /** Drops every connection, as a cell restart or a network cut does (fault tests); returns how many. */
-  disconnectAll(): number {
+  /**
+   * Drops every connection, as a cell restart or a network cut does (fault tests), and refuses new ones for
+   * `refuseMs` (CONNACK 3, server unavailable); returns how many were dropped.
+   */
+  disconnectAll(refuseMs = 0): number {
+    this.refuseUntil = Date.now() + refuseMs;
     const n = this.clients.size;
     this.closeWhere(() => true);
     return n;
@@ -174,6 +179,7 @@ export class MockMqttBus {
     };
     // The broker keeps no state, so a persistent session cannot be honoured (message-broker.md).
     if (!client.clean) return refuse(new BusAuthError('clean session false is not supported', 2));
+    if (Date.now() < this.refuseUntil) return refuse(new BusAuthError('the bus is down (fault injected)', 3));
     try {
       this.principals.set(client, authenticateBus(this.deps, { req: client.req, username, password }));
       done(null, true);

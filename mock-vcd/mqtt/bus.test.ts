@@ -158,15 +158,20 @@ describe('vCD MQTT bus: garbage', () => {
     expect((await connect(mock, withBearer(token))).connected).toBe(true);
   });
 
-  it('drops every connection on /mock/admin/mqtt/disconnect, and takes new ones after', async () => {
+  it('drops every connection on /mock/admin/mqtt/disconnect, refuses new ones for refuseMs, then takes them again', async () => {
     const mock = await startMock();
     const token = await login(mock, 'provider');
     const client = await connect(mock, withBearer(token));
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    const res = await fetch(`${mock.url}/mock/admin/mqtt/disconnect`, { method: 'POST', headers: bearer(token) });
-    expect(await jsonOf(res)).toEqual({ disconnected: 1 });
+    const disconnect = (body: unknown) =>
+      fetch(`${mock.url}/mock/admin/mqtt/disconnect`, { method: 'POST', headers: bearer(token, { 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
+    expect(await jsonOf(await disconnect({ refuseMs: 600_000 }))).toEqual({ disconnected: 1, refuseMs: 600_000 });
     await closed;
+    await expect(connect(mock, withBearer(token))).rejects.toThrow(/Server unavailable/i);
+    expect(await jsonOf(await disconnect({ refuseMs: 0 }))).toEqual({ disconnected: 0, refuseMs: 0 }); // the bus is back
     expect((await connect(mock, withBearer(token))).connected).toBe(true);
+    const bad = await disconnect({ refuseMs: 'soon' });
+    expect(bad.status).toBe(400);
   });
 
   it('answers a WebSocket without the mqtt subprotocol or on another path with an HTTP error', async () => {

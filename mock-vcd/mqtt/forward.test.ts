@@ -80,7 +80,7 @@ describe('API extensions over the MQTT bus', () => {
   });
 
   it('drops and counts garbage on the respond topic; the service stays connected and later answers get through', async () => {
-    const mock = await startMock({ mqtt: { requestTimeoutMs: 2000 } });
+    const mock = await startMock();
     const svc = await registerService(mock);
     const service = await connect(mock, { username: svc.triplet, password: svc.token });
     await service.subscribeAsync(svc.monitor);
