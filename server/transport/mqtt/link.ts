@@ -31,6 +31,8 @@ export interface MqttLinkOptions {
   maxDelayMs?: number;
 }
 
+const CREDENTIALS_RETRY_MS = 1000;
+
 /** CONNACK return codes (MQTT 3.1.1 §3.2.2.3) that mean the credentials, not the network. */
 const REFUSED: Record<number, string> = { 4: 'bad user name or password', 5: 'not authorized' };
 
@@ -43,6 +45,7 @@ export class MqttLink {
   private client?: MqttClient;
   private timer?: NodeJS.Timeout;
   private attempt = 0;
+  private lastCredentialError?: string;
   private closed = false;
   private live = false;
   private readonly waiters = new Set<() => void>();
@@ -84,10 +87,14 @@ export class MqttLink {
     try {
       credentials = await this.options.credentials();
     } catch (err) {
-      log.warn({ link: name, err: (err as Error).message, attempt: this.attempt }, 'mqtt credentials unavailable; retrying');
-      this.schedule();
+      // Nothing to send yet (e.g. deploy has not written the token): look again soon, say it once.
+      const message = (err as Error).message;
+      if (message !== this.lastCredentialError) log.warn({ link: name, err: message }, 'mqtt credentials unavailable; looking again every second');
+      this.lastCredentialError = message;
+      this.schedule(CREDENTIALS_RETRY_MS);
       return done?.();
     }
+    this.lastCredentialError = undefined;
     const options: IClientOptions = {
       protocolVersion: 4,
       clean: true,
@@ -148,12 +155,12 @@ export class MqttLink {
     this.waiters.clear();
   }
 
-  private schedule(): void {
+  private schedule(fixedMs?: number): void {
     if (this.closed || this.timer) return;
     const base = this.options.baseDelayMs ?? 200;
-    const ceiling = Math.min(this.options.maxDelayMs ?? 30_000, base * 2 ** this.attempt);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.attempt++;
+    const ceiling = Math.min(this.options.maxDelayMs ?? 10_000, base * 2 ** this.attempt);
+    const delay = fixedMs ?? ceiling / 2 + Math.random() * (ceiling / 2);
+    if (fixedMs === undefined) this.attempt++;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.connect();
