@@ -106,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const name = values.name;
     const transport = values.transport ?? (values['amqp-url'] ? 'amqp' : 'mqtt');
     if (transport !== 'mqtt' && transport !== 'amqp') throw new UsageError(`--transport must be mqtt or amqp (got "${transport}")`);
-    const mqtt = { service: { vendor: values.vendor, name, version: values['service-version'] }, tokenFile: path.resolve(values['token-file']) };
+    const mqtt = { service: { vendor: values.vendor, name, version: values['service-version'] }, tokenFile: path.resolve(values['token-file']), note: io.out };
     const insecure = values.insecure || ['1', 'true'].includes(io.env.VCD_INSECURE_TLS ?? '');
     trustVcdForFetch(vcdUrl, vcdTls({ caFile: values['ca-file'] ?? io.env.VCD_CA_FILE, insecure }, (line) => io.err(`vcd-serverless: warning: ${line}`)));
 

@@ -1,7 +1,7 @@
 import { readTokenFile, removeTokenFile, tokenHint, writeTokenFile } from '../../server/transport/mqtt/token-file';
 import type { Step } from './deploy';
 import * as ext from './vcd-external-services';
-import type { ProviderSession } from './vcd-provider';
+import { type ProviderSession, VcdProviderError } from './vcd-provider';
 
 /**
  * The MQTT half of `vcd-serverless deploy` (vCD 10.4+, docs/vcd-mqtt.md): the external service, its API filters and
@@ -16,6 +16,8 @@ export interface MqttTarget {
   /** The filters wanted: the product's own, plus each ready function route read through the extension. */
   patterns: (readRoutes: boolean) => Promise<string[]>;
   productPattern: string;
+  /** Says what deploy could not check (printed, not an error). */
+  note?: (line: string) => void;
 }
 
 /** Issues a token, stores it, then revokes the service's other tokens (the backend reads the file at its next connect). */
@@ -66,9 +68,18 @@ export async function mqttDeploySteps(session: ProviderSession, target: MqttTarg
   const tokens = await tokenSteps(session, target);
   steps.push(...tokens);
   // Function routes are read through the extension: only while the backend can answer (its token is good).
-  const readRoutes = tokens.length === 0 && !ext.serviceDiffers(service);
+  let readRoutes = tokens.length === 0 && !ext.serviceDiffers(service);
   const filters = await ext.listServiceFilters(session, service.id);
-  const patterns = await target.patterns(readRoutes);
+  let patterns: string[];
+  try {
+    patterns = await target.patterns(readRoutes);
+  } catch (err) {
+    // 502/504: vCD has nobody on the bus yet (the backend not started, or still reading its token).
+    if (!(err instanceof VcdProviderError) || ![502, 503, 504].includes(err.status ?? 0)) throw err;
+    target.note?.(`note: the backend did not answer through vCD (${err.status}); function route filters are left as they are`);
+    readRoutes = false;
+    patterns = [target.productPattern];
+  }
   const has = (p: string) => filters.some((f) => f.urlMatcher?.urlPattern === p);
   for (const p of patterns.filter((p) => !has(p))) steps.push({ describe: `add API filter ${p}`, apply: () => ext.addServiceFilter(session, service, p) });
   if (readRoutes) {

@@ -16,7 +16,7 @@ export interface DeployTarget {
   amqp?: { settings: vcd.AmqpSettings; password?: string };
   /** How vCD reaches the backend: its MQTT bus (an external service, vCD 10.4+) or an AMQP extension service. */
   transport: 'mqtt' | 'amqp';
-  mqtt: Pick<MqttTarget, 'service' | 'tokenFile'>;
+  mqtt: Pick<MqttTarget, 'service' | 'tokenFile' | 'note'>;
 }
 
 export interface Step {
