@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import { startMockVcd, type RunningMockVcd, type StartMockVcdOptions } from '../../mock-vcd/main';
 import type { Config } from '../config';
 import { startServer, type RunningServer } from '../main';
+import { trustVcdForFetch } from '../transport/mqtt/tls';
 import { registerMqttService } from './mqtt-service';
 import type { Db } from '../store/db';
 import { openPgDb } from '../store/drivers/pg';
@@ -94,6 +95,11 @@ export async function startHarness(kind: StoreKind, options: HarnessOptions = {}
   const store = await freshStore(kind);
   const transport = options.transport ?? (options.backend?.amqpUrl ? 'amqp' : 'http');
   const bus: Partial<Config> = { vcdTransport: transport };
+  // A mock over HTTPS: the test process and the backend trust its self-signed certificate (VCD_CA_FILE).
+  if (mock.caFile) {
+    trustVcdForFetch(mock.url, { ca: readFileSync(mock.caFile, 'utf8') });
+    bus.vcdCaFile = mock.caFile;
+  }
   if (transport === 'mqtt') {
     bus.mqttToken = (await registerMqttService(mock.url)).token;
     bus.mqttUrl = mock.mqttUrl;
