@@ -80,3 +80,26 @@ describe('API extension over vCD\'s MQTT bus', () => {
     expect(items.every((a) => a.trigger === 'event')).toBe(true);
   });
 });
+
+describe('vCD metrics over the bus', () => {
+  it('feed autoscale as a push source: a rule is evaluated with the pushed averages and no poller', async () => {
+    const { DEMO_INFRA_IDS } = await import('../../../mock-vcd/infra/demo');
+    const { ruleFor } = await import('../../autoscale/testing');
+    // No AUTOSCALE_VCD_USER: the poller is off, so a decision can only come from metrics/{org}/{vApp}.
+    harness = await startHarness('pglite', { transport: 'mqtt', mqttEvents: true, mock: { mqtt: { metricsIntervalMs: 200 } } });
+    const acme = api(() => harness!.mock.url, await harness.login('acme'));
+    const created = await acme.post('/api/org/acme/autoscale/rules', ruleFor(DEMO_INFRA_IDS.acme, { evaluationSeconds: 1 }));
+    expect(created.status).toBe(201);
+    const rule = await jsonOf(created);
+    let decisions: { kind: string; data: { metrics?: { vms: number; cpuPercent: number } } }[] = [];
+    for (let i = 0; i < 100 && decisions.length < 2; i++) {
+      const events = (await jsonOf(await acme.get(`/api/org/acme/autoscale/rules/${rule.id}/events?limit=50`))).items as typeof decisions;
+      decisions = events.filter((e) => e.kind === 'decision');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(decisions.length).toBeGreaterThanOrEqual(2);
+    // The demo vApp's two powered-on VMs, as the mock pushed them.
+    expect(decisions[0].data.metrics).toMatchObject({ vms: 2 });
+    expect(decisions[0].data.metrics!.cpuPercent).toBeGreaterThan(0);
+  });
+});
