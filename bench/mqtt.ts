@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loginAsTenant } from '../bin/lib/vcd-provider';
+import { loginAsProvider, loginAsTenant, registerApiExtension } from '../bin/lib/vcd-provider';
 import { type RunningMockVcd, startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
 import { freshStore } from '../server/testing/harness';
@@ -68,10 +68,9 @@ export async function benchMqtt(figures: Figures, options: { quick: boolean }): 
   const children: ChildProcess[] = [];
   const mockBus = await startMockVcd({ port: 0, portalDir: '/nonexistent-portal', sharedSecret: secret, mqtt: { metricsIntervalMs: 0 } });
   const { token } = await registerMqttService(mockBus.url);
-  let backend = await startServer({ port: 0, vcdUrl: mockBus.url, logLevel: 'silent', extensionSharedSecret: secret, containerEngine: 'off', vcdTransport: 'mqtt', mqttToken: token, ...store.overrides });
+  const backend = await startServer({ port: 0, vcdUrl: mockBus.url, logLevel: 'silent', extensionSharedSecret: secret, containerEngine: 'off', vcdTransport: 'mqtt', mqttToken: token, ...store.overrides });
   const mockHttp = await startMockVcd({ port: 0, portalDir: '/nonexistent-portal', sharedSecret: secret, mqtt: { metricsIntervalMs: 0 }, httpExtensions: { serverless: backend.url } });
   try {
-    const { registerApiExtension, loginAsProvider } = await import('../bin/lib/vcd-provider');
     await registerApiExtension(await loginAsProvider({ vcdUrl: mockHttp.url, user: 'administrator@System', password: 'provider-demo' }));
     const busAuth = await auth(mockBus);
     const httpAuth = await auth(mockHttp);
@@ -100,21 +99,8 @@ export async function benchMqtt(figures: Figures, options: { quick: boolean }): 
 
     // Replicas in processes of their own on one PostgreSQL: every one receives every request, one claims it.
     await backend.close();
-    const common = { DATABASE_URL: store.overrides.databaseUrl as string, VCD_EXTENSION_TOKEN: token, EXTENSION_SHARED_SECRET: secret };
-    children.push(await replicaProcess(mockBus, { ...common, DATA_DIR: dirs[0], MQTT_REPLICA_ID: 'bench-1' }, 1));
-    await latencies(viaBus, busAuth, 200);
-    const oneRps = await rps(viaBus, busAuth, seconds);
-    children.push(await replicaProcess(mockBus, { ...common, DATA_DIR: dirs[1], MQTT_REPLICA_ID: 'bench-2' }, 2));
-    await latencies(viaBus, busAuth, 200);
-    const twoRps = await rps(viaBus, busAuth, seconds);
-    figures.add('mqtt.replicas1.rps', { value: oneRps, unit: 'req/s', note: 'one backend process on the bus' });
-    figures.add('mqtt.replicas2.rps', {
-      value: twoRps,
-      unit: 'req/s',
-      baseline: oneRps,
-      ratio: twoRps / oneRps,
-      note: `two backend processes, one PostgreSQL; ${os.cpus().length} CPUs shared with the mock vCD, its broker and the load generator`,
-    });
+    const env = { DATABASE_URL: store.overrides.databaseUrl as string, VCD_EXTENSION_TOKEN: token, EXTENSION_SHARED_SECRET: secret };
+    await benchReplicas(figures, { mock: mockBus, url: viaBus, auth: busAuth, env, dirs, children, seconds });
   } finally {
     for (const c of children) await stop(c);
     await backend.close();
@@ -123,4 +109,33 @@ export async function benchMqtt(figures: Figures, options: { quick: boolean }): 
     await store.drop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+interface ReplicaBench {
+  mock: RunningMockVcd;
+  url: string;
+  auth: Record<string, string>;
+  env: Record<string, string>;
+  dirs: string[];
+  /** Filled with the processes started, for the caller to stop. */
+  children: ChildProcess[];
+  seconds: number;
+}
+
+/** mqtt.replicas2.rps against mqtt.replicas1.rps: one, then two backend processes on the bus. */
+async function benchReplicas(figures: Figures, b: ReplicaBench): Promise<void> {
+  b.children.push(await replicaProcess(b.mock, { ...b.env, DATA_DIR: b.dirs[0], MQTT_REPLICA_ID: 'bench-1' }, 1));
+  await latencies(b.url, b.auth, 200);
+  const oneRps = await rps(b.url, b.auth, b.seconds);
+  b.children.push(await replicaProcess(b.mock, { ...b.env, DATA_DIR: b.dirs[1], MQTT_REPLICA_ID: 'bench-2' }, 2));
+  await latencies(b.url, b.auth, 200);
+  const twoRps = await rps(b.url, b.auth, b.seconds);
+  figures.add('mqtt.replicas1.rps', { value: oneRps, unit: 'req/s', note: 'one backend process on the bus' });
+  figures.add('mqtt.replicas2.rps', {
+    value: twoRps,
+    unit: 'req/s',
+    baseline: oneRps,
+    ratio: twoRps / oneRps,
+    note: `two backend processes, one PostgreSQL; ${os.cpus().length} CPUs shared with the mock vCD, its broker and the load generator`,
+  });
 }

@@ -55,13 +55,14 @@ export function composeMqtt(parts: MqttParts): MqttTransport {
   const [vendor, name, version] = config.mqttService.split('/');
   const url = mqttUrlOf(config);
   const replica = config.mqttReplicaId ?? `${hostname()}-${process.pid}`;
+  // PGlite serves one process; claims matter (and work) where replicas share PostgreSQL, and cost little otherwise.
+  const claims = new RequestClaims(db, replica, 2 * config.mqttRequestExpiryMs);
   const extension = new MqttExtensionService({
     url,
     service: { vendor, name, version },
     token: tokenSource(config, log),
     handler: parts.app,
-    // PGlite serves one process; claims matter (and work) where replicas share PostgreSQL, and cost little otherwise.
-    claims: new RequestClaims(db, replica, 2 * config.mqttRequestExpiryMs),
+    claims,
     maxInFlight: config.mqttMaxInFlight,
     expiryMs: config.mqttRequestExpiryMs,
     tls: parts.tls,
@@ -76,7 +77,10 @@ export function composeMqtt(parts: MqttParts): MqttTransport {
       url,
       login,
       onNotification: parts.onNotification,
-      onMetrics: (m) => push.receive(m),
+      // Every replica receives every sample: the one that claims it evaluates it.
+      onMetrics: async (m) => {
+        if (await claims.claim(`metrics:${m.vAppId}:${m.timestamp}`)) await push.receive(m);
+      },
       missedSince: auditTrailReader(config.vcdUrl),
       reconcileMs: config.vcdEventsReconcileMs,
       tls: parts.tls,

@@ -8,6 +8,8 @@ import { messageType } from './messages';
 export interface VappMetrics {
   vAppId: string;
   orgId: string;
+  /** When vCD sampled them: with the vApp, the sample's identity (each replica receives every sample). */
+  timestamp: string;
   vms: { id: string; cpuPercent: number; memoryPercent: number }[];
 }
 
@@ -30,6 +32,7 @@ const Envelope = z.object({ type: z.string(), headers: z.record(z.unknown()).nul
 const MetricsPayload = z.object({
   vApp: z.string().min(1),
   org: z.string().min(1),
+  timestamp: z.string().min(1),
   vms: z.array(z.object({ id: z.string(), metrics: z.array(z.object({ name: z.string(), value: z.number() }).passthrough()) }).passthrough()),
 });
 
@@ -138,7 +141,7 @@ export class MqttEventConsumer {
       return cpu === undefined || mem === undefined ? [] : [{ id: vm.id, cpuPercent: cpu, memoryPercent: mem }];
     });
     try {
-      await this.options.onMetrics({ vAppId: parsed.data.vApp, orgId: parsed.data.org, vms });
+      await this.options.onMetrics({ vAppId: parsed.data.vApp, orgId: parsed.data.org, timestamp: parsed.data.timestamp, vms });
     } catch (err) {
       this.options.log.warn({ topic, err: (err as Error).message }, 'vCD metrics not evaluated');
     }
