@@ -9,7 +9,7 @@ import { startServer } from '../server/main';
 import { freshStore } from '../server/testing/harness';
 import { registerMqttService } from '../server/testing/mqtt-service';
 import { Figures, percentile } from './figures';
-import { latencies, rps } from './http-load';
+import { latencies, rps, timedGet } from './http-load';
 
 /**
  * mqtt.bridge.* beside http.forward.*: the same function call through the mock vCD's MQTT bus (API_REQUEST →
@@ -50,6 +50,14 @@ async function replicaProcess(mock: RunningMockVcd, env: Record<string, string>,
   for (let i = 0; i < 600 && mock.state.mqtt.connectedClients < connected; i++) await new Promise((r) => setTimeout(r, 100));
   if (mock.state.mqtt.connectedClients < connected) throw new Error('a backend replica did not connect to the bus within 60 s');
   return child;
+}
+
+/** A replica counts as connected at CONNACK, before its subscription: wait for a first answer. */
+async function answered(url: string, auth: Record<string, string>): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if (await timedGet(url, auth).then(() => true, () => false)) return;
+  }
+  throw new Error(`${url} did not answer after the replicas started`);
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -99,6 +107,7 @@ export async function benchMqtt(figures: Figures, options: { quick: boolean }): 
 
     // Replicas in processes of their own on one PostgreSQL: every one receives every request, one claims it.
     await backend.close();
+    for (let i = 0; i < 100 && mockBus.state.mqtt.connectedClients > 0; i++) await new Promise((r) => setTimeout(r, 50));
     const env = { DATABASE_URL: store.overrides.databaseUrl as string, VCD_EXTENSION_TOKEN: token, EXTENSION_SHARED_SECRET: secret };
     await benchReplicas(figures, { mock: mockBus, url: viaBus, auth: busAuth, env, dirs, children, seconds });
   } finally {
@@ -125,9 +134,11 @@ interface ReplicaBench {
 /** mqtt.replicas2.rps against mqtt.replicas1.rps: one, then two backend processes on the bus. */
 async function benchReplicas(figures: Figures, b: ReplicaBench): Promise<void> {
   b.children.push(await replicaProcess(b.mock, { ...b.env, DATA_DIR: b.dirs[0], MQTT_REPLICA_ID: 'bench-1' }, 1));
+  await answered(b.url, b.auth);
   await latencies(b.url, b.auth, 200);
   const oneRps = await rps(b.url, b.auth, b.seconds);
   b.children.push(await replicaProcess(b.mock, { ...b.env, DATA_DIR: b.dirs[1], MQTT_REPLICA_ID: 'bench-2' }, 2));
+  await answered(b.url, b.auth);
   await latencies(b.url, b.auth, 200);
   const twoRps = await rps(b.url, b.auth, b.seconds);
   figures.add('mqtt.replicas1.rps', { value: oneRps, unit: 'req/s', note: 'one backend process on the bus' });
