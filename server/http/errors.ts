@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Problem } from '../../contract/problem';
 import {
   AppError,
+  BadAnswer,
   Conflict,
   FieldsError,
   Forbidden,
@@ -44,7 +45,7 @@ export function toProblem(err: AppError, instance?: string): Problem {
   const type = err instanceof Upstream && err.cause !== 'upstream' ? `${slug}/${err.cause}` : slug;
   const problem: Problem = { type: TYPE_BASE + type, title, status, detail: err.message };
   if (instance) problem.instance = instance;
-  if (err instanceof FieldsError && err.errors.length) problem.errors = err.errors;
+  if ((err instanceof FieldsError || err instanceof BadAnswer) && err.errors.length) problem.errors = err.errors;
   return problem;
 }
 
