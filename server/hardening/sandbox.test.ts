@@ -3,7 +3,10 @@ import { createServer, type Server } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAsProvider, registerApiExtension } from '../../bin/lib/vcd-provider';
+import { startAmqpHarness, stopAmqpHarness } from '../transport/amqp/testing';
 import { api, jsonOf, newFunction, startHarness, type Harness } from '../testing/harness';
+import { ANSWER_ATTACKS, nodeAttacker, pythonAttacker } from './answers';
 
 /**
  * Issue 7, sandbox escapes: acme's functions attack the host and their neighbours through the public API; after
@@ -204,4 +207,66 @@ module.exports = async (event) => {
       await bystanderIsWell();
     }, 180_000);
   });
+});
+
+/**
+ * Issue 19: what a function answers is served on vCD's origin. Each attack of answers.ts through vCD (HTTP
+ * forwarding on PGlite, AMQP on PostgreSQL) and directly against the backend, in the isolate and in containers.
+ */
+describe.each([
+  { store: 'pglite' as const, transport: 'http' },
+  { store: 'postgres' as const, transport: 'amqp' },
+])('answers a browser acts on, on $store, through vCD over $transport and directly', ({ store, transport }) => {
+  let h: Harness;
+  let stop: () => Promise<void>;
+  let acme: ReturnType<typeof api>;
+  let token: string;
+  const tried: Record<string, string> = {};
+  const RUNTIMES = [
+    { name: 'isolate', fn: 'answers-isolate', create: { code: nodeAttacker() } },
+    { name: 'container (Node)', fn: 'answers-node', create: { code: nodeAttacker(), sandbox: 'container', mode: 'warm' } },
+    { name: 'container (Python)', fn: 'answers-python', create: { code: pythonAttacker(), runtime: 'python3', sandbox: 'container', mode: 'warm' } },
+  ];
+
+  beforeAll(async () => {
+    if (transport === 'amqp') {
+      const started = await startAmqpHarness({ store });
+      h = started.harness;
+      stop = () => stopAmqpHarness(started);
+    } else {
+      h = await startHarness(store);
+      h.mock.state.httpExtensions.serverless = h.backend.url;
+      await registerApiExtension(await loginAsProvider({ vcdUrl: h.mock.url, user: 'administrator@System', password: 'provider-demo' }));
+      stop = () => h.close();
+    }
+    token = await h.login('acme');
+    acme = api(() => h.backend.url, token);
+    for (const r of RUNTIMES) expect((await acme.post('/api/org/acme/faas/functions', newFunction(r.fn, r.create))).status).toBe(202);
+    for (const r of RUNTIMES) expect((await acme.waitBuilt('acme', r.fn)).status).toBe('ready');
+  }, 300_000);
+
+  afterAll(async () => {
+    const dir = path.resolve(__dirname, '../../.test-results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `sandbox-answers-${store}.json`), JSON.stringify({ attacks: Object.keys(tried).length, results: tried }, null, 2));
+    await stop?.();
+  });
+
+  for (const r of RUNTIMES) {
+    describe(r.name, () => {
+      ANSWER_ATTACKS.forEach((attack, i) => {
+        it(`gives the safe answer when a function ${attack.name}`, async () => {
+          for (const [via, base] of [['vCD', h.mock.url], ['backend', h.backend.url]]) {
+            const res = await fetch(`${base}/api/org/acme/${r.fn}?attack=${i}`, { headers: { Authorization: `Bearer ${token}` }, redirect: 'manual' });
+            const text = await res.text();
+            const id = res.headers.get('x-activation-id');
+            expect(id, `${via}: ${res.status} ${text}`).toBeTruthy();
+            const activation = await jsonOf(await acme.get(`/api/org/acme/faas/activations/${id}`));
+            attack.check({ status: res.status, headers: res.headers, text, activation }, r.fn);
+            tried[`${r.name} via ${via} over ${transport}: ${attack.name}`] = String(res.status);
+          }
+        }, 60_000);
+      });
+    });
+  }
 });
