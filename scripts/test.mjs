@@ -128,8 +128,19 @@ function hardeningCounts() {
     const statuses = Object.entries(fuzz.byStatus).map(([status, n]) => `${n}× ${status}`).join(', ');
     lines.push(`fuzzing: ${fuzz.inputs} bad inputs over ${fuzz.operations} operations, answered ${statuses}`);
   }
+  const answers = readJson(path.join(results, 'fuzz-answers.json'));
+  if (answers) {
+    lines.push(
+      `fuzzing (issue 19): ${answers.answers} generated function answers (${answers.served} served, ${answers.refused} refused as 502), ` +
+        `${answers.requestHeaders} generated request headers, ${answers.pathParameters} generated path parameters, none a 500`,
+    );
+  }
   const sandbox = readJson(path.join(results, 'sandbox.json'));
   if (sandbox) lines.push(`sandbox escapes: ${sandbox.attacks} attacks, the host and the other org's function unharmed after each`);
+  const served = ['pglite', 'postgres'].map((s) => readJson(path.join(results, `sandbox-answers-${s}.json`))).filter(Boolean);
+  if (served.length) {
+    lines.push(`sandbox answers (issue 19): ${served.reduce((n, r) => n + r.attacks, 0)} attacks on the vCD origin (runtime × attack × via vCD or direct), each answered safely`);
+  }
   return lines;
 }
 

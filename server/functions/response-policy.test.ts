@@ -74,7 +74,7 @@ describe('the function response policy', () => {
     expect(faultsOf(answer({ 'Content-Type': 'text/plain', 'content-type': 'text/html' }))).toEqual(['headers["content-type"]']);
     expect(faultsOf(answer({ 'x-big': 'y'.repeat(MAX_ANSWER_HEADER_BYTES) }))).toEqual(['headers']);
     expect(faultsOf(answer(Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`x-h${i}`, 'v']))))).toEqual(['headers']);
-    for (const statusCode of [100, 199, 600, 1000]) expect(faultsOf(answer({}, { statusCode }))).toEqual(['statusCode']);
+    for (const statusCode of [100, 199, 407, 600, 1000]) expect(faultsOf(answer({}, { statusCode }))).toEqual(['statusCode']);
     expect(faultsOf(answer({ 'content-type': 'html' }))).toEqual(['headers["content-type"]']);
     expect(faultsOf(answer({ 'content-type': 'text/html' }, { body: { a: 1 } }))).toEqual(['body']);
     expect(faultsOf(answer({ 'content-type': 'application/problem+json' }, { body: { a: 1 } }))).toEqual([]);
@@ -95,5 +95,6 @@ describe('the function response policy', () => {
     expect(fault('hi')).toEqual(['(answer): must be an object {statusCode, headers, body}, got string']);
     expect(fault({ statusCode: '200', headers: { 'x-n': 1, ok: 'y' } })).toEqual(['statusCode: must be an integer, got "200"', 'headers["x-n"]: must be a string, got number']);
     expect(fault({ statusCode: 200.5 })).toEqual(['statusCode: must be an integer, got 200.5']);
+    expect(fault({ statusCode: null, headers: null })).toEqual(['statusCode: must be an integer, got null', 'headers: must be an object of header names to string values']);
   });
 });

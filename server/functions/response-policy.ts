@@ -109,9 +109,10 @@ export function parseHandlerResult(functionName: string, result: unknown): RawAn
   }
   const r = result as Record<string, unknown>;
   const errors: FieldError[] = [];
-  const statusCode = r.statusCode ?? 200;
+  // Only a missing field takes the default: null (Python's None, JSON's NaN) is not a status or headers.
+  const statusCode = r.statusCode === undefined ? 200 : r.statusCode;
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode)) errors.push({ path: 'statusCode', message: `must be an integer, got ${shown(statusCode)}` });
-  const headers = r.headers ?? {};
+  const headers = r.headers === undefined ? {} : r.headers;
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
     errors.push({ path: 'headers', message: 'must be an object of header names to string values' });
   } else {
@@ -149,6 +150,8 @@ function faults(answer: RawAnswer): FieldError[] {
   const errors: FieldError[] = [];
   const { statusCode, headers, body } = answer;
   if (statusCode < 200 || statusCode > 599) errors.push({ path: 'statusCode', message: `must be from 200 to 599, got ${statusCode}` });
+  // A browser answers 407 by asking for its proxy's credentials: on vCD's origin, a prompt a function must not raise.
+  if (statusCode === 407) errors.push({ path: 'statusCode', message: '407 is a proxy asking for credentials, not an answer of a function' });
   const entries = Object.entries(headers);
   if (entries.length > MAX_ANSWER_HEADERS) errors.push({ path: 'headers', message: `at most ${MAX_ANSWER_HEADERS} headers, got ${entries.length}` });
   let bytes = 0;

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Problem } from '../../contract/problem';
+import { isUnstorableText } from '../store/db';
 import {
   AppError,
   BadAnswer,
@@ -53,8 +54,14 @@ export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
-/** body-parser's own errors (malformed JSON, too large, bad charset) → our meanings. */
-function fromBodyParser(err: { type?: string; status?: number; limit?: number }): AppError | undefined {
+/** body-parser's and the router's own errors (malformed JSON, too large, bad charset or encoding, bad path) → our meanings. */
+function fromBodyParser(err: { type?: string; status?: number; limit?: number; expose?: boolean; message?: string }): AppError | undefined {
+  // The router could not percent-decode a path parameter (`%`, `%zz`).
+  if (err instanceof URIError && (err as { status?: number }).status === 400) return new Invalid('the path is not valid percent-encoding', [{ path: '(path)', message: 'malformed percent-encoding' }]);
+  // A body that does not decompress as its Content-Encoding says (body-parser gives it no type).
+  if (err.type === undefined && err.status === 400 && err.expose) {
+    return new Invalid('the body could not be decoded as its Content-Encoding says', [{ path: 'Content-Encoding', message: String(err.message ?? 'undecodable body') }]);
+  }
   switch (err.type) {
     case 'entity.parse.failed':
       return new Invalid('the body is not valid JSON', [{ path: '(body)', message: 'malformed JSON' }]);
@@ -75,7 +82,11 @@ function fromBodyParser(err: { type?: string; status?: number; limit?: number })
 /** The last middleware: every error leaves as problem+json; a 500 never carries a stack or SQL. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof AppError ? err : fromBodyParser(err ?? {});
+    const known =
+      err instanceof AppError
+        ? err
+        : (fromBodyParser(err ?? {}) ??
+          (isUnstorableText(err) ? new Invalid('the request holds a character that cannot be stored, such as NUL', [{ path: '(request)', message: 'unstorable character' }]) : undefined));
     if (res.headersSent) {
       res.end();
       return;
