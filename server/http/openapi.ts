@@ -56,9 +56,9 @@ export function buildOpenApiDocument(options: { version: string }): object {
       method, path: '/api/org/{org}/{route}', summary: 'Invoke the function whose trigger route matches', tags: ['invoke'], security,
       request: { params: z.object({ org: Org, route: z.string().describe('the function\'s route, e.g. hello') }) },
       responses: {
-        default: { description: 'The handler\'s statusCode, headers and body' },
+        default: { description: 'The handler\'s statusCode and body, the headers a function may set (docs/functions.md) and the platform\'s security headers' },
         404: problem('No function serves the route'),
-        502: problem('The handler threw, returned no response, exceeded its memory or answered over the response limit'),
+        502: problem('The handler threw, exceeded its memory, answered over the response limit or gave a bad answer (type bad-result, errors[] naming each fault)'),
         503: problem('The function is initializing or failed to build'),
         429: problem('The org already runs its quota of concurrent calls (Retry-After)'),
         504: problem('The handler exceeded its timeout'),
