@@ -32,7 +32,7 @@ export class FunctionFormFieldsComponent {
 
   /** Prefix of the fields' ids and test ids: `function` on the New function form, `edit` on the detail page. */
   @Input({ required: true }) idPrefix!: string;
-  /** Lays the settings out in a row (the detail page) instead of one under another. */
+  /** Lays the settings out in a row (the detail page) instead of one under another, without the long helper texts. */
   @Input() row = false;
   @Input() showEvents = false;
   /** Offers the egress switch for a container (the detail page; a new function starts without egress). */
