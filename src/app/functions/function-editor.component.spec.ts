@@ -125,12 +125,12 @@ describe('FunctionEditorComponent', () => {
     expect(errorText('function-events-error')).toContain('Choose at least one event type.');
     http.expectNone(FUNCTIONS_URL);
 
-    chooseEvents(['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/poweron']);
+    chooseEvents(['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/change_state']);
     submit();
     const req = http.expectOne(FUNCTIONS_URL);
     expect(req.request.body.trigger).toEqual({
       type: 'event',
-      events: ['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/poweron'],
+      events: ['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/change_state'],
     });
     expect(req.request.body.code).toContain('event.eventId');
     req.flush(
