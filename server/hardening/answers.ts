@@ -71,6 +71,14 @@ export const ANSWER_ATTACKS: AnswerAttack[] = [
     },
   },
   {
+    name: 'serves an SVG image with a script in it (script on the vCD origin)',
+    answer: { headers: { 'content-type': 'image/svg+xml' }, body: `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>` },
+    check: (seen) => {
+      served(200, [])(seen);
+      expect(seen.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    },
+  },
+  {
     name: "plants vCD's session cookie and access tokens (cookie and token injection)",
     answer: {
       headers: {
