@@ -3,8 +3,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, startHarness, type Harness } from '../testing/harness';
-import { fillPath, makeFixtures, orgState, type OrgFixtures } from './fixtures';
-import { invalidObject, invalidQueryValue, invalidValue, type JsonSchema } from './invalid';
+import { fillPath, makeFixtures, orgState, type OrgFixtures } from '../testing/hardening-fixtures';
+import { invalidObject, invalidQueryValue, invalidValue, type JsonSchema } from '../testing/invalid-inputs';
 
 /**
  * Issue 7, fuzzing: inputs generated from the OpenAPI document's own schemas, each breaking one constraint, sent to
