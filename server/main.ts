@@ -1,8 +1,10 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import pino, { type DestinationStream } from 'pino';
 import { composeAutoscale } from './compose/autoscale';
-import { composeFunctions } from './compose/functions';
-import type { Part } from './compose/part';
+import { composeFunctions, type FunctionsPart } from './compose/functions';
+import type { ComposeContext, Part } from './compose/part';
 import { composeShowback } from './compose/showback';
 import { openStore, scheduledWorkLease } from './compose/store';
 import { composeTransport } from './compose/transport';
@@ -35,32 +37,11 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const autoscale = composeAutoscale(ctx);
   const features: Part[] = [functions, showback, autoscale];
 
-  const app = createApp({
-    log,
-    vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
-    tenantRoutes: features.flatMap((f) => f.tenantRoutes ?? []),
-    tenantFallback: functions.invoke,
-    vcdRoutes: functions.vcdRoutes,
-    openApiPaths: features.flatMap((f) => (f.openApiPaths ? [f.openApiPaths] : [])),
-    checkReady: async () => {
-      await db.query('SELECT 1');
-    },
-    sharedSecret: config.extensionSharedSecret,
-    sessionCacheTtlMs: config.sessionCacheTtlMs,
-    bodyLimitBytes: config.bodyLimitBytes,
-    orgRateLimitPerMinute: config.orgRateLimitPerMinute,
-  });
+  const app = httpApp(ctx, features, functions);
   // vCD's API extension over RabbitMQ: the same app, dispatched in process; its notifications feed FaaS event triggers.
   const transport = composeTransport(ctx, { app, onNotification: (n) => functions.service.handleVcdNotification(n) });
 
-  const server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  const { server, url, port } = await listen(app, config);
   const resumed = await functions.resumeBuilds();
   for (const f of features) await f.start?.();
   const lease = scheduledWorkLease(config, log, {
@@ -76,25 +57,50 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
 
   let closing: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    close() {
-      closing ??= (async () => {
-        await transport.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        await lease.close();
-        // Showback and autoscale first: their runs may still record function usage; the runtimes close last.
-        for (const f of [showback, autoscale, functions]) await f.close();
-        await db.close();
-        log.info('backend stopped');
-      })();
-      return closing;
-    },
+  const stop = async () => {
+    await transport.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await lease.close();
+    // Scheduled work (showback, autoscale) stops before the function runtimes do; the store closes last.
+    for (const f of [showback, autoscale, functions]) await f.close();
+    await db.close();
+    log.info('backend stopped');
   };
+  return { url, port, close: () => (closing ??= stop()) };
+}
+
+/** The HTTP app with every feature's routers; a function's own route comes after all of them. */
+function httpApp({ config, db, log }: ComposeContext, features: Part[], functions: FunctionsPart): Express {
+  return createApp({
+    log,
+    vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
+    tenantRoutes: features.flatMap((f) => f.tenantRoutes ?? []),
+    tenantFallback: functions.invoke,
+    vcdRoutes: functions.vcdRoutes,
+    openApiPaths: features.flatMap((f) => (f.openApiPaths ? [f.openApiPaths] : [])),
+    checkReady: async () => {
+      await db.query('SELECT 1');
+    },
+    sharedSecret: config.extensionSharedSecret,
+    sessionCacheTtlMs: config.sessionCacheTtlMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+    orgRateLimitPerMinute: config.orgRateLimitPerMinute,
+  });
+}
+
+/** Listens on config.host:config.port (0 = any free port) and says where. */
+async function listen(app: Express, config: Config): Promise<{ server: Server; url: string; port: number }> {
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return { server, url: `http://${host}:${port}`, port };
 }
 
 if (require.main === module) {

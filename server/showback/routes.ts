@@ -33,9 +33,15 @@ const providerOnly = (res: Response) => {
 
 /** /api/org/{org}/showback/... (mounted after auth and tenancy). */
 export function showbackRoutes(deps: ShowbackDeps): Router {
-  const { service, collector } = deps;
   const router = Router({ mergeParams: true });
+  readRoutes(router, deps.service);
+  sourceRoutes(router, deps.collector);
+  importAndRateCardRoutes(router, deps.service);
+  return router;
+}
 
+/** The dashboard's reads and the CSV export. */
+function readRoutes(router: Router, service: ShowbackService): void {
   router.get('/summary', async (_req, res) => {
     res.json(await service.summary(org(res)));
   });
@@ -61,7 +67,10 @@ export function showbackRoutes(deps: ShowbackDeps): Router {
       .attachment(`showback-${org(res)}-${q.from ?? 'month'}-${q.to ?? 'today'}.csv`)
       .send(await service.exportCsv(org(res), q));
   });
+}
 
+/** Billing sources: config, run now or backfill, test, the run journal. */
+function sourceRoutes(router: Router, collector: Collector): void {
   router.get('/sources', async (_req, res) => {
     res.json(await collector.list(org(res)));
   });
@@ -88,7 +97,10 @@ export function showbackRoutes(deps: ShowbackDeps): Router {
   router.get('/sources/:id/runs', async (req, res) => {
     res.json(await collector.runs(org(res), String(req.params.id)));
   });
+}
 
+/** FOCUS imports, the rate card (the provider edits it) and the provider's view of every org. */
+function importAndRateCardRoutes(router: Router, service: ShowbackService): void {
   router.post('/imports', async (req, res) => {
     const type = req.get('content-type') ?? '';
     const format = /json/i.test(type) ? 'json' : /csv|text\/plain/i.test(type) ? 'csv' : null;
@@ -108,6 +120,4 @@ export function showbackRoutes(deps: ShowbackDeps): Router {
     providerOnly(res);
     res.json(await service.providerOrgs());
   });
-
-  return router;
 }
