@@ -68,6 +68,9 @@ async function vitest(out, args) {
   return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
 }
 
+/** Every folder with code of ours; the rules say which may import which. */
+const DEPCRUISE_FOLDERS = ['server', 'mock-vcd', 'contract', 'src', 'bin', 'scripts', 'bench', 'e2e', 'podman'];
+
 const suites = [
   {
     name: 'typecheck (tsc over server, mock vCD, scripts, bench, e2e; the plugin is checked by its build)',
@@ -75,6 +78,16 @@ const suites = [
     async run() {
       const { code } = await run('npm', ['run', '--silent', 'typecheck']);
       return code === 0 ? { passed: 0, failed: 0, note: 'no type errors' } : { passed: 0, failed: 1, note: 'type errors above' };
+    },
+  },
+  {
+    name: 'dependency rules (dependency-cruiser: .dependency-cruiser.cjs, the architecture in a page)',
+    key: 'deps',
+    async run() {
+      const { code, output } = await run('npx', ['depcruise', '-c', '.dependency-cruiser.cjs', ...DEPCRUISE_FOLDERS]);
+      if (code === 0) return { passed: 0, failed: 0, note: 'no violations' };
+      const violations = /(\d+) dependency violations/.exec(output)?.[1];
+      return { passed: 0, failed: 1, note: violations ? `${violations} violations above` : `depcruise failed (exit ${code})` };
     },
   },
   {

@@ -4,10 +4,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { startMockVcd, type RunningMockVcd } from '../../mock-vcd/main';
-import { login } from '../../mock-vcd/testing';
+import { login } from '../../mock-vcd/testing/mock';
 import { api, freshStore, jsonOf, type StoreHandle } from '../testing/harness';
 import { startBackendProcess, type BackendProcess } from './backend-process';
-import { ruleFor } from '../autoscale/testing';
+import { ruleFor } from '../testing/autoscale';
 
 /**
  * Issue 7, crashes: the backend is its own process on PostgreSQL and is killed with SIGKILL in the middle of a

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction, type Harness } from '../testing/harness';
-import { SLOW_HANDLER, startAmqpHarness, stopAmqpHarness, type Names } from '../transport/amqp/testing';
+import { SLOW_HANDLER, startAmqpHarness, stopAmqpHarness, type Names } from '../testing/amqp';
 
 /**
  * Issue 6/7, restarts: the real RabbitMQ is stopped and started again while the mock vCD forwards tenant requests to

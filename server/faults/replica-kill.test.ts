@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction, type Harness } from '../testing/harness';
-import { rawClient, startAmqpHarness, stopAmqpHarness, type Names } from '../transport/amqp/testing';
+import { rawClient, startAmqpHarness, stopAmqpHarness, type Names } from '../testing/amqp';
 import { startBackendProcess, type BackendProcess } from './backend-process';
 
 /**

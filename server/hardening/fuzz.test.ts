@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAsProvider, registerApiExtension } from '../../bin/lib/vcd-provider';
 import { api, jsonOf, newFunction, startHarness, type Harness } from '../testing/harness';
 import { answers, DOCUMENTED_ALLOWED, judgeAnswer, pathSegment, requestHeaders, type GeneratedAnswer } from './answer-fuzz';
-import { fillPath, makeFixtures, orgState, type OrgFixtures } from './fixtures';
-import { invalidObject, invalidQueryValue, invalidValue, type JsonSchema } from './invalid';
+import { fillPath, makeFixtures, orgState, type OrgFixtures } from '../testing/hardening-fixtures';
+import { invalidObject, invalidQueryValue, invalidValue, type JsonSchema } from '../testing/invalid-inputs';
 
 /**
  * Issue 7, fuzzing: inputs generated from the OpenAPI document's own schemas, each breaking one constraint, sent to

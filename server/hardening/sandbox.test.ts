@@ -4,7 +4,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAsProvider, registerApiExtension } from '../../bin/lib/vcd-provider';
-import { startAmqpHarness, stopAmqpHarness } from '../transport/amqp/testing';
+import { startAmqpHarness, stopAmqpHarness } from '../testing/amqp';
 import { api, jsonOf, newFunction, startHarness, type Harness } from '../testing/harness';
 import { ANSWER_ATTACKS, nodeAttacker, pythonAttacker } from './answers';
 

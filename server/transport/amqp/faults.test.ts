@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction } from '../../testing/harness';
-import { amqpHarnessPerTest } from './per-test';
-import { closeConnection, SLOW_HANDLER } from './testing';
+import { amqpHarnessPerTest } from '../../testing/amqp-per-test';
+import { closeConnection, SLOW_HANDLER } from '../../testing/amqp';
 
 /** The broker connection dropped under load: requests end answered or as vCD's 504, none applied twice. */
 
