@@ -37,8 +37,10 @@ export interface Verdict {
   answeredOnce: number;
   /** Ids the caller got a 504 for. */
   timedOut: number;
-  /** Ids with more than one start. */
+  /** Ids with more than one run. */
   ranTwice: string[];
+  /** Runs cut short in a killed process (see verdict's `killed`). */
+  interrupted: number;
   /** Every broken promise, said in words; empty when the guarantees held. */
   problems: string[];
   calls: number;
@@ -72,9 +74,13 @@ export interface Ledger {
   answered(id: string, status: number, echoed?: unknown): void;
   /** Sends one call with a fresh id, records its answer, and resolves with its status. */
   call(send: (id: string) => Promise<Response>): Promise<number>;
-  verdict(): Verdict;
+  /**
+   * `killed`: processes the test killed. A run they started and never ended is counted as interrupted, not as a
+   * run: use it only for calls that may run again by contract (a safe method after a kill -9).
+   */
+  verdict(options?: { killed?: number[] }): Verdict;
   /** Prints `fault <name>: ...` and appends it to .test-results/faults.jsonl for scripts/test.mjs. */
-  report(name: string, verdict: Verdict): string;
+  report(name: string, verdict: Verdict, extra?: string): string;
   close(): Promise<void>;
 }
 
@@ -103,7 +109,11 @@ export async function startLedger(): Promise<Ledger> {
           return;
         }
         entry('returned');
+        // A held report whose process died meanwhile (kill -9) gets no `end`: that process never had the outcome back.
+        let gone = false;
+        res.on('close', () => (gone = !res.writableFinished));
         const answer = () => {
+          if (gone || res.destroyed) return;
           entry('end');
           res.writeHead(204).end();
         };
@@ -125,7 +135,7 @@ export async function startLedger(): Promise<Ledger> {
     }
     return [...open].filter(([, n]) => n > 0).map(([id]) => id);
   };
-  const starts = (id: string) => entries.filter((e) => e.id === id && e.event === 'start').length;
+  const allStarts = (id: string) => entries.filter((e) => e.id === id && e.event === 'start').length;
   const poll = async <T>(what: () => string, probe: () => T | undefined, timeoutMs: number): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -140,7 +150,7 @@ export async function startLedger(): Promise<Ledger> {
     url,
     entries,
     id: () => `${run}-${++seq}`,
-    starts,
+    starts: allStarts,
     inFlight: (pid) => openOf(entries, pid),
     waitInFlight: (n, { pid, timeoutMs = 60_000 } = {}) =>
       poll(
@@ -188,8 +198,15 @@ export async function startLedger(): Promise<Ledger> {
       ledger.answered(id, res.status, res.status < 300 ? echoed ?? null : undefined);
       return res.status;
     },
-    verdict() {
+    verdict({ killed = [] } = {}) {
       const problems: string[] = [...mismatches];
+      const cutShort = (id: string) =>
+        killed.reduce((n, pid) => {
+          const mine = entries.filter((e) => e.id === id && e.pid === pid);
+          return n + mine.filter((e) => e.event === 'start').length - mine.filter((e) => e.event === 'end').length;
+        }, 0);
+      const interrupted = [...new Set(entries.map((e) => e.id))].reduce((n, id) => n + cutShort(id), 0);
+      const starts = (id: string) => allStarts(id) - cutShort(id);
       const ids = new Set([...answers.keys(), ...entries.map((e) => e.id)]);
       const ranTwice = [...ids].filter((id) => starts(id) > 1);
       for (const id of ranTwice) problems.push(`${id} ran ${starts(id)} times (answered ${answers.get(id) ?? 'nothing'})`);
@@ -212,9 +229,9 @@ export async function startLedger(): Promise<Ledger> {
         inFlightByPid[pid] = (inFlightByPid[pid] ?? 0) + 1;
       }
       if (!atFault) problems.push('fault() was never called: nothing says what was in flight');
-      return { inFlightAtFault: open.length, inFlightByPid, answeredOnce, timedOut, ranTwice, problems: [...new Set(problems)], calls: answers.size, statuses };
+      return { inFlightAtFault: open.length, inFlightByPid, answeredOnce, timedOut, ranTwice, interrupted, problems: [...new Set(problems)], calls: answers.size, statuses };
     },
-    report: (name, v) => reportFault(name, v),
+    report: (name, v, extra) => reportFault(name, v, extra),
     close() {
       ledger.release();
       return new Promise<void>((resolve) => server.close(() => resolve()));
