@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: install what the tests need (npm deps, Debian chromium, running PostgreSQL/RabbitMQ),
-// run every suite, print each suite's counts and one last line "N passed, N failed" over all of them.
+// run every suite, print each suite's counts and one last line "N passed, N failed, N skipped" over all of them.
+// A suite that ran no test at all counts as failed: nothing passes by not running.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,7 @@ function step(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     console.error(`\n${cmd} ${args.join(' ')} failed (exit ${r.status}); no suite ran.`);
-    console.log('0 passed, 1 failed');
+    console.log('0 passed, 1 failed, 0 skipped');
     process.exit(1);
   }
 }
@@ -130,7 +131,21 @@ function hardeningCounts() {
   }
   const sandbox = readJson(path.join(results, 'sandbox.json'));
   if (sandbox) lines.push(`sandbox escapes: ${sandbox.attacks} attacks, the host and the other org's function unharmed after each`);
+  // Issue 20: one line per fault test (server/testing/ledger.ts reportFault), as the fault suite printed them.
+  const faults = path.join(results, 'faults.jsonl');
+  if (existsSync(faults)) {
+    for (const row of readFileSync(faults, 'utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(row).line);
+  }
   return lines;
+}
+
+/** Suites whose result is not a count of tests (the typecheck) may pass with zero; any other must have run one. */
+const COUNTLESS = new Set(['typecheck']);
+
+function noEmptySuite(s) {
+  if (COUNTLESS.has(s.key) || s.failed > 0 || s.passed > 0) return s;
+  const note = [s.note, `no test ran${s.skipped ? ` (${s.skipped} skipped)` : ''}: a suite that runs nothing fails`].filter(Boolean).join('; ');
+  return { ...s, failed: 1, note };
 }
 
 async function main() {
@@ -148,7 +163,7 @@ async function main() {
   if (!built) summary.push({ name: 'build (ng build plugin, ng build portal)', passed: 0, failed: 1 });
   for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.key))) {
     console.log(`\n=== ${suite.name} ===\n`);
-    summary.push({ name: suite.name, ...(await suite.run()) });
+    summary.push(noEmptySuite({ name: suite.name, key: suite.key, ...(await suite.run()) }));
   }
   console.log('\n=== summary ===');
   for (const s of summary) {
@@ -158,7 +173,8 @@ async function main() {
   for (const line of hardeningCounts()) console.log(line);
   const passed = summary.reduce((n, s) => n + s.passed, 0);
   const failed = summary.reduce((n, s) => n + s.failed, 0);
-  console.log(`${passed} passed, ${failed} failed`);
+  const skipped = summary.reduce((n, s) => n + (s.skipped ?? 0), 0);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(failed === 0 && passed > 0 ? 0 : 1);
 }
 
