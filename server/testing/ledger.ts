@@ -1,5 +1,5 @@
 import { mkdirSync, appendFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 
 /**
@@ -86,157 +86,184 @@ export interface Ledger {
 
 const RESULTS = path.resolve(__dirname, '../../.test-results');
 
-export async function startLedger(): Promise<Ledger> {
-  const entries: LedgerEntry[] = [];
-  const answers = new Map<string, number>();
-  const mismatches: string[] = [];
-  let atFault: { open: string[]; pidOf: Map<string, number> } | undefined;
-  let seq = 0;
-  let holding = false;
-  const held: (() => void)[] = [];
-  const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+type Report = { id: string; event: 'start' | 'end'; pid: number };
 
-  const server: Server = createServer((req, res) => {
+/** Ids started and not ended in `list` (optionally only those of one process). */
+function openOf(list: LedgerEntry[], pid?: number): string[] {
+  const open = new Map<string, number>();
+  for (const e of list) {
+    if (pid !== undefined && e.pid !== pid) continue;
+    if (e.event !== 'returned') open.set(e.id, (open.get(e.id) ?? 0) + (e.event === 'start' ? 1 : -1));
+  }
+  return [...open].filter(([, n]) => n > 0).map(([id]) => id);
+}
+
+async function poll<T>(what: () => string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`ledger: gave up waiting for ${what()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+class ExecutionLedger implements Ledger {
+  readonly entries: LedgerEntry[] = [];
+  private readonly answers = new Map<string, number>();
+  private readonly mismatches: string[] = [];
+  private atFault?: { open: string[]; pidOf: Map<string, number> };
+  private seq = 0;
+  private holding = false;
+  private readonly held: (() => void)[] = [];
+  private readonly run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  readonly server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       try {
-        const e = JSON.parse(body) as { id: string; event: 'start' | 'end'; pid: number };
-        const entry = (event: LedgerEntry['event']) => entries.push({ id: String(e.id), event, pid: Number(e.pid), at: Date.now() });
-        if (e.event === 'start') {
-          entry('start');
-          res.writeHead(204).end();
-          return;
-        }
-        entry('returned');
-        // A held report whose process died meanwhile (kill -9) gets no `end`: that process never had the outcome back.
-        let gone = false;
-        res.on('close', () => (gone = !res.writableFinished));
-        const answer = () => {
-          if (gone || res.destroyed) return;
-          entry('end');
-          res.writeHead(204).end();
-        };
-        if (holding) held.push(answer);
-        else answer();
+        this.onReport(JSON.parse(body) as Report, res);
       } catch {
         res.writeHead(400).end();
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = '';
 
-  const openOf = (list: LedgerEntry[], pid?: number) => {
-    const open = new Map<string, number>();
-    for (const e of list) {
-      if (pid !== undefined && e.pid !== pid) continue;
-      if (e.event !== 'returned') open.set(e.id, (open.get(e.id) ?? 0) + (e.event === 'start' ? 1 : -1));
+  private onReport(report: Report, res: ServerResponse): void {
+    const entry = (event: LedgerEntry['event']) => this.entries.push({ id: String(report.id), event, pid: Number(report.pid), at: Date.now() });
+    if (report.event === 'start') {
+      entry('start');
+      res.writeHead(204).end();
+      return;
     }
-    return [...open].filter(([, n]) => n > 0).map(([id]) => id);
-  };
-  const allStarts = (id: string) => entries.filter((e) => e.id === id && e.event === 'start').length;
-  const poll = async <T>(what: () => string, probe: () => T | undefined, timeoutMs: number): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`ledger: gave up waiting for ${what()}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+    entry('returned');
+    // A held report whose process died meanwhile (kill -9) gets no `end`: that process never had the outcome back.
+    let gone = false;
+    res.on('close', () => (gone = !res.writableFinished));
+    const answer = () => {
+      if (gone || res.destroyed) return;
+      entry('end');
+      res.writeHead(204).end();
+    };
+    if (this.holding) this.held.push(answer);
+    else answer();
+  }
 
-  const ledger: Ledger = {
-    url,
-    entries,
-    id: () => `${run}-${++seq}`,
-    starts: allStarts,
-    inFlight: (pid) => openOf(entries, pid),
-    waitInFlight: (n, { pid, timeoutMs = 60_000 } = {}) =>
-      poll(
-        () => `${n} calls in flight${pid ? ` in process ${pid}` : ''} (saw ${openOf(entries, pid).length}, ${entries.length} ledger entries)`,
-        () => {
-          const open = openOf(entries, pid);
-          return open.length >= n ? open : undefined;
-        },
-        timeoutMs,
-      ),
-    waitIdle: ({ ignorePids = [], timeoutMs = 60_000 } = {}) =>
-      poll(
-        () => `every started call to end (still running: ${openOf(entries.filter((e) => !ignorePids.includes(e.pid))).join(', ')})`,
-        () => (openOf(entries.filter((e) => !ignorePids.includes(e.pid))).length === 0 ? true : undefined),
-        timeoutMs,
-      ).then(() => undefined),
-    hold: () => void (holding = true),
-    release() {
-      holding = false;
-      for (const answer of held.splice(0)) answer();
-    },
-    async fault(inject) {
-      const before = openOf(entries);
-      await inject();
-      const after = new Set(openOf(entries));
-      const open = before.filter((id) => after.has(id));
-      const pidOf = new Map(entries.filter((e) => e.event === 'start').map((e) => [e.id, e.pid]));
-      atFault = { open, pidOf };
-      return open;
-    },
-    answered(id, status, echoed) {
-      answers.set(id, status);
-      if (status >= 200 && status < 300 && echoed !== undefined && echoed !== id) mismatches.push(`${id} was answered with ${JSON.stringify(echoed)}'s answer`);
-    },
-    async call(send) {
-      const id = ledger.id();
-      const res = await send(id);
-      const text = await res.text();
-      let echoed: unknown;
-      try {
-        echoed = (JSON.parse(text) as { ledger?: unknown }).ledger;
-      } catch {
-        echoed = undefined;
-      }
-      ledger.answered(id, res.status, res.status < 300 ? echoed ?? null : undefined);
-      return res.status;
-    },
-    verdict({ killed = [] } = {}) {
-      const problems: string[] = [...mismatches];
-      const cutShort = (id: string) =>
-        killed.reduce((n, pid) => {
-          const mine = entries.filter((e) => e.id === id && e.pid === pid);
-          return n + mine.filter((e) => e.event === 'start').length - mine.filter((e) => e.event === 'end').length;
-        }, 0);
-      const interrupted = [...new Set(entries.map((e) => e.id))].reduce((n, id) => n + cutShort(id), 0);
-      const starts = (id: string) => allStarts(id) - cutShort(id);
-      const ids = new Set([...answers.keys(), ...entries.map((e) => e.id)]);
-      const ranTwice = [...ids].filter((id) => starts(id) > 1);
-      for (const id of ranTwice) problems.push(`${id} ran ${starts(id)} times (answered ${answers.get(id) ?? 'nothing'})`);
-      let answeredOnce = 0;
-      let timedOut = 0;
-      const statuses: Record<string, number> = {};
-      for (const [id, status] of answers) {
-        statuses[status] = (statuses[status] ?? 0) + 1;
-        if (status === 504) timedOut += 1;
-        if (status >= 200 && status < 300) {
-          if (starts(id) === 1) answeredOnce += 1;
-          else if (starts(id) === 0) problems.push(`${id} was answered ${status} but never ran`);
-        }
-      }
-      for (const e of entries) if (!answers.has(e.id)) problems.push(`${e.id} ran but no call with that id was made`);
-      const open = atFault?.open ?? [];
-      const inFlightByPid: Record<number, number> = {};
-      for (const id of open) {
-        const pid = atFault!.pidOf.get(id) as number;
-        inFlightByPid[pid] = (inFlightByPid[pid] ?? 0) + 1;
-      }
-      if (!atFault) problems.push('fault() was never called: nothing says what was in flight');
-      return { inFlightAtFault: open.length, inFlightByPid, answeredOnce, timedOut, ranTwice, interrupted, problems: [...new Set(problems)], calls: answers.size, statuses };
-    },
-    report: (name, v, extra) => reportFault(name, v, extra),
-    close() {
-      ledger.release();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  id(): string {
+    return `${this.run}-${++this.seq}`;
+  }
+
+  starts(id: string): number {
+    return this.entries.filter((e) => e.id === id && e.event === 'start').length;
+  }
+
+  inFlight(pid?: number): string[] {
+    return openOf(this.entries, pid);
+  }
+
+  waitInFlight(n: number, { pid, timeoutMs = 60_000 }: { pid?: number; timeoutMs?: number } = {}): Promise<string[]> {
+    return poll(
+      () => `${n} calls in flight${pid ? ` in process ${pid}` : ''} (saw ${this.inFlight(pid).length}, ${this.entries.length} ledger entries)`,
+      () => (this.inFlight(pid).length >= n ? this.inFlight(pid) : undefined),
+      timeoutMs,
+    );
+  }
+
+  async waitIdle({ ignorePids = [], timeoutMs = 60_000 }: { ignorePids?: number[]; timeoutMs?: number } = {}): Promise<void> {
+    const open = () => openOf(this.entries.filter((e) => !ignorePids.includes(e.pid)));
+    await poll(() => `every started call to end (still running: ${open().join(', ')})`, () => (open().length === 0 ? true : undefined), timeoutMs);
+  }
+
+  hold(): void {
+    this.holding = true;
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const answer of this.held.splice(0)) answer();
+  }
+
+  async fault(inject: () => Promise<unknown>): Promise<string[]> {
+    const before = this.inFlight();
+    // Which process ran each call when the fault came (a redelivery may start it elsewhere right after).
+    const pidOf = new Map(this.entries.filter((e) => e.event === 'start').map((e) => [e.id, e.pid]));
+    await inject();
+    // Still open after the injection; a call that ended in a killed process is open by definition (no `end`).
+    const after = new Set(this.inFlight());
+    const open = before.filter((id) => after.has(id));
+    this.atFault = { open, pidOf };
+    return open;
+  }
+
+  answered(id: string, status: number, echoed?: unknown): void {
+    this.answers.set(id, status);
+    if (status >= 200 && status < 300 && echoed !== undefined && echoed !== id) this.mismatches.push(`${id} was answered with ${JSON.stringify(echoed)}'s answer`);
+  }
+
+  async call(send: (id: string) => Promise<Response>): Promise<number> {
+    const id = this.id();
+    const res = await send(id);
+    const text = await res.text();
+    let echoed: unknown;
+    try {
+      echoed = (JSON.parse(text) as { ledger?: unknown }).ledger;
+    } catch {
+      echoed = undefined;
+    }
+    this.answered(id, res.status, res.status < 300 ? (echoed ?? null) : undefined);
+    return res.status;
+  }
+
+  /** Runs of `id` a killed process started and never ended. */
+  private cutShort(id: string, killed: number[]): number {
+    return killed.reduce((n, pid) => {
+      const mine = this.entries.filter((e) => e.id === id && e.pid === pid);
+      return n + mine.filter((e) => e.event === 'start').length - mine.filter((e) => e.event === 'end').length;
+    }, 0);
+  }
+
+  verdict({ killed = [] }: { killed?: number[] } = {}): Verdict {
+    const problems: string[] = [...this.mismatches];
+    const runs = (id: string) => this.starts(id) - this.cutShort(id, killed);
+    const ids = new Set([...this.answers.keys(), ...this.entries.map((e) => e.id)]);
+    const interrupted = [...ids].reduce((n, id) => n + this.cutShort(id, killed), 0);
+    const ranTwice = [...ids].filter((id) => runs(id) > 1);
+    for (const id of ranTwice) problems.push(`${id} ran ${runs(id)} times (answered ${this.answers.get(id) ?? 'nothing'})`);
+    let answeredOnce = 0;
+    let timedOut = 0;
+    const statuses: Record<string, number> = {};
+    for (const [id, status] of this.answers) {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === 504) timedOut += 1;
+      if (status >= 200 && status < 300 && runs(id) === 1) answeredOnce += 1;
+      if (status >= 200 && status < 300 && runs(id) === 0) problems.push(`${id} was answered ${status} but never ran`);
+    }
+    for (const id of ids) if (!this.answers.has(id)) problems.push(`${id} ran but no call with that id was made`);
+    if (!this.atFault) problems.push('fault() was never called: nothing says what was in flight');
+    const open = this.atFault?.open ?? [];
+    const inFlightByPid: Record<number, number> = {};
+    for (const id of open) {
+      const pid = this.atFault!.pidOf.get(id) as number;
+      inFlightByPid[pid] = (inFlightByPid[pid] ?? 0) + 1;
+    }
+    return { inFlightAtFault: open.length, inFlightByPid, answeredOnce, timedOut, ranTwice, interrupted, problems, calls: this.answers.size, statuses };
+  }
+
+  report(name: string, v: Verdict, extra?: string): string {
+    return reportFault(name, v, extra);
+  }
+
+  close(): Promise<void> {
+    this.release();
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export async function startLedger(): Promise<Ledger> {
+  const ledger = new ExecutionLedger();
+  await new Promise<void>((resolve) => ledger.server.listen(0, '127.0.0.1', resolve));
+  ledger.url = `http://127.0.0.1:${(ledger.server.address() as { port: number }).port}`;
   return ledger;
 }
 
