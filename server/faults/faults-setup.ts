@@ -5,7 +5,14 @@ import { startPrivatePostgres, startPrivateRabbit } from './services';
  * (they run one at a time), handed to the test processes by environment; the shared services are never touched.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const [pg, rabbit] = await Promise.all([startPrivatePostgres(), startPrivateRabbit()]);
+  const [pgStarted, rabbitStarted] = await Promise.allSettled([startPrivatePostgres(), startPrivateRabbit()]);
+  if (pgStarted.status === 'rejected' || rabbitStarted.status === 'rejected') {
+    // The one that did start must not outlive the failed setup.
+    if (pgStarted.status === 'fulfilled') await pgStarted.value.destroy();
+    if (rabbitStarted.status === 'fulfilled') await rabbitStarted.value.destroy();
+    throw pgStarted.status === 'rejected' ? pgStarted.reason : (rabbitStarted as PromiseRejectedResult).reason;
+  }
+  const [pg, rabbit] = [pgStarted.value, rabbitStarted.value];
   Object.assign(process.env, {
     TEST_DATABASE_URL: pg.url,
     FAULTS_PG_DIR: pg.dir,

@@ -33,6 +33,15 @@ async function ip(...args: string[]): Promise<void> {
   }
 }
 
+/** A /30 of 198.51.100.0/24 no interface uses yet (two suites may build their namespaces at the same time). */
+async function freeSlash30(): Promise<number> {
+  const { stdout } = await run('ip', ['-4', '-o', 'addr', 'show']).catch(() => ({ stdout: '' }));
+  const used = new Set([...stdout.matchAll(/198\.51\.100\.(\d+)/g)].map((m) => Math.floor(Number(m[1]) / 4)));
+  const free = Array.from({ length: 64 }, (_, i) => i).filter((i) => !used.has(i));
+  if (!free.length) throw new Error('cannot build the test\'s network: every /30 of 198.51.100.0/24 is in use');
+  return 4 * free[randomInt(0, free.length)];
+}
+
 // Answers each connection with one line and reports it on stdout, so the test can count what got through.
 const LISTENER = `const net = require('net');
 const server = net.createServer((s) => { process.stdout.write('accepted\\n'); s.end('reached the host\\n'); });
@@ -42,7 +51,7 @@ export async function startNamespacedListener(): Promise<NamespacedListener> {
   const id = randomBytes(3).toString('hex');
   const ns = `vsl-${id}`;
   const [hostIf, nsIf] = [`vslh${id}`, `vsln${id}`];
-  const base = 4 * randomInt(0, 64);
+  const base = await freeSlash30();
   const hostAddress = `198.51.100.${base + 1}`;
   const address = `198.51.100.${base + 2}`;
   let child: ChildProcess | undefined;
