@@ -45,6 +45,13 @@ function run(cmd, args, extraEnv = {}) {
 
 let built = false;
 
+/** A test runner's counts: one that ran no test fails (nothing passes by not running), skipped or not. */
+function ranSomething(counts) {
+  if (counts.failed > 0 || counts.passed > 0) return counts;
+  const note = [counts.note, `no test ran${counts.skipped ? ` (${counts.skipped} skipped)` : ''}: a suite that runs nothing fails`].filter(Boolean).join('; ');
+  return { ...counts, failed: 1, note };
+}
+
 const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
 
 /** Runs Playwright (all specs, or the given ones) and counts its JSON report. */
@@ -56,7 +63,7 @@ async function playwright(specs, report, extraEnv = {}) {
   if (!r) return { passed: 0, failed: 1, note: `playwright wrote no results (exit ${code})` };
   const s = r.stats;
   const failed = s.unexpected + (code !== 0 && s.unexpected === 0 ? 1 : 0);
-  return { passed: s.expected + s.flaky, failed, skipped: s.skipped };
+  return ranSomething({ passed: s.expected + s.flaky, failed, skipped: s.skipped });
 }
 
 /** One vitest run (its JSON report in .test-results/<out>) as a suite's counts. */
@@ -66,7 +73,7 @@ async function vitest(out, args) {
   const r = readJson(file);
   if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
   const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
-  return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
+  return ranSomething({ passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests });
 }
 
 const suites = [
@@ -98,7 +105,7 @@ const suites = [
       const ran = Number(executed[1]);
       const failedCount = Number(executed[3] ?? 0);
       const failed = failedCount + (code !== 0 && failedCount === 0 ? 1 : 0);
-      return { passed: ran - failedCount, failed, skipped: Number(executed[4] ?? 0) };
+      return ranSomething({ passed: ran - failedCount, failed, skipped: Number(executed[4] ?? 0) });
     },
   },
   {
@@ -139,15 +146,6 @@ function hardeningCounts() {
   return lines;
 }
 
-/** Suites whose result is not a count of tests (the typecheck) may pass with zero; any other must have run one. */
-const COUNTLESS = new Set(['typecheck']);
-
-function noEmptySuite(s) {
-  if (COUNTLESS.has(s.key) || s.failed > 0 || s.passed > 0) return s;
-  const note = [s.note, `no test ran${s.skipped ? ` (${s.skipped} skipped)` : ''}: a suite that runs nothing fails`].filter(Boolean).join('; ');
-  return { ...s, failed: 1, note };
-}
-
 async function main() {
   if (!existsSync(path.join(root, 'node_modules/.package-lock.json'))) step('npm', ['ci']);
   step('bash', ['scripts/ensure-system.sh']);
@@ -163,7 +161,7 @@ async function main() {
   if (!built) summary.push({ name: 'build (ng build plugin, ng build portal)', passed: 0, failed: 1 });
   for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.key))) {
     console.log(`\n=== ${suite.name} ===\n`);
-    summary.push(noEmptySuite({ name: suite.name, key: suite.key, ...(await suite.run()) }));
+    summary.push({ name: suite.name, ...(await suite.run()) });
   }
   console.log('\n=== summary ===');
   for (const s of summary) {
