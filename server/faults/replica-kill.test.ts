@@ -13,6 +13,8 @@ import { startBackendProcess, type BackendProcess } from './backend-process';
  */
 
 const CALLS = 16;
+// FAULTS_REPLICA_METHOD=POST shows what is still open (docs/hardening.md): the started-request guard is per
+// process, so the survivor runs the killed replica's held POSTs again and this test fails with "ran 2 times".
 const METHOD = (process.env.FAULTS_REPLICA_METHOD ?? 'GET') as 'GET' | 'POST';
 
 describe('one of two replicas killed -9 while both hold calls', () => {
