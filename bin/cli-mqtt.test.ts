@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pluginZip } from '../mock-vcd/testing';
+import { pluginZip } from '../mock-vcd/testing/mock';
 import { api, startHarness, type Harness } from '../server/testing/harness';
 import { logCapture } from '../server/testing/logs';
 import { runCli } from './cli';

@@ -271,8 +271,11 @@ export const ActivationSchema = z.object({
   /** console output, at most MAX_ACTIVATION_LOG_BYTES; the last line says so when cut. */
   logs: z.array(z.string()),
   logsTruncated: z.boolean(),
+  /** Headers of the function's answer the platform dropped (not a function's to set; docs/functions.md). */
+  droppedHeaders: z.array(z.string()),
 });
 export type ActivationView = z.infer<typeof ActivationSchema>;
+export type ActivationTrigger = ActivationView['trigger'];
 
 export const ActivationListSchema = z.object({ items: z.array(ActivationSchema), total: z.number().int() });
 export type ActivationList = z.infer<typeof ActivationListSchema>;
@@ -286,6 +289,8 @@ export const ActivationQuerySchema = PageQuerySchema.extend({
   until: z.string().datetime({ offset: true, message: 'until must be an ISO 8601 date-time' }).optional(),
 });
 export type ActivationQuery = z.input<typeof ActivationQuerySchema>;
+/** The activation list's filter as checked (limit and offset filled in): what the store and the plugin's service take. */
+export type ActivationFilter = z.output<typeof ActivationQuerySchema>;
 
 /** What a handler returns; the invoke route answers with it. */
 export const HandlerResultSchema = z

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { VcdError, notFound, sendVcdError, unauthorized } from './http/vcd-errors';
-import { type Directory, createDemoDirectory } from './orgs/directory';
+import { createDemoDirectory } from './orgs/directory';
 import { orgRoutes } from './orgs/routes';
 import { tokenOf } from './sessions/auth';
 import { sessionRoutes } from './sessions/routes';
@@ -20,8 +20,8 @@ import { infraAdminRoutes } from './infra/admin-routes';
 import { VropsMock, type VropsOptions } from './vrops/service';
 import { vropsRoutes } from './vrops/routes';
 import { billingRoutes } from './billing/routes';
-import type { MockAmqpLink } from './amqp/link';
-import { type AmqpSettings, defaultAmqpSettings } from './extensions/amqp-settings';
+import { defaultAmqpSettings } from './extensions/amqp-settings';
+import type { MockVcdState } from './state';
 // vCD 10.4+'s MQTT bus and external services (issue 12, docs/vcd-mqtt.md)
 import { ExternalServices } from './extensions/external-services';
 import { externalServiceRoutes } from './extensions/cloudapi-routes';
@@ -45,26 +45,6 @@ export interface MockVcdOptions {
   vrops?: VropsOptions;
   /** The MQTT bus on /messaging/mqtt: API_REQUEST timeout, metrics interval (main.ts starts it). */
   mqtt?: MockMqttOptions;
-}
-
-export interface MockVcdState {
-  directory: Directory;
-  sessions: SessionStore;
-  uiPlugins: UiPluginStore;
-  extensions: ExtensionRegistry;
-  /** Mutable: a caller may point a namespace at a backend started after the mock. */
-  httpExtensions: Record<string, string>;
-  sharedSecret?: string;
-  site: { name: string; id: string };
-  infra: Infra;
-  vrops: VropsMock;
-  /** Set in AMQP mode: extension requests and notifications go through RabbitMQ (mock-vcd/amqp). */
-  amqp?: MockAmqpLink;
-  /** What a provider set at /api/admin/extension/settings/amqp (the password is never read back). */
-  amqpSettings: AmqpSettings;
-  /** MQTT external services, API filters and EXTENSION tokens (cloudapi), and the bus they use. */
-  externalServices: ExternalServices;
-  mqtt: MockMqttBus;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -146,3 +126,5 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     message: status === 500 ? 'Internal error in the mock vCD.' : `The request body could not be read: ${err?.message ?? 'invalid'}.`,
   });
 };
+
+export type { MockVcdState } from './state';

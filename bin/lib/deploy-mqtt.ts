@@ -1,5 +1,5 @@
 import { readTokenFile, removeTokenFile, tokenHint, writeTokenFile } from '../../server/transport/mqtt/token-file';
-import type { Step } from './deploy';
+import type { Step } from './step';
 import * as ext from './vcd-external-services';
 import { type ProviderSession, VcdProviderError } from './vcd-provider';
 

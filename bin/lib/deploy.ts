@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import AdmZip from 'adm-zip';
 import { type MqttTarget, mqttDeploySteps, mqttUndeploySteps } from './deploy-mqtt';
+import type { Step } from './step';
 import * as vcd from './vcd-admin';
 import { installUiPlugin, registerApiExtension, type ProviderSession, VcdProviderError } from './vcd-provider';
 
@@ -19,11 +20,7 @@ export interface DeployTarget {
   mqtt: Pick<MqttTarget, 'service' | 'tokenFile' | 'note'>;
 }
 
-export interface Step {
-  /** One line for the plan and the log. */
-  describe: string;
-  apply(): Promise<void>;
-}
+export type { Step } from './step';
 
 export interface PluginManifest {
   name: string;

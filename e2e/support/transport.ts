@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startMockVcd, type RunningMockVcd } from '../../mock-vcd/main';
 import { startServer, type RunningServer } from '../../server/main';
-import { AMQP_URL, backendAmqpConfig, rawClient, uniqueNames } from '../../server/transport/amqp/testing';
+import { AMQP_URL, backendAmqpConfig, rawClient, uniqueNames } from '../../server/testing/amqp';
 import { defaultTokenFile } from '../../server/transport/mqtt/token-file';
 import { transportFromEnv, type Transport } from '../../scripts/stack';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ROLES } from '../orgs/directory';
-import { bearer, jsonOf, login, mockPerTest } from '../testing';
+import { bearer, jsonOf, login, mockPerTest } from '../testing/mock';
 import { busClients, grantedQos, registerService, withBearer } from './testing';
 
 const ACME = '4a1e2c4e-7b8f-4d51-9a3e-2f6a1c0d0a01';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { bearer, jsonOf, login, mockPerTest } from '../testing';
+import { bearer, jsonOf, login, mockPerTest } from '../testing/mock';
 import { busClients, registerService } from './testing';
 
 /** A tiny external service: answers each API_REQUEST with what it decoded, as a backend would (docs/vcd-mqtt.md §4). */

@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { RunningMockVcd } from '../main';
-import { ACCEPT, bearer, jsonOf, login } from '../testing';
+import { ACCEPT, bearer, jsonOf, login } from '../testing/mock';
 
 /** Helpers for the bus's tests: real mqtt.js clients over ws, closed after each test, and a registered service. */
 

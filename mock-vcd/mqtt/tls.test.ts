@@ -3,7 +3,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mockPerTest } from '../testing';
+import { mockPerTest } from '../testing/mock';
 import { busClients, withBearer } from './testing';
 
 const get = (url: string, ca?: Buffer) =>

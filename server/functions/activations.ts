@@ -1,30 +1,15 @@
 import type { Logger } from 'pino';
-import { MAX_ACTIVATION_LOG_BYTES, type ActivationStatus, type ActivationView } from '../../contract/functions';
+import {
+  MAX_ACTIVATION_LOG_BYTES,
+  type ActivationFilter,
+  type ActivationStatus,
+  type ActivationTrigger,
+  type ActivationView,
+} from '../../contract/functions';
 import type { Db } from '../store/db';
 
-export interface ActivationRecord {
-  id: string;
-  org: string;
-  function: string;
-  version: number;
-  trigger: 'http' | 'event';
-  start: Date;
-  durationMs: number;
-  status: ActivationStatus;
-  cold: boolean;
-  memoryMb: number;
-  statusCode: number;
-  logs: string[];
-  logsTruncated: boolean;
-}
-
-export interface ActivationFilter {
-  status?: ActivationStatus;
-  since?: string;
-  until?: string;
-  limit: number;
-  offset: number;
-}
+/** An activation as stored: the contract's view with its org, and its start as a Date. */
+export type ActivationRecord = Omit<ActivationView, 'start'> & { org: string; start: Date };
 
 export interface ActivationRetention {
   /** Records kept per function (the newest). */
@@ -64,6 +49,7 @@ export function toActivationView(r: ActivationRecord): ActivationView {
     statusCode: r.statusCode,
     logs: r.logs,
     logsTruncated: r.logsTruncated,
+    droppedHeaders: r.droppedHeaders,
   };
 }
 
@@ -72,7 +58,7 @@ interface Row {
   org: string;
   function: string;
   version: number;
-  trigger: 'http' | 'event';
+  trigger: ActivationTrigger;
   start: Date | string;
   duration_ms: number | string;
   status: ActivationStatus;
@@ -81,6 +67,7 @@ interface Row {
   status_code: number;
   logs: string[] | string;
   logs_truncated: boolean;
+  dropped_headers: string[] | string | null;
 }
 
 const toRecord = (r: Row): ActivationRecord => ({
@@ -97,6 +84,7 @@ const toRecord = (r: Row): ActivationRecord => ({
   statusCode: r.status_code,
   logs: typeof r.logs === 'string' ? (JSON.parse(r.logs) as string[]) : r.logs,
   logsTruncated: r.logs_truncated,
+  droppedHeaders: typeof r.dropped_headers === 'string' ? (JSON.parse(r.dropped_headers) as string[]) : (r.dropped_headers ?? []),
 });
 
 /**
@@ -183,7 +171,7 @@ export class ActivationStore {
 
   private async write(batch: ActivationRecord[]): Promise<void> {
     try {
-      // One JSON parameter for the whole batch: binding 13 parameters per row costs PGlite far more.
+      // One JSON parameter for the whole batch: binding 14 parameters per row costs PGlite far more.
       const rows = batch.map((r) => ({
         id: r.id,
         org: r.org,
@@ -198,12 +186,13 @@ export class ActivationStore {
         status_code: r.statusCode,
         logs: r.logs,
         logs_truncated: r.logsTruncated,
+        dropped_headers: r.droppedHeaders,
       }));
       await this.db.query(
-        `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated)
-         SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated
+        `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers)
+         SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, org text, function text, version integer, trigger text, start timestamptz,
-           duration_ms double precision, status text, cold boolean, memory_mb integer, status_code integer, logs jsonb, logs_truncated boolean)
+           duration_ms double precision, status text, cold boolean, memory_mb integer, status_code integer, logs jsonb, logs_truncated boolean, dropped_headers jsonb)
          ON CONFLICT (id) DO NOTHING`,
         [JSON.stringify(rows)],
       );

@@ -3,8 +3,9 @@ import type { ActivationStatus } from '../../contract/functions';
 import { AppError, NotReady, Timeout, TooManyRequests, Upstream } from '../errors';
 import type { VcdNotification } from '../vcd/notification';
 import { capLogs } from './activations';
-import type { FunctionEvent, FunctionVersion, InvokeFailureDetails, InvokeResult } from './ports';
+import type { FunctionEvent, FunctionVersion, HttpEvent, InvokeFailureDetails, InvokeResult } from './ports';
 import type { FunctionsServiceDeps } from './service';
+import { applyResponsePolicy, type SafeAnswer } from './response-policy';
 import type { FunctionRecord } from './store';
 import { bodyBytes, orgUuidOf, versionKey, type Runnable } from './views';
 
@@ -71,7 +72,7 @@ export class FunctionCalls {
     const activationId = randomUUID();
     const start = new Date();
     const t0 = performance.now();
-    const record = (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean) => {
+    const record = (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean, droppedHeaders: string[] = []) => {
       const capped = capLogs(logs);
       this.deps.activations.record({
         id: activationId,
@@ -87,6 +88,7 @@ export class FunctionCalls {
         statusCode,
         logs: capped.logs,
         logsTruncated: capped.truncated,
+        droppedHeaders,
       });
     };
     const withId = <E extends Error>(err: E): E => Object.assign(err, { activationId });
@@ -132,8 +134,15 @@ export class FunctionCalls {
         ),
       );
     }
-    record('success', result.statusCode, result.logs, result.cold ?? false);
-    return { ...result, function: fn.name, payload, activationId };
+    let safe: SafeAnswer;
+    try {
+      safe = applyResponsePolicy(result, { functionName: fn.name, org, route: fn.route, path: call.trigger === 'http' ? (call.event as HttpEvent).path : undefined });
+    } catch (err) {
+      record('error', 502, result.logs, result.cold ?? false);
+      throw withId(err as Error);
+    }
+    record('success', safe.statusCode, result.logs, result.cold ?? false, safe.dropped);
+    return { ...result, statusCode: safe.statusCode, headers: safe.headers, function: fn.name, payload, activationId };
   }
 
   /** What the runtime runs: the version with env and its opened secrets (cached per version key). */

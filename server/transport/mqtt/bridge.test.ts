@@ -84,7 +84,7 @@ describe('API extension over vCD\'s MQTT bus', () => {
 describe('vCD metrics over the bus', () => {
   it('feed autoscale as a push source: a rule is evaluated with the pushed averages and no poller', async () => {
     const { DEMO_INFRA_IDS } = await import('../../../mock-vcd/infra/demo');
-    const { ruleFor } = await import('../../autoscale/testing');
+    const { ruleFor } = await import('../../testing/autoscale');
     // No AUTOSCALE_VCD_USER: the poller is off, so a decision can only come from metrics/{org}/{vApp}.
     harness = await startHarness('pglite', { transport: 'mqtt', mqttEvents: true, mock: { mqtt: { metricsIntervalMs: 200 } } });
     const acme = api(() => harness!.mock.url, await harness.login('acme'));

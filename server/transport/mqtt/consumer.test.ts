@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BROKER_CONTEXT, type BrokerContext } from '../../http/auth';
 import { logCapture } from '../../testing/logs';
 import { MqttExtensionService, serviceTopics, type MqttExtensionOptions } from './extension-service';
-import { apiRequest, type BareBroker, SERVICE, startBareBroker, vcdSide } from './testing';
+import { apiRequest, type BareBroker, SERVICE, startBareBroker, vcdSide } from '../../testing/mqtt-broker';
 
 /** The backend's MQTT external service against a real aedes broker (no mock vCD): decoding, answers, faults. */
 

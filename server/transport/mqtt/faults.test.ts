@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SLOW_HANDLER } from '../amqp/testing';
+import { SLOW_HANDLER } from '../../testing/amqp';
 import { api, jsonOf, newFunction, startHarness, type Harness } from '../../testing/harness';
 import { logCapture } from '../../testing/logs';
 import { serviceTopics } from './extension-service';

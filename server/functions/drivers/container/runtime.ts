@@ -3,9 +3,9 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { HandlerResultSchema } from '../../../../contract/functions';
 import { AppError, TooManyRequests, Timeout, Upstream } from '../../../errors';
 import type { BuildResult, FunctionVersion, FunctionEvent, InvokeContext, InvokeFailureDetails, InvokeResult, Runtime } from '../../ports';
+import { parseHandlerResult } from '../../response-policy';
 import { BASE_IMAGES, ensureBaseImages, type BaseRuntime } from '../../../../podman/build-base-images';
 import { PodmanService, type PodmanPaths } from './podman-service';
 import { NODE_SERVER, PYTHON_SERVER } from './shims';
@@ -370,11 +370,12 @@ export class ContainerRuntime implements Runtime {
       const at = reply.error.line ? ` (${fn.runtime === 'python3' ? 'handler.py' : 'handler.js'}:${reply.error.line})` : '';
       throw fail(new Upstream(`function "${fn.name}" threw ${reply.error.name}: ${reply.error.message}${at}`, 'handler-error'), { logs, cold });
     }
-    const parsed = HandlerResultSchema.safeParse(reply.result);
-    if (reply.badResult || !parsed.success) {
-      throw fail(new Upstream(`function "${fn.name}" returned no {statusCode, headers, body} object`, 'bad-result'), { logs, cold });
+    if (reply.badResult) throw fail(new Upstream(`function "${fn.name}" returned an answer that is not JSON`, 'bad-result'), { logs, cold });
+    try {
+      return { ...parseHandlerResult(fn.name, reply.result), logs };
+    } catch (err) {
+      throw fail(err as AppError, { logs, cold });
     }
-    return { statusCode: parsed.data.statusCode, headers: parsed.data.headers, body: parsed.data.body, logs };
   }
 
   /** The connection broke: out of memory (cgroup OOM kill or V8 heap abort), or the container stopped. */

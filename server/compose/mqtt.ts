@@ -1,36 +1,24 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { type Config, mqttUrlOf } from '../../config';
-import type { AutoscaleService } from '../../autoscale/service';
-import type { RuleStore } from '../../autoscale/store';
-import { MetricPush } from '../../autoscale/push';
-import type { Db } from '../../store/db';
-import type { VcdNotification } from '../../vcd/notification';
-import type { RequestHandler } from '../dispatch';
-import { auditTrailReader } from './audit-trail';
-import { RequestClaims } from './claims';
-import { MqttEventConsumer } from './events';
-import { MqttExtensionService } from './extension-service';
-import { defaultTokenFile, readTokenFile, tokenHint } from './token-file';
-import type { MqttTls } from './link';
+import { type Config, mqttUrlOf } from '../config';
+import type { Db } from '../store/db';
+import type { VcdNotification } from '../vcd/notification';
+import type { RequestHandler } from '../transport/dispatch';
+import { auditTrailReader } from '../transport/mqtt/audit-trail';
+import { RequestClaims } from '../transport/mqtt/claims';
+import { MqttEventConsumer, type VappMetrics } from '../transport/mqtt/events';
+import { MqttExtensionService } from '../transport/mqtt/extension-service';
+import type { MqttTls } from '../transport/mqtt/link';
+import { defaultTokenFile, readTokenFile, tokenHint } from '../transport/mqtt/token-file';
 
-export interface MqttParts {
-  config: Config;
-  log: Logger;
-  db: Db;
+export interface MqttDeps {
   app: RequestHandler;
   tls: MqttTls;
   onNotification: (n: VcdNotification) => Promise<void>;
-  autoscale: { service: AutoscaleService; rules: RuleStore };
-  /** A vCD session of the backend's own (VCD_EVENTS_USER), for the events link, the reconcile and pushed scale actions. */
+  /** vCD's pushed VM metrics (autoscale's push source); absent = not subscribed. */
+  onMetrics?: (m: VappMetrics) => Promise<void>;
+  /** A vCD session of the backend's own (VCD_EVENTS_USER), for the events link and the reconcile. */
   login: (user: string, password: string) => Promise<string>;
-}
-
-export interface MqttTransport {
-  extension: MqttExtensionService;
-  events?: MqttEventConsumer;
-  start(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** The EXTENSION token: VCD_EXTENSION_TOKEN, else the file deploy wrote; an error says what to do. */
@@ -50,8 +38,7 @@ function tokenSource(config: Config, log: Logger): () => Promise<string> {
 }
 
 /** vCD's MQTT bus (docs/vcd-mqtt.md): the external service, and with VCD_EVENTS_USER the events and metrics links. */
-export function composeMqtt(parts: MqttParts): MqttTransport {
-  const { config, log, db } = parts;
+export function composeMqtt({ config, log, db }: { config: Config; log: Logger; db: Db }, deps: MqttDeps): { start(): Promise<void>; close(): Promise<void> } {
   const [vendor, name, version] = config.mqttService.split('/');
   const url = mqttUrlOf(config);
   const replica = config.mqttReplicaId ?? `${hostname()}-${process.pid}`;
@@ -61,35 +48,34 @@ export function composeMqtt(parts: MqttParts): MqttTransport {
     url,
     service: { vendor, name, version },
     token: tokenSource(config, log),
-    handler: parts.app,
+    handler: deps.app,
     claims,
     maxInFlight: config.mqttMaxInFlight,
     expiryMs: config.mqttRequestExpiryMs,
-    tls: parts.tls,
+    tls: deps.tls,
     log,
   });
   const { vcdEventsUser: user, vcdEventsPassword: password } = config;
-  let events: MqttEventConsumer | undefined;
-  if (user && password) {
-    const login = () => parts.login(user, password);
-    const push = new MetricPush({ rules: parts.autoscale.rules, service: parts.autoscale.service, login, log });
-    events = new MqttEventConsumer({
-      url,
-      login,
-      onNotification: parts.onNotification,
-      // Every replica receives every sample: the one that claims it evaluates it.
-      onMetrics: async (m) => {
-        if (await claims.claim(`metrics:${m.vAppId}:${m.timestamp}`)) await push.receive(m);
-      },
-      missedSince: auditTrailReader(config.vcdUrl),
-      reconcileMs: config.vcdEventsReconcileMs,
-      tls: parts.tls,
-      log,
-    });
-  }
+  const onMetrics = deps.onMetrics;
+  const events =
+    user && password
+      ? new MqttEventConsumer({
+          url,
+          login: () => deps.login(user, password),
+          onNotification: deps.onNotification,
+          // Every replica receives every sample: the one that claims it evaluates it.
+          onMetrics: onMetrics
+            ? async (m) => {
+                if (await claims.claim(`metrics:${m.vAppId}:${m.timestamp}`)) await onMetrics(m);
+              }
+            : undefined,
+          missedSince: auditTrailReader(config.vcdUrl),
+          reconcileMs: config.vcdEventsReconcileMs,
+          tls: deps.tls,
+          log,
+        })
+      : undefined;
   return {
-    extension,
-    events,
     async start() {
       await extension.start();
       await events?.start();
