@@ -89,10 +89,6 @@ export class MqttEventConsumer {
     return this.link.ready();
   }
 
-  dropConnection(): void {
-    this.link.drop();
-  }
-
   private track(work: Promise<void>): void {
     this.running.add(work);
     void work.finally(() => this.running.delete(work));

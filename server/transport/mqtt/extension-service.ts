@@ -101,11 +101,6 @@ export class MqttExtensionService {
     return this.link.ready();
   }
 
-  /** Drops the bus connection as a network failure would (fault tests). */
-  dropConnection(): void {
-    this.link.drop();
-  }
-
   private async subscribe(client: MqttClient): Promise<void> {
     const granted = await client.subscribeAsync(this.topics.monitor, { qos: 1 });
     if (granted.some((g) => g.qos === 128)) throw new Error(`vCD refused the subscription to ${this.topics.monitor}: is the token this service's?`);

@@ -167,11 +167,6 @@ export class MqttLink {
     }, delay);
   }
 
-  /** Drops the connection as a network failure would (tests); the link reconnects. */
-  drop(): void {
-    this.client?.stream?.destroy();
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
