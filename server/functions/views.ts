@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   defaultSandbox,
   type ContainerMode,
@@ -57,17 +56,6 @@ export function toVersionView(v: VersionRecord, active: number): FunctionVersion
     active: v.version === active,
     createdAt: v.createdAt.toISOString(),
   };
-}
-
-export type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'runtime' | 'sandbox' | 'mode' | 'egress' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
-
-/** The warm-instance key: org, name, version and a hash of what runs, so replaced code never reuses an isolate. */
-export function versionKey(r: Runnable): string {
-  const digest = createHash('sha256')
-    .update(`${r.runtime}\0${r.sandbox}\0${r.mode}\0${r.egress ? 'egress' : ''}\0${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
-    .digest('hex')
-    .slice(0, 16);
-  return `${r.org}/${r.name}@${r.version}:${digest}`;
 }
 
 /**
