@@ -1,5 +1,7 @@
 import {
   defaultSandbox,
+  runsIn,
+  RUNTIME_SANDBOXES,
   type ContainerMode,
   type FunctionRuntime,
   type FunctionVersionView,
@@ -59,8 +61,8 @@ export function toVersionView(v: VersionRecord, active: number): FunctionVersion
 }
 
 /**
- * Where a version runs: sandbox defaults to isolate for nodejs20 and container for python3 (kept from the base
- * version when the runtime stays); mode applies to containers only (default per-call).
+ * Where a version runs: sandbox defaults per runtime (RUNTIME_SANDBOXES; kept from the base version when the
+ * runtime stays); mode applies to containers only (default per-call).
  */
 export function placement(
   runtime: FunctionRuntime,
@@ -71,8 +73,11 @@ export function placement(
 ): { sandbox: Sandbox; mode: ContainerMode | null; egress: boolean } {
   const kept = base && base.runtime === runtime ? base : undefined;
   const where = sandbox ?? kept?.sandbox ?? defaultSandbox(runtime);
-  if (runtime === 'python3' && where === 'isolate') {
-    throw new Invalid('invalid function: python3 runs in a container only', [{ path: 'sandbox', message: 'python3 needs sandbox "container"' }]);
+  if (!runsIn(runtime, where)) {
+    const only = RUNTIME_SANDBOXES[runtime];
+    throw new Invalid(`invalid function: ${runtime} runs in a ${only.join(' or ')} only`, [
+      { path: 'sandbox', message: `${runtime} needs sandbox "${only.join('" or "')}"` },
+    ]);
   }
   if (where === 'isolate') {
     if (mode) throw new Invalid('invalid function: mode applies to container functions only', [{ path: 'mode', message: 'mode needs sandbox "container"' }]);
