@@ -268,6 +268,7 @@ export const ActivationSchema = z.object({
   logsTruncated: z.boolean(),
 });
 export type ActivationView = z.infer<typeof ActivationSchema>;
+export type ActivationTrigger = ActivationView['trigger'];
 
 export const ActivationListSchema = z.object({ items: z.array(ActivationSchema), total: z.number().int() });
 export type ActivationList = z.infer<typeof ActivationListSchema>;
@@ -281,6 +282,8 @@ export const ActivationQuerySchema = PageQuerySchema.extend({
   until: z.string().datetime({ offset: true, message: 'until must be an ISO 8601 date-time' }).optional(),
 });
 export type ActivationQuery = z.input<typeof ActivationQuerySchema>;
+/** The activation list's filter as checked (limit and offset filled in): what the store and the plugin's service take. */
+export type ActivationFilter = z.output<typeof ActivationQuerySchema>;
 
 /** What a handler returns; the invoke route answers with it. */
 export const HandlerResultSchema = z

@@ -4,13 +4,15 @@ export const VCD_EVENT_PREFIX = 'com/vmware/vcloud/event/';
 
 /**
  * vCD notification types a function may subscribe to (VCD-WIRE §4: `com/vmware/vcloud/event/<object>/<event>`),
- * the tenant-visible ones of the vCD API guide's tables plus the power events vCD emits for VMs.
+ * the tenant-visible ones of the vCD API guide's "Notification Types" tables plus `vm/change_state`, the type vCD sends
+ * when a VM's power state changes. Spelled exactly as vCD sends them (`vappTemplate`, not `vapptemplate`): a trigger
+ * matches the type string, so a mis-spelt one would never fire. Checked against VMware's text in
+ * src/app/functions/vcd-event-types.spec.ts.
  */
 export const VCD_EVENT_TYPES: readonly string[] = [
-  'vm/create', 'vm/import', 'vm/modify', 'vm/delete', 'vm/deploy', 'vm/undeploy', 'vm/poweron', 'vm/poweroff',
-  'vm/suspend', 'vm/consolidate', 'vm/relocate',
+  'vm/create', 'vm/modify', 'vm/delete', 'vm/deploy', 'vm/undeploy', 'vm/change_state', 'vm/consolidate', 'vm/relocate',
   'vapp/create', 'vapp/import', 'vapp/modify', 'vapp/delete', 'vapp/deploy', 'vapp/undeploy', 'vapp/runtime_lease_expiry',
-  'vapptemplate/create', 'vapptemplate/import', 'vapptemplate/modify', 'vapptemplate/delete',
+  'vappTemplate/create', 'vappTemplate/import', 'vappTemplate/modify', 'vappTemplate/delete',
   'media/create', 'media/import', 'media/modify', 'media/delete',
   'catalog/create', 'catalog/modify', 'catalog/delete',
   'vdc/create', 'vdc/modify', 'vdc/delete',

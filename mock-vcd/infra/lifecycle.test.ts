@@ -164,7 +164,7 @@ describe('vCD notifications to webhook targets', () => {
   const servers: import('node:http').Server[] = [];
   afterEach(() => servers.splice(0).forEach((s) => s.close()));
 
-  it('posts vm/create, vm/deploy and vm/poweron notifications in vCD’s JSON with the AMQP headers', async () => {
+  it('posts vm/create, vm/deploy and vm/change_state notifications in vCD’s JSON with the AMQP headers', async () => {
     const received: { headers: Record<string, unknown>; body: { type: string; entity: string; org: string } }[] = [];
     const receiver = createServer((req, res) => {
       let data = '';
@@ -182,7 +182,7 @@ describe('vCD notifications to webhook targets', () => {
     const uuid = vm.id.split(':').pop();
     for (let i = 0; i < 500 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
     const types = received.map((r) => r.body.type);
-    expect(types).toEqual(expect.arrayContaining(['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/deploy', 'com/vmware/vcloud/event/vm/poweron']));
+    expect(types).toEqual(expect.arrayContaining(['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/deploy', 'com/vmware/vcloud/event/vm/change_state']));
     const create = received.find((r) => r.body.type.endsWith('vm/create'))!;
     expect(create.body).toMatchObject({ entity: `urn:vcloud:vm:${uuid}`, org: mock.state.directory.orgs.find((o) => o.name === 'acme')!.id, operationSuccess: true });
     expect(create.headers['x-notification-routing-key']).toMatch(new RegExp(`^true\\.${uuid}\\..*\\.com\\.vmware\\.vcloud\\.event\\.vm\\.create$`));

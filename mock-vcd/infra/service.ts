@@ -106,7 +106,7 @@ export class Infra {
         vm.ipAddress ??= nextIp(vapp);
         return [
           { event: 'vm/deploy', entity: vmUrn(vm.uuid) },
-          { event: 'vm/poweron', entity: vmUrn(vm.uuid) },
+          { event: 'vm/change_state', entity: vmUrn(vm.uuid) },
         ];
       },
     });
@@ -121,7 +121,7 @@ export class Infra {
       apply: () => {
         if (vm.power === 'POWERED_OFF') return [];
         vm.power = 'POWERED_OFF';
-        return [{ event: 'vm/poweroff', entity: vmUrn(vm.uuid) }];
+        return [{ event: 'vm/change_state', entity: vmUrn(vm.uuid) }];
       },
     });
   }

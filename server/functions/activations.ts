@@ -1,30 +1,15 @@
 import type { Logger } from 'pino';
-import { MAX_ACTIVATION_LOG_BYTES, type ActivationStatus, type ActivationView } from '../../contract/functions';
+import {
+  MAX_ACTIVATION_LOG_BYTES,
+  type ActivationFilter,
+  type ActivationStatus,
+  type ActivationTrigger,
+  type ActivationView,
+} from '../../contract/functions';
 import type { Db } from '../store/db';
 
-export interface ActivationRecord {
-  id: string;
-  org: string;
-  function: string;
-  version: number;
-  trigger: 'http' | 'event';
-  start: Date;
-  durationMs: number;
-  status: ActivationStatus;
-  cold: boolean;
-  memoryMb: number;
-  statusCode: number;
-  logs: string[];
-  logsTruncated: boolean;
-}
-
-export interface ActivationFilter {
-  status?: ActivationStatus;
-  since?: string;
-  until?: string;
-  limit: number;
-  offset: number;
-}
+/** An activation as stored: the contract's view with its org, and its start as a Date. */
+export type ActivationRecord = Omit<ActivationView, 'start'> & { org: string; start: Date };
 
 export interface ActivationRetention {
   /** Records kept per function (the newest). */
@@ -72,7 +57,7 @@ interface Row {
   org: string;
   function: string;
   version: number;
-  trigger: 'http' | 'event';
+  trigger: ActivationTrigger;
   start: Date | string;
   duration_ms: number | string;
   status: ActivationStatus;

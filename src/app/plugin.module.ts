@@ -1,9 +1,8 @@
-import { provideHttpClient } from '@angular/common/http';
 import { NgModule } from '@angular/core';
 import { RouterModule, Routes } from '@angular/router';
 import { ClarityModule } from '@clr/angular';
 import { AUTOSCALE_ROUTES } from './autoscale/autoscale.routes';
-import { provideServerlessCore } from './core/core.providers';
+import { provideServerlessCore, provideServerlessHttp } from './core/core.providers';
 import { FUNCTIONS_ROUTES } from './functions/functions.routes';
 import { PluginShellComponent } from './shell/plugin-shell.component';
 import { SHOWBACK_ROUTES } from './showback/showback.routes';
@@ -24,10 +23,11 @@ export const PLUGIN_ROUTES: Routes = [
 
 /**
  * The plugin's entry (angular.json `modulePath`), loaded by the vCD portal as the AMD module "PluginModule".
- * It brings its own HttpClient: the host may not provide one on the plugin's route.
+ * It brings its own HttpClient (with the interceptor that adds the session's token): the host may not provide
+ * one on the plugin's route, and the host's own client must not carry the plugin's interceptors.
  */
 @NgModule({
   imports: [ClarityModule, RouterModule.forChild(PLUGIN_ROUTES)],
-  providers: [provideHttpClient(), provideServerlessCore()],
+  providers: [provideServerlessHttp(), provideServerlessCore()],
 })
 export class PluginModule {}

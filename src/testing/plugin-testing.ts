@@ -1,16 +1,18 @@
-import { provideHttpClient } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { LOCALE_ID, Provider, EnvironmentProviders } from '@angular/core';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import { Routes, provideRouter } from '@angular/router';
 import { API_ROOT_URL, AuthTokenHolderService, SESSION_ORGANIZATION, SESSION_SCOPE } from '@vcd/sdk/common';
-import { provideServerlessCore } from '../app/core/core.providers';
+import { provideServerlessCore, provideServerlessHttp } from '../app/core/core.providers';
 
 export const TEST_API_ROOT = 'https://vcd.example.test';
 export const TEST_ORG = 'acme';
 export const TEST_TOKEN = 'token-of-admin@acme';
 
-/** The plugin as the portal mounts it: host tokens on the route, the plugin's own services, a test HTTP backend. */
+/**
+ * The plugin as the portal mounts it: host tokens on the route, the plugin's own HttpClient and core services, a
+ * test HTTP backend. A feature's service comes from its routes file; specs that mount a component alone add it.
+ */
 export function providePluginTesting(options: { routes?: Routes; locale?: string } = {}): (Provider | EnvironmentProviders)[] {
   return [
     { provide: API_ROOT_URL, useValue: `${TEST_API_ROOT}/` },
@@ -18,7 +20,7 @@ export function providePluginTesting(options: { routes?: Routes; locale?: string
     { provide: SESSION_SCOPE, useValue: 'tenant' },
     { provide: AuthTokenHolderService as never, useValue: { token: TEST_TOKEN } },
     { provide: LOCALE_ID, useValue: options.locale ?? 'en-US' },
-    provideHttpClient(),
+    provideServerlessHttp(),
     provideHttpClientTesting(),
     provideRouter(options.routes ?? []),
     provideNoopAnimations(),

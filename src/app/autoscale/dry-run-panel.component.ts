@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, Input } from '@angular/core';
 import { ClrAlertModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
-import { DryRunView } from '../core/autoscale.model';
+import { DryRunView } from './autoscale.model';
 
 /** "What this rule would do now, and why": the decision, the VM counts, the metrics it read and the engine's reason. */
 @Component({

@@ -1,6 +1,7 @@
-import { AfterViewInit, ChangeDetectionStrategy, Component, ElementRef, Input, NgZone, OnChanges, OnDestroy, ViewChild, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Input, OnChanges } from '@angular/core';
 import { CategoryScale, Chart, ChartConfiguration, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
-import { MetricPoint, ScaleThresholds } from '../core/autoscale.model';
+import { ChartCanvasComponent } from '../shared/chart-canvas.component';
+import { MetricPoint, ScaleThresholds } from './autoscale.model';
 
 Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -76,50 +77,30 @@ export function toMetricChartConfig(options: {
   };
 }
 
-/** The chart on a canvas; drawn again when the data changes or the portal switches between light and dark. */
+/** The chart on the shared chart canvas; drawn again when the data changes or the portal switches between light and dark. */
 @Component({
   selector: 'vsl-metric-chart',
   standalone: true,
+  imports: [ChartCanvasComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<div class="chart-box"><canvas #canvas role="img" [attr.aria-label]="ariaLabel"></canvas></div>`,
-  styles: [`.chart-box { position: relative; width: 100%; height: 240px; }`],
+  template: `<vsl-chart-canvas [configure]="configure" [height]="240" [ariaLabel]="ariaLabel" />`,
 })
-export class MetricChartComponent implements AfterViewInit, OnChanges, OnDestroy {
+export class MetricChartComponent implements OnChanges {
   @Input({ required: true }) points: MetricPoint[] = [];
   @Input({ required: true }) scaleOut!: ScaleThresholds;
   @Input({ required: true }) scaleIn!: ScaleThresholds;
   @Input({ required: true }) texts!: MetricChartTexts;
   @Input() locale = 'en';
   @Input() ariaLabel = '';
-  @ViewChild('canvas', { static: true }) private canvas!: ElementRef<HTMLCanvasElement>;
 
-  private readonly zone = inject(NgZone);
-  private chart: Chart | null = null;
-  private themeObserver: MutationObserver | null = null;
-  /** The configuration last drawn (the specs read it). */
-  config: ChartConfiguration<'line'> | null = null;
-
-  ngAfterViewInit(): void {
-    this.render();
-    this.themeObserver = new MutationObserver(() => this.render());
-    this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['cds-theme'] });
-  }
+  /** A new function per change of the inputs, so the canvas draws again; the palette is read at each draw. */
+  protected configure: () => ChartConfiguration | null = () => null;
 
   ngOnChanges(): void {
-    if (this.canvas) this.render();
-  }
-
-  ngOnDestroy(): void {
-    this.themeObserver?.disconnect();
-    this.chart?.destroy();
-  }
-
-  private render(): void {
-    if (!this.scaleOut || !this.scaleIn || !this.texts) return;
-    this.config = toMetricChartConfig({ points: this.points, scaleOut: this.scaleOut, scaleIn: this.scaleIn, texts: this.texts, locale: this.locale, palette: metricPalette() });
-    this.zone.runOutsideAngular(() => {
-      this.chart?.destroy();
-      this.chart = new Chart(this.canvas.nativeElement, this.config as ChartConfiguration);
-    });
+    const { points, scaleOut, scaleIn, texts, locale } = this;
+    this.configure = () =>
+      scaleOut && scaleIn && texts
+        ? (toMetricChartConfig({ points, scaleOut, scaleIn, texts, locale, palette: metricPalette() }) as ChartConfiguration)
+        : null;
   }
 }

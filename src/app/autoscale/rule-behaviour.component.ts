@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, Input } from '@angular/core';
 import { I18nModule } from '@vcd/i18n';
-import { RuleDraft } from '../core/autoscale.model';
+import { RuleDraft } from './autoscale.model';
 
 /** What a rule does, as <dt>/<dd> rows of the surrounding list: thresholds, VM count limits, timing (review and detail). */
 @Component({

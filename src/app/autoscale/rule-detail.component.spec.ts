@@ -1,7 +1,7 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed, discardPeriodicTasks, fakeAsync, tick } from '@angular/core/testing';
 import { ActivatedRoute, Router, convertToParamMap } from '@angular/router';
-import { AutoscaleService } from '../core/autoscale.service';
+import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { AUTOSCALE_URL, wireRule, wireVApps } from './autoscale.testing';
 import { RuleDetailComponent } from './rule-detail.component';

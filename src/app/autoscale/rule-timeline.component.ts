@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, Input } from '@angular/core';
 import { ClrTimelineLayout, ClrTimelineModule, ClrTimelineStepState } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
-import { RuleEventView } from '../core/autoscale.model';
+import { RuleEventView } from './autoscale.model';
 
 const STEP_STATE: Record<RuleEventView['kind'], ClrTimelineStepState> = {
   alert: ClrTimelineStepState.CURRENT,

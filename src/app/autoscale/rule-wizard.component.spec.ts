@@ -1,7 +1,7 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { FormGroup } from '@angular/forms';
-import { AutoscaleService } from '../core/autoscale.service';
+import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from './autoscale.testing';
 import { RuleWizardComponent } from './rule-wizard.component';

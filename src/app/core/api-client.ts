@@ -1,23 +1,19 @@
 import { HttpClient, HttpHeaders, HttpResponse } from '@angular/common/http';
-import { Injectable, ProviderToken, inject } from '@angular/core';
-import { API_ROOT_URL, AuthTokenHolderService, SESSION_ORGANIZATION } from '@vcd/sdk/common';
+import { Injectable, inject } from '@angular/core';
+import { API_ROOT_URL, SESSION_ORGANIZATION } from '@vcd/sdk/common';
 import { Observable, catchError, throwError } from 'rxjs';
 import { toApiError } from './api-error';
 
-/** The host's token holder; its `token` can change during a session, so it is read per request. */
-const TOKEN_HOLDER = AuthTokenHolderService as unknown as ProviderToken<{ token: string }>;
-
 /**
- * The plugin's only door to the API: the one place that reads the vCD context (API root, org, session token).
+ * The plugin's only door to the API: the one place that reads where the API is (API root, org).
  * Paths are relative to the org: `faas/functions` becomes `{API_ROOT_URL}/api/org/{org}/faas/functions`.
- * Failures arrive as ApiError.
+ * Failures arrive as ApiError. The session's token is added by vcdAuthInterceptor (core/interceptors).
  */
 @Injectable()
 export class ApiClient {
   private readonly http = inject(HttpClient);
   private readonly apiRoot = (inject(API_ROOT_URL, { optional: true }) ?? '').replace(/\/+$/, '');
   private readonly org = inject(SESSION_ORGANIZATION);
-  private readonly tokenHolder = inject(TOKEN_HOLDER);
 
   /** The full invoke path of an org-relative route, as vCD exposes it: `/api/org/{org}/{route}`. */
   orgPath(route: string): string {
@@ -73,7 +69,7 @@ export class ApiClient {
   }
 
   private headers(): HttpHeaders {
-    return new HttpHeaders({ Accept: 'application/json', Authorization: `Bearer ${this.tokenHolder.token}` });
+    return new HttpHeaders({ Accept: 'application/json' });
   }
 }
 

@@ -1,6 +1,7 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed, fakeAsync, tick } from '@angular/core/testing';
 import { FUNCTIONS_URL, providePluginTesting } from '../../testing/plugin-testing';
+import { FunctionsService } from './functions.service';
 import { FunctionActivationsComponent } from './function-activations.component';
 
 function wireActivation(i: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -22,7 +23,7 @@ describe('FunctionActivationsComponent', () => {
   });
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: providePluginTesting() });
+    TestBed.configureTestingModule({ providers: [...providePluginTesting(), FunctionsService] });
     http = TestBed.inject(HttpTestingController);
     const fixture = TestBed.createComponent(FunctionActivationsComponent);
     fixture.componentRef.setInput('name', 'hello');

@@ -5,25 +5,27 @@ import { ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrS
 import { I18nModule } from '@vcd/i18n';
 import { Subject, distinctUntilChanged, map, startWith, switchMap, combineLatest } from 'rxjs';
 import { ApiError } from '../core/api-error';
-import { FunctionChanges, InvokeResult, ServerlessFunction, isInitializing } from '../core/functions.model';
-import { FunctionsService } from '../core/functions.service';
+import { FunctionChanges, InvokeResult, ServerlessFunction, isInitializing } from './functions.model';
+import { FunctionsService } from './functions.service';
 import { pollWhile } from '../core/poll';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
-import { CodeEditorComponent, CodeMarker, languageOf } from './code-editor.component';
+import { CodeMarker } from './code-editor.component';
 import { EnvSecretsChange, EnvSecretsEditorComponent } from './env-secrets-editor.component';
 import { FunctionActivationsComponent } from './function-activations.component';
+import { functionCodeControls, showFieldErrors } from './function-form';
+import { FunctionFormFieldsComponent } from './function-form-fields.component';
 import { FunctionStatusComponent } from './function-status.component';
-import { EDITOR_MODES, EDITOR_RUNTIMES, EDITOR_SANDBOXES, STARTER_TEMPLATES, defaultSandboxOf, isolateAllowed } from './function-templates';
+import { defaultSandboxOf } from './function-templates';
 import { FunctionVersionsComponent } from './function-versions.component';
 import { TestPanelComponent } from './test-panel.component';
-import { VCD_EVENT_TYPES, shortEventType } from './vcd-event-types';
+import { shortEventType } from './vcd-event-types';
 
 /** Bounds of the limits fields (contract LimitsSchema; the provider's maxima may be lower and the backend says so). */
 export const MEMORY_MB = { min: 8, max: 1024 } as const;
 export const TIMEOUT_MS = { min: 10, max: 300_000 } as const;
 
 /** Where a backend field error (dotted path) belongs in the editor form. */
-const FIELD_OF_PATH: Record<string, 'runtime' | 'sandbox' | 'mode' | 'code' | 'memoryMb' | 'timeoutMs' | 'egress' | 'events'> = {
+const FIELD_OF_PATH: Record<string, string> = {
   runtime: 'runtime',
   sandbox: 'sandbox',
   mode: 'mode',
@@ -43,7 +45,7 @@ const FIELD_OF_PATH: Record<string, 'runtime' | 'sandbox' | 'mode' | 'code' | 'm
   standalone: true,
   imports: [
     ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule, I18nModule, ReactiveFormsModule,
-    RouterLink, CodeEditorComponent, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionStatusComponent,
+    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
     FunctionVersionsComponent, ProblemAlertComponent, TestPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -52,9 +54,6 @@ const FIELD_OF_PATH: Record<string, 'runtime' | 'sandbox' | 'mode' | 'code' | 'm
     `.invoke-body, .build-log { font-family: var(--cds-global-typography-monospace-font-family, monospace); white-space: pre-wrap; max-height: 24rem; overflow: auto; padding: 0.5rem 0.75rem; }
      .heading { display: flex; align-items: center; gap: 0.75rem; }
      .actions { display: flex; gap: 0.5rem; margin: 0.75rem 0; align-items: center; } .actions .btn { margin: 0; }
-     .limits { display: flex; gap: 1.5rem; flex-wrap: wrap; align-items: flex-end; } .limits > * { margin-top: 0; }
-     .templates { display: flex; gap: 0.5rem; align-items: center; margin: 0.75rem 0 0.25rem; } .templates .btn { margin: 0; }
-     .error-text { color: var(--cds-alias-status-danger, #c21d00); }
      dl.properties { display: grid; grid-template-columns: max-content auto; gap: 0.25rem 1rem; margin: 0.5rem 0; }
      dl.properties dt { font-weight: 600; }`,
   ],
@@ -76,26 +75,15 @@ export class FunctionDetailComponent implements OnInit {
   /** The build error to mark in the editor: the newest version's, while the editor shows that version's code. */
   protected readonly marker = signal<CodeMarker | null>(null);
 
-  protected readonly runtimes = EDITOR_RUNTIMES;
-  protected readonly sandboxes = EDITOR_SANDBOXES;
-  protected readonly modes = EDITOR_MODES;
-  protected readonly isolateAllowed = isolateAllowed;
   protected readonly shortEventType = shortEventType;
-  protected readonly templates = STARTER_TEMPLATES;
-  protected readonly languageOf = languageOf;
   protected readonly memoryBounds = MEMORY_MB;
   protected readonly timeoutBounds = TIMEOUT_MS;
   protected readonly form = new FormGroup({
-    runtime: new FormControl('nodejs20', { nonNullable: true, validators: [Validators.required] }),
-    sandbox: new FormControl('isolate', { nonNullable: true }),
-    mode: new FormControl('per-call', { nonNullable: true }),
-    code: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
+    ...functionCodeControls({ code: '', eventsEnabled: true }),
     memoryMb: new FormControl(128, { nonNullable: true, validators: [Validators.required, Validators.min(MEMORY_MB.min), Validators.max(MEMORY_MB.max)] }),
     timeoutMs: new FormControl(1000, { nonNullable: true, validators: [Validators.required, Validators.min(TIMEOUT_MS.min), Validators.max(TIMEOUT_MS.max)] }),
     egress: new FormControl(false, { nonNullable: true }),
-    events: new FormControl<string[]>([], { nonNullable: true }),
   });
-  protected readonly eventTypes = VCD_EVENT_TYPES;
   /** The version the form was last filled from; the form is refilled only when another version becomes current. */
   private formVersion = '';
 
@@ -115,21 +103,6 @@ export class FunctionDetailComponent implements OnInit {
         error: (error: ApiError) => this.error.set(error),
       });
     this.destroyRef.onDestroy(() => loading.unsubscribe());
-  }
-
-  protected useTemplate(id: string): void {
-    const template = STARTER_TEMPLATES.find((t) => t.id === id);
-    if (!template) return;
-    this.form.patchValue({ code: template.code, runtime: template.runtime });
-    this.runtimeChanged();
-    this.form.markAsDirty();
-    this.marker.set(null);
-  }
-
-  /** python3 cannot run in the isolate: choosing it moves the function to a container. */
-  protected runtimeChanged(): void {
-    const { runtime, sandbox } = this.form.getRawValue();
-    if (sandbox === 'isolate' && !isolateAllowed(runtime)) this.form.patchValue({ sandbox: 'container' });
   }
 
   /** Saves runtime, code and limits as a new version; the page follows its build. */
@@ -182,13 +155,7 @@ export class FunctionDetailComponent implements OnInit {
       error: (error: ApiError) => {
         this.saving.set(false);
         this.error.set(error);
-        for (const fieldError of error.fieldErrors) {
-          const field = FIELD_OF_PATH[fieldError.path.replace(/^(trigger\.events)\.\d+$/, '$1')];
-          if (!field) continue;
-          const control = this.form.controls[field];
-          control.setErrors({ ...(control.errors ?? {}), server: fieldError.message });
-          control.markAsTouched();
-        }
+        showFieldErrors(this.form, error, FIELD_OF_PATH);
       },
     });
   }

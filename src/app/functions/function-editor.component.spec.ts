@@ -122,15 +122,15 @@ describe('FunctionEditorComponent', () => {
     expect(field('function-code-input').textContent).toContain('event.eventId');
     type('function-name', 'on-vm');
     submit();
-    expect(errorText('events-error')).toContain('Choose at least one event type.');
+    expect(errorText('function-events-error')).toContain('Choose at least one event type.');
     http.expectNone(FUNCTIONS_URL);
 
-    chooseEvents(['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/poweron']);
+    chooseEvents(['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/change_state']);
     submit();
     const req = http.expectOne(FUNCTIONS_URL);
     expect(req.request.body.trigger).toEqual({
       type: 'event',
-      events: ['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/poweron'],
+      events: ['com/vmware/vcloud/event/vm/create', 'com/vmware/vcloud/event/vm/change_state'],
     });
     expect(req.request.body.code).toContain('event.eventId');
     req.flush(
@@ -138,7 +138,7 @@ describe('FunctionEditorComponent', () => {
       { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
     );
     harness.detectChanges();
-    expect(errorText('events-error')).toContain('not a vCD notification type');
+    expect(errorText('function-events-error')).toContain('not a vCD notification type');
   });
 
   it('goes back to a route and the hello-world code when HTTP is chosen again', () => {

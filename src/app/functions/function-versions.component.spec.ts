@@ -2,7 +2,8 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { FunctionView } from '../../../contract/functions';
 import { FUNCTIONS_URL, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
-import { ServerlessFunction, toServerlessFunction } from '../core/functions.model';
+import { FunctionsService } from './functions.service';
+import { ServerlessFunction, toServerlessFunction } from './functions.model';
 import { FunctionVersionsComponent } from './function-versions.component';
 
 function wireVersion(version: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -20,7 +21,7 @@ describe('FunctionVersionsComponent', () => {
   const rows = (): HTMLElement[] => Array.from(root.querySelectorAll<HTMLElement>('[data-test="version-row"]'));
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: providePluginTesting() });
+    TestBed.configureTestingModule({ providers: [...providePluginTesting(), FunctionsService] });
     http = TestBed.inject(HttpTestingController);
     const fixture = TestBed.createComponent(FunctionVersionsComponent);
     component = fixture.componentInstance;

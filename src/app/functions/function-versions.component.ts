@@ -2,8 +2,8 @@ import { ChangeDetectionStrategy, Component, EventEmitter, Input, OnChanges, Out
 import { ClrDatagridModule, ClrModalModule, ClrSpinnerModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
 import { ApiError } from '../core/api-error';
-import { FunctionVersion, ServerlessFunction } from '../core/functions.model';
-import { FunctionsService } from '../core/functions.service';
+import { FunctionVersion, ServerlessFunction } from './functions.model';
+import { FunctionsService } from './functions.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { FunctionStatusComponent } from './function-status.component';
 

@@ -1,6 +1,7 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed, discardPeriodicTasks, fakeAsync, flush, tick } from '@angular/core/testing';
 import { FUNCTIONS_URL, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
+import { FunctionsService } from './functions.service';
 import { POLL_INTERVAL_MS } from '../core/poll';
 import { FunctionsPageComponent } from './functions-page.component';
 
@@ -13,7 +14,7 @@ describe('FunctionsPageComponent', () => {
   const rows = (): HTMLElement[] => Array.from(page().querySelectorAll<HTMLElement>('[data-test="function-row"]'));
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ imports: [FunctionsPageComponent], providers: providePluginTesting() });
+    TestBed.configureTestingModule({ imports: [FunctionsPageComponent], providers: [...providePluginTesting(), FunctionsService] });
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(FunctionsPageComponent);
   });

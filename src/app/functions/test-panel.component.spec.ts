@@ -1,8 +1,9 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { FUNCTIONS_URL, TEST_API_ROOT, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
+import { FunctionsService } from './functions.service';
 import type { FunctionView } from '../../../contract/functions';
-import { toServerlessFunction } from '../core/functions.model';
+import { toServerlessFunction } from './functions.model';
 import { TestPanelComponent, parseHeaderLines } from './test-panel.component';
 
 function wireActivation(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -25,7 +26,7 @@ describe('TestPanelComponent', () => {
   };
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: providePluginTesting() });
+    TestBed.configureTestingModule({ providers: [...providePluginTesting(), FunctionsService] });
     http = TestBed.inject(HttpTestingController);
     const fixture = TestBed.createComponent(TestPanelComponent);
     fixture.componentRef.setInput('fn', toServerlessFunction(wireFunction({ version: 2, latestVersion: 2 }) as unknown as FunctionView));

@@ -4,8 +4,8 @@ import { ClrFormsModule, ClrSpinnerModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
 import { HTTP_METHODS } from './http-methods';
 import { ApiError } from '../core/api-error';
-import { ServerlessFunction, TestResult } from '../core/functions.model';
-import { FunctionsService } from '../core/functions.service';
+import { ServerlessFunction, TestResult } from './functions.model';
+import { FunctionsService } from './functions.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 
 /** "Name: value" lines to a header map; lines without a colon are skipped. */

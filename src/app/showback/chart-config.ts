@@ -9,59 +9,74 @@ export interface ChartTexts {
   series?: Partial<Record<'actual' | 'forecast' | 'bandLow' | 'bandHigh', string>>;
 }
 
+/** How a chart writes money: in the data's currency and the portal's locale, compact on the axis. */
+type Money = (major: number, compact?: boolean) => string;
+
 /**
  * The chart.js configuration of a showback chart: datasets from the API-derived ChartData, colours from the
  * theme's palette, ticks and tooltips as money in the portal's locale.
  */
 export function toChartConfig(kind: ChartKind, data: ChartData, palette: ChartPalette, locale: string, texts: ChartTexts = {}): ChartConfiguration {
-  const money = (major: number, compact = false): string =>
+  const money: Money = (major, compact = false) =>
     formatMoney(Math.round(major * 10 ** currencyDigits(data.currency)), data.currency, locale, { compact });
-  const legend = { labels: { color: palette.text } };
-  if (kind === 'doughnut') {
-    const total = data.series[0]?.data.reduce<number>((sum, v) => sum + (v ?? 0), 0) ?? 0;
-    const doughnut: ChartConfiguration<'doughnut'> = {
-      type: 'doughnut',
-      data: {
-        labels: data.labels,
-        datasets: [{ label: data.series[0]?.label ?? '', data: (data.series[0]?.data ?? []) as number[], backgroundColor: sliceColors(data.labels.length, palette), borderWidth: 1 }],
-      },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
-        plugins: {
-          legend: { ...legend, position: 'right' },
-          tooltip: {
-            callbacks: {
-              label: (item: TooltipItem<'doughnut'>) =>
-                `${item.label}: ${money(item.parsed)} (${total ? new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(item.parsed / total) : '–'})`,
-            },
+  if (kind === 'doughnut') return doughnutConfig(data, palette, locale, money);
+  return kind === 'stackedBar' ? stackedBarConfig(data, palette, money) : lineConfig(data, palette, texts, money);
+}
+
+function doughnutConfig(data: ChartData, palette: ChartPalette, locale: string, money: Money): ChartConfiguration {
+  const total = data.series[0]?.data.reduce<number>((sum, v) => sum + (v ?? 0), 0) ?? 0;
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const doughnut: ChartConfiguration<'doughnut'> = {
+    type: 'doughnut',
+    data: {
+      labels: data.labels,
+      datasets: [{ label: data.series[0]?.label ?? '', data: (data.series[0]?.data ?? []) as number[], backgroundColor: sliceColors(data.labels.length, palette), borderWidth: 1 }],
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: {
+        legend: { labels: { color: palette.text }, position: 'right' },
+        tooltip: {
+          callbacks: {
+            label: (item: TooltipItem<'doughnut'>) => `${item.label}: ${money(item.parsed)} (${total ? percent.format(item.parsed / total) : '–'})`,
           },
         },
       },
-    };
-    return doughnut as unknown as ChartConfiguration;
-  }
-  const scales = {
-    x: { stacked: kind === 'stackedBar', ticks: { color: palette.text }, grid: { color: palette.grid } },
-    y: {
-      stacked: kind === 'stackedBar',
-      beginAtZero: true,
-      ticks: { color: palette.text, callback: (value: string | number) => money(Number(value), true) },
-      grid: { color: palette.grid },
     },
   };
-  const tooltip = { callbacks: { label: (item: TooltipItem<'bar' | 'line'>) => `${item.dataset.label}: ${money(Number(item.parsed.y))}` } };
-  if (kind === 'stackedBar') {
-    return {
-      type: 'bar',
-      data: {
-        labels: data.labels,
-        datasets: data.series.map((s, i) => ({ label: s.label, data: s.data, backgroundColor: seriesColor(palette, i), stack: 'cost' })),
-      },
-      options: { responsive: true, maintainAspectRatio: false, animation: false, scales, plugins: { legend, tooltip } },
-    } as unknown as ChartConfiguration;
-  }
+  return doughnut as unknown as ChartConfiguration;
+}
+
+/** The x and y axes of the bar and line charts: money on y, stacked for the bars. */
+function moneyScales(stacked: boolean, palette: ChartPalette, money: Money) {
+  return {
+    x: { stacked, ticks: { color: palette.text }, grid: { color: palette.grid } },
+    y: { stacked, beginAtZero: true, ticks: { color: palette.text, callback: (value: string | number) => money(Number(value), true) }, grid: { color: palette.grid } },
+  };
+}
+
+const moneyTooltip = (money: Money) => ({ callbacks: { label: (item: TooltipItem<'bar' | 'line'>) => `${item.dataset.label}: ${money(Number(item.parsed.y))}` } });
+
+function stackedBarConfig(data: ChartData, palette: ChartPalette, money: Money): ChartConfiguration {
+  return {
+    type: 'bar',
+    data: {
+      labels: data.labels,
+      datasets: data.series.map((s, i) => ({ label: s.label, data: s.data, backgroundColor: seriesColor(palette, i), stack: 'cost' })),
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      scales: moneyScales(true, palette, money),
+      plugins: { legend: { labels: { color: palette.text } }, tooltip: moneyTooltip(money) },
+    },
+  } as unknown as ChartConfiguration;
+}
+
+function lineConfig(data: ChartData, palette: ChartPalette, texts: ChartTexts, money: Money): ChartConfiguration {
   // Colours come from the palette of this render (not from the data), so a theme switch recolours the chart.
   const datasets: ChartDataset<'line'>[] = data.series.map((s, i) => {
     const label = (s.kind && texts.series?.[s.kind]) || s.label;
@@ -85,13 +100,10 @@ export function toChartConfig(kind: ChartKind, data: ChartData, palette: ChartPa
       maintainAspectRatio: false,
       animation: false,
       interaction: { mode: 'index', intersect: false },
-      scales,
+      scales: moneyScales(false, palette, money),
       plugins: {
-        legend,
-        tooltip: {
-          filter: (item: TooltipItem<'line'>) => item.raw !== null,
-          callbacks: tooltip.callbacks,
-        },
+        legend: { labels: { color: palette.text } },
+        tooltip: { filter: (item: TooltipItem<'line'>) => item.raw !== null, callbacks: moneyTooltip(money).callbacks },
       },
     },
   } as unknown as ChartConfiguration;

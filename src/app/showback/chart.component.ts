@@ -1,4 +1,4 @@
-import { AfterViewInit, ChangeDetectionStrategy, Component, ElementRef, Input, NgZone, OnChanges, OnDestroy, ViewChild, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Input, OnChanges, ViewChild } from '@angular/core';
 import {
   ArcElement,
   BarController,
@@ -15,61 +15,40 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
+import { ChartCanvasComponent } from '../shared/chart-canvas.component';
 import { ChartKind, ChartTexts, toChartConfig } from './chart-config';
 import { ChartData, readPalette } from './showback.model';
 
 // Only what the dashboard draws: keeps chart.js's share of the plugin bundle small.
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, DoughnutController, ArcElement, CategoryScale, LinearScale, Filler, Tooltip, Legend);
 
-/**
- * One chart.js chart on a canvas. Colours come from the theme's CSS variables when it renders, and it renders
- * again when the portal switches between light and dark (`cds-theme` on <body>).
- */
+/** A showback chart (stacked bars, daily line, doughnut) on the shared chart canvas, in the theme's colours. */
 @Component({
   selector: 'vsl-chart',
   standalone: true,
+  imports: [ChartCanvasComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<div class="chart-box" [style.height.px]="height"><canvas #canvas role="img" [attr.aria-label]="ariaLabel"></canvas></div>`,
-  styles: [`.chart-box { position: relative; width: 100%; }`],
+  template: `<vsl-chart-canvas [configure]="configure" [height]="height" [ariaLabel]="ariaLabel" />`,
 })
-export class ChartComponent implements AfterViewInit, OnChanges, OnDestroy {
+export class ChartComponent implements OnChanges {
   @Input({ required: true }) kind!: ChartKind;
   @Input({ required: true }) data!: ChartData;
   @Input() locale = 'en';
   @Input() texts: ChartTexts = {};
   @Input() height = 260;
   @Input() ariaLabel = '';
-  @ViewChild('canvas', { static: true }) private canvas!: ElementRef<HTMLCanvasElement>;
+  @ViewChild(ChartCanvasComponent, { static: true }) private canvas?: ChartCanvasComponent;
 
-  private readonly zone = inject(NgZone);
-  private chart: Chart | null = null;
-  private themeObserver: MutationObserver | null = null;
+  /** A new function per change of the inputs, so the canvas draws again; the palette is read at each draw. */
+  protected configure: () => ChartConfiguration | null = () => null;
 
   /** The configuration last drawn (the specs read its datasets). */
-  config: ChartConfiguration | null = null;
-
-  ngAfterViewInit(): void {
-    this.render();
-    this.themeObserver = new MutationObserver(() => this.render());
-    this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['cds-theme'] });
+  get config(): ChartConfiguration | null {
+    return this.canvas?.config ?? null;
   }
 
   ngOnChanges(): void {
-    if (this.chart || this.canvas) this.render();
-  }
-
-  ngOnDestroy(): void {
-    this.themeObserver?.disconnect();
-    this.chart?.destroy();
-    this.chart = null;
-  }
-
-  private render(): void {
-    if (!this.data || !this.canvas) return;
-    this.config = toChartConfig(this.kind, this.data, readPalette(), this.locale, this.texts);
-    this.zone.runOutsideAngular(() => {
-      this.chart?.destroy();
-      this.chart = new Chart(this.canvas.nativeElement, this.config as ChartConfiguration);
-    });
+    const { kind, data, locale, texts } = this;
+    this.configure = () => (data ? toChartConfig(kind, data, readPalette(), locale, texts) : null);
   }
 }

@@ -4,7 +4,7 @@ import { ShowbackService } from './showback.service';
 import { ShowbackRateCardComponent } from './showback-ratecard.component';
 import { ShowbackSourcesComponent } from './showback-sources.component';
 
-/** Under the plugin's route: `showback` (dashboard), `showback/sources` and `showback/ratecard`. */
+/** Under the plugin's route: `showback` (dashboard), `showback/sources` and `showback/ratecard`; the feature's service lives on its route. */
 export const SHOWBACK_ROUTES: Routes = [
   {
     path: '',

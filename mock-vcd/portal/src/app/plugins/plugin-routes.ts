@@ -4,16 +4,10 @@ import { loadAmdModule } from '../host/amd-loader';
 import { vcdCommon } from '../host/vcd-common';
 import { HomeComponent } from '../home/home.component';
 import { MockControlsComponent } from '../mock-controls/mock-controls.component';
-import { PortalScope } from '../session/session.model';
+import { PluginContext } from '../session/session.model';
 import { SessionService } from '../session/session.service';
 import { PluginCatalogService } from './plugin-catalog.service';
 import { PortalPlugin } from './plugin.model';
-
-export interface PluginContext {
-  scope: PortalScope;
-  orgName: string;
-  orgId: string;
-}
 
 /**
  * The children of a portal shell: Home, and one lazy route per plugin at `plugins/<manifest.route>` with the

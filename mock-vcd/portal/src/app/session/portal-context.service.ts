@@ -1,6 +1,5 @@
 import { Injectable, computed, signal } from '@angular/core';
-import { PluginContext } from '../plugins/plugin-routes';
-import { PortalScope } from './session.model';
+import { PluginContext, PortalScope } from './session.model';
 
 /**
  * The scope and org the portal shows now. The router keeps a shell's lazily built plugin routes (and their

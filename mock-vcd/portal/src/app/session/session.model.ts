@@ -8,6 +8,13 @@ export interface VcdSessionWire {
 
 export type PortalScope = 'tenant' | 'provider';
 
+/** The portal a shell shows (scope and org): what its plugin routes and their token values are built for. */
+export interface PluginContext {
+  scope: PortalScope;
+  orgName: string;
+  orgId: string;
+}
+
 /** What the portal keeps about the logged-in user, in sessionStorage like vCD's own UI. */
 export interface PortalSession {
   token: string;

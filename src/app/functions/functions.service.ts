@@ -3,8 +3,8 @@ import { Injectable, inject } from '@angular/core';
 import { Observable, catchError, map, of, switchMap, throwError } from 'rxjs';
 import type { ActivationList, ActivationView, FunctionVersionList, FunctionView } from '../../../contract/functions';
 import type { Page } from '../../../contract/problem';
-import { ApiClient } from './api-client';
-import { toApiError } from './api-error';
+import { ApiClient } from '../core/api-client';
+import { toApiError } from '../core/api-error';
 import {
   Activation,
   ActivationFilter,

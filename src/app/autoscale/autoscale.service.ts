@@ -12,7 +12,7 @@ import type {
   RuleList,
   RuleMetrics,
 } from '../../../contract/autoscale';
-import { ApiClient } from './api-client';
+import { ApiClient } from '../core/api-client';
 import {
   AutoscaleRule,
   DryRunView,

@@ -2,7 +2,7 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom } from 'rxjs';
 import { FUNCTIONS_URL, TEST_API_ROOT, TEST_TOKEN, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
-import { ApiError } from './api-error';
+import { ApiError } from '../core/api-error';
 import { FunctionsService } from './functions.service';
 
 describe('FunctionsService', () => {
@@ -10,7 +10,7 @@ describe('FunctionsService', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: providePluginTesting() });
+    TestBed.configureTestingModule({ providers: [...providePluginTesting(), FunctionsService] });
     service = TestBed.inject(FunctionsService);
     http = TestBed.inject(HttpTestingController);
   });

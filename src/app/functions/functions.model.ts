@@ -1,5 +1,5 @@
 import type {
-  ActivationStatus, ActivationView, CreateFunctionRequest, FunctionStatus, FunctionVersionView, FunctionView, UpdateFunctionRequest,
+  ActivationView, CreateFunctionRequest, FunctionStatus, FunctionVersionView, FunctionView, UpdateFunctionRequest,
 } from '../../../contract/functions';
 import type { Page } from '../../../contract/problem';
 
@@ -49,29 +49,11 @@ export interface FunctionVersion {
   createdAt: Date;
 }
 
-/** One call of a function, with the console output it wrote. */
-export interface Activation {
-  id: string;
-  version: number;
-  trigger: string;
-  start: Date;
-  durationMs: number;
-  status: ActivationStatus;
-  cold: boolean;
-  memoryMb: number;
-  statusCode: number;
-  logs: string[];
-  logsTruncated: boolean;
-}
+/** One call of a function, with the console output it wrote: the contract's view, its start as a Date. */
+export type Activation = Omit<ActivationView, 'start' | 'function'> & { start: Date };
 
-export interface ActivationFilter {
-  status?: ActivationStatus;
-  /** ISO 8601 bounds of the call's start. */
-  since?: string;
-  until?: string;
-  limit: number;
-  offset: number;
-}
+/** The activation list's filter (status, ISO 8601 bounds of the call's start, page): the contract's. */
+export type { ActivationFilter } from '../../../contract/functions';
 
 /** What the editor saves (PUT): a new version; secrets map a name to a new value, or to null to remove it. */
 export interface FunctionChanges {
