@@ -17,9 +17,10 @@ const fn = { key, name: 'crash', code: `module.exports = async () => ({ statusCo
 
 (async () => {
   await rt.invoke(fn, { method: 'GET', path: '/', query: {}, headers: {}, body: null }, { org: 'acme', functionName: 'crash', requestId: 'crash' });
+  await rt.idle(); // the call's own container is removed: what is left of this key is the spare
   for (;;) {
-    const running = await rt.docker.listContainers({ filters: { label: [`vcd-serverless.key=${key}`] } });
-    if (running.length > 0 && rt.instances(key) === 1) break;
+    const left = await rt.docker.listContainers({ all: true, filters: { label: [`vcd-serverless.key=${key}`] } });
+    if (left.length === 1 && left[0].State === 'running') break;
     await new Promise((r) => setTimeout(r, 100));
   }
   console.log('ready');

@@ -160,14 +160,16 @@ describe('container runtime (Podman)', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await expect.poll(() => out, { timeout: 90_000, interval: 200 }).toMatch(/ready|Error/);
-    expect(out).toContain('ready');
     const containersOf = () => rt.docker.listContainers({ all: true, filters: { label: [`vcd-serverless.key=${key}`] } });
-    expect(await containersOf()).toHaveLength(1);
-    expect(await ping(socket)).toBe(true);
-
-    child.kill('SIGKILL');
-    await exited;
+    try {
+      await expect.poll(() => out, { timeout: 90_000, interval: 200 }).toMatch(/ready|Error/);
+      expect(out).toContain('ready');
+      expect(await containersOf()).toHaveLength(1);
+      expect(await ping(socket)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
     await expect.poll(async () => (await containersOf()).length, { timeout: 30_000, interval: 250 }).toBe(0);
     await expect.poll(() => ping(socket), { timeout: 30_000, interval: 250 }).toBe(false);
     await rt.functionImages(key.slice(0, key.indexOf('@') + 1)).then((tags) => Promise.all(tags.map((t) => rt.docker.getImage(t).remove().catch(() => undefined))));
