@@ -80,6 +80,9 @@ export class PodmanService {
     mkdirSync(this.paths.dataDir, { recursive: true });
     const child = spawn('podman', [...podmanArgs(this.paths), 'system', 'service', '--time=0', `unix://${this.paths.socketPath}`], {
       env: podmanEnv(this.paths),
+      // conmon, started by the service, writes an "oom" file into its working directory when a container is
+      // OOM-killed: in the data dir, not in whatever directory the backend was started from.
+      cwd: this.paths.dataDir,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child = child;
