@@ -7,7 +7,7 @@ import { decide, type DecisionRule } from '../server/autoscale/decide';
 import { startServer } from '../server/main';
 import { Figures, percentile } from './figures';
 import { loginAsTenant } from '../bin/lib/vcd-provider';
-import { ruleFor } from '../server/autoscale/testing';
+import { ruleFor } from '../server/testing/autoscale';
 
 /** autoscale.decisions_per_s: the pure engine over 1000 rules with varied metrics, counts and histories. */
 function benchDecisions(figures: Figures, rounds: number): void {

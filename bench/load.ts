@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { loginAsTenant } from '../bin/lib/vcd-provider';
 import { startMockVcd } from '../mock-vcd/main';
 import { DEMO_INFRA_IDS } from '../mock-vcd/infra/demo';
-import { ruleFor } from '../server/autoscale/testing';
+import { ruleFor } from '../server/testing/autoscale';
 import { startServer } from '../server/main';
 import type { Figures } from './figures';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pluginZip } from '../mock-vcd/testing';
+import { pluginZip } from '../mock-vcd/testing/mock';
 import { api, newFunction, startHarness, type Harness } from '../server/testing/harness';
 import { runCli } from './cli';
 

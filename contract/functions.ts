@@ -266,6 +266,8 @@ export const ActivationSchema = z.object({
   /** console output, at most MAX_ACTIVATION_LOG_BYTES; the last line says so when cut. */
   logs: z.array(z.string()),
   logsTruncated: z.boolean(),
+  /** Headers of the function's answer the platform dropped (not a function's to set; docs/functions.md). */
+  droppedHeaders: z.array(z.string()),
 });
 export type ActivationView = z.infer<typeof ActivationSchema>;
 export type ActivationTrigger = ActivationView['trigger'];

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { runCli } from '../bin/cli';
 import { startMockVcd, type RunningMockVcd } from '../mock-vcd/main';
 import { startServer, type RunningServer } from '../server/main';
-import { AMQP_URL, backendAmqpConfig, rawClient, uniqueNames } from '../server/transport/amqp/testing';
+import { AMQP_URL, backendAmqpConfig, rawClient, uniqueNames } from '../server/testing/amqp';
 import { loginToPortal, openPlugin, portal } from './support/portal';
 
 /**

@@ -72,10 +72,8 @@ test('a tenant admin creates hello, watches it become ready, invokes it, and cur
   await expect(page.getByText(/^\s*ready\s*$/i).first()).toBeVisible({ timeout: 15_000 });
   await shot(page, '04-function-ready');
 
-  if (await page.getByTestId('invoke-function').count() === 0) {
-    await page.getByTestId('back-to-functions').click().catch(() => undefined);
-    await page.getByTestId('function-link').filter({ hasText: 'hello' }).click();
-  }
+  // Creating opens the new function's page: its invoke button is right there.
+  await expect(page.getByTestId('function-title')).toHaveText('hello');
   await page.getByTestId('invoke-function').click();
   await expect(page.getByTestId('invoke-status')).toContainText('200');
   await expect(page.getByTestId('invoke-body')).toContainText('Hello world');
@@ -137,10 +135,8 @@ test('a tenant admin edits hello in the code editor, saves version 2, tests it w
   await page.evaluate(() => localStorage.setItem('vcd.portal.theme', 'dark'));
   await page.reload();
   await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
-  if ((await page.getByTestId('function-code').count()) === 0) {
-    await openPlugin(page, 'Serverless');
-    await page.getByTestId('function-link').filter({ hasText: 'hello' }).click();
-  }
+  // The reload keeps the portal's session and the plugin's route: the same function page, now dark.
+  await expect(page.getByTestId('function-title')).toHaveText('hello');
   const editor = page.locator('[data-test="function-code"] .cm-editor');
   await expect(editor).toBeVisible();
   const background = await editor.evaluate((e) => getComputedStyle(e).backgroundColor);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { VcdError, notFound, sendVcdError, unauthorized } from './http/vcd-errors';
-import { type Directory, createDemoDirectory } from './orgs/directory';
+import { createDemoDirectory } from './orgs/directory';
 import { orgRoutes } from './orgs/routes';
 import { tokenOf } from './sessions/auth';
 import { sessionRoutes } from './sessions/routes';
@@ -20,8 +20,8 @@ import { infraAdminRoutes } from './infra/admin-routes';
 import { VropsMock, type VropsOptions } from './vrops/service';
 import { vropsRoutes } from './vrops/routes';
 import { billingRoutes } from './billing/routes';
-import type { MockAmqpLink } from './amqp/link';
-import { type AmqpSettings, defaultAmqpSettings } from './extensions/amqp-settings';
+import { defaultAmqpSettings } from './extensions/amqp-settings';
+import type { MockVcdState } from './state';
 
 export interface MockVcdOptions {
   /** namespace → base URL of the extension's HTTP endpoint (the local stand-in for vCD's AMQP bridge). */
@@ -38,23 +38,6 @@ export interface MockVcdOptions {
   infra?: InfraOptions;
   /** The mock vROps: evaluation interval, REST and SNMP alert targets. */
   vrops?: VropsOptions;
-}
-
-export interface MockVcdState {
-  directory: Directory;
-  sessions: SessionStore;
-  uiPlugins: UiPluginStore;
-  extensions: ExtensionRegistry;
-  /** Mutable: a caller may point a namespace at a backend started after the mock. */
-  httpExtensions: Record<string, string>;
-  sharedSecret?: string;
-  site: { name: string; id: string };
-  infra: Infra;
-  vrops: VropsMock;
-  /** Set in AMQP mode: extension requests and notifications go through RabbitMQ (mock-vcd/amqp). */
-  amqp?: MockAmqpLink;
-  /** What a provider set at /api/admin/extension/settings/amqp (the password is never read back). */
-  amqpSettings: AmqpSettings;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -131,3 +114,5 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     message: status === 500 ? 'Internal error in the mock vCD.' : `The request body could not be read: ${err?.message ?? 'invalid'}.`,
   });
 };
+
+export type { MockVcdState } from './state';

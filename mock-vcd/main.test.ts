@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACCEPT, basic, bearer, jsonOf } from './testing';
+import { ACCEPT, basic, bearer, jsonOf } from './testing/mock';
 
 const children: ChildProcess[] = [];
 const closers: (() => void)[] = [];

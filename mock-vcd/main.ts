@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { type MockVcdOptions, type MockVcdState, createMockVcd } from './app';
+import { type MockVcdOptions, createMockVcd } from './app';
+import type { MockVcdState } from './state';
 import { MockAmqpLink, type MockAmqpOptions } from './amqp/link';
 
 export interface StartMockVcdOptions extends MockVcdOptions {

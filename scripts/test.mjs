@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: install what the tests need (npm deps, Debian chromium, running PostgreSQL/RabbitMQ),
-// run every suite, print each suite's counts and one last line "N passed, N failed" over all of them.
+// run every suite, print each suite's counts and one last line "N passed, N failed, N skipped" over all of them.
+// A suite that ran no test at all counts as failed: nothing passes by not running.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,7 @@ function step(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     console.error(`\n${cmd} ${args.join(' ')} failed (exit ${r.status}); no suite ran.`);
-    console.log('0 passed, 1 failed');
+    console.log('0 passed, 1 failed, 0 skipped');
     process.exit(1);
   }
 }
@@ -44,6 +45,13 @@ function run(cmd, args, extraEnv = {}) {
 
 let built = false;
 
+/** A test runner's counts: one that ran no test fails (nothing passes by not running), skipped or not. */
+function ranSomething(counts) {
+  if (counts.failed > 0 || counts.passed > 0) return counts;
+  const note = [counts.note, `no test ran${counts.skipped ? ` (${counts.skipped} skipped)` : ''}: a suite that runs nothing fails`].filter(Boolean).join('; ');
+  return { ...counts, failed: 1, note };
+}
+
 const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
 
 /** Runs Playwright (all specs, or the given ones) and counts its JSON report. */
@@ -55,7 +63,7 @@ async function playwright(specs, report, extraEnv = {}) {
   if (!r) return { passed: 0, failed: 1, note: `playwright wrote no results (exit ${code})` };
   const s = r.stats;
   const failed = s.unexpected + (code !== 0 && s.unexpected === 0 ? 1 : 0);
-  return { passed: s.expected + s.flaky, failed, skipped: s.skipped };
+  return ranSomething({ passed: s.expected + s.flaky, failed, skipped: s.skipped });
 }
 
 /** One vitest run (its JSON report in .test-results/<out>) as a suite's counts. */
@@ -65,8 +73,11 @@ async function vitest(out, args) {
   const r = readJson(file);
   if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
   const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
-  return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
+  return ranSomething({ passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests });
 }
+
+/** Every folder with code of ours; the rules say which may import which. */
+const DEPCRUISE_FOLDERS = ['server', 'mock-vcd', 'contract', 'src', 'bin', 'scripts', 'bench', 'e2e', 'podman'];
 
 const suites = [
   {
@@ -75,6 +86,16 @@ const suites = [
     async run() {
       const { code } = await run('npm', ['run', '--silent', 'typecheck']);
       return code === 0 ? { passed: 0, failed: 0, note: 'no type errors' } : { passed: 0, failed: 1, note: 'type errors above' };
+    },
+  },
+  {
+    name: 'dependency rules (dependency-cruiser: .dependency-cruiser.cjs, the architecture in a page)',
+    key: 'deps',
+    async run() {
+      const { code, output } = await run('npx', ['depcruise', '-c', '.dependency-cruiser.cjs', ...DEPCRUISE_FOLDERS]);
+      if (code === 0) return { passed: 0, failed: 0, note: 'no violations' };
+      const violations = /(\d+) dependency violations/.exec(output)?.[1];
+      return { passed: 0, failed: 1, note: violations ? `${violations} violations above` : `depcruise failed (exit ${code})` };
     },
   },
   {
@@ -97,7 +118,7 @@ const suites = [
       const ran = Number(executed[1]);
       const failedCount = Number(executed[3] ?? 0);
       const failed = failedCount + (code !== 0 && failedCount === 0 ? 1 : 0);
-      return { passed: ran - failedCount, failed, skipped: Number(executed[4] ?? 0) };
+      return ranSomething({ passed: ran - failedCount, failed, skipped: Number(executed[4] ?? 0) });
     },
   },
   {
@@ -128,8 +149,24 @@ function hardeningCounts() {
     const statuses = Object.entries(fuzz.byStatus).map(([status, n]) => `${n}× ${status}`).join(', ');
     lines.push(`fuzzing: ${fuzz.inputs} bad inputs over ${fuzz.operations} operations, answered ${statuses}`);
   }
+  const answers = readJson(path.join(results, 'fuzz-answers.json'));
+  if (answers) {
+    lines.push(
+      `fuzzing (issue 19): ${answers.answers} generated function answers (${answers.served} served, ${answers.refused} refused as 502), ` +
+        `${answers.requestHeaders} generated request headers, ${answers.pathParameters} generated path parameters, none a 500`,
+    );
+  }
   const sandbox = readJson(path.join(results, 'sandbox.json'));
   if (sandbox) lines.push(`sandbox escapes: ${sandbox.attacks} attacks, the host and the other org's function unharmed after each`);
+  const served = ['pglite', 'postgres'].map((s) => readJson(path.join(results, `sandbox-answers-${s}.json`))).filter(Boolean);
+  if (served.length) {
+    lines.push(`sandbox answers (issue 19): ${served.reduce((n, r) => n + r.attacks, 0)} attacks on the vCD origin (runtime × attack × via vCD or direct), each answered safely`);
+  }
+  // Issue 20: one line per fault test (server/testing/ledger.ts reportFault), as the fault suite printed them.
+  const faults = path.join(results, 'faults.jsonl');
+  if (existsSync(faults)) {
+    for (const row of readFileSync(faults, 'utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(row).line);
+  }
   return lines;
 }
 
@@ -158,7 +195,8 @@ async function main() {
   for (const line of hardeningCounts()) console.log(line);
   const passed = summary.reduce((n, s) => n + s.passed, 0);
   const failed = summary.reduce((n, s) => n + s.failed, 0);
-  console.log(`${passed} passed, ${failed} failed`);
+  const skipped = summary.reduce((n, s) => n + (s.skipped ?? 0), 0);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(failed === 0 && passed > 0 ? 0 : 1);
 }
 

@@ -96,6 +96,17 @@ export class Upstream extends AppError {
   }
 }
 
+/** A function answered something that is not a valid answer (bad status, header or body), each fault named (502). */
+export class BadAnswer extends Upstream {
+  override name = 'BadAnswer';
+  constructor(
+    message: string,
+    readonly errors: FieldError[],
+  ) {
+    super(message, 'bad-result');
+  }
+}
+
 /** Something we depend on did not answer in time, e.g. a handler past its timeout (504). */
 export class Timeout extends AppError {
   override name = 'Timeout';

@@ -1,38 +1,16 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import pino, { type DestinationStream } from 'pino';
+import { composeAutoscale } from './compose/autoscale';
+import { composeFunctions, type FunctionsPart } from './compose/functions';
+import type { ComposeContext, Part } from './compose/part';
+import { composeShowback } from './compose/showback';
+import { openStore, scheduledWorkLease } from './compose/store';
+import { composeTransport } from './compose/transport';
 import { loadConfig, type Config } from './config';
-import { ActivationStore } from './functions/activations';
-import { ContainerRuntime } from './functions/drivers/container/runtime';
-import { podmanPaths } from './functions/drivers/container/podman-service';
-import { IsolateRuntime } from './functions/drivers/isolate';
-import { RuntimeSelector } from './functions/drivers/selector';
-import { loadSecretsKey, SecretBox } from './functions/secrets';
-import { FunctionsService } from './functions/service';
-import { FunctionStore } from './functions/store';
 import { createApp } from './http/app';
-import type { Db } from './store/db';
-import { openPgDb } from './store/drivers/pg';
-import { openPgliteDb } from './store/drivers/pglite';
-import { migrate } from './store/migrate';
-import { postgresLease, soleLease } from './store/lease';
 import { createVcdClient } from './vcd/client';
-import { createVcdInfra } from './vcd/infra';
-import { createVcdOrgDirectory } from './vcd/orgs';
-import { AutoscaleService } from './autoscale/service';
-import { ScaleExecutor } from './autoscale/executor';
-import { MetricPoller } from './autoscale/poller';
-import { SnmpAlertReceiver } from './autoscale/snmp-receiver';
-import { RuleStore } from './autoscale/store';
-import { Collector } from './showback/collector';
-import { ActivationUsageSource, FaasBillingSource } from './showback/drivers/faas-usage';
-import { HttpBillingSource } from './showback/drivers/http-source';
-import { MeteredBillingSource } from './showback/drivers/metered-source';
-import { VcdUsageBillingSource } from './showback/drivers/vcd-usage';
-import { createServiceAccountUsage, createVcdUsageReader } from './vcd/usage';
-import { ShowbackQueries } from './showback/queries';
-import { RateCardStore } from './showback/ratecard';
-import { ExtensionBridge } from './transport/amqp/extension-bridge';
-import { NotificationConsumer } from './transport/amqp/notification-consumer';
 
 export type { Config } from './config';
 
@@ -42,112 +20,67 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function openDb(config: Config): Promise<Db> {
-  return config.databaseUrl ? openPgDb({ databaseUrl: config.databaseUrl }) : openPgliteDb({ dataDir: config.dataDir });
-}
-
-/** Composition root: config → store → drivers → services → http. The only place that constructs drivers. */
+/**
+ * Composition root: config → store → features → http → transports. The only place that wires features together
+ * (they meet through ports: showback prices the functions feature's usage reader); each feature is built by its
+ * compose function in server/compose/, which is where drivers are constructed.
+ */
 export async function startServer(overrides: Partial<Config> = {}, options: { logStream?: DestinationStream } = {}): Promise<RunningServer> {
   const config = loadConfig(process.env, overrides);
   const logOptions = { level: config.logLevel, base: { service: 'vcd-serverless' }, redact: ['req.headers.authorization'] };
   const log = options.logStream ? pino(logOptions, options.logStream) : pino(logOptions);
 
-  const db = await openDb(config);
-  // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
-  const secrets = new SecretBox(loadSecretsKey(config));
-  // Container functions start the project's Podman service (and build base images) on first use only.
-  const containers =
-    config.containerEngine === 'podman'
-      ? new ContainerRuntime({
-          paths: podmanPaths(config.containerDataDir, config.containerSocket),
-          maxWarm: config.containerMaxWarm,
-          maxQueue: config.containerMaxQueue,
-          idleMs: config.containerIdleMs,
-        })
-      : undefined;
-  const runtime = new RuntimeSelector(new IsolateRuntime(), containers);
-  try {
-    const applied = await migrate(db);
-    if (applied.length) log.info({ migrations: applied }, 'store migrated');
-  } catch (err) {
-    await runtime.close();
-    await db.close();
-    throw err;
-  }
+  const db = await openStore(config, log);
+  const ctx = { config, db, log };
+  const functions = await composeFunctions(ctx);
+  const showback = composeShowback(ctx, { functionUsage: functions.usage });
+  const autoscale = composeAutoscale(ctx);
+  const features: Part[] = [functions, showback, autoscale];
 
-  const activations = new ActivationStore(
-    db,
-    { maxPerFunction: config.activationsMaxPerFunction, maxAgeMs: config.activationsMaxAgeHours * 3_600_000 },
-    log,
-  );
-  await activations.pruneOld();
-  const functions = new FunctionsService({
-    store: new FunctionStore(db),
-    runtime,
-    activations,
-    secrets,
-    quotas: { maxFunctionsPerOrg: config.orgMaxFunctions, maxConcurrentCallsPerOrg: config.orgMaxConcurrentCalls },
-    maxResponseBytes: config.functionMaxResponseBytes,
-    limits: {
-      defaultMemoryMb: config.functionDefaultMemoryMb,
-      maxMemoryMb: config.functionMaxMemoryMb,
-      defaultTimeoutMs: config.functionDefaultTimeoutMs,
-      maxTimeoutMs: config.functionMaxTimeoutMs,
+  const app = httpApp(ctx, features, functions);
+  // vCD's API extension over RabbitMQ: the same app, dispatched in process; its notifications feed FaaS event triggers.
+  const transport = composeTransport(ctx, { app, onNotification: (n) => functions.service.handleVcdNotification(n) });
+
+  const { server, url, port } = await listen(app, config);
+  const resumed = await functions.resumeBuilds();
+  for (const f of features) await f.start?.();
+  const lease = scheduledWorkLease(config, log, {
+    onAcquired: async () => {
+      for (const f of features) await f.onLeaseAcquired?.();
     },
-    orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
-    log,
+    onLost: async () => {
+      for (const f of features) await f.onLeaseLost?.();
+    },
   });
+  await lease.start();
+  await transport.start();
+  log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
 
-  // FaaS usage meets showback here, through a port over the activations table; vCD usage through a service account.
-  const rateCard = new RateCardStore(db);
-  const faas = new FaasBillingSource({ usage: new ActivationUsageSource(db), rateCard });
-  const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
-  const { showbackVcdUser: usageUser, showbackVcdPassword: usagePassword } = config;
-  const vcdUsage =
-    usageUser && usagePassword
-      ? new VcdUsageBillingSource({
-          db,
-          rateCard,
-          inventory: createServiceAccountUsage({
-            reader: createVcdUsageReader({ vcdUrl: config.vcdUrl }),
-            login: () => createVcdInfra({ vcdUrl: config.vcdUrl }).login(usageUser, usagePassword),
-          }),
-        })
-      : undefined;
-  const http = new HttpBillingSource({
-    allowedHosts: [new URL(config.vcdUrl).host, ...config.showbackHttpAllowedHosts.split(',')],
-    maxBytes: config.showbackHttpMaxBytes,
-    timeoutMs: config.showbackHttpTimeoutMs,
-  });
-  const collector = new Collector({ db, drivers: { http, faas, metered, vcd: vcdUsage }, log, retryBaseMs: config.showbackRetryBaseMs });
-  const showback = { db, queries: new ShowbackQueries(db), collector, rateCard };
-  const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
-  const rules = new RuleStore(db);
-  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
-  const autoscale = new AutoscaleService({ store: rules, vcd: vcdInfra, executor: scaler, log });
-  const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
-  const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service: autoscale, login: () => vcdInfra.login(pollUser, pollPassword), log }) : undefined;
-  // vROps traps carry no tenant session: they are evaluated with the same service account as the poller.
-  const { autoscaleSnmpPort: trapPort, autoscaleSnmpCommunity: community } = config;
-  const traps =
-    trapPort && community && pollUser && pollPassword
-      ? new SnmpAlertReceiver({
-          port: trapPort,
-          address: config.autoscaleSnmpAddress,
-          community,
-          onAlert: async (alert) => {
-            await autoscale.receiveUnscopedAlert(alert, () => vcdInfra.login(pollUser, pollPassword));
-          },
-          log,
-        })
-      : undefined;
+  let closing: Promise<void> | undefined;
+  const stop = async () => {
+    await transport.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await lease.close();
+    // Scheduled work (showback, autoscale) stops before the function runtimes do; the store closes last.
+    for (const f of [showback, autoscale, functions]) await f.close();
+    await db.close();
+    log.info('backend stopped');
+  };
+  return { url, port, close: () => (closing ??= stop()) };
+}
 
-  const app = createApp({
+/** The HTTP app with every feature's routers; a function's own route comes after all of them. */
+function httpApp({ config, db, log }: ComposeContext, features: Part[], functions: FunctionsPart): Express {
+  return createApp({
     log,
     vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
-    functions,
-    showback,
-    autoscale,
+    tenantRoutes: features.flatMap((f) => f.tenantRoutes ?? []),
+    tenantFallback: functions.invoke,
+    vcdRoutes: functions.vcdRoutes,
+    openApiPaths: features.flatMap((f) => (f.openApiPaths ? [f.openApiPaths] : [])),
     checkReady: async () => {
       await db.query('SELECT 1');
     },
@@ -156,32 +89,10 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     bodyLimitBytes: config.bodyLimitBytes,
     orgRateLimitPerMinute: config.orgRateLimitPerMinute,
   });
+}
 
-  // vCD's API extension over RabbitMQ: the same app, dispatched in process.
-  const bridge = config.amqpUrl
-    ? new ExtensionBridge({
-        url: config.amqpUrl,
-        connectionName: config.amqpConnectionName,
-        exchange: config.amqpExchange,
-        queue: config.amqpQueue,
-        routingKey: config.amqpRoutingKey,
-        prefetch: config.amqpPrefetch,
-        handler: app,
-        log,
-      })
-    : undefined;
-  // vCD's notifications (VCD-WIRE §4) feed FaaS event triggers; the replicas share one queue.
-  const notifications = config.amqpUrl
-    ? new NotificationConsumer({
-        url: config.amqpUrl,
-        connectionName: config.amqpConnectionName,
-        exchange: config.amqpNotificationsExchange,
-        queue: config.amqpNotificationsQueue,
-        handle: (n) => functions.handleVcdNotification(n),
-        log,
-      })
-    : undefined;
-
+/** Listens on config.host:config.port (0 = any free port) and says where. */
+async function listen(app: Express, config: Config): Promise<{ server: Server; url: string; port: number }> {
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -189,55 +100,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
-  const resumed = await functions.resumeBuilds();
-  await scaler.loadOrphans();
-  // Scheduled work runs on one replica: the holder of the PostgreSQL lease (always this process on PGlite).
-  let collectorStarted = false;
-  const onAcquired = async () => {
-    poller?.start();
-    if (!collectorStarted) {
-      collectorStarted = true;
-      await collector.start();
-    }
-  };
-  // TODO(replicas): showback schedules stay on a replica that lost the lease (the collector cannot pause); its runs are idempotent by natural key.
-  const lease = config.databaseUrl
-    ? postgresLease({ databaseUrl: config.databaseUrl, name: 'vcd-serverless:scheduled-work', log, onAcquired, onLost: () => poller?.close() })
-    : soleLease({ onAcquired });
-  await lease.start();
-  traps?.start();
-  await bridge?.start();
-  await notifications?.start();
-  log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
-
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    close() {
-      closing ??= (async () => {
-        await bridge?.close();
-        await notifications?.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        await lease.close();
-        await collector.close();
-        await poller?.close();
-        await traps?.close();
-        await scaler.close();
-        await metered?.close();
-        await functions.settled();
-        await activations.close();
-        await runtime.close();
-        await db.close();
-        log.info('backend stopped');
-      })();
-      return closing;
-    },
-  };
+  return { server, url: `http://${host}:${port}`, port };
 }
 
 if (require.main === module) {

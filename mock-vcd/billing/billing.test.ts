@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockVcd, type RunningMockVcd } from '../main';
-import { HISTORY_DAYS } from './demo-data';
+import { demoCharges } from './demo-data';
 
 describe('mock billing API', () => {
   let mock: RunningMockVcd;
@@ -22,7 +22,31 @@ describe('mock billing API', () => {
       expect(new Set(first.items.map((c: { service: string }) => c.service))).toEqual(new Set(['compute', 'storage', 'network', 'functions', 'backup']));
       expect(again).toEqual(first);
     }
-    expect(HISTORY_DAYS).toBeGreaterThanOrEqual(183);
+  });
+
+  it('reaches back at least six months, and a longer range adds no day before the history starts', async () => {
+    const days = async (from: string) => {
+      const body = (await (await charges('acme', from, day(1))).json()) as { items: { start: string }[] };
+      return [...new Set(body.items.map((c) => c.start.slice(0, 10)))].sort();
+    };
+    const year = await days(day(-365));
+    // Six months back (183 days) plus today, each day once and none missing in between.
+    expect(year.length).toBeGreaterThanOrEqual(184);
+    expect(year[year.length - 1]).toBe(day(0));
+    expect(Date.parse(year[0])).toBeLessThanOrEqual(Date.parse(day(-183)));
+    expect((Date.parse(year[year.length - 1]) - Date.parse(year[0])) / 86_400_000 + 1).toBe(year.length);
+    expect(await days(day(-3650))).toEqual(year);
+  });
+
+  it('gives a day the same charges whenever it is asked for', () => {
+    const from = new Date(Date.UTC(2026, 0, 5));
+    const to = new Date(Date.UTC(2026, 0, 6));
+    const askedThatEvening = demoCharges('globex', from, to, Date.UTC(2026, 0, 5, 20));
+    const askedMonthsLater = demoCharges('globex', from, to, Date.UTC(2026, 4, 1));
+    expect(askedThatEvening.length).toBe(7); // compute and storage per vApp (2 × 2), network, functions, backup
+    expect(askedMonthsLater).toEqual(askedThatEvening);
+    // Before the day has begun there is nothing to charge.
+    expect(demoCharges('globex', from, to, Date.UTC(2026, 0, 4, 12))).toEqual([]);
   });
 
   it('gives each org its own charges', async () => {

@@ -5,7 +5,7 @@ import express from 'express';
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningMockVcd } from '../main';
-import { bearer, jsonOf, login, mockPerTest } from '../testing';
+import { bearer, jsonOf, login, mockPerTest } from '../testing/mock';
 
 const SERVICES = '/api/admin/extension/service';
 const XML_ACCEPT = 'application/*+xml;version=37.0';

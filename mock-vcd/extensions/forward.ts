@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { NextFunction, Request, Response } from 'express';
-import type { MockVcdState } from '../app';
+import type { MockVcdState } from '../state';
 import { VcdError, unauthorized } from '../http/vcd-errors';
 import { tokenOf } from '../sessions/auth';
 import { securityContextHeaders } from './security-context';

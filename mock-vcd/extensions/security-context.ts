@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { NamedSecurityContext } from '../../contract/security-context';
 import type { Session } from '../sessions/store';
 
 /**
@@ -18,8 +19,8 @@ export function signContext(encodedContext: string, sharedSecret: string): strin
   return createHmac('sha256', sharedSecret).update(encodedContext).digest('hex');
 }
 
-/** vCD's AMQP security context (user, org, rights) plus the names, as both forwarding modes send it. */
-export function securityContextOf(session: Session) {
+/** vCD's AMQP security context (user, org, rights) plus the names, as both forwarding modes send it (contract/security-context.ts). */
+export function securityContextOf(session: Session): NamedSecurityContext {
   return {
     user: session.user.id,
     org: session.org.id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jsonOf, login, mockPerTest } from '../testing';
-import { ACME, GLOBEX, apiHeaders, cloudHeaders, cpuOf, getJson } from './testing';
+import { jsonOf, login, mockPerTest } from '../testing/mock';
+import { ACME, GLOBEX, apiHeaders, cloudHeaders, cpuOf, getJson } from '../testing/infra';
 
 const start = mockPerTest();
 

@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningMockVcd } from '../main';
-import { jsonOf, login, mockPerTest } from '../testing';
-import { ACME, GLOBEX, admin, apiHeaders, cloudHeaders, cpuOf, getJson, waitForTask } from './testing';
+import { jsonOf, login, mockPerTest } from '../testing/mock';
+import { ACME, GLOBEX, admin, apiHeaders, cloudHeaders, cpuOf, getJson, waitForTask } from '../testing/infra';
 
 const start = mockPerTest();
 const poolId = `urn:vcloud:loadBalancerPool:${ACME.pool}`;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mockPerTest } from '../testing';
+import { mockPerTest } from '../testing/mock';
 
 const startMock = mockPerTest();
 const portalDir = mkdtempSync(path.join(tmpdir(), 'mock-portal-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningMockVcd } from '../main';
-import { ACCEPT, basic, bearer, jsonOf, login, mockPerTest } from '../testing';
+import { ACCEPT, basic, bearer, jsonOf, login, mockPerTest } from '../testing/mock';
 
 const SESSIONS = '/cloudapi/1.0.0/sessions';
 const startMock = mockPerTest();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { describe, expect, it } from 'vitest';
 import type { RunningMockVcd } from '../main';
-import { bearer, jsonOf, login, mockPerTest, pluginZip } from '../testing';
+import { bearer, jsonOf, login, mockPerTest, pluginZip } from '../testing/mock';
 
 const UI = '/cloudapi/extensions/ui';
 const startMock = mockPerTest();

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import * as snmp from 'net-snmp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningMockVcd } from '../main';
-import { freeUdpPort, jsonOf, login, mockPerTest } from '../testing';
-import { ACME, GLOBEX, admin } from '../infra/testing';
+import { freeUdpPort, jsonOf, login, mockPerTest } from '../testing/mock';
+import { ACME, GLOBEX, admin } from '../testing/infra';
 import { ALERT_DATA_OIDS, TRAP_PROBLEM_ACTIVE } from './snmp';
 
 const start = mockPerTest();

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { randomUUID } from 'node:crypto';
 import { api, jsonOf, openTestDb, startHarness, STORES, type Harness } from '../testing/harness';
-import { ruleFor } from './testing';
+import { ruleFor } from '../testing/autoscale';
 
 const IDS = DEMO_INFRA_IDS.acme;
 const BASE = '/api/org/acme/autoscale';

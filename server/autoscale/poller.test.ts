@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { api, jsonOf, startHarness, STORES, type Harness } from '../testing/harness';
-import { ruleFor } from './testing';
+import { ruleFor } from '../testing/autoscale';
 
 const IDS = DEMO_INFRA_IDS.globex;
 const BASE = '/api/org/globex/autoscale';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { api, jsonOf, openTestDb, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
-import { ruleFor } from './testing';
+import { ruleFor } from '../testing/autoscale';
 
 const ACME = DEMO_INFRA_IDS.acme;
 const GLOBEX = DEMO_INFRA_IDS.globex;

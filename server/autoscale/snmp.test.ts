@@ -3,8 +3,8 @@ import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { newAlert } from '../../mock-vcd/vrops/alerts';
 import { sendTrap } from '../../mock-vcd/vrops/snmp';
 import { api, jsonOf, startHarness, type Harness } from '../testing/harness';
-import { ruleFor } from './testing';
-import { freeUdpPort } from '../../mock-vcd/testing';
+import { ruleFor } from '../testing/autoscale';
+import { freeUdpPort } from '../../mock-vcd/testing/mock';
 
 const IDS = DEMO_INFRA_IDS.globex;
 const COMMUNITY = 'vsl-traps';

@@ -1,23 +1,29 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { startMockVcd, type RunningMockVcd } from '../../mock-vcd/main';
-import { login } from '../../mock-vcd/testing';
+import { login } from '../../mock-vcd/testing/mock';
 import { api, freshStore, jsonOf, type StoreHandle } from '../testing/harness';
 import { startBackendProcess, type BackendProcess } from './backend-process';
-import { ruleFor } from '../autoscale/testing';
+import { ruleFor } from '../testing/autoscale';
+import { reportFault } from '../testing/ledger';
 
 /**
- * Issue 7, crashes: the backend is its own process on PostgreSQL and is killed with SIGKILL in the middle of a
- * function build and of a scale out; started again on the same database, it finishes what it was doing, and
- * nothing is lost or doubled.
+ * Issue 7/20, crashes: the backend is its own process on PostgreSQL and is killed with SIGKILL while a function
+ * build is provably running (its Podman build context is on disk) and while a scale out is provably running (its
+ * action journalled the VM composed and is powering it on); started again on the same database, it finishes what
+ * it was doing, and nothing is lost or doubled. Builds and actions are not function calls, so the line's "answered
+ * once" and "ran twice" count them: finished with exactly one result, or left a duplicate behind.
  */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const IDS = DEMO_INFRA_IDS.globex;
-const PYTHON = `def handle(event, context):\n    return {"statusCode": 200, "headers": {}, "body": {"survived": True}}\n`;
+// A marker of this run: the image cannot come from an earlier run's cache, so the build really runs.
+const RUN = randomBytes(6).toString('hex');
+const PYTHON = `# run ${RUN}\ndef handle(event, context):\n    return {"statusCode": 200, "headers": {}, "body": {"survived": True}}\n`;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -65,6 +71,13 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
     const acme = api(() => backend.url, await login(mock, 'acme'));
     const created = await acme.post('/api/org/acme/faas/functions', { name: 'survivor', runtime: 'python3', code: PYTHON, trigger: { type: 'http', route: 'survivor' } });
     expect(created.status).toBe(202);
+    // The build is running once its context (Dockerfile, handler.py) is on disk: written just before Podman's build
+    // starts and removed when it ends.
+    const ctx = path.join(env.CONTAINER_DATA_DIR, 'ctx');
+    const building = () =>
+      existsSync(ctx) ? readdirSync(ctx).filter((d) => existsSync(path.join(ctx, d, 'handler.py')) && readFileSync(path.join(ctx, d, 'handler.py'), 'utf8').includes(RUN)) : [];
+    await until('the build to be running', async () => (building().length > 0 ? true : undefined));
+    const inFlight = building().length;
     await backend.kill();
     const { rows } = await db.query(`SELECT status FROM functions WHERE name = 'survivor'`);
     expect(rows).toEqual([{ status: 'initializing' }]);
@@ -76,6 +89,13 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
     const res = await acme.get('/api/org/acme/survivor');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ survived: true });
+    // Straight from the store: a doubled build would show as a second version or a second function row.
+    const { rows: versions } = await db.query(`SELECT version FROM function_versions WHERE name = 'survivor'`);
+    const { rows: fns } = await db.query(`SELECT 1 FROM functions WHERE name = 'survivor'`);
+    expect(versions).toHaveLength(1);
+    expect(fns).toHaveLength(1);
+    reportFault('backend kill -9 during a build', { inFlightAtFault: inFlight, answeredOnce: versions.length === 1 ? 1 : 0, timedOut: 0, ranTwice: Array(versions.length - 1 + fns.length - 1).fill('build') });
+    expect(inFlight).toBe(1);
   }, 180_000);
 
   it('finishes a scale out it was killed in the middle of: no orphan VM, every VM in the pool once', async () => {
@@ -101,6 +121,7 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
       const steps = (rows[0]?.steps ?? []) as { step: string }[];
       return steps.some((s) => /power/i.test(s.step)) ? true : undefined;
     });
+    const { rows: running } = await db.query(`SELECT id FROM autoscale_actions WHERE rule_id = $1 AND status = 'running'`, [rule.id]);
     await backend.kill();
     await fetch(`${mock.url}/mock/admin/faults`, { method: 'DELETE', headers: admin });
 
@@ -120,5 +141,13 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
     const ips = (pool.members as { ipAddress: string }[]).map((m) => m.ipAddress);
     expect(new Set(ips).size).toBe(ips.length);
     expect(ips).toHaveLength(2);
+    const doubled = names.length - new Set(names).size + (ips.length - new Set(ips).size) + Math.max(0, finished.length - running.length);
+    reportFault('backend kill -9 during a scale out', {
+      inFlightAtFault: running.length,
+      answeredOnce: finished.filter((a) => a.status === 'succeeded').length,
+      timedOut: 0,
+      ranTwice: Array(doubled).fill('action'),
+    });
+    expect(running.length).toBe(1);
   }, 180_000);
 });

@@ -7,6 +7,7 @@ const root = path.resolve(__dirname, '../..');
 export interface BackendProcess {
   url: string;
   child: ChildProcess;
+  pid: number;
   /** SIGKILL: no close handlers, no flushing; resolves once the process is gone. */
   kill(): Promise<void>;
   /** SIGTERM and wait. */
@@ -14,11 +15,13 @@ export interface BackendProcess {
   output(): string;
 }
 
-export async function startBackendProcess(env: Record<string, string>): Promise<BackendProcess> {
+/** `ledgerUrl`: every isolate invocation carrying a ledger id reports to that ledger (server/testing/ledger-hook.ts). */
+export async function startBackendProcess(env: Record<string, string>, options: { ledgerUrl?: string } = {}): Promise<BackendProcess> {
+  const preload = options.ledgerUrl ? ['--import', path.join(root, 'server/testing/ledger-hook.ts')] : [];
   // node itself with tsx's loader (not the tsx wrapper, which would outlive the kill's target).
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', path.join(root, 'server/main.ts')], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', ...preload, path.join(root, 'server/main.ts')], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env, ...(options.ledgerUrl ? { LEDGER_URL: options.ledgerUrl } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -36,6 +39,7 @@ export async function startBackendProcess(env: Record<string, string>): Promise<
   return {
     url,
     child,
+    pid: child.pid as number,
     output: () => out,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -49,6 +49,7 @@ export function toActivationView(r: ActivationRecord): ActivationView {
     statusCode: r.statusCode,
     logs: r.logs,
     logsTruncated: r.logsTruncated,
+    droppedHeaders: r.droppedHeaders,
   };
 }
 
@@ -66,6 +67,7 @@ interface Row {
   status_code: number;
   logs: string[] | string;
   logs_truncated: boolean;
+  dropped_headers: string[] | string | null;
 }
 
 const toRecord = (r: Row): ActivationRecord => ({
@@ -82,6 +84,7 @@ const toRecord = (r: Row): ActivationRecord => ({
   statusCode: r.status_code,
   logs: typeof r.logs === 'string' ? (JSON.parse(r.logs) as string[]) : r.logs,
   logsTruncated: r.logs_truncated,
+  droppedHeaders: typeof r.dropped_headers === 'string' ? (JSON.parse(r.dropped_headers) as string[]) : (r.dropped_headers ?? []),
 });
 
 /**
@@ -168,7 +171,7 @@ export class ActivationStore {
 
   private async write(batch: ActivationRecord[]): Promise<void> {
     try {
-      // One JSON parameter for the whole batch: binding 13 parameters per row costs PGlite far more.
+      // One JSON parameter for the whole batch: binding 14 parameters per row costs PGlite far more.
       const rows = batch.map((r) => ({
         id: r.id,
         org: r.org,
@@ -183,12 +186,13 @@ export class ActivationStore {
         status_code: r.statusCode,
         logs: r.logs,
         logs_truncated: r.logsTruncated,
+        dropped_headers: r.droppedHeaders,
       }));
       await this.db.query(
-        `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated)
-         SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated
+        `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers)
+         SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, org text, function text, version integer, trigger text, start timestamptz,
-           duration_ms double precision, status text, cold boolean, memory_mb integer, status_code integer, logs jsonb, logs_truncated boolean)
+           duration_ms double precision, status text, cold boolean, memory_mb integer, status_code integer, logs jsonb, logs_truncated boolean, dropped_headers jsonb)
          ON CONFLICT (id) DO NOTHING`,
         [JSON.stringify(rows)],
       );

@@ -5,7 +5,8 @@ import type { VcdNotification } from '../vcd/notification';
 import { capLogs } from './activations';
 import type { Logger } from 'pino';
 import type { ActivationStore } from './activations';
-import type { FunctionEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
+import type { FunctionEvent, HttpEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
+import { applyResponsePolicy, type SafeAnswer } from './response-policy';
 import type { RunnableVersions } from './runnable';
 import type { FunctionRecord, FunctionStore } from './store';
 import { bodyBytes, orgUuidOf } from './views';
@@ -120,15 +121,22 @@ export class FunctionCalls {
         ),
       );
     }
-    record('success', result.statusCode, result.logs, result.cold ?? false);
-    return { ...result, function: fn.name, payload, activationId };
+    let safe: SafeAnswer;
+    try {
+      safe = applyResponsePolicy(result, { functionName: fn.name, org, route: fn.route, path: call.trigger === 'http' ? (call.event as HttpEvent).path : undefined });
+    } catch (err) {
+      record('error', 502, result.logs, result.cold ?? false);
+      throw withId(err as Error);
+    }
+    record('success', safe.statusCode, result.logs, result.cold ?? false, safe.dropped);
+    return { ...result, statusCode: safe.statusCode, headers: safe.headers, function: fn.name, payload, activationId };
   }
 
   /** Records this call's activation once its outcome is known; the duration counts from now. */
   private recorder(fn: FunctionRecord, trigger: 'http' | 'event', id: string) {
     const start = new Date();
     const t0 = performance.now();
-    return (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean): void => {
+    return (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean, droppedHeaders: string[] = []): void => {
       const capped = capLogs(logs);
       this.deps.activations.record({
         id,
@@ -144,6 +152,7 @@ export class FunctionCalls {
         statusCode,
         logs: capped.logs,
         logsTruncated: capped.truncated,
+        droppedHeaders,
       });
     };
   }

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACME, apiHeaders, GLOBEX, waitForTask } from '../../mock-vcd/infra/testing';
+import { ACME, apiHeaders, GLOBEX, waitForTask } from '../../mock-vcd/testing/infra';
 import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
 import type { VcdNotification } from '../vcd/notification';
 

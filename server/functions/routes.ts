@@ -4,6 +4,7 @@ import { parseOrThrow } from '../errors';
 import { principal, sessionToken } from '../http/auth';
 import { orgKey } from '../http/tenancy';
 import type { HttpEvent } from './ports';
+import { PLATFORM_SECURITY_HEADERS } from './response-policy';
 import type { Caller, FunctionsService } from './service';
 
 /** Headers a handler never sees: credentials and vCD's signed context. */
@@ -15,9 +16,6 @@ const PRIVATE_HEADERS = new Set([
   'x-vcloud-security-context',
   'x-vcloud-context-signature',
 ]);
-
-/** Headers a handler may not set: the HTTP server owns framing. */
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer']);
 
 const org = (res: Response): string => res.locals.org as string;
 
@@ -98,6 +96,8 @@ function eventOf(req: Request): HttpEvent {
 export function invokeRoute(service: FunctionsService): RequestHandler {
   return async (req, res) => {
     const route = ([] as string[]).concat(req.params.route ?? []).join('/');
+    // Before the call: an error answer of a function route is served on vCD's origin too.
+    res.set(PLATFORM_SECURITY_HEADERS);
     let result: Awaited<ReturnType<FunctionsService['invoke']>>;
     try {
       result = await service.invoke(org(res), route, eventOf(req), String(res.locals.requestId));
@@ -108,9 +108,8 @@ export function invokeRoute(service: FunctionsService): RequestHandler {
       throw err;
     }
     res.locals.function = result.function;
-    for (const [name, value] of Object.entries(result.headers)) {
-      if (!FRAMING_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
-    }
+    // Already through the response policy: only headers a function may set, none of the platform's.
+    for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
     // After the handler's headers: a function cannot point its caller at another activation.
     res.setHeader('X-Activation-Id', result.activationId);
     res.status(result.statusCode);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, startHarness, type Harness } from '../testing/harness';
-import { fillPath, makeFixtures, orgState, type DemoOrg, type OrgFixtures } from './fixtures';
+import { fillPath, makeFixtures, orgState, type DemoOrg, type OrgFixtures } from '../testing/hardening-fixtures';
 
 /**
  * Issue 7, tenant matrix: every operation of the OpenAPI document × {own org, foreign org, own org with the other

@@ -2,27 +2,31 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { notificationRoutes } from '../functions/event-routes';
-import { functionsRoutes, invokeRoute } from '../functions/routes';
-import type { FunctionsService } from '../functions/service';
-import { showbackRoutes, type ShowbackDeps } from '../showback/routes';
-import { autoscaleRoutes } from '../autoscale/routes';
-import type { AutoscaleService } from '../autoscale/service';
 import type { VcdClient } from '../vcd/client';
 import { authenticate, SessionCache } from './auth';
 import { errorHandler, notFoundHandler, NotReady, sendProblem, toProblem } from './errors';
 import { orgRateLimit, securityHeaders } from './limits';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument, type RegisterPaths } from './openapi';
 import { requireOrgAccess } from './tenancy';
 
+/** A feature's router and where it is mounted. */
+export interface MountedRouter {
+  path: string;
+  router: RequestHandler;
+}
+
+/** The app knows no feature: server/main.ts hands it their routers (server/compose/). */
 export interface AppDeps {
   log: Logger;
   vcd: VcdClient;
-  functions: FunctionsService;
-  /** Showback's store, queries, collector and rate card; absent = no showback routes. */
-  showback?: ShowbackDeps;
-  /** Autoscale rules, alerts and decisions; absent = no autoscale routes. */
-  autoscale?: AutoscaleService;
+  /** Under /api/org/{org} after auth, tenancy, the org rate limit and body parsing, in this order. */
+  tenantRoutes: MountedRouter[];
+  /** Under /api/org/{org} after every tenant route: whatever they left (a function's own route). */
+  tenantFallback?: RequestHandler;
+  /** Called by vCD itself, without a session (each checks the extension secret's signature). */
+  vcdRoutes?: MountedRouter[];
+  /** The features' OpenAPI paths, in document order. */
+  openApiPaths?: RegisterPaths[];
   /** Resolves when the store answers; rejects otherwise (GET /readyz). */
   checkReady: () => Promise<void>;
   sharedSecret?: string;
@@ -72,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.log));
   app.use(securityHeaders());
 
-  const openapi = buildOpenApiDocument({ version: deps.version ?? '0.1.0' });
+  const openapi = buildOpenApiDocument({ version: deps.version ?? '0.1.0', features: deps.openApiPaths });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -94,13 +98,11 @@ export function createApp(deps: AppDeps): Express {
   // Auth and tenancy come before body parsing: nobody unauthenticated makes us read a megabyte.
   const tenant = Router({ mergeParams: true });
   tenant.use(requireOrgAccess, orgRateLimit({ perMinute: deps.orgRateLimitPerMinute ?? 0 }), ...bodyParsers(deps.bodyLimitBytes));
-  tenant.use('/faas', functionsRoutes(deps.functions));
-  if (deps.showback) tenant.use('/showback', showbackRoutes(deps.showback));
-  if (deps.autoscale) tenant.use('/autoscale', autoscaleRoutes(deps.autoscale));
-  tenant.all('/*route', invokeRoute(deps.functions));
+  for (const { path, router } of deps.tenantRoutes) tenant.use(path, router);
+  if (deps.tenantFallback) tenant.all('/*route', deps.tenantFallback);
   app.use('/api/org/:org', auth, tenant);
-  // vCD notifications over HTTP, signed with the extension secret (no vCD session: vCD itself sends them).
-  app.use('/notifications', notificationRoutes({ functions: deps.functions, sharedSecret: deps.sharedSecret }));
+  // e.g. vCD notifications over HTTP, signed with the extension secret (no vCD session: vCD itself sends them).
+  for (const { path, router } of deps.vcdRoutes ?? []) app.use(path, router);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

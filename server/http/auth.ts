@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { z } from 'zod';
+import { SecurityContextSchema, type SecurityContext } from '../../contract/security-context';
 import { Unauthenticated } from '../errors';
 import type { VcdClient } from '../vcd/client';
 
@@ -16,16 +16,6 @@ export interface Principal {
 }
 
 export const PROVIDER_ORG = 'system';
-
-/** X-VCloud-Security-Context, base64 JSON (docs/architecture.md). */
-const SecurityContextSchema = z.object({
-  user: z.string(),
-  org: z.string(),
-  rights: z.array(z.string()).default([]),
-  userName: z.string(),
-  orgName: z.string(),
-  roles: z.array(z.string()).default([]),
-});
 
 function principalOf(p: Omit<Principal, 'isProvider'>): Principal {
   return { ...p, isProvider: p.orgName.toLowerCase() === PROVIDER_ORG };
@@ -45,10 +35,12 @@ export function trustedContext(req: Request, secret: string | undefined): Princi
   } catch {
     return undefined;
   }
+  // X-VCloud-Security-Context, base64 JSON (docs/architecture.md); over HTTP the names are required.
   const parsed = SecurityContextSchema.safeParse(json);
   if (!parsed.success) return undefined;
   const c = parsed.data;
-  return principalOf({ userName: c.userName, userId: c.user, orgName: c.orgName, orgId: c.org, roles: c.roles });
+  if (!c.userName || !c.orgName) return undefined;
+  return principalOf({ userName: c.userName, userId: c.user, orgName: c.orgName, orgId: c.org, roles: c.roles ?? [] });
 }
 
 /**
@@ -57,13 +49,8 @@ export function trustedContext(req: Request, secret: string | undefined): Princi
  */
 export const BROKER_CONTEXT = Symbol('vcd-broker-security-context');
 
-export interface BrokerContext {
-  user: string;
-  org: string;
-  userName?: string;
-  orgName?: string;
-  roles?: string[];
-}
+/** What the bridge sets under BROKER_CONTEXT: the message's security context (contract/security-context.ts). */
+export type BrokerContext = Pick<SecurityContext, 'user' | 'org' | 'userName' | 'orgName' | 'roles'>;
 
 function brokerContext(req: Request): BrokerContext | undefined {
   return (req as unknown as Record<symbol, BrokerContext | undefined>)[BROKER_CONTEXT];

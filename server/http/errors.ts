@@ -1,8 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Problem } from '../../contract/problem';
+import { isUnstorableText } from '../store/db';
 import {
   AppError,
+  BadAnswer,
   Conflict,
   FieldsError,
   Forbidden,
@@ -44,7 +46,7 @@ export function toProblem(err: AppError, instance?: string): Problem {
   const type = err instanceof Upstream && err.cause !== 'upstream' ? `${slug}/${err.cause}` : slug;
   const problem: Problem = { type: TYPE_BASE + type, title, status, detail: err.message };
   if (instance) problem.instance = instance;
-  if (err instanceof FieldsError && err.errors.length) problem.errors = err.errors;
+  if ((err instanceof FieldsError || err instanceof BadAnswer) && err.errors.length) problem.errors = err.errors;
   return problem;
 }
 
@@ -52,8 +54,14 @@ export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
-/** body-parser's own errors (malformed JSON, too large, bad charset) → our meanings. */
-function fromBodyParser(err: { type?: string; status?: number; limit?: number }): AppError | undefined {
+/** body-parser's and the router's own errors (malformed JSON, too large, bad charset or encoding, bad path) → our meanings. */
+function fromBodyParser(err: { type?: string; status?: number; limit?: number; expose?: boolean; message?: string }): AppError | undefined {
+  // The router could not percent-decode a path parameter (`%`, `%zz`).
+  if (err instanceof URIError && (err as { status?: number }).status === 400) return new Invalid('the path is not valid percent-encoding', [{ path: '(path)', message: 'malformed percent-encoding' }]);
+  // A body that does not decompress as its Content-Encoding says (body-parser gives it no type).
+  if (err.type === undefined && err.status === 400 && err.expose) {
+    return new Invalid('the body could not be decoded as its Content-Encoding says', [{ path: 'Content-Encoding', message: String(err.message ?? 'undecodable body') }]);
+  }
   switch (err.type) {
     case 'entity.parse.failed':
       return new Invalid('the body is not valid JSON', [{ path: '(body)', message: 'malformed JSON' }]);
@@ -74,7 +82,11 @@ function fromBodyParser(err: { type?: string; status?: number; limit?: number })
 /** The last middleware: every error leaves as problem+json; a 500 never carries a stack or SQL. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof AppError ? err : fromBodyParser(err ?? {});
+    const known =
+      err instanceof AppError
+        ? err
+        : (fromBodyParser(err ?? {}) ??
+          (isUnstorableText(err) ? new Invalid('the request holds a character that cannot be stored, such as NUL', [{ path: '(request)', message: 'unstorable character' }]) : undefined));
     if (res.headersSent) {
       res.end();
       return;

@@ -2,9 +2,6 @@ import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@ast
 import { z } from 'zod';
 import { CreateFunctionSchema, FunctionNameSchema, FunctionSchema } from '../../contract/functions';
 import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
-import { registerFunctionLifecyclePaths } from '../functions/openapi';
-import { registerShowbackPaths } from '../showback/openapi';
-import { registerAutoscalePaths } from '../autoscale/openapi';
 
 // The generator needs zod's prototype extended (it adds .openapi()); contract schemas stay plain zod.
 extendZodWithOpenApi(z);
@@ -17,8 +14,14 @@ const COMMON = {
   403: problem('The organization is not the session\'s'),
 };
 
-/** The backend's OpenAPI document, generated from the same zod schemas that validate requests. */
-export function buildOpenApiDocument(options: { version: string }): object {
+/** A feature's paths (its openapi.ts), registered with the document's security scheme and org parameter. */
+export type RegisterPaths = (registry: OpenAPIRegistry, common: { security: { vcdBearer: never[] }[]; org: z.ZodTypeAny }) => void;
+
+/**
+ * The backend's OpenAPI document, generated from the same zod schemas that validate requests; each feature adds its
+ * own paths (`features`, in order), so this file imports none of them.
+ */
+export function buildOpenApiDocument(options: { version: string; features?: RegisterPaths[] }): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'vcdBearer', { type: 'http', scheme: 'bearer', description: 'vCD access token' });
   const security = [{ vcdBearer: [] }];
@@ -56,9 +59,9 @@ export function buildOpenApiDocument(options: { version: string }): object {
       method, path: '/api/org/{org}/{route}', summary: 'Invoke the function whose trigger route matches', tags: ['invoke'], security,
       request: { params: z.object({ org: Org, route: z.string().describe('the function\'s route, e.g. hello') }) },
       responses: {
-        default: { description: 'The handler\'s statusCode, headers and body' },
+        default: { description: 'The handler\'s statusCode and body, the headers a function may set (docs/functions.md) and the platform\'s security headers' },
         404: problem('No function serves the route'),
-        502: problem('The handler threw, returned no response, exceeded its memory or answered over the response limit'),
+        502: problem('The handler threw, exceeded its memory, answered over the response limit or gave a bad answer (type bad-result, errors[] naming each fault)'),
         503: problem('The function is initializing or failed to build'),
         429: problem('The org already runs its quota of concurrent calls (Retry-After)'),
         504: problem('The handler exceeded its timeout'),
@@ -66,9 +69,7 @@ export function buildOpenApiDocument(options: { version: string }): object {
       },
     });
   }
-  registerFunctionLifecyclePaths(registry, { security, org: Org });
-  registerShowbackPaths(registry, { security, org: Org });
-  registerAutoscalePaths(registry, { security, org: Org });
+  for (const register of options.features ?? []) register(registry, { security, org: Org });
   registry.registerPath({ method: 'get', path: '/healthz', summary: 'The process is up', tags: ['ops'], responses: { 200: { description: 'ok' } } });
   registry.registerPath({
     method: 'get', path: '/readyz', summary: 'The store is reachable', tags: ['ops'],

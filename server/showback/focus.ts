@@ -35,6 +35,85 @@ function rowsOf(body: unknown, format: 'csv' | 'json'): { rows: { row: Row; line
 
 const isBlank = (v: unknown) => v === undefined || v === null || v === '';
 
+interface GoodRow {
+  billed: number;
+  effective?: number;
+  quantity?: number;
+  currency: string;
+  start: Date;
+  end: Date;
+  service: string;
+}
+
+/** A row's cells checked; each bad one is reported through `bad(column, message)`. Undefined when any was bad. */
+function checkRow(row: Row, bad: (column: string, message: string) => void): GoodRow | undefined {
+  let ok = true;
+  const fail = (column: string, message: string) => {
+    ok = false;
+    bad(column, message);
+  };
+  const num = (column: string, required: boolean): number | undefined => {
+    const v = row[column];
+    if (isBlank(v)) {
+      if (required) fail(column, 'is required');
+      return undefined;
+    }
+    const n = typeof v === 'number' ? v : Number(String(v));
+    if (!Number.isFinite(n)) fail(column, `"${String(v)}" is not a number`);
+    return n;
+  };
+  const date = (column: string): Date | undefined => {
+    const v = row[column];
+    const d = new Date(String(v ?? ''));
+    if (isBlank(v) || !/^\d{4}-\d{2}-\d{2}/.test(String(v)) || Number.isNaN(d.getTime())) {
+      fail(column, `"${String(v ?? '')}" is not an ISO 8601 date-time`);
+      return undefined;
+    }
+    return d;
+  };
+  const billed = num('BilledCost', true);
+  const effective = num('EffectiveCost', false);
+  const quantity = num('ConsumedQuantity', false);
+  const currency = String(row.BillingCurrency ?? '').toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) fail('BillingCurrency', `"${String(row.BillingCurrency ?? '')}" is not an ISO 4217 currency code`);
+  const start = date('ChargePeriodStart');
+  const end = date('ChargePeriodEnd');
+  if (start && end && end <= start) fail('ChargePeriodEnd', 'must be after ChargePeriodStart (the end is exclusive)');
+  const service = String(row.ServiceName ?? '').trim();
+  if (!service) fail('ServiceName', 'is required');
+  if (!ok || billed === undefined || !start || !end) return undefined;
+  return { billed, effective, quantity, currency, start, end, service };
+}
+
+/** The record of a good row; rows alike in every identifying column are told apart by their count (`#n`). */
+function recordOf(org: string, row: Row, good: GoodRow, seen: Map<string, number>): CostRecord {
+  const { start, end, billed, effective } = good;
+  const identity = ['ResourceId', 'ServiceName', 'ChargeCategory', 'ChargeDescription', 'SubAccountId', 'PricingUnit', 'ConsumedUnit']
+    .map((c) => String(row[c] ?? ''))
+    .concat(start.toISOString(), end.toISOString())
+    .join('\u0000');
+  const hash = createHash('sha1').update(identity).digest('hex').slice(0, 24);
+  const n = (seen.get(hash) ?? 0) + 1;
+  seen.set(hash, n);
+  const cost = Number.isFinite(effective) && effective !== undefined ? effective : billed;
+  return {
+    org,
+    sourceId: FOCUS_SOURCE_ID,
+    naturalKey: `${hash}#${n}`,
+    periodStart: start,
+    periodEnd: end,
+    resourceKind: String(row.ResourceType ?? ''),
+    resourceId: String(row.ResourceId ?? ''),
+    resourceName: String(row.ResourceName ?? ''),
+    service: good.service,
+    metric: String(row.ChargeCategory ?? ''),
+    quantity: good.quantity ?? 0,
+    unit: String(row.ConsumedUnit ?? ''),
+    cost: Math.round(cost * 100),
+    currency: good.currency,
+  };
+}
+
 /**
  * A FOCUS 1.x file (CSV text or parsed JSON) → cost records for `org`, or Invalid naming every bad cell as
  * "line N, column X" (JSON: "row N, column X"). Nothing is returned unless every row is good.
@@ -51,64 +130,11 @@ export function parseFocus(org: string, body: unknown, format: 'csv' | 'json'): 
   const seen = new Map<string, number>();
   const records: CostRecord[] = [];
   for (const { row, line } of rows) {
-    const bad = (column: string, message: string) => {
+    const good = checkRow(row, (column, message) => {
       if (errors.length < MAX_ERRORS) errors.push({ path: `${where} ${line}, column ${column}`, message });
-    };
-    const num = (column: string, required: boolean): number | undefined => {
-      const v = row[column];
-      if (isBlank(v)) {
-        if (required) bad(column, 'is required');
-        return undefined;
-      }
-      const n = typeof v === 'number' ? v : Number(String(v));
-      if (!Number.isFinite(n)) bad(column, `"${String(v)}" is not a number`);
-      return n;
-    };
-    const date = (column: string): Date | undefined => {
-      const v = row[column];
-      const d = new Date(String(v ?? ''));
-      if (isBlank(v) || !/^\d{4}-\d{2}-\d{2}/.test(String(v)) || Number.isNaN(d.getTime())) {
-        bad(column, `"${String(v ?? '')}" is not an ISO 8601 date-time`);
-        return undefined;
-      }
-      return d;
-    };
-    const billed = num('BilledCost', true);
-    const effective = num('EffectiveCost', false);
-    const quantity = num('ConsumedQuantity', false);
-    const currency = String(row.BillingCurrency ?? '').toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency)) bad('BillingCurrency', `"${String(row.BillingCurrency ?? '')}" is not an ISO 4217 currency code`);
-    const start = date('ChargePeriodStart');
-    const end = date('ChargePeriodEnd');
-    if (start && end && end <= start) bad('ChargePeriodEnd', 'must be after ChargePeriodStart (the end is exclusive)');
-    const service = String(row.ServiceName ?? '').trim();
-    if (!service) bad('ServiceName', 'is required');
-    if (errors.length || billed === undefined || !start || !end) continue;
-
-    const identity = ['ResourceId', 'ServiceName', 'ChargeCategory', 'ChargeDescription', 'SubAccountId', 'PricingUnit', 'ConsumedUnit']
-      .map((c) => String(row[c] ?? ''))
-      .concat(start.toISOString(), end.toISOString())
-      .join('\u0000');
-    const hash = createHash('sha1').update(identity).digest('hex').slice(0, 24);
-    const n = (seen.get(hash) ?? 0) + 1;
-    seen.set(hash, n);
-    const cost = Number.isFinite(effective) && effective !== undefined ? effective : billed;
-    records.push({
-      org,
-      sourceId: FOCUS_SOURCE_ID,
-      naturalKey: `${hash}#${n}`,
-      periodStart: start,
-      periodEnd: end,
-      resourceKind: String(row.ResourceType ?? ''),
-      resourceId: String(row.ResourceId ?? ''),
-      resourceName: String(row.ResourceName ?? ''),
-      service,
-      metric: String(row.ChargeCategory ?? ''),
-      quantity: quantity ?? 0,
-      unit: String(row.ConsumedUnit ?? ''),
-      cost: Math.round(cost * 100),
-      currency,
     });
+    // After the first bad row only errors are collected.
+    if (good && !errors.length) records.push(recordOf(org, row, good, seen));
   }
   if (errors.length) {
     throw new Invalid(`the FOCUS file has bad rows; nothing was imported: ${errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);

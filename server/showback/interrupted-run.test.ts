@@ -97,7 +97,7 @@ describe('a showback run interrupted mid-run (PostgreSQL)', () => {
     const url = new URL(store.overrides.databaseUrl as string);
     url.searchParams.set('application_name', APP_NAME);
     // One process (node with tsx's loader, not the tsx wrapper that would outlive the kill's target).
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'testing/run-child.ts'), url.toString(), host, 'acme', source.id, FROM, TO], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../testing/showback-run-child.ts'), url.toString(), host, 'acme', source.id, FROM, TO], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -31,7 +31,7 @@ export interface BillingSource {
   forget?(spec: SourceSpec): Promise<void>;
 }
 
-/** FaaS usage per function and day, as the functions feature records it (wired in server/main.ts). */
+/** FaaS usage per function and day, as the functions feature records it (its usage reader, wired in server/compose/showback.ts). */
 export interface FunctionUsage {
   function: string;
   day: string;

@@ -1,4 +1,5 @@
 import type { Breakdown, BreakdownDimension, Daily, Monthly, Summary } from '../../contract/showback';
+import { csvDocument } from '../http/csv';
 import type { Queryable } from '../store/db';
 import { forecastMonth } from './forecast';
 import { FOCUS_SOURCE_ID } from './focus';
@@ -178,17 +179,12 @@ export class ShowbackQueries {
         ORDER BY period_start, source_id, natural_key`,
       [org, `${from}T00:00:00Z`, nextDay(to)],
     );
-    const esc = (v: unknown) => {
-      const s = v instanceof Date ? v.toISOString() : String(v ?? '');
-      return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
-    const header = 'ChargePeriodStart,ChargePeriodEnd,ServiceName,ResourceId,ResourceName,ResourceType,VAppName,SourceId,ConsumedQuantity,ConsumedUnit,BilledCost,BillingCurrency';
-    const lines = rows.map((r) =>
-      [r.period_start, r.period_end, r.service, r.resource_id, r.resource_name, r.resource_kind, r.vapp_name, r.source_id, r.quantity, r.unit, (Number(r.cost) / 100).toFixed(2), r.currency]
-        .map(esc)
-        .join(','),
+    const header = ['ChargePeriodStart', 'ChargePeriodEnd', 'ServiceName', 'ResourceId', 'ResourceName', 'ResourceType', 'VAppName', 'SourceId', 'ConsumedQuantity', 'ConsumedUnit', 'BilledCost', 'BillingCurrency'];
+    // Names come from tenants' FOCUS imports and billing sources: csvDocument keeps their formulas from running.
+    return csvDocument(
+      header,
+      rows.map((r) => [r.period_start, r.period_end, r.service, r.resource_id, r.resource_name, r.resource_kind, r.vapp_name, r.source_id, r.quantity, r.unit, (Number(r.cost) / 100).toFixed(2), r.currency]),
     );
-    return [header, ...lines].join('\r\n') + '\r\n';
   }
 
   /** Orgs with costs this or last month (the provider view). */

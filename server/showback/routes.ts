@@ -1,21 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
-import { BreakdownQuerySchema, DailyQuerySchema, MonthlyQuerySchema, type ImportResult, type ProviderOrgs, type RateCardView } from '../../contract/showback';
+import { BreakdownQuerySchema, DailyQuerySchema, MonthlyQuerySchema } from '../../contract/showback';
 import { Forbidden, Invalid, parseOrThrow } from '../errors';
 import { principal } from '../http/auth';
 import type { Collector } from './collector';
-import { parseFocus } from './focus';
-import type { ShowbackQueries } from './queries';
-import { ratesFor, type RateCardStore } from './ratecard';
-import { writeCosts } from './store';
-import type { Db } from '../store/db';
+import type { ShowbackService } from './service';
 import { z } from 'zod';
 
 export interface ShowbackDeps {
-  db: Db;
-  queries: ShowbackQueries;
+  /** Reads, imports and the rate card. */
+  service: ShowbackService;
+  /** Billing sources and their runs. */
   collector: Collector;
-  rateCard: RateCardStore;
 }
 
 const org = (res: Response): string => res.locals.org as string;
@@ -38,25 +33,31 @@ const providerOnly = (res: Response) => {
 
 /** /api/org/{org}/showback/... (mounted after auth and tenancy). */
 export function showbackRoutes(deps: ShowbackDeps): Router {
-  const { queries, collector } = deps;
   const router = Router({ mergeParams: true });
+  readRoutes(router, deps.service);
+  sourceRoutes(router, deps.collector);
+  importAndRateCardRoutes(router, deps.service);
+  return router;
+}
 
+/** The dashboard's reads and the CSV export. */
+function readRoutes(router: Router, service: ShowbackService): void {
   router.get('/summary', async (_req, res) => {
-    res.json(await queries.summary(org(res)));
+    res.json(await service.summary(org(res)));
   });
   router.get('/monthly', async (req, res) => {
     const q = parseOrThrow(MonthlyQuerySchema, req.query, 'invalid query');
-    res.json(await queries.monthly(org(res), q.months));
+    res.json(await service.monthly(org(res), q.months));
   });
   router.get('/daily', async (req, res) => {
     const q = parseOrThrow(DailyQuerySchema, req.query, 'invalid query');
     checkRange(q);
-    res.json(await queries.daily(org(res), q));
+    res.json(await service.daily(org(res), q));
   });
   router.get('/breakdown', async (req, res) => {
     const q = parseOrThrow(BreakdownQuerySchema, req.query, 'invalid query');
     checkRange(q);
-    res.json(await queries.breakdown(org(res), q));
+    res.json(await service.breakdown(org(res), q));
   });
   router.get('/export.csv', async (req, res) => {
     const q = parseOrThrow(RangeQuery, req.query, 'invalid query');
@@ -64,9 +65,12 @@ export function showbackRoutes(deps: ShowbackDeps): Router {
     res
       .type('text/csv; charset=utf-8')
       .attachment(`showback-${org(res)}-${q.from ?? 'month'}-${q.to ?? 'today'}.csv`)
-      .send(await queries.exportCsv(org(res), q));
+      .send(await service.exportCsv(org(res), q));
   });
+}
 
+/** Billing sources: config, run now or backfill, test, the run journal. */
+function sourceRoutes(router: Router, collector: Collector): void {
   router.get('/sources', async (_req, res) => {
     res.json(await collector.list(org(res)));
   });
@@ -93,55 +97,27 @@ export function showbackRoutes(deps: ShowbackDeps): Router {
   router.get('/sources/:id/runs', async (req, res) => {
     res.json(await collector.runs(org(res), String(req.params.id)));
   });
+}
 
+/** FOCUS imports, the rate card (the provider edits it) and the provider's view of every org. */
+function importAndRateCardRoutes(router: Router, service: ShowbackService): void {
   router.post('/imports', async (req, res) => {
     const type = req.get('content-type') ?? '';
     const format = /json/i.test(type) ? 'json' : /csv|text\/plain/i.test(type) ? 'csv' : null;
     if (!format) throw new Invalid('send a FOCUS file as text/csv or application/json', [{ path: 'Content-Type', message: 'must be text/csv or application/json' }]);
     if (format === 'csv' && typeof req.body !== 'string') throw new Invalid('the CSV body is empty', [{ path: '(body)', message: 'is empty' }]);
-    const records = parseFocus(org(res), req.body, format);
-    const written = await writeCosts(deps.db, records);
-    const times = records.flatMap((r) => [r.periodStart.getTime(), r.periodEnd.getTime()]);
-    const result: ImportResult = {
-      id: randomUUID(),
-      format,
-      rows: records.length,
-      written,
-      total: records.reduce((a, r) => a + r.cost, 0),
-      currency: records[0].currency,
-      from: new Date(times.reduce((a, b) => Math.min(a, b))).toISOString(),
-      to: new Date(times.reduce((a, b) => Math.max(a, b))).toISOString(),
-    };
-    res.status(201).json(result);
+    res.status(201).json(await service.import(org(res), req.body, format));
   });
 
   router.get('/ratecard', async (_req, res) => {
-    const card = await deps.rateCard.get();
-    const view: RateCardView = principal(res).isProvider
-      ? { ...card, editable: true }
-      : { currency: card.currency, rates: ratesFor(card, org(res)), overrides: {}, editable: false };
-    res.json(view);
+    res.json(await service.rateCardView(org(res), principal(res).isProvider));
   });
   router.put('/ratecard', async (req, res) => {
     providerOnly(res);
-    res.json(await deps.rateCard.put(req.body));
+    res.json(await service.putRateCard(req.body));
   });
   router.get('/provider/orgs', async (_req, res) => {
     providerOnly(res);
-    const orgs = await queries.orgs();
-    const items = await Promise.all(
-      orgs.map(async (o) => {
-        const s = await queries.summary(o);
-        return { org: o, monthToDate: s.monthToDate, forecast: s.forecast.value, lastMonth: s.lastMonth, stale: s.stale !== null, currency: s.currency };
-      }),
-    );
-    const body: ProviderOrgs = {
-      currency: items[0]?.currency ?? 'EUR',
-      month: new Date().toISOString().slice(0, 7),
-      items: items.map(({ currency: _c, ...i }) => i),
-    };
-    res.json(body);
+    res.json(await service.providerOrgs());
   });
-
-  return router;
 }

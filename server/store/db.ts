@@ -10,6 +10,12 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/** A text PostgreSQL cannot keep (a NUL, an invalid sequence): the caller's input, not the store's fault. */
+export function isUnstorableText(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined;
+  return code === '22021' || code === '22P05';
+}
+
 /** PostgreSQL's unique_violation, as both drivers report it. */
 export function isUniqueViolation(err: unknown): err is { code: string; constraint?: string } {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';

@@ -1,6 +1,6 @@
 import ivm from 'isolated-vm';
-import { HandlerResultSchema } from '../../../contract/functions';
 import { Timeout, Upstream } from '../../errors';
+import { parseHandlerResult } from '../response-policy';
 import type { BuildError, BuildResult, FunctionVersion, FunctionEvent, InvokeContext, InvokeFailureDetails, InvokeResult, Runtime } from '../ports';
 
 const FILENAME = 'handler.js';
@@ -207,11 +207,7 @@ export class IsolateRuntime implements Runtime {
       const at = where.line ? ` (handler.js:${where.line}:${where.column})` : '';
       throw new Upstream(`function "${fn.name}" threw ${outcome.error.name}: ${outcome.error.message}${at}`, 'handler-error');
     }
-    const parsed = HandlerResultSchema.safeParse(outcome.result);
-    if (!parsed.success) {
-      throw new Upstream(`function "${fn.name}" returned no {statusCode, headers, body} object`, 'bad-result');
-    }
-    return { statusCode: parsed.data.statusCode, headers: parsed.data.headers, body: parsed.data.body, logs: outcome.logs };
+    return { ...parseHandlerResult(fn.name, outcome.result), logs: outcome.logs };
   }
 
   private discard(key: string, w: Warm): void {

@@ -1,34 +1,13 @@
-import type { Queryable } from '../../store/db';
-import type { BillingSource, FunctionUsage, FunctionUsageSource, Range, SourceSpec } from '../ports';
+import type { BillingSource, FunctionUsageSource, Range, SourceSpec } from '../ports';
 import { ratesFor, type RateCardStore } from '../ratecard';
 import type { CostRecord } from '../store';
 
 const DAY_MS = 86_400_000;
 
 /**
- * Function usage read from the functions feature's activations table (one row per call). The table is pruned per
- * function by count and age, so collect often (the default schedule is every 15 minutes) and only recent days.
+ * FaaS usage priced by the rate card: per function and day, one record for calls and one for GB-seconds. The usage
+ * comes through the FunctionUsageSource port: the functions feature's reader, wired in server/compose/showback.ts.
  */
-export class ActivationUsageSource implements FunctionUsageSource {
-  constructor(private readonly db: Queryable) {}
-
-  async usage(org: string, range: Range): Promise<FunctionUsage[]> {
-    const { rows } = await this.db.query<{ function: string; day: Date | string; invocations: string; gb_seconds: number }>(
-      `SELECT function, to_char(start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, COUNT(*) AS invocations,
-              SUM(memory_mb / 1024.0 * duration_ms / 1000.0) AS gb_seconds
-         FROM activations WHERE org = $1 AND start >= $2 AND start < $3 GROUP BY function, 2`,
-      [org, range.from.toISOString(), range.to.toISOString()],
-    );
-    return rows.map((r) => ({
-      function: r.function,
-      day: (r.day instanceof Date ? r.day.toISOString() : String(r.day)).slice(0, 10),
-      invocations: Number(r.invocations),
-      gbSeconds: Number(r.gb_seconds),
-    }));
-  }
-}
-
-/** FaaS usage priced by the rate card: per function and day, one record for calls and one for GB-seconds. */
 export class FaasBillingSource implements BillingSource {
   constructor(private readonly deps: { usage: FunctionUsageSource; rateCard: RateCardStore }) {}
 

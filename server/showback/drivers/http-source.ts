@@ -95,35 +95,7 @@ export class HttpBillingSource implements BillingSource {
       .replaceAll('{to}', day(range.to));
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (config.authHeader) headers[config.authHeader.name] = config.authHeader.value;
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
-    const signal = AbortSignal.timeout(timeoutMs);
-    let res: Response;
-    try {
-      // A redirect could lead outside the allowlist: it is an error, not followed.
-      res = await (this.options.fetch ?? fetch)(url, { headers, signal, redirect: 'error' });
-    } catch (err) {
-      if (signal.aborted) throw new Error(`source did not answer within ${timeoutMs} ms`);
-      const cause = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
-      if (/redirect/i.test(cause?.message ?? '')) throw new Error('source answered with a redirect, which is not followed');
-      // A refused connection to a name with several addresses comes as an AggregateError of one error per address.
-      throw new Error(`source unreachable: ${cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error).message}`);
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new Error(`source answered HTTP ${res.status}`);
-    }
-    let body: unknown;
-    try {
-      const text = await readCapped(res, this.options.maxBytes ?? 20 * 1024 * 1024);
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new Error('source answered something that is not JSON');
-      }
-    } catch (err) {
-      if (signal.aborted) throw new Error(`source did not answer within ${timeoutMs} ms`);
-      throw err;
-    }
+    const body = await this.fetchJson(url, headers);
     const m = config.mapping;
     const found = pick(body, m.items);
     const items = !m.items && !Array.isArray(found) ? pick(found, 'items') : found;
@@ -158,5 +130,39 @@ export class HttpBillingSource implements BillingSource {
         },
       ];
     });
+  }
+
+  /** The source's answer as JSON; every failure says what went wrong (the run's error). */
+  private async fetchJson(url: string, headers: Record<string, string>): Promise<unknown> {
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    try {
+      // A redirect could lead outside the allowlist: it is an error, not followed.
+      res = await (this.options.fetch ?? fetch)(url, { headers, signal, redirect: 'error' });
+    } catch (err) {
+      if (signal.aborted) throw new Error(`source did not answer within ${timeoutMs} ms`);
+      const cause = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+      if (/redirect/i.test(cause?.message ?? '')) throw new Error('source answered with a redirect, which is not followed');
+      // A refused connection to a name with several addresses comes as an AggregateError of one error per address.
+      throw new Error(`source unreachable: ${cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error).message}`);
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`source answered HTTP ${res.status}`);
+    }
+    let body: unknown;
+    try {
+      const text = await readCapped(res, this.options.maxBytes ?? 20 * 1024 * 1024);
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new Error('source answered something that is not JSON');
+      }
+    } catch (err) {
+      if (signal.aborted) throw new Error(`source did not answer within ${timeoutMs} ms`);
+      throw err;
+    }
+    return body;
   }
 }

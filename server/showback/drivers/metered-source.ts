@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import type { Logger } from 'pino';
 import { MeteredEventSchema, MeteredSourceConfigSchema } from '../../../contract/showback';
+import type { z } from 'zod';
 import { parseOrThrow } from '../../errors';
 import type { BillingSource, Collected, SourceSpec } from '../ports';
 import { ratesFor, type RateCardStore } from '../ratecard';
@@ -8,6 +9,27 @@ import type { CostRecord } from '../store';
 
 /** Messages taken per run at most; the rest waits for the next run. */
 const MAX_PER_RUN = 10_000;
+
+/** One event as a cost: priced by the org's metered rate for "service.metric" (0 without one), at its instant. */
+function recordOf(spec: SourceSpec, event: z.infer<typeof MeteredEventSchema>, rates: Record<string, number>, currency: string): CostRecord {
+  const at = new Date(event.at);
+  return {
+    org: spec.org,
+    sourceId: spec.id,
+    naturalKey: event.id,
+    periodStart: at,
+    periodEnd: at,
+    resourceKind: 'metered',
+    resourceId: `${event.service}.${event.metric}`,
+    resourceName: event.service,
+    service: event.service,
+    metric: event.metric,
+    quantity: event.quantity,
+    unit: event.unit,
+    cost: Math.round(event.quantity * (rates[`${event.service}.${event.metric}`] ?? 0) * 100),
+    currency,
+  };
+}
 
 /**
  * Metered custom services (the seed's "API calls to a messaging queue"): services publish usage events
@@ -71,23 +93,7 @@ export class MeteredBillingSource implements BillingSource {
           dropped++;
           continue;
         }
-        const at = new Date(event.at);
-        records.push({
-          org: spec.org,
-          sourceId: spec.id,
-          naturalKey: event.id,
-          periodStart: at,
-          periodEnd: at,
-          resourceKind: 'metered',
-          resourceId: `${event.service}.${event.metric}`,
-          resourceName: event.service,
-          service: event.service,
-          metric: event.metric,
-          quantity: event.quantity,
-          unit: event.unit,
-          cost: Math.round(event.quantity * (rates.metered[`${event.service}.${event.metric}`] ?? 0) * 100),
-          currency: card.currency,
-        });
+        records.push(recordOf(spec, event, rates.metered, card.currency));
       }
       if (dropped) this.deps.log.warn({ org: spec.org, source: spec.id, dropped }, 'metered events dropped (malformed or for another org)');
       return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction } from '../../testing/harness';
-import { amqpHarnessPerTest } from './per-test';
-import { closeConnection, rawClient } from './testing';
+import { amqpHarnessPerTest } from '../../testing/amqp-per-test';
+import { closeConnection, rawClient } from '../../testing/amqp';
 
 /** vCD's API extension over the real RabbitMQ: the mock vCD in AMQP mode in front of the backend. */
 

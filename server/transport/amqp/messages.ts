@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { SecurityContextSchema, type SecurityContext } from '../../../contract/security-context';
+
+export { SecurityContextSchema, type SecurityContext };
 
 /** vCD's API-extension messages over AMQP (VCD-WIRE §3): `[request, securityContext]` in, a reply out. */
 
@@ -16,22 +19,9 @@ export const ExtensionRequestSchema = z
   })
   .passthrough();
 
-/** vCD's fields (user, org, rights); the names are optional extras a context may carry so no lookup is needed. */
-export const SecurityContextSchema = z
-  .object({
-    user: z.string().min(1),
-    org: z.string().min(1),
-    rights: z.array(z.string()).default([]),
-    userName: z.string().min(1).optional(),
-    orgName: z.string().min(1).optional(),
-    roles: z.array(z.string()).optional(),
-  })
-  .passthrough();
-
 export const ExtensionMessageSchema = z.tuple([ExtensionRequestSchema, SecurityContextSchema]).rest(z.unknown());
 
 export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
-export type SecurityContext = z.infer<typeof SecurityContextSchema>;
 
 export interface ExtensionReply {
   id: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, jsonOf, type Harness } from '../../testing/harness';
-import { amqpHarnessPerTest } from './per-test';
-import { rawClient } from './testing';
+import { amqpHarnessPerTest } from '../../testing/amqp-per-test';
+import { rawClient } from '../../testing/amqp';
 
 /** vCD notifications through the real RabbitMQ: the mock publishes on the topic exchange, the backend consumes. */
 

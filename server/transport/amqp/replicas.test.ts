@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../main';
 import { api, jsonOf, newFunction, type Harness } from '../../testing/harness';
-import { backendAmqpConfig, rawClient, startAmqpHarness, type Names } from './testing';
+import { backendAmqpConfig, rawClient, startAmqpHarness, type Names } from '../../testing/amqp';
 
 /** Two backend replicas on one PostgreSQL consume the same extension queue (competing consumers). */
 

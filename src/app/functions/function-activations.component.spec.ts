@@ -93,7 +93,9 @@ describe('FunctionActivationsComponent', () => {
   });
 
   it("opens a call's logs in the detail pane", fakeAsync(() => {
-    http.expectOne(url('limit=10&offset=0')).flush({ items: [wireActivation(1), wireActivation(2, { logs: [], logsTruncated: true })], total: 2 });
+    http
+      .expectOne(url('limit=10&offset=0'))
+      .flush({ items: [wireActivation(1), wireActivation(2, { logs: [], logsTruncated: true, droppedHeaders: ['set-cookie', 'x-vcloud-authorization'] })], total: 2 });
     detect();
     tick();
     detect();
@@ -105,6 +107,7 @@ describe('FunctionActivationsComponent', () => {
     detect();
     expect(el('activation-detail').textContent).toContain('act-1');
     expect(el('activation-logs').textContent).toContain('log of call 1');
+    expect(el('activation-dropped-headers')).toBeNull();
 
     root.querySelectorAll<HTMLButtonElement>('[data-test="activation-row"] .datagrid-detail-caret-button')[1].click();
     detect();
@@ -112,5 +115,7 @@ describe('FunctionActivationsComponent', () => {
     detect();
     expect(el('activation-logs-empty')).not.toBeNull();
     expect(el('activation-logs-truncated')).not.toBeNull();
+    // What the response policy left out of the answer, so the function's author sees why a header never arrived.
+    expect(el('activation-dropped-headers').textContent).toContain('set-cookie, x-vcloud-authorization');
   }));
 });

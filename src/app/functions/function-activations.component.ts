@@ -75,6 +75,9 @@ export const ACTIVATIONS_PAGE_SIZE = 10;
             @if (detail.logsTruncated) {
               <p class="truncated" data-test="activation-logs-truncated">{{ 'serverless.functions.activations.truncated' | translate }}</p>
             }
+            @if (detail.droppedHeaders.length) {
+              <p data-test="activation-dropped-headers">{{ 'serverless.functions.activations.droppedHeaders' | translate: { names: detail.droppedHeaders.join(', ') } }}</p>
+            }
           </clr-dg-detail-body>
         </clr-dg-detail>
       </ng-template>

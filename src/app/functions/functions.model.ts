@@ -162,6 +162,8 @@ export function toActivation(wire: ActivationView): Activation {
     statusCode: wire.statusCode,
     logs: [...wire.logs],
     logsTruncated: wire.logsTruncated,
+    // A backend from before the response policy sends none.
+    droppedHeaders: [...(wire.droppedHeaders ?? [])],
   };
 }
 

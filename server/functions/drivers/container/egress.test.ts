@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, jsonOf, problemOf, startHarness, type Harness } from '../../../testing/harness';
+import { startNamespacedListener, type NamespacedListener } from '../../../testing/netns';
 
 const dataDir = process.env.PODMAN_DATA_DIR ?? path.resolve(__dirname, '../../../../.data/podman');
 const FNS = '/api/org/acme/faas/functions';
@@ -19,35 +18,25 @@ module.exports = async (event) => {
   return { statusCode: 200, body: { result } };
 };`;
 
-/** The host's first non-loopback IPv4 address: what a container can only reach through a network. */
-const hostAddress = Object.values(networkInterfaces())
-  .flat()
-  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-
-describe.skipIf(!hostAddress)('container function egress (Podman)', () => {
+describe('container function egress (Podman)', () => {
   let h: Harness;
   let acme: ReturnType<typeof api>;
-  let target: Server;
-  let port: number;
-  let accepted = 0;
+  // A listener on an address outside the container and off loopback (inside a container 127.0.0.1 is the
+  // container): a network namespace of the test's own, so the test runs on any machine that may create one.
+  let target: NamespacedListener;
+  const accepted = () => target.accepted();
 
   beforeAll(async () => {
     h = await startHarness('pglite', { backend: { containerDataDir: dataDir } });
     acme = api(() => h.backend.url, await h.login('acme'));
-    // A listener on the host's own address, not on loopback: inside a container 127.0.0.1 is the container.
-    target = createServer((s) => {
-      accepted++;
-      s.end();
-    });
-    await new Promise<void>((resolve) => target.listen(0, hostAddress, resolve));
-    port = (target.address() as { port: number }).port;
+    target = await startNamespacedListener();
   }, 120_000);
   afterAll(async () => {
-    target?.close();
+    await target?.close();
     await h?.close();
   }, 60_000);
 
-  const dial = (name: string) => acme.get(`/api/org/acme/${name}?host=${hostAddress}&port=${port}`);
+  const dial = (name: string) => acme.get(`/api/org/acme/${name}?host=${target.address}&port=${target.port}`);
 
   it('refuses outbound connections of a container function by default, and shows egress false', async () => {
     const created = await acme.post(FNS, { name: 'dial-none', runtime: 'nodejs20', sandbox: 'container', code: DIAL, trigger: { type: 'http', route: 'dial-none' } });
@@ -57,20 +46,20 @@ describe.skipIf(!hostAddress)('container function egress (Podman)', () => {
     const res = await dial('dial-none');
     expect(res.status).toBe(200);
     expect((await jsonOf(res)).result).not.toBe('connected');
-    expect(accepted).toBe(0);
+    expect(accepted()).toBe(0);
   });
 
   it('lets a container function that allows egress connect out, and a PUT can take it back', async () => {
     await acme.post(FNS, { name: 'dial-out', runtime: 'nodejs20', sandbox: 'container', network: { egress: true }, code: DIAL, trigger: { type: 'http', route: 'dial-out' } });
     expect((await acme.waitBuilt('acme', 'dial-out')).status).toBe('ready');
     expect(await jsonOf(await dial('dial-out'))).toEqual({ result: 'connected' });
-    expect(accepted).toBe(1);
+    expect(accepted()).toBe(1);
 
     expect((await acme.put(`${FNS}/dial-out`, { network: { egress: false } })).status).toBe(202);
     const after = await acme.waitBuilt('acme', 'dial-out');
     expect(after).toMatchObject({ status: 'ready', version: 2, network: { egress: false } });
     expect((await jsonOf(await dial('dial-out'))).result).not.toBe('connected');
-    expect(accepted).toBe(1);
+    expect(accepted()).toBe(1);
   });
 
   it('answers 400 naming network.egress for an isolate function asking for egress', async () => {

@@ -3,9 +3,9 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { HandlerResultSchema } from '../../../../contract/functions';
 import { AppError, Timeout, Upstream } from '../../../errors';
 import type { FunctionEvent, InvokeContext, InvokeFailureDetails, InvokeResult } from '../../ports';
+import { parseHandlerResult } from '../../response-policy';
 import { OWNER_LABEL } from './podman-service';
 import type { ContainerFunctionVersion, Instance } from './types';
 
@@ -153,11 +153,12 @@ export class ContainerLifecycle {
       const at = reply.error.line ? ` (${fn.runtime === 'python3' ? 'handler.py' : 'handler.js'}:${reply.error.line})` : '';
       throw fail(new Upstream(`function "${fn.name}" threw ${reply.error.name}: ${reply.error.message}${at}`, 'handler-error'), { logs, cold });
     }
-    const parsed = HandlerResultSchema.safeParse(reply.result);
-    if (reply.badResult || !parsed.success) {
-      throw fail(new Upstream(`function "${fn.name}" returned no {statusCode, headers, body} object`, 'bad-result'), { logs, cold });
+    if (reply.badResult) throw fail(new Upstream(`function "${fn.name}" returned an answer that is not JSON`, 'bad-result'), { logs, cold });
+    try {
+      return { ...parseHandlerResult(fn.name, reply.result), logs };
+    } catch (err) {
+      throw fail(err as AppError, { logs, cold });
     }
-    return { statusCode: parsed.data.statusCode, headers: parsed.data.headers, body: parsed.data.body, logs };
   }
 
   /** The connection broke: out of memory (cgroup OOM kill or V8 heap abort), or the container stopped. */

@@ -1,6 +1,6 @@
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
-import { api, jsonOf, newFunction, type Harness } from '../testing/harness';
-import { ruleFor } from '../autoscale/testing';
+import { api, jsonOf, newFunction, type Harness } from './harness';
+import { ruleFor } from './autoscale';
 
 export type DemoOrg = 'acme' | 'globex';
 

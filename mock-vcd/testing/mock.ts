@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { afterEach } from 'vitest';
 import AdmZip from 'adm-zip';
-import { type RunningMockVcd, type StartMockVcdOptions, startMockVcd } from './main';
+import { type RunningMockVcd, type StartMockVcdOptions, startMockVcd } from '../main';
 
 /** Helpers for the mock's own tests: a started mock and logins as a client would do them. */
 

@@ -1,8 +1,8 @@
 import { afterEach } from 'vitest';
-import type { Harness } from '../../testing/harness';
-import { startAmqpHarness, stopAmqpHarness, type Names } from './testing';
+import type { Harness } from './harness';
+import { startAmqpHarness, stopAmqpHarness, type Names } from './amqp';
 
-// Apart from testing.ts: Playwright specs import that one, and vitest cannot be loaded there.
+// Apart from amqp.ts: Playwright specs import that one, and vitest cannot be loaded there.
 
 /** A start function for AMQP harnesses that are stopped (and their broker names deleted) after each test. */
 export function amqpHarnessPerTest() {

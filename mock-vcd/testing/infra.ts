@@ -1,6 +1,6 @@
 import type { RunningMockVcd } from '../main';
-import { ACCEPT, jsonOf } from '../testing';
-import { DEMO_INFRA_IDS } from './demo';
+import { ACCEPT, jsonOf } from './mock';
+import { DEMO_INFRA_IDS } from '../infra/demo';
 
 /** Helpers for the infra and vROps tests: vCD's legacy JSON Accept, task polling, demo ids. */
 

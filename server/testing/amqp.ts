@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
-import type { Config } from '../../config';
-import { startHarness, type Harness, type StoreKind } from '../../testing/harness';
-import { loginAsProvider, registerApiExtension } from '../../../bin/lib/vcd-provider';
+import type { Config } from '../config';
+import { startHarness, type Harness, type StoreKind } from './harness';
+import { loginAsProvider, registerApiExtension } from '../../bin/lib/vcd-provider';
 
 /** Test support for the AMQP transport: the real RabbitMQ with names of its own per test. */
 

@@ -1,11 +1,11 @@
 import pino from 'pino';
-import { openPgDb } from '../../store/drivers/pg';
-import { Collector } from '../collector';
-import { HttpBillingSource } from '../drivers/http-source';
+import { openPgDb } from '../store/drivers/pg';
+import { Collector } from '../showback/collector';
+import { HttpBillingSource } from '../showback/drivers/http-source';
 
 /**
  * A backend process reduced to one showback run, for the test that kills it mid-run:
- * tsx run-child.ts <databaseUrl> <allowedHost> <org> <sourceId> <from> <to>
+ * tsx showback-run-child.ts <databaseUrl> <allowedHost> <org> <sourceId> <from> <to>
  */
 async function main(): Promise<void> {
   const [databaseUrl, allowedHost, org, sourceId, from, to] = process.argv.slice(2);

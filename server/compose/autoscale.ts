@@ -1,0 +1,56 @@
+import { registerAutoscalePaths } from '../autoscale/openapi';
+import { ScaleExecutor } from '../autoscale/executor';
+import { MetricPoller } from '../autoscale/poller';
+import { autoscaleRoutes } from '../autoscale/routes';
+import { AutoscaleService } from '../autoscale/service';
+import { SnmpAlertReceiver } from '../autoscale/snmp-receiver';
+import { RuleStore } from '../autoscale/store';
+import { createVcdInfra } from '../vcd/infra';
+import type { ComposeContext, Part } from './part';
+
+/**
+ * Autoscale: rules, the executor (with its retries and orphan reload), the metric poller (on the lease holder) and
+ * the vROps SNMP trap receiver, both with the service account; without one neither runs.
+ */
+export function composeAutoscale({ config, db, log }: ComposeContext): Part {
+  const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
+  const rules = new RuleStore(db);
+  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
+  const service = new AutoscaleService({ store: rules, vcd: vcdInfra, executor: scaler, log });
+  const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
+  const login = () => vcdInfra.login(pollUser as string, pollPassword as string);
+  const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service, login, log }) : undefined;
+  // vROps traps carry no tenant session: they are evaluated with the same service account as the poller.
+  const { autoscaleSnmpPort: trapPort, autoscaleSnmpCommunity: community } = config;
+  const traps =
+    trapPort && community && pollUser && pollPassword
+      ? new SnmpAlertReceiver({
+          port: trapPort,
+          address: config.autoscaleSnmpAddress,
+          community,
+          onAlert: async (alert) => {
+            await service.receiveUnscopedAlert(alert, login);
+          },
+          log,
+        })
+      : undefined;
+  return {
+    tenantRoutes: [{ path: '/autoscale', router: autoscaleRoutes(service) }],
+    openApiPaths: registerAutoscalePaths,
+    async start() {
+      await scaler.loadOrphans();
+      traps?.start();
+    },
+    async onLeaseAcquired() {
+      poller?.start();
+    },
+    async onLeaseLost() {
+      await poller?.close();
+    },
+    async close() {
+      await poller?.close();
+      await traps?.close();
+      await scaler.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { ActivationStore } from '../functions/activations';
+import { ContainerRuntime } from '../functions/drivers/container/runtime';
+import { podmanPaths } from '../functions/drivers/container/podman-service';
+import { IsolateRuntime } from '../functions/drivers/isolate';
+import { RuntimeSelector } from '../functions/drivers/selector';
+import { notificationRoutes } from '../functions/event-routes';
+import { registerFunctionLifecyclePaths } from '../functions/openapi';
+import { functionsRoutes, invokeRoute } from '../functions/routes';
+import { loadSecretsKey, SecretBox } from '../functions/secrets';
+import { FunctionsService } from '../functions/service';
+import { FunctionStore } from '../functions/store';
+import { activationUsageReader, type FunctionUsageReader } from '../functions/usage';
+import { createVcdOrgDirectory } from '../vcd/orgs';
+import type { ComposeContext, Mount, Part } from './part';
+
+export interface FunctionsPart extends Part {
+  service: FunctionsService;
+  /** After every feature route under /api/org/{org}: a function's own route (invocation). */
+  invoke: Mount['router'];
+  /** vCD's signed notifications over HTTP, mounted without a vCD session. */
+  vcdRoutes: Mount[];
+  /** What other features may know of function usage (showback prices it). */
+  usage: FunctionUsageReader;
+  /** Builds a stopped process left half done start again (after listen); answers how many. */
+  resumeBuilds(): Promise<number>;
+}
+
+/** The functions feature: store, secrets, runtimes (isolate, and Podman containers when enabled), service, routes. */
+export async function composeFunctions({ config, db, log }: ComposeContext): Promise<FunctionsPart> {
+  // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
+  const secrets = new SecretBox(loadSecretsKey(config));
+  // Container functions start the project's Podman service (and build base images) on first use only.
+  const containers =
+    config.containerEngine === 'podman'
+      ? new ContainerRuntime({
+          paths: podmanPaths(config.containerDataDir, config.containerSocket),
+          maxWarm: config.containerMaxWarm,
+          maxQueue: config.containerMaxQueue,
+          idleMs: config.containerIdleMs,
+        })
+      : undefined;
+  const runtime = new RuntimeSelector(new IsolateRuntime(), containers);
+  const activations = new ActivationStore(
+    db,
+    { maxPerFunction: config.activationsMaxPerFunction, maxAgeMs: config.activationsMaxAgeHours * 3_600_000 },
+    log,
+  );
+  await activations.pruneOld();
+  const service = new FunctionsService({
+    store: new FunctionStore(db),
+    runtime,
+    activations,
+    secrets,
+    quotas: { maxFunctionsPerOrg: config.orgMaxFunctions, maxConcurrentCallsPerOrg: config.orgMaxConcurrentCalls },
+    maxResponseBytes: config.functionMaxResponseBytes,
+    limits: {
+      defaultMemoryMb: config.functionDefaultMemoryMb,
+      maxMemoryMb: config.functionMaxMemoryMb,
+      defaultTimeoutMs: config.functionDefaultTimeoutMs,
+      maxTimeoutMs: config.functionMaxTimeoutMs,
+    },
+    orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
+    log,
+  });
+  return {
+    service,
+    tenantRoutes: [{ path: '/faas', router: functionsRoutes(service) }],
+    invoke: invokeRoute(service),
+    vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret }) }],
+    openApiPaths: registerFunctionLifecyclePaths,
+    usage: activationUsageReader(db),
+    resumeBuilds: () => service.resumeBuilds(),
+    async close() {
+      await service.settled();
+      await activations.close();
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { Config } from '../config';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import { openPgDb } from '../store/drivers/pg';
+import { openPgliteDb } from '../store/drivers/pglite';
+import { postgresLease, soleLease, type Lease, type LeaseOptions } from '../store/lease';
+import { migrate } from '../store/migrate';
+
+/** PostgreSQL when DATABASE_URL is set, else the embedded PGlite; migrated, or closed again when migrating fails. */
+export async function openStore(config: Config, log: Logger): Promise<Db> {
+  const db = config.databaseUrl ? await openPgDb({ databaseUrl: config.databaseUrl }) : await openPgliteDb({ dataDir: config.dataDir });
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ migrations: applied }, 'store migrated');
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}
+
+/** Scheduled work runs on one replica: the holder of the PostgreSQL lease (always this process on PGlite). */
+export function scheduledWorkLease(config: Config, log: Logger, hooks: Pick<LeaseOptions, 'onAcquired' | 'onLost'>): Lease {
+  return config.databaseUrl
+    ? postgresLease({ databaseUrl: config.databaseUrl, name: 'vcd-serverless:scheduled-work', log, ...hooks })
+    : soleLease({ onAcquired: hooks.onAcquired });
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Breakdown, BreakdownDimension, Daily, ImportResult, Monthly, ProviderOrgs, RateCard, RateCardView, Summary } from '../../contract/showback';
+import type { Db } from '../store/db';
+import { parseFocus } from './focus';
+import type { ShowbackQueries } from './queries';
+import { ratesFor, type RateCardStore } from './ratecard';
+import { writeCosts } from './store';
+
+export interface ShowbackServiceDeps {
+  db: Db;
+  queries: ShowbackQueries;
+  rateCard: RateCardStore;
+}
+
+type DayRange = { from?: string; to?: string };
+
+/**
+ * Showback's reads, FOCUS imports and the rate card, between the routes and the store (the routes hold no SQL);
+ * billing sources and their runs are the Collector's.
+ */
+export class ShowbackService {
+  constructor(private readonly deps: ShowbackServiceDeps) {}
+
+  summary(org: string): Promise<Summary> {
+    return this.deps.queries.summary(org);
+  }
+
+  monthly(org: string, months: number): Promise<Monthly> {
+    return this.deps.queries.monthly(org, months);
+  }
+
+  daily(org: string, range: DayRange): Promise<Daily> {
+    return this.deps.queries.daily(org, range);
+  }
+
+  breakdown(org: string, q: { by: BreakdownDimension; top: number } & DayRange): Promise<Breakdown> {
+    return this.deps.queries.breakdown(org, q);
+  }
+
+  exportCsv(org: string, range: DayRange): Promise<string> {
+    return this.deps.queries.exportCsv(org, range);
+  }
+
+  /** Stores a FOCUS file's records (idempotent by natural key) and says what it held. */
+  async import(org: string, body: unknown, format: 'csv' | 'json'): Promise<ImportResult> {
+    const records = parseFocus(org, body, format);
+    const written = await writeCosts(this.deps.db, records);
+    const times = records.flatMap((r) => [r.periodStart.getTime(), r.periodEnd.getTime()]);
+    return {
+      id: randomUUID(),
+      format,
+      rows: records.length,
+      written,
+      total: records.reduce((a, r) => a + r.cost, 0),
+      currency: records[0].currency,
+      from: new Date(times.reduce((a, b) => Math.min(a, b))).toISOString(),
+      to: new Date(times.reduce((a, b) => Math.max(a, b))).toISOString(),
+    };
+  }
+
+  /** The provider sees (and may edit) the whole card; a tenant only its org's effective rates. */
+  async rateCardView(org: string, isProvider: boolean): Promise<RateCardView> {
+    const card = await this.deps.rateCard.get();
+    return isProvider ? { ...card, editable: true } : { currency: card.currency, rates: ratesFor(card, org), overrides: {}, editable: false };
+  }
+
+  putRateCard(body: unknown): Promise<RateCard> {
+    return this.deps.rateCard.put(body);
+  }
+
+  /** Every org with costs this or last month: month to date, forecast, last month, stale (the provider view). */
+  async providerOrgs(): Promise<ProviderOrgs> {
+    const { queries } = this.deps;
+    const orgs = await queries.orgs();
+    const items = await Promise.all(
+      orgs.map(async (o) => {
+        const s = await queries.summary(o);
+        return { org: o, monthToDate: s.monthToDate, forecast: s.forecast.value, lastMonth: s.lastMonth, stale: s.stale !== null, currency: s.currency };
+      }),
+    );
+    return {
+      currency: items[0]?.currency ?? 'EUR',
+      month: new Date().toISOString().slice(0, 7),
+      items: items.map(({ currency: _c, ...i }) => i),
+    };
+  }
+}
