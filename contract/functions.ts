@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { PageQuerySchema } from './problem';
+import { RUNTIMES, SANDBOXES } from './runtimes';
 import { VCD_EVENT_TYPES } from './vcd-events';
+
+export { defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type FunctionRuntime, type Sandbox } from './runtimes';
 
 /**
  * The functions part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -78,17 +81,9 @@ export const TriggerSchema = z.discriminatedUnion('type', [HttpTriggerSchema, Ev
 });
 export type Trigger = z.output<typeof TriggerSchema>;
 
-export const RUNTIMES = ['nodejs20', 'python3'] as const;
-export type FunctionRuntime = (typeof RUNTIMES)[number];
-/** Where a version runs (DESIGN §5): a V8 isolate (nodejs20 only) or a Podman container. */
-export const SANDBOXES = ['isolate', 'container'] as const;
-export type Sandbox = (typeof SANDBOXES)[number];
 /** Containers only: a fresh container per call, or warm containers reused (scale to zero after idle). */
 export const CONTAINER_MODES = ['per-call', 'warm'] as const;
 export type ContainerMode = (typeof CONTAINER_MODES)[number];
-/** isolate for nodejs20, container for python3 (the only sandbox it can run in). */
-export const defaultSandbox = (runtime: FunctionRuntime): Sandbox => (runtime === 'python3' ? 'container' : 'isolate');
-
 export const LimitsSchema = z
   .object({
     memoryMb: z.number().int().min(8).max(1024).optional(),

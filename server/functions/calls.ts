@@ -3,14 +3,29 @@ import type { ActivationStatus } from '../../contract/functions';
 import { AppError, NotReady, Timeout, TooManyRequests, Upstream } from '../errors';
 import type { VcdNotification } from '../vcd/notification';
 import { capLogs } from './activations';
-import type { FunctionEvent, FunctionVersion, HttpEvent, InvokeFailureDetails, InvokeResult } from './ports';
-import type { FunctionsServiceDeps } from './service';
+import type { Logger } from 'pino';
+import type { ActivationStore } from './activations';
+import type { FunctionEvent, HttpEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
 import { applyResponsePolicy, type SafeAnswer } from './response-policy';
-import type { FunctionRecord } from './store';
-import { bodyBytes, orgUuidOf, versionKey, type Runnable } from './views';
+import type { RunnableVersions } from './runnable';
+import type { FunctionRecord, FunctionStore } from './store';
+import { bodyBytes, orgUuidOf } from './views';
 
 /** What a call answers: the handler's result, its function, the body as sent, and the activation recorded for it. */
 export type CallResult = InvokeResult & { function: string; payload: string | undefined; activationId: string };
+
+export interface FunctionCallsDeps {
+  store: Pick<FunctionStore, 'eventSubscribers' | 'claimEvent' | 'releaseEvent' | 'pruneEventClaims'>;
+  runtime: Runtime;
+  activations: ActivationStore;
+  /** The versions as the runtime runs them (secrets opened, cached). */
+  versions: RunnableVersions;
+  /** Calls of an org's functions running at once on this replica (429 beyond). */
+  quotas: { maxConcurrentCallsPerOrg: number };
+  /** A handler's response body above this many bytes answers 502 response-too-large. */
+  maxResponseBytes: number;
+  log: Logger;
+}
 
 /** Event claims are kept this long: a redelivery of the same eventId within it runs nothing. */
 const EVENT_CLAIM_MAX_AGE_MS = 7 * 24 * 3_600_000;
@@ -20,13 +35,11 @@ const EVENT_CLAIM_MAX_AGE_MS = 7 * 24 * 3_600_000;
  * the runtime, the response cap and one activation record per call.
  */
 export class FunctionCalls {
-  /** Decrypted env per version key: secrets are opened once per version and replica, not per call. */
-  private readonly envs = new Map<string, Record<string, string>>();
   private readonly running = new Map<string, number>();
   private readonly eventRuns = new Set<Promise<void>>();
   private lastClaimPrune = 0;
 
-  constructor(private readonly deps: FunctionsServiceDeps) {}
+  constructor(private readonly deps: FunctionCallsDeps) {}
 
   /** Resolves when the notification runs started so far have finished (graceful close). */
   async settled(): Promise<void> {
@@ -66,31 +79,11 @@ export class FunctionCalls {
   /** Runs a function's serving version under the org's concurrency quota and records the activation. */
   async run(
     fn: FunctionRecord,
-    call: { trigger: 'http' | 'event'; event: FunctionEvent; requestId: string; onReady?: () => void },
+    call: { trigger: 'http' | 'event'; event: FunctionEvent; requestId: string },
   ): Promise<CallResult> {
     const { org } = fn;
     const activationId = randomUUID();
-    const start = new Date();
-    const t0 = performance.now();
-    const record = (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean, droppedHeaders: string[] = []) => {
-      const capped = capLogs(logs);
-      this.deps.activations.record({
-        id: activationId,
-        org,
-        function: fn.name,
-        version: fn.version,
-        trigger: call.trigger,
-        start,
-        durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
-        status,
-        cold,
-        memoryMb: fn.memoryMb,
-        statusCode,
-        logs: capped.logs,
-        logsTruncated: capped.truncated,
-        droppedHeaders,
-      });
-    };
+    const record = this.recorder(fn, call.trigger, activationId);
     const withId = <E extends Error>(err: E): E => Object.assign(err, { activationId });
     if (fn.status !== 'ready') {
       const why = fn.status === 'failed' ? `failed to build: ${fn.error?.message ?? 'unknown error'}` : 'is still initializing';
@@ -103,20 +96,14 @@ export class FunctionCalls {
       record('rejected', 429, [], false);
       throw withId(new TooManyRequests(`organization "${org}" already runs ${max} calls at once, its quota; retry shortly`, 1));
     }
-    call.onReady?.();
     this.running.set(org, running + 1);
     let result: InvokeResult;
     try {
       const context = { org, functionName: fn.name, requestId: call.requestId };
-      result = await this.deps.runtime.invoke(this.runnable(fn), call.event, context);
+      result = await this.deps.runtime.invoke(this.deps.versions.of(fn), call.event, context);
     } catch (err) {
       const details = (err ?? {}) as InvokeFailureDetails;
-      const [status, code]: [ActivationStatus, number] =
-        err instanceof Timeout
-          ? ['timeout', 504]
-          : err instanceof Upstream && err.cause === 'memory-limit'
-            ? ['memory', 502]
-            : ['error', err instanceof AppError ? 502 : 500];
+      const [status, code] = failureOf(err);
       record(status, code, details.logs ?? [], details.cold ?? false);
       throw err instanceof Error ? withId(err) : err;
     } finally {
@@ -145,15 +132,35 @@ export class FunctionCalls {
     return { ...result, statusCode: safe.statusCode, headers: safe.headers, function: fn.name, payload, activationId };
   }
 
-  /** What the runtime runs: the version with env and its opened secrets (cached per version key). */
-  runnable(r: Runnable): FunctionVersion {
-    const key = versionKey(r);
-    let env = this.envs.get(key);
-    if (!env) {
-      env = { ...r.env, ...this.deps.secrets.open(r.secrets) };
-      if (this.envs.size >= 1000) this.envs.clear();
-      this.envs.set(key, env);
-    }
-    return { key, name: r.name, runtime: r.runtime, sandbox: r.sandbox, mode: r.mode ?? undefined, egress: r.egress, code: r.code, memoryMb: r.memoryMb, timeoutMs: r.timeoutMs, env };
+  /** Records this call's activation once its outcome is known; the duration counts from now. */
+  private recorder(fn: FunctionRecord, trigger: 'http' | 'event', id: string) {
+    const start = new Date();
+    const t0 = performance.now();
+    return (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean, droppedHeaders: string[] = []): void => {
+      const capped = capLogs(logs);
+      this.deps.activations.record({
+        id,
+        org: fn.org,
+        function: fn.name,
+        version: fn.version,
+        trigger,
+        start,
+        durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
+        status,
+        cold,
+        memoryMb: fn.memoryMb,
+        statusCode,
+        logs: capped.logs,
+        logsTruncated: capped.truncated,
+        droppedHeaders,
+      });
+    };
   }
+}
+
+/** A failed call's activation status and HTTP status: timeout 504, out of memory 502, a handler's error 502. */
+function failureOf(err: unknown): [ActivationStatus, number] {
+  if (err instanceof Timeout) return ['timeout', 504];
+  if (err instanceof Upstream && err.cause === 'memory-limit') return ['memory', 502];
+  return ['error', err instanceof AppError ? 502 : 500];
 }

@@ -1,3 +1,4 @@
+import type { FunctionRuntime, Sandbox } from '../../contract/functions';
 import type { VcdNotification } from '../vcd/notification';
 
 /** What a runtime needs to know about one function version. */
@@ -5,9 +6,9 @@ export interface FunctionVersion {
   /** Unique per org, name, version and content: a warm instance is never reused for other code. */
   key: string;
   name: string;
-  /** Absent means nodejs20 in an isolate. */
-  runtime?: 'nodejs20' | 'python3';
-  sandbox?: 'isolate' | 'container';
+  /** Absent means nodejs20 in its default sandbox (contract RUNTIME_SANDBOXES). */
+  runtime?: FunctionRuntime;
+  sandbox?: Sandbox;
   /** Containers only: per-call (default) or warm. */
   mode?: 'per-call' | 'warm';
   /** Containers only: outbound network allowed (default none). */

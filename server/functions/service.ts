@@ -7,28 +7,23 @@ import {
   type ActivationView,
   type FunctionVersionView,
   type FunctionView,
-  type Trigger,
 } from '../../contract/functions';
 import { PageQuerySchema } from '../../contract/problem';
-import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow, QuotaExceeded, type FieldError } from '../errors';
+import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow, QuotaExceeded } from '../errors';
 import { isUniqueViolation } from '../store/db';
 import { toActivationView, type ActivationStore } from './activations';
 import type { VcdNotification } from '../vcd/notification';
 import type { HttpEvent, OrgDirectory, Runtime } from './ports';
+import { FunctionBuilds } from './builds';
 import { FunctionCalls, type CallResult } from './calls';
 import { RouteCache } from './route-cache';
+import { assertFree, assertRouteFree, checkVersion, orgUuidFor, type Caller, type FunctionLimits } from './rules';
+import { RunnableVersions } from './runnable';
 import type { SecretBox } from './secrets';
 import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
-import { orgUuidOf, placement, routeCandidates, toVersionView, toView, triggerOf } from './views';
+import { placement, routeCandidates, toVersionView, toView, triggerOf } from './views';
 
-export { placement, toVersionView, toView, versionKey } from './views';
-
-export interface FunctionLimits {
-  defaultMemoryMb: number;
-  maxMemoryMb: number;
-  defaultTimeoutMs: number;
-  maxTimeoutMs: number;
-}
+export type { Caller, FunctionLimits } from './rules';
 
 export interface FunctionQuotas {
   /** Functions per org (409 quota-exceeded beyond). */
@@ -53,20 +48,16 @@ export interface FunctionsServiceDeps {
   orgs?: OrgDirectory;
 }
 
-/** Who makes or changes a function: the vCD org UUID of their own session when it is the function's org, and their token. */
-export interface Caller {
-  orgUuid?: string;
-  token?: string;
-}
-
 export class FunctionsService {
-  private readonly builds = new Set<Promise<void>>();
   private readonly routes: RouteCache;
   private readonly calls: FunctionCalls;
+  private readonly builds: FunctionBuilds;
 
   constructor(private readonly deps: FunctionsServiceDeps) {
     this.routes = new RouteCache(deps.routeCacheTtlMs ?? 2000);
-    this.calls = new FunctionCalls(deps);
+    const versions = new RunnableVersions(deps.secrets);
+    this.calls = new FunctionCalls({ ...deps, versions });
+    this.builds = new FunctionBuilds({ ...deps, versions, routes: this.routes });
   }
 
   async create(org: string, body: unknown, caller: Caller = {}): Promise<FunctionView> {
@@ -76,11 +67,11 @@ export class FunctionsService {
     const timeoutMs = input.limits?.timeoutMs ?? limits.defaultTimeoutMs;
     const env = input.env ?? {};
     const secrets = input.secrets ?? {};
-    this.checkVersion('invalid function', { memoryMb, timeoutMs, env, secrets });
+    checkVersion(this.deps.limits, 'invalid function', { memoryMb, timeoutMs, env, secrets });
 
     const { trigger, route } = triggerOf(input.trigger);
-    await this.assertFree(org, input.name, route);
-    const orgUuid = await this.orgUuidFor(org, trigger, caller);
+    await assertFree(this.deps.store, org, input.name, route);
+    const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller);
     const max = this.deps.quotas.maxFunctionsPerOrg;
     if ((await this.deps.store.count(org)) >= max) {
       throw new QuotaExceeded(`organization "${org}" has reached its quota of ${max} functions; delete one to create another`, [
@@ -106,12 +97,12 @@ export class FunctionsService {
       });
     } catch (err) {
       // A concurrent create won the race between the check and the insert.
-      if (isUniqueViolation(err)) await this.assertFree(org, input.name, route);
+      if (isUniqueViolation(err)) await assertFree(this.deps.store, org, input.name, route);
       throw err;
     }
     this.deps.log.info({ org, function: record.name, version: 1 }, 'function created');
     const first = await this.deps.store.getVersion(org, record.name, 1);
-    if (first) this.scheduleBuild(first);
+    if (first) this.builds.schedule(first);
     return toView(record, first);
   }
 
@@ -138,14 +129,9 @@ export class FunctionsService {
       secrets: this.deps.secrets.seal(secrets),
       secretNames: Object.keys(secrets).sort(),
     };
-    this.checkVersion('invalid function', { ...next, secrets });
-    const owner = next.route === null ? undefined : await this.deps.store.getByRoute(org, next.route);
-    if (owner && owner.name !== name) {
-      throw new Conflict(`the route "${next.route}" is already served by function "${owner.name}"`, [
-        { path: 'trigger.route', message: `"${next.route}" is taken by function "${owner.name}"` },
-      ]);
-    }
-    const orgUuid = await this.orgUuidFor(org, trigger, caller, fn.orgUuid);
+    checkVersion(this.deps.limits, 'invalid function', { ...next, secrets });
+    await assertRouteFree(this.deps.store, org, next.route, name);
+    const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller, fn.orgUuid);
     let version: VersionRecord | undefined;
     try {
       version = await this.deps.store.addVersion(org, name, next);
@@ -161,7 +147,7 @@ export class FunctionsService {
     if (orgUuid && orgUuid !== fn.orgUuid) await this.deps.store.rememberOrgUuid(org, name, orgUuid);
     this.routes.forgetOrg(org);
     this.deps.log.info({ org, function: name, version: version.version }, 'function version created');
-    this.scheduleBuild(version);
+    this.builds.schedule(version);
     return this.get(org, name);
   }
 
@@ -173,7 +159,7 @@ export class FunctionsService {
       throw new Invalid(`function "${name}" has no version ${version}`, [{ path: 'version', message: `version ${version} does not exist` }]);
     }
     this.routes.forgetOrg(org);
-    if (result.rebuild) this.scheduleBuild(result.version);
+    if (result.rebuild) this.builds.schedule(result.version);
     else this.deps.runtime.evict(`${org}/${name}@`);
     this.deps.log.info({ org, function: name, version, rebuild: result.rebuild }, 'function rolled back');
     return this.get(org, name);
@@ -233,7 +219,9 @@ export class FunctionsService {
     if (methods && !methods.includes(event.method as (typeof methods)[number])) {
       throw new MethodNotAllowed(`function "${fn.name}" accepts ${methods.join(', ')}, not ${event.method}`, methods);
     }
-    return this.calls.run(fn, { trigger: 'http', event, requestId, onReady: () => this.routes.set(org, path, fn) });
+    // Only a ready function is kept (RouteCache.set): the next calls of this path skip the store.
+    this.routes.set(org, path, fn);
+    return this.calls.run(fn, { trigger: 'http', event, requestId });
   }
 
   /**
@@ -246,90 +234,18 @@ export class FunctionsService {
   }
 
   /** Builds every version left initializing, e.g. by a stop during its build. */
-  async resumeBuilds(): Promise<number> {
-    const pending = await this.deps.store.listInitializing();
-    for (const v of pending) this.scheduleBuild(v);
-    return pending.length;
+  resumeBuilds(): Promise<number> {
+    return this.builds.resume();
   }
 
   /** Resolves when the builds started so far have finished (graceful close). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.builds, this.calls.settled()]);
-  }
-
-  /**
-   * The vCD org UUID to keep on a function: the caller's own when the function is in their org; for a provider
-   * making an event function for another org, looked up in vCD. Event triggers need it; others keep what is known.
-   */
-  private async orgUuidFor(org: string, trigger: Trigger, caller: Caller, known?: string | null): Promise<string | undefined> {
-    if (caller.orgUuid) return orgUuidOf(caller.orgUuid);
-    if (known || trigger.type !== 'event') return known ?? undefined;
-    const found = caller.token && this.deps.orgs ? await this.deps.orgs.orgUuid(org, caller.token) : undefined;
-    if (!found) {
-      throw new Invalid(`organization "${org}" was not found in vCD, so no vCD notification can be matched to it`, [
-        { path: 'trigger.events', message: `organization "${org}" is unknown to vCD` },
-      ]);
-    }
-    return orgUuidOf(found);
-  }
-
-  /** Limits within the provider maxima; env and secrets not sharing a name. */
-  private checkVersion(what: string, v: { memoryMb: number; timeoutMs: number; env: Record<string, string>; secrets: Record<string, string> }): void {
-    const { limits } = this.deps;
-    const errors: FieldError[] = [];
-    if (v.memoryMb > limits.maxMemoryMb) errors.push({ path: 'limits.memoryMb', message: `at most ${limits.maxMemoryMb} MB` });
-    if (v.timeoutMs > limits.maxTimeoutMs) errors.push({ path: 'limits.timeoutMs', message: `at most ${limits.maxTimeoutMs} ms` });
-    for (const key of Object.keys(v.secrets)) {
-      if (key in v.env) errors.push({ path: `secrets.${key}`, message: `"${key}" is also an env entry; names must differ` });
-    }
-    if (errors.length) throw new Invalid(`${what}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+    await Promise.all([this.builds.settled(), this.calls.settled()]);
   }
 
   private async require(org: string, name: string): Promise<FunctionRecord> {
     const fn = await this.deps.store.get(org, name);
     if (!fn) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
     return fn;
-  }
-
-  private async assertFree(org: string, name: string, route: string | null): Promise<void> {
-    if (await this.deps.store.get(org, name)) {
-      throw new Conflict(`a function named "${name}" already exists`, [{ path: 'name', message: `"${name}" is taken` }]);
-    }
-    const owner = route === null ? undefined : await this.deps.store.getByRoute(org, route);
-    if (owner) {
-      throw new Conflict(`the route "${route}" is already served by function "${owner.name}"`, [
-        { path: 'trigger.route', message: `"${route}" is taken by function "${owner.name}"` },
-      ]);
-    }
-  }
-
-  private scheduleBuild(v: VersionRecord): void {
-    const build = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.build(v))
-      .catch((err) => this.deps.log.error({ err, org: v.org, function: v.name, version: v.version }, 'function build crashed'))
-      .finally(() => this.builds.delete(build));
-    this.builds.add(build);
-  }
-
-  private async build(v: VersionRecord): Promise<void> {
-    const result = await this.deps.runtime.build(this.calls.runnable(v));
-    const given = (result as { log?: string }).log;
-    const where = (e: { line?: number; column?: number }) => (e.line ? ` (handler.js:${e.line}:${e.column})` : '');
-    const outcome = result.ok
-      ? { status: 'ready' as const, log: given ?? `version ${v.version} built: module.exports is a handler` }
-      : { status: 'failed' as const, error: result.error, log: given ?? `version ${v.version} failed to build: ${result.error.message}${where(result.error)}` };
-    const after = await this.deps.store.finishBuild(v, outcome);
-    this.routes.forgetOrg(v.org);
-    if (!after) return;
-    if (outcome.status === 'ready' && after.version === v.version) {
-      // The new version serves now: drop the warm instances of the others and the images of superseded versions
-      // (a rollback to one rebuilds it on its first call).
-      this.deps.runtime.evict(`${v.org}/${v.name}@`);
-      this.deps.runtime.prune?.(`${v.org}/${v.name}@`, [this.calls.runnable(v)]);
-    }
-    this.deps.log.info(
-      { org: v.org, function: v.name, version: v.version, status: outcome.status, serving: after.version, error: outcome.error?.message },
-      'function built',
-    );
   }
 }

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import {
   defaultSandbox,
+  runsIn,
+  RUNTIME_SANDBOXES,
   type ContainerMode,
   type FunctionRuntime,
   type FunctionVersionView,
@@ -59,20 +60,9 @@ export function toVersionView(v: VersionRecord, active: number): FunctionVersion
   };
 }
 
-export type Runnable = Pick<VersionRecord, 'org' | 'name' | 'version' | 'runtime' | 'sandbox' | 'mode' | 'egress' | 'code' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets'>;
-
-/** The warm-instance key: org, name, version and a hash of what runs, so replaced code never reuses an isolate. */
-export function versionKey(r: Runnable): string {
-  const digest = createHash('sha256')
-    .update(`${r.runtime}\0${r.sandbox}\0${r.mode}\0${r.egress ? 'egress' : ''}\0${r.code}\0${r.memoryMb}\0${r.timeoutMs}\0${JSON.stringify(r.env)}\0${r.secrets ?? ''}`)
-    .digest('hex')
-    .slice(0, 16);
-  return `${r.org}/${r.name}@${r.version}:${digest}`;
-}
-
 /**
- * Where a version runs: sandbox defaults to isolate for nodejs20 and container for python3 (kept from the base
- * version when the runtime stays); mode applies to containers only (default per-call).
+ * Where a version runs: sandbox defaults per runtime (RUNTIME_SANDBOXES; kept from the base version when the
+ * runtime stays); mode applies to containers only (default per-call).
  */
 export function placement(
   runtime: FunctionRuntime,
@@ -83,8 +73,11 @@ export function placement(
 ): { sandbox: Sandbox; mode: ContainerMode | null; egress: boolean } {
   const kept = base && base.runtime === runtime ? base : undefined;
   const where = sandbox ?? kept?.sandbox ?? defaultSandbox(runtime);
-  if (runtime === 'python3' && where === 'isolate') {
-    throw new Invalid('invalid function: python3 runs in a container only', [{ path: 'sandbox', message: 'python3 needs sandbox "container"' }]);
+  if (!runsIn(runtime, where)) {
+    const only = RUNTIME_SANDBOXES[runtime];
+    throw new Invalid(`invalid function: ${runtime} runs in a ${only.join(' or ')} only`, [
+      { path: 'sandbox', message: `${runtime} needs sandbox "${only.join('" or "')}"` },
+    ]);
   }
   if (where === 'isolate') {
     if (mode) throw new Invalid('invalid function: mode applies to container functions only', [{ path: 'mode', message: 'mode needs sandbox "container"' }]);

@@ -1,9 +1,10 @@
+import { defaultSandbox, runsIn } from '../../../contract/functions';
 import { NotReady } from '../../errors';
 import type { BuildResult, FunctionVersion, FunctionEvent, InvokeContext, InvokeResult, Runtime } from '../ports';
 
 const OFF = 'container functions are turned off on this installation (CONTAINER_ENGINE=off)';
 
-/** A Runtime that hands each version to the runtime of its sandbox: isolate (default) or container (when configured). */
+/** A Runtime that hands each version to the runtime of its sandbox (the runtime's default when it has none it can run in). */
 export class RuntimeSelector implements Runtime {
   constructor(
     private readonly isolate: Runtime,
@@ -11,7 +12,9 @@ export class RuntimeSelector implements Runtime {
   ) {}
 
   private pick(fn: FunctionVersion): Runtime | undefined {
-    return fn.sandbox === 'container' || fn.runtime === 'python3' ? this.container : this.isolate;
+    const runtime = fn.runtime ?? 'nodejs20';
+    const sandbox = fn.sandbox && runsIn(runtime, fn.sandbox) ? fn.sandbox : defaultSandbox(runtime);
+    return sandbox === 'container' ? this.container : this.isolate;
   }
 
   build(fn: FunctionVersion): Promise<BuildResult> {

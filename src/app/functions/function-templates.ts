@@ -1,3 +1,5 @@
+import { defaultSandbox, runsIn, type FunctionRuntime } from '../../../contract/runtimes';
+
 /** Starter code the editor offers; `labelKey` is its i18n key. */
 export interface StarterTemplate {
   id: string;
@@ -62,6 +64,6 @@ export const EDITOR_RUNTIMES = ['nodejs20', 'python3'] as const;
 export const EDITOR_SANDBOXES = ['isolate', 'container'] as const;
 export const EDITOR_MODES = ['per-call', 'warm'] as const;
 
-/** python3 runs only in a container; nodejs20 defaults to the isolate. */
-export const defaultSandboxOf = (runtime: string): string => (runtime === 'python3' ? 'container' : 'isolate');
-export const isolateAllowed = (runtime: string): boolean => runtime !== 'python3';
+/** python3 runs only in a container; nodejs20 defaults to the isolate (the contract's RUNTIME_SANDBOXES). */
+export const defaultSandboxOf = (runtime: string): string => defaultSandbox(runtime as FunctionRuntime);
+export const isolateAllowed = (runtime: string): boolean => runsIn(runtime as FunctionRuntime, 'isolate');

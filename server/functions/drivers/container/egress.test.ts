@@ -53,7 +53,8 @@ describe('container function egress (Podman)', () => {
     await acme.post(FNS, { name: 'dial-out', runtime: 'nodejs20', sandbox: 'container', network: { egress: true }, code: DIAL, trigger: { type: 'http', route: 'dial-out' } });
     expect((await acme.waitBuilt('acme', 'dial-out')).status).toBe('ready');
     expect(await jsonOf(await dial('dial-out'))).toEqual({ result: 'connected' });
-    expect(accepted()).toBe(1);
+    // The listener reports each accept on its stdout, which may reach this process after the function's answer.
+    await expect.poll(accepted, { timeout: 10_000 }).toBe(1);
 
     expect((await acme.put(`${FNS}/dial-out`, { network: { egress: false } })).status).toBe(202);
     const after = await acme.waitBuilt('acme', 'dial-out');

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TooManyRequests, Timeout, Upstream } from '../../../errors';
 import type { HttpEvent, InvokeContext } from '../../ports';
 import { api, jsonOf, problemOf, startHarness, STORES, type Harness } from '../../../testing/harness';
-import { podmanPaths } from './podman-service';
+import { ping, podmanPaths } from './podman-service';
 import { ContainerRuntime, type ContainerFunctionVersion } from './runtime';
 
 const dataDir = process.env.PODMAN_DATA_DIR ?? path.resolve(__dirname, '../../../../.data/podman');
@@ -146,6 +147,33 @@ describe('container runtime (Podman)', () => {
     rt.evict(fork.key);
     rt.evict(ok.key);
   });
+
+  it('leaves neither the containers nor the Podman service of a backend killed -9', async () => {
+    // The killed process has a service of its own (its own socket over the same storage), so the test's stays up.
+    const socket = path.join(dataDir, `crash-${process.pid}.sock`);
+    const key = `acme/crash${Date.now()}@1`;
+    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', path.resolve(__dirname, '../../../testing/container-crash.ts')], {
+      env: { ...process.env, CRASH_DATA_DIR: dataDir, CRASH_SOCKET: socket, CRASH_KEY: key },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const containersOf = () => rt.docker.listContainers({ all: true, filters: { label: [`vcd-serverless.key=${key}`] } });
+    try {
+      await expect.poll(() => out, { timeout: 90_000, interval: 200 }).toMatch(/ready|Error/);
+      expect(out).toContain('ready');
+      expect(await containersOf()).toHaveLength(1);
+      expect(await ping(socket)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await expect.poll(async () => (await containersOf()).length, { timeout: 30_000, interval: 250 }).toBe(0);
+    await expect.poll(() => ping(socket), { timeout: 30_000, interval: 250 }).toBe(false);
+    await rt.functionImages(key.slice(0, key.indexOf('@') + 1)).then((tags) => Promise.all(tags.map((t) => rt.docker.getImage(t).remove().catch(() => undefined))));
+  }, 150_000);
 
   it('fails a call whose container dies mid-call, and the next call works', async () => {
     const fn = fnOf(`module.exports = async (e) => { if (e.body === 'die') process.exit(3); return { statusCode: 200, headers: {}, body: 'alive' }; };`, { mode: 'warm' });
