@@ -12,7 +12,7 @@ export { defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type Fu
 
 /** Words a function route or name may not take: the product's own features and vCD's own /api/org children. */
 export const RESERVED_ROUTES = [
-  'faas', 'showback', 'autoscale',
+  'faas', 'showback', 'autoscale', 'provider',
   'admin', 'action', 'catalog', 'catalogs', 'vdc', 'vdcs', 'vdcsRollup', 'network', 'networks',
   'metadata', 'tasksList', 'task', 'hybrid', 'groups', 'users', 'roles', 'rights', 'extension',
   'query', 'session', 'sessions', 'login', 'logout', 'versions', 'cloudapi', 'api', 'org',
