@@ -14,6 +14,7 @@ import { Figures, percentile } from './figures';
 import { agent, latencies, rps, timedGet } from './http-load';
 import { benchAmqp } from './amqp';
 import { benchShowback } from './showback';
+import { benchProvider } from './provider';
 import { benchLoad } from './load';
 import { benchFirstRender } from './first-render';
 import { loginAsTenant } from '../bin/lib/vcd-provider';
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
   if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });
   if (wanted('showback.dashboard')) await benchFirstRender(figures, { quick });
+  if (wanted('provider.')) await benchProvider(figures);
   if (wanted('autoscale.')) await benchAutoscale(figures, { quick });
   if (wanted('amqp.') || wanted('http.forward') || wanted('replicas2.')) await benchAmqp(figures, { quick });
   if (wanted('load.')) await benchLoad(figures, { quick });
