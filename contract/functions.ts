@@ -40,7 +40,7 @@ export const RouteSchema = z
         message: 'route must be "/"-separated DNS labels (lower-case letters, digits and "-")',
       })
       .refine((r) => !RESERVED_ROUTES.includes(r.split('/')[0]), {
-        message: 'route starts with a reserved word (faas, showback, autoscale or a vCD path)',
+        message: 'route starts with a reserved word (faas, showback, autoscale, provider or a vCD path)',
       }),
   );
 
