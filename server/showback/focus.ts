@@ -110,7 +110,7 @@ function recordOf(org: string, row: Row, good: GoodRow, seen: Map<string, number
     vappId: vapp ? String(row.SubAccountId) : '',
     vappName: vapp ? String(row.SubAccountName ?? '') : '',
     service: good.service,
-    metric: String((isBlank(row.x_Metric) ? row.ChargeCategory : row.x_Metric) ?? ''),
+    metric: String(('x_Metric' in row ? row.x_Metric : row.ChargeCategory) ?? ''),
     quantity: good.quantity ?? 0,
     unit: String(row.ConsumedUnit ?? ''),
     cost: Math.round(cost * 100),
