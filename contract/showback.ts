@@ -337,7 +337,7 @@ export const CreateBudgetSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
     /** Minor units of `currency` per UTC calendar month. */
-    amount: z.number().int('must be whole minor units (cents)').positive('must be above 0').max(1e12, 'at most 10 000 000 000.00'),
+    amount: z.number().int('must be whole minor units (cents)').positive('must be above 0').max(1e11, 'at most 1 000 000 000.00 per month'),
     /** Default: the org's currency (that of its latest cost). */
     currency: CurrencySchema.optional(),
     period: z.literal('monthly').default('monthly'),
