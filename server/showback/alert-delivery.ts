@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AlertEvent } from '../../contract/showback';
+import type { AlertEvent } from '../../contract/showback-budgets';
 import { hostAllowed } from './allowlist';
 import { toAlert, type AlertRow, type BudgetStore } from './budget-store';
 import type { SecretSealer } from './ports';

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { AlertsQuerySchema } from '../../contract/showback';
+import { AlertsQuerySchema } from '../../contract/showback-budgets';
 import { parseOrThrow } from '../errors';
 import { principal } from '../http/auth';
 import type { Budgets } from './budgets';

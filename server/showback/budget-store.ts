@@ -1,4 +1,4 @@
-import type { Alert, Delivery, Threshold } from '../../contract/showback';
+import type { Alert, Delivery, Threshold } from '../../contract/showback-budgets';
 import { NotFound } from '../errors';
 import type { Queryable } from '../store/db';
 import { iso, isoOrNull } from './sources';

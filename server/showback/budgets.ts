@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { KNOWN_SERVICES } from '../../contract/showback';
 import {
   CreateBudgetSchema,
-  KNOWN_SERVICES,
   UpdateBudgetSchema,
   type Alert,
   type AlertDetail,
@@ -10,7 +10,7 @@ import {
   type BudgetCheckResult,
   type BudgetState,
   type WebhookSecret,
-} from '../../contract/showback';
+} from '../../contract/showback-budgets';
 import { Conflict, Forbidden, Invalid, parseOrThrow } from '../errors';
 import { isUniqueViolation } from '../store/db';
 import type { AlertDelivery } from './alert-delivery';

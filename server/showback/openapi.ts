@@ -1,14 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
-  AlertDetailSchema,
-  AlertSchema,
-  AlertsQuerySchema,
-  BudgetCheckResultSchema,
-  BudgetSchema,
-  CreateBudgetSchema,
-  UpdateBudgetSchema,
-  WebhookSecretSchema,
   BreakdownQuerySchema,
   BreakdownSchema,
   CreateSourceSchema,
@@ -27,6 +19,16 @@ import {
   SummarySchema,
   UpdateSourceSchema,
 } from '../../contract/showback';
+import {
+  AlertDetailSchema,
+  AlertSchema,
+  AlertsQuerySchema,
+  BudgetCheckResultSchema,
+  BudgetSchema,
+  CreateBudgetSchema,
+  UpdateBudgetSchema,
+  WebhookSecretSchema,
+} from '../../contract/showback-budgets';
 import { ProblemSchema } from '../../contract/problem';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });

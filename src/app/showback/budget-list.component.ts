@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, EventEmitter, Input, LOCALE_ID, Output, inject } from '@angular/core';
 import { ClarityModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
-import type { Budget } from '../../../contract/showback';
+import type { Budget } from '../../../contract/showback-budgets';
 import { formatMoney } from './showback.model';
 
 /**

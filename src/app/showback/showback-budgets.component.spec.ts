@@ -1,6 +1,6 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import type { Alert, Budget } from '../../../contract/showback';
+import type { Alert, Budget } from '../../../contract/showback-budgets';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { ShowbackBudgetsComponent, budgetRequest } from './showback-budgets.component';
 import { ShowbackService } from './showback.service';

@@ -4,7 +4,7 @@ import { RouterLink } from '@angular/router';
 import { ClarityModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
 import { forkJoin } from 'rxjs';
-import type { Alert, AlertDetail, Budget, CreateBudgetRequest } from '../../../contract/showback';
+import type { Alert, AlertDetail, Budget, CreateBudgetRequest } from '../../../contract/showback-budgets';
 import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { BudgetListComponent } from './budget-list.component';

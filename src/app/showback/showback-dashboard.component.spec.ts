@@ -7,7 +7,7 @@ import { ChartComponent } from './chart.component';
 import { ShowbackDashboardComponent } from './showback-dashboard.component';
 import { ShowbackService } from './showback.service';
 import { SHOWBACK_URL, wireBreakdown, wireBudget, wireDaily, wireMonthly, wireSummary } from './showback.testing';
-import type { Budget } from '../../../contract/showback';
+import type { Budget } from '../../../contract/showback-budgets';
 
 const plain = (text: string | null | undefined): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
 

@@ -1,12 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 import type {
-  Alert,
-  AlertDetail,
-  Budget,
-  BudgetCheckResult,
-  CreateBudgetRequest,
-  WebhookSecret,
   Breakdown,
   BreakdownDimension,
   CreateSourceRequest,
@@ -21,6 +15,14 @@ import type {
   SourceTestResult,
   Summary,
 } from '../../../contract/showback';
+import type {
+  Alert,
+  AlertDetail,
+  Budget,
+  BudgetCheckResult,
+  CreateBudgetRequest,
+  WebhookSecret,
+} from '../../../contract/showback-budgets';
 import type { Page } from '../../../contract/problem';
 import { ApiClient } from '../core/api-client';
 import { DayRange } from './showback.model';

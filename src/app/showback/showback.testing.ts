@@ -1,4 +1,5 @@
-import type { Alert, Breakdown, Budget, Daily, Monthly, Source, Summary } from '../../../contract/showback';
+import type { Breakdown, Daily, Monthly, Source, Summary } from '../../../contract/showback';
+import type { Alert, Budget } from '../../../contract/showback-budgets';
 import { TEST_API_ROOT, TEST_ORG } from '../../testing/plugin-testing';
 
 /** API bodies as the backend answers them (contract/showback.ts), for the specs. */
