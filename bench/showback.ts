@@ -72,6 +72,28 @@ function timedGet(url: string, token: string): Promise<number> {
   });
 }
 
+/** A JSON POST's duration; fails on an error status. */
+async function timedPost(url: string, token: string, body: unknown): Promise<number> {
+  const started = process.hrtime.bigint();
+  const res = await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  if (res.status >= 400) throw new Error(`${url}: ${res.status}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/**
+ * The budget check over the filled store: ten budgets (org-wide, per service, per vApp), each check computes their
+ * state; the first records the alerts, the later ones find them recorded (the steady state of the schedule).
+ */
+async function budgetCheckP95(base: string, token: string, n: number): Promise<number> {
+  const scopes = [{}, {}, { service: 'compute' }, { service: 'storage' }, { service: 'network' }, { service: 'functions' }, { service: 'backup' }, { vappId: 'urn:vcloud:vapp:1' }, { vappId: 'urn:vcloud:vapp:2' }, { vappId: 'urn:vcloud:vapp:3' }];
+  for (const [i, scope] of scopes.entries()) await timedPost(`${base}/budgets`, token, { name: `bench-${i}`, amount: 1000 + i * 1_000_000, ...scope });
+  await timedPost(`${base}/budgets/check`, token, {});
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await timedPost(`${base}/budgets/check`, token, {}));
+  return percentile(out.sort((a, b) => a - b), 95);
+}
+
 async function p95(url: string, token: string, n: number): Promise<number> {
   await timedGet(url, token);
   const out: number[] = [];
@@ -127,6 +149,7 @@ async function benchStore(figures: Figures, kind: 'postgres' | 'pglite', rows: n
       figures.add(`showback.summary.p95_ms${suffix}`, { value: await p95(`${base}/summary`, token, n), unit: 'ms', note });
       figures.add(`showback.breakdown.p95_ms${suffix}`, { value: await p95(`${base}/breakdown?by=service&top=10`, token, n), unit: 'ms', note: `${note}, by=service (rollup)` });
       figures.add(`showback.breakdown_vapp.p95_ms${suffix}`, { value: await p95(`${base}/breakdown?by=vapp&top=10`, token, n), unit: 'ms', note: `${note}, by=vapp this month (vApp rollup)` });
+      figures.add(`showback.budget_check_ms${suffix}`, { value: await budgetCheckP95(base, token, Math.min(n, 50)), unit: 'ms', note: `p95 of POST budgets/check, 10 budgets (org, 5 services, 3 vApps), ${rows} rows, ${kind}` });
     } finally {
       await backend.close();
       await mock.close();

@@ -11,6 +11,8 @@ import { z } from 'zod';
  *   POST imports (text/csv or application/json body; FOCUS 1.x)
  *   GET ratecard (a tenant: its org's effective rates, read only)
  *   Provider session only (any {org}, e.g. System): PUT ratecard, GET provider/orgs (all orgs this month)
+ *   budgets, alerts, webhook-secret: contract/showback-budgets.ts
+ *   GET export.focus.csv?from&to | export.focus.json?from&to (FOCUS 1.2 columns, one row per charge)
  */
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -305,3 +307,8 @@ export const MeteredEventSchema = z
   })
   .strict();
 export type MeteredEvent = z.infer<typeof MeteredEventSchema>;
+
+// ---------- FOCUS export ----------
+
+/** The FOCUS version the export speaks (FinOps Open Cost and Usage Specification, focus.finops.org). */
+export const FOCUS_EXPORT_VERSION = '1.2';

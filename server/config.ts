@@ -35,6 +35,12 @@ export const ConfigSchema = z
     /** An HTTP billing source's answer larger than this fails the run; it must answer within the timeout. */
     showbackHttpMaxBytes: ByteSize.default(20 * 1024 * 1024),
     showbackHttpTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+    /** Hosts (same syntax as showbackHttpAllowedHosts) budget alert webhooks may be sent to; empty = no webhooks. */
+    showbackWebhookAllowedHosts: z.string().default(''),
+    /** A failed webhook delivery is retried this long after, doubling, 5 attempts in all. */
+    showbackWebhookRetryBaseMs: z.coerce.number().int().min(1).default(30_000),
+    /** When the budget check runs besides after each collector run (cron, UTC). */
+    showbackBudgetCheckSchedule: z.string().min(1).default('*/15 * * * *'),
     vcdUrl: z.string().url().default('http://127.0.0.1:8088'),
     /** A vCD user (user@org; administrator@System sees every org) for autoscale's metric poller; without it rules act on alerts only. */
     autoscaleVcdUser: z.string().min(3).optional(),
@@ -154,6 +160,9 @@ const ENV: Record<string, keyof ConfigInput> = {
   SHOWBACK_HTTP_ALLOWED_HOSTS: 'showbackHttpAllowedHosts',
   SHOWBACK_HTTP_MAX_BYTES: 'showbackHttpMaxBytes',
   SHOWBACK_HTTP_TIMEOUT_MS: 'showbackHttpTimeoutMs',
+  SHOWBACK_WEBHOOK_ALLOWED_HOSTS: 'showbackWebhookAllowedHosts',
+  SHOWBACK_WEBHOOK_RETRY_BASE_MS: 'showbackWebhookRetryBaseMs',
+  SHOWBACK_BUDGET_CHECK_SCHEDULE: 'showbackBudgetCheckSchedule',
   VCD_URL: 'vcdUrl',
   AUTOSCALE_VCD_USER: 'autoscaleVcdUser',
   AUTOSCALE_VCD_PASSWORD: 'autoscaleVcdPassword',

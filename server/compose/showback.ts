@@ -1,3 +1,9 @@
+import { Cron } from 'croner';
+import { loadSecretsKey, SecretBox } from '../functions/secrets';
+import { AlertDelivery } from '../showback/alert-delivery';
+import { hostList } from '../showback/allowlist';
+import { BudgetStore } from '../showback/budget-store';
+import { Budgets } from '../showback/budgets';
 import { registerShowbackPaths } from '../showback/openapi';
 import type { FunctionUsageSource } from '../showback/ports';
 import { Collector } from '../showback/collector';
@@ -44,22 +50,57 @@ export function composeShowback({ config, db, log }: ComposeContext, deps: { fun
     maxBytes: config.showbackHttpMaxBytes,
     timeoutMs: config.showbackHttpTimeoutMs,
   });
-  const collector = new Collector({ db, drivers: { http, faas, metered, vcd }, log, retryBaseMs: config.showbackRetryBaseMs });
-  const service = new ShowbackService({ db, queries: new ShowbackQueries(db), rateCard });
+  const queries = new ShowbackQueries(db);
+  const budgets = composeBudgets({ config, db, log }, queries);
+  const collector = new Collector({
+    db,
+    drivers: { http, faas, metered, vcd },
+    log,
+    retryBaseMs: config.showbackRetryBaseMs,
+    afterRun: (org) => budgets.budgets.check(org),
+  });
+  const service = new ShowbackService({ db, queries, rateCard });
   let started = false;
+  let checks: Cron | undefined;
+  let checking: Promise<void> | undefined;
   return {
     service,
-    tenantRoutes: [{ path: '/showback', router: showbackRoutes({ service, collector }) }],
+    tenantRoutes: [{ path: '/showback', router: showbackRoutes({ service, collector, budgets: budgets.budgets }) }],
     openApiPaths: registerShowbackPaths,
     // TODO(replicas): showback schedules stay on a replica that lost the lease (the collector cannot pause); its runs are idempotent by natural key.
     async onLeaseAcquired() {
+      // The scheduled budget check also delivers what was pending when a replica stopped; a check after each
+      // collector run happens wherever the run ran, the store's unique key keeps each alert single.
+      checks ??= new Cron(config.showbackBudgetCheckSchedule, { timezone: 'UTC', protect: true }, async () => {
+        checking = budgets.budgets.checkAll().catch((err: Error) => log.warn({ err: err.message }, 'showback budget check failed'));
+        await checking;
+      });
+      budgets.delivery.kick();
       if (started) return;
       started = true;
       await collector.start();
     },
+    async onLeaseLost() {
+      checks?.stop();
+      checks = undefined;
+    },
     async close() {
+      checks?.stop();
+      await checking;
       await collector.close();
+      await budgets.delivery.close();
       await metered?.close();
     },
   };
+}
+
+/** Budgets and alert delivery: the webhook secret is sealed with the backend's secrets key (as function secrets are). */
+function composeBudgets({ config, db, log }: ComposeContext, queries: ShowbackQueries): { budgets: Budgets; delivery: AlertDelivery } {
+  const box = new SecretBox(loadSecretsKey(config));
+  const sealer = { seal: (plain: string) => box.seal({ secret: plain }) as string, open: (sealed: string) => box.open(sealed).secret };
+  const store = new BudgetStore(db);
+  const webhookHosts = hostList(config.showbackWebhookAllowedHosts);
+  const delivery = new AlertDelivery({ store, sealer, allowedHosts: webhookHosts, log, retryBaseMs: config.showbackWebhookRetryBaseMs });
+  const budgets = new Budgets({ store, delivery, sealer, webhookHosts, currencyOf: (org) => queries.currency(org), log });
+  return { budgets, delivery };
 }

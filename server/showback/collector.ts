@@ -43,6 +43,8 @@ export interface CollectorOptions {
   /** Days before today a scheduled run re-collects (late data); default 2. */
   lookbackDays?: number;
   now?: () => Date;
+  /** After each successful run (the budget check, wired in server/compose/showback.ts). */
+  afterRun?: (org: string) => Promise<unknown>;
 }
 
 /**
@@ -56,8 +58,8 @@ export class Collector {
 
   constructor(private readonly options: CollectorOptions) {
     this.sources = new SourceStore(options.db);
-    const { db, drivers, log, maxRetries, retryBaseMs } = options;
-    this.runner = new SourceRunner({ db, sources: this.sources, drivers, log, maxRetries, retryBaseMs });
+    const { db, drivers, log, maxRetries, retryBaseMs, afterRun } = options;
+    this.runner = new SourceRunner({ db, sources: this.sources, drivers, log, maxRetries, retryBaseMs, afterRun });
   }
 
   private get now() {

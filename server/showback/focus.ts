@@ -96,6 +96,8 @@ function recordOf(org: string, row: Row, good: GoodRow, seen: Map<string, number
   const n = (seen.get(hash) ?? 0) + 1;
   seen.set(hash, n);
   const cost = Number.isFinite(effective) && effective !== undefined ? effective : billed;
+  // The product's own export (focus-export.ts) names the vApp as a sub account of type vApp, and the metric in x_Metric.
+  const vapp = row.SubAccountType === 'vApp' && !isBlank(row.SubAccountId);
   return {
     org,
     sourceId: FOCUS_SOURCE_ID,
@@ -105,8 +107,10 @@ function recordOf(org: string, row: Row, good: GoodRow, seen: Map<string, number
     resourceKind: String(row.ResourceType ?? ''),
     resourceId: String(row.ResourceId ?? ''),
     resourceName: String(row.ResourceName ?? ''),
+    vappId: vapp ? String(row.SubAccountId) : '',
+    vappName: vapp ? String(row.SubAccountName ?? '') : '',
     service: good.service,
-    metric: String(row.ChargeCategory ?? ''),
+    metric: String(('x_Metric' in row ? row.x_Metric : row.ChargeCategory) ?? ''),
     quantity: good.quantity ?? 0,
     unit: String(row.ConsumedUnit ?? ''),
     cost: Math.round(cost * 100),

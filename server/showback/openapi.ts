@@ -19,6 +19,16 @@ import {
   SummarySchema,
   UpdateSourceSchema,
 } from '../../contract/showback';
+import {
+  AlertDetailSchema,
+  AlertSchema,
+  AlertsQuerySchema,
+  BudgetCheckResultSchema,
+  BudgetSchema,
+  CreateBudgetSchema,
+  UpdateBudgetSchema,
+  WebhookSecretSchema,
+} from '../../contract/showback-budgets';
 import { ProblemSchema } from '../../contract/problem';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -51,6 +61,17 @@ export function registerShowbackPaths(registry: OpenAPIRegistry, common: { secur
     { method: 'post', path: `${base}/imports`, summary: 'Import a FOCUS 1.x file (text/csv or application/json), wholly or not at all', request: { params }, responses: { 201: json(ImportResultSchema, 'Imported'), ...errors } },
     { method: 'get', path: `${base}/ratecard`, summary: 'The rate card (the provider: all of it, editable; a tenant: its org\'s effective rates)', request: { params }, responses: { 200: json(RateCardViewSchema, 'Rate card'), ...errors } },
     { method: 'put', path: `${base}/ratecard`, summary: 'Set the rate card (provider only)', request: { params, body: body(RateCardSchema) }, responses: { 200: json(RateCardSchema, 'Rate card'), ...errors } },
+    { method: 'get', path: `${base}/export.focus.csv`, summary: 'Charges as a FOCUS 1.2 CSV, one row per charge (formula-safe)', request: { params, query: DailyQuerySchema }, responses: { 200: { description: 'text/csv' }, ...errors } },
+    { method: 'get', path: `${base}/export.focus.json`, summary: 'Charges as FOCUS 1.2 JSON ({focusVersion, columns, rows}); POST imports reads it back', request: { params, query: DailyQuerySchema }, responses: { 200: { description: 'application/json' }, ...errors } },
+    { method: 'get', path: `${base}/budgets`, summary: 'Budgets with their state this month (spent, forecast, thresholds crossed)', request: { params }, responses: { 200: json(list(BudgetSchema), 'Budgets'), ...errors } },
+    { method: 'post', path: `${base}/budgets`, summary: 'Add a monthly budget (the provider\'s is read only for the tenant)', request: { params, body: body(CreateBudgetSchema) }, responses: { 201: json(BudgetSchema, 'Created'), 409: problem('Name taken'), ...errors } },
+    { method: 'post', path: `${base}/budgets/check`, summary: 'Check the budgets now: an alert per crossed threshold, once per period', request: { params }, responses: { 200: json(BudgetCheckResultSchema, 'Alerts recorded by this check'), ...errors } },
+    { method: 'get', path: `${base}/budgets/{id}`, summary: 'A budget and its state', request: { params: sourceParams }, responses: { 200: json(BudgetSchema, 'Budget'), 404: problem('No such budget'), ...errors } },
+    { method: 'put', path: `${base}/budgets/{id}`, summary: 'Change a budget (403 for a tenant on the provider\'s budget)', request: { params: sourceParams, body: body(UpdateBudgetSchema) }, responses: { 200: json(BudgetSchema, 'Budget'), 404: problem('No such budget'), ...errors } },
+    { method: 'delete', path: `${base}/budgets/{id}`, summary: 'Remove a budget (its alerts stay)', request: { params: sourceParams }, responses: { 204: { description: 'Deleted' }, 404: problem('No such budget'), ...errors } },
+    { method: 'get', path: `${base}/alerts`, summary: 'Budget alerts, newest first', request: { params, query: AlertsQuerySchema }, responses: { 200: json(list(AlertSchema), 'Alerts'), ...errors } },
+    { method: 'get', path: `${base}/alerts/{id}`, summary: 'An alert with each webhook delivery attempt', request: { params: sourceParams }, responses: { 200: json(AlertDetailSchema, 'Alert'), 404: problem('No such alert'), ...errors } },
+    { method: 'post', path: `${base}/webhook-secret`, summary: 'A new webhook signing secret for the org, shown this once', request: { params }, responses: { 201: json(WebhookSecretSchema, 'Secret'), ...errors } },
     { method: 'get', path: `${base}/provider/orgs`, summary: 'Every org this month (provider only)', request: { params }, responses: { 200: json(ProviderOrgsSchema, 'Orgs'), ...errors } },
   ];
   for (const p of paths) registry.registerPath({ ...p, tags, security });

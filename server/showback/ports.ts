@@ -47,3 +47,9 @@ export interface VcdInventorySource {
   /** Throws when vCD cannot answer (the run fails with the reason). */
   snapshot(org: string): Promise<VcdOrgUsage>;
 }
+
+/** Seals a secret for the store and opens it again (the backend's secrets key; wired in server/compose/showback.ts). */
+export interface SecretSealer {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}

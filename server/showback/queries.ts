@@ -1,7 +1,7 @@
 import type { Breakdown, BreakdownDimension, Daily, Monthly, Summary } from '../../contract/showback';
 import { csvDocument } from '../http/csv';
 import type { Queryable } from '../store/db';
-import { forecastMonth } from './forecast';
+import { forecastMonth, type Forecast } from './forecast';
 import { FOCUS_SOURCE_ID } from './focus';
 
 const DAY_MS = 86_400_000;
@@ -12,6 +12,30 @@ const daysIn = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(
 /** The UTC midnight after a day, as a timestamptz parameter (no reliance on the session's time zone). */
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString();
 const asDay = (v: unknown) => (v instanceof Date ? dayOf(v) : String(v).slice(0, 10));
+
+/**
+ * Month to date and the end-of-month forecast from daily totals (oldest first, up to today, reaching 28 days back):
+ * the dashboard's summary and every budget's state use this one reckoning, so they agree.
+ */
+export function monthForecast(days: { day: string; total: number }[], now: Date): { monthToDate: number; forecast: Forecast } {
+  const today = dayOf(now);
+  const start = dayOf(monthStart(now));
+  const inMonth = days.filter((d) => d.day >= start && d.day <= today);
+  const complete = inMonth.filter((d) => d.day < today);
+  const monthToDate = inMonth.reduce((a, d) => a + d.total, 0);
+  const completeCost = complete.reduce((a, d) => a + d.total, 0);
+  // History before the org's first cost is no evidence of a zero run rate.
+  const past = days.filter((d) => d.day < today);
+  const firstWithData = past.findIndex((d) => d.total !== 0);
+  const history = firstWithData < 0 ? [] : past.slice(firstWithData).map((d) => d.total);
+  const f = forecastMonth({ history, monthToDate: completeCost, daysElapsed: complete.length, daysInMonth: daysIn(now) });
+  return { monthToDate, forecast: { ...f, value: Math.max(f.value, monthToDate), high: Math.max(f.high, monthToDate), low: Math.max(f.low, monthToDate) } };
+}
+
+/** The first day of the history monthForecast needs. */
+export function forecastHistoryFrom(now: Date): string {
+  return dayOf(new Date(Math.min(monthStart(now).getTime(), Date.parse(dayOf(now)) - 28 * DAY_MS)));
+}
 
 /** Read side of showback: every query filters by org and reads the rollups where it can. */
 export class ShowbackQueries {
@@ -75,18 +99,8 @@ export class ShowbackQueries {
     const start = monthStart(now);
     const daysInMonth = daysIn(now);
     const currency = await this.currency(org);
-    const historyFrom = new Date(Math.min(start.getTime(), Date.parse(today) - 28 * DAY_MS));
-    const daily = await this.daily(org, { from: dayOf(historyFrom), to: today });
-    const inMonth = daily.items.filter((d) => d.day >= dayOf(start));
-    const complete = inMonth.filter((d) => d.day < today);
-    const monthToDate = inMonth.reduce((a, d) => a + d.total, 0);
-    const completeCost = complete.reduce((a, d) => a + d.total, 0);
-    // History before the org's first cost is no evidence of a zero run rate.
-    const past = daily.items.filter((d) => d.day < today);
-    const firstWithData = past.findIndex((d) => d.total !== 0);
-    const history = firstWithData < 0 ? [] : past.slice(firstWithData).map((d) => d.total);
-    const f = forecastMonth({ history, monthToDate: completeCost, daysElapsed: complete.length, daysInMonth });
-    const forecast = { ...f, value: Math.max(f.value, monthToDate), high: Math.max(f.high, monthToDate), low: Math.max(f.low, monthToDate) };
+    const daily = await this.daily(org, { from: forecastHistoryFrom(now), to: today });
+    const { monthToDate, forecast } = monthForecast(daily.items, now);
     const { rows: last } = await this.db.query<{ cost: string | null }>(
       'SELECT SUM(cost) AS cost FROM showback_monthly WHERE org = $1 AND currency = $2 AND month = $3::date',
       [org, currency, dayOf(addMonths(now, -1))],

@@ -1,7 +1,10 @@
 import { Router, type Response } from 'express';
-import { BreakdownQuerySchema, DailyQuerySchema, MonthlyQuerySchema } from '../../contract/showback';
+import { BreakdownQuerySchema, DailyQuerySchema, FOCUS_EXPORT_VERSION, MonthlyQuerySchema } from '../../contract/showback';
+import { focusCsv, focusJson } from './focus-export';
 import { Forbidden, Invalid, parseOrThrow } from '../errors';
 import { principal } from '../http/auth';
+import { budgetRoutes } from './budget-routes';
+import type { Budgets } from './budgets';
 import type { Collector } from './collector';
 import type { ShowbackService } from './service';
 import { z } from 'zod';
@@ -11,6 +14,8 @@ export interface ShowbackDeps {
   service: ShowbackService;
   /** Billing sources and their runs. */
   collector: Collector;
+  /** Budgets, alerts and their webhook. */
+  budgets: Budgets;
 }
 
 const org = (res: Response): string => res.locals.org as string;
@@ -37,6 +42,7 @@ export function showbackRoutes(deps: ShowbackDeps): Router {
   readRoutes(router, deps.service);
   sourceRoutes(router, deps.collector);
   importAndRateCardRoutes(router, deps.service);
+  budgetRoutes(router, deps.budgets);
   return router;
 }
 
@@ -66,6 +72,20 @@ function readRoutes(router: Router, service: ShowbackService): void {
       .type('text/csv; charset=utf-8')
       .attachment(`showback-${org(res)}-${q.from ?? 'month'}-${q.to ?? 'today'}.csv`)
       .send(await service.exportCsv(org(res), q));
+  });
+  router.get('/export.focus.csv', async (req, res) => {
+    const q = parseOrThrow(RangeQuery, req.query, 'invalid query');
+    checkRange(q);
+    const focus = await service.exportFocus(org(res), q);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`focus-${FOCUS_EXPORT_VERSION}-${org(res)}-${focus.from}-${focus.to}.csv`)
+      .send(focusCsv(focus.rows));
+  });
+  router.get('/export.focus.json', async (req, res) => {
+    const q = parseOrThrow(RangeQuery, req.query, 'invalid query');
+    checkRange(q);
+    res.json(focusJson((await service.exportFocus(org(res), q)).rows));
   });
 }
 

@@ -15,6 +15,8 @@ export interface RunnerOptions {
   /** Retries of a failed run (after the first attempt), with exponential backoff from retryBaseMs. */
   maxRetries?: number;
   retryBaseMs?: number;
+  /** Called after a run that stored its records (the budget check); its failure is logged, the run stays good. */
+  afterRun?: (org: string) => Promise<unknown>;
 }
 
 /** Runs a source: collect with its driver, store the costs, journal the run; a failed run is retried with backoff. */
@@ -71,7 +73,11 @@ export class SourceRunner {
       log.warn({ org, source: id, attempt, err: error }, 'showback source run failed');
     }
     const end = { durationMs: Date.now() - started, ...counts, error };
-    return toRun(await sources.finishRun(org, runId, id, new Date(started), end));
+    const run = toRun(await sources.finishRun(org, runId, id, new Date(started), end));
+    if (!error && this.options.afterRun) {
+      await this.options.afterRun(org).catch((err: Error) => log.warn({ org, source: id, err: err.message }, 'showback check after the run failed'));
+    }
+    return run;
   }
 
   /** Records of another org are never stored; a queue's records are acked only once stored. Counts as it goes. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Breakdown, BreakdownDimension, Daily, ImportResult, Monthly, ProviderOrgs, RateCard, RateCardView, Summary } from '../../contract/showback';
 import type { Db } from '../store/db';
 import { parseFocus } from './focus';
+import { focusRows, type FocusRow } from './focus-export';
 import type { ShowbackQueries } from './queries';
 import { ratesFor, type RateCardStore } from './ratecard';
 import { writeCosts } from './store';
@@ -39,6 +40,14 @@ export class ShowbackService {
 
   exportCsv(org: string, range: DayRange): Promise<string> {
     return this.deps.queries.exportCsv(org, range);
+  }
+
+  /** FOCUS 1.2 rows of the range (default: this month to today), as the export routes write them. */
+  async exportFocus(org: string, range: DayRange): Promise<{ from: string; to: string; rows: FocusRow[] }> {
+    const now = new Date();
+    const from = range.from ?? `${now.toISOString().slice(0, 7)}-01`;
+    const to = range.to ?? now.toISOString().slice(0, 10);
+    return { from, to, rows: await focusRows(this.deps.db, org, { from, to }) };
   }
 
   /** Stores a FOCUS file's records (idempotent by natural key) and says what it held. */

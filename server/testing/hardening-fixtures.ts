@@ -11,9 +11,10 @@ export interface OrgFixtures {
   sourceId: string;
   ruleId: string;
   edgeId: string;
+  budgetId: string;
 }
 
-/** Makes a ready function (invoked once), an HTTP billing source and a disabled rule; each names `<org>-private`. */
+/** Makes a ready function (invoked once), an HTTP billing source, a budget and a disabled rule; each names `<org>-private`. */
 export async function makeFixtures(h: Harness, org: DemoOrg, token: string): Promise<OrgFixtures> {
   const client = api(() => h.backend.url, token);
   const ids = DEMO_INFRA_IDS[org];
@@ -31,6 +32,7 @@ export async function makeFixtures(h: Harness, org: DemoOrg, token: string): Pro
       config: { url: `${h.mock.url}/billing/api/v1/orgs/{org}/charges?from={from}&to={to}`, authHeader: { name: 'Authorization', value: 'Bearer demo-billing-token' } },
     }),
   );
+  const budget = await jsonOf(await client.post(`/api/org/${org}/showback/budgets`, { name: `${org}-private-budget`, amount: 100_00 }));
   const edgeId = `urn:vcloud:gateway:${ids.edge}`;
   const rule = await jsonOf(
     await client.post(`/api/org/${org}/autoscale/rules`, ruleFor(ids, {
@@ -38,7 +40,7 @@ export async function makeFixtures(h: Harness, org: DemoOrg, token: string): Pro
       enabled: false,
     })),
   );
-  const made = { fn, activationId: activations.items?.[0]?.id, sourceId: source.id, ruleId: rule.id, edgeId };
+  const made = { fn, activationId: activations.items?.[0]?.id, sourceId: source.id, ruleId: rule.id, edgeId, budgetId: budget.id };
   for (const [key, value] of Object.entries(made)) if (!value) throw new Error(`fixture ${key} of ${org} was not made`);
   return made;
 }
@@ -53,6 +55,7 @@ export async function orgState(h: Harness, org: DemoOrg, token: string, f: OrgFi
   const activations = await jsonOf(await c.get(`${base}/faas/functions/${f.fn}/activations`));
   const rules = await jsonOf(await c.get(`${base}/autoscale/rules`));
   const sources = await jsonOf(await c.get(`${base}/showback/sources`));
+  const budgets = await jsonOf(await c.get(`${base}/showback/budgets`));
   return {
     fn: { version: fn.version, status: fn.status, code: fn.code, trigger: fn.trigger, env: fn.env, limits: fn.limits },
     functions: functions.total,
@@ -60,6 +63,7 @@ export async function orgState(h: Harness, org: DemoOrg, token: string, f: OrgFi
     activations: activations.total,
     rules: rules.items.map((r: Record<string, unknown>) => ({ ...r, status: undefined, lastDecision: undefined, currentVms: undefined, updatedAt: undefined })),
     sources: sources.items.map((s: Record<string, unknown>) => ({ id: s.id, name: s.name, enabled: s.enabled, config: s.config, schedule: s.schedule })),
+    budgets: budgets.items.map((b: Record<string, unknown>) => ({ ...b, state: undefined, updatedAt: undefined })),
   };
 }
 
@@ -76,6 +80,7 @@ export function fillPath(template: string, org: DemoOrg, f: OrgFixtures): string
       if (param === 'id' || param.endsWith('Id')) {
         if (before === 'rules') return f.ruleId;
         if (before === 'sources') return f.sourceId;
+        if (before === 'budgets') return f.budgetId;
         if (before === 'activations') return f.activationId;
         if (before === 'edge-gateways') return encodeURIComponent(f.edgeId);
       }

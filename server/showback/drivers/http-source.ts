@@ -2,6 +2,9 @@ import { HttpSourceConfigSchema } from '../../../contract/showback';
 import { Invalid, parseOrThrow } from '../../errors';
 import type { BillingSource, Range, SourceSpec } from '../ports';
 import type { CostRecord } from '../store';
+import { hostAllowed } from '../allowlist';
+
+export { hostAllowed } from '../allowlist';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -17,21 +20,6 @@ function pick(value: unknown, path: string | undefined): unknown {
 }
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-
-/** Whether a URL's host (host or host:port) matches an allowlist entry: "host", "host:port" or "*.domain". */
-export function hostAllowed(url: URL, allowed: string[]): boolean {
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return allowed.some((raw) => {
-    const entry = raw.trim().toLowerCase();
-    if (!entry) return false;
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
-    if (!m) return false;
-    const name = m[1].replace(/^\[|\]$/g, '');
-    if (m[2] && m[2] !== port) return false;
-    return name.startsWith('*.') ? host.endsWith(name.slice(1)) : host === name;
-  });
-}
 
 export interface HttpSourceOptions {
   /** Hosts a source may call (see hostAllowed); empty = none. */

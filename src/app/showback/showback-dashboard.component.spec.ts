@@ -6,7 +6,8 @@ import { TEST_TOKEN, providePluginTesting } from '../../testing/plugin-testing';
 import { ChartComponent } from './chart.component';
 import { ShowbackDashboardComponent } from './showback-dashboard.component';
 import { ShowbackService } from './showback.service';
-import { SHOWBACK_URL, wireBreakdown, wireDaily, wireMonthly, wireSummary } from './showback.testing';
+import { SHOWBACK_URL, wireBreakdown, wireBudget, wireDaily, wireMonthly, wireSummary } from './showback.testing';
+import type { Budget } from '../../../contract/showback-budgets';
 
 const plain = (text: string | null | undefined): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
 
@@ -27,8 +28,9 @@ describe('ShowbackDashboardComponent', () => {
 
   const path = (req: TestRequest): string => req.request.url.replace(SHOWBACK_URL, '');
 
-  /** Answers the five reads of the page. */
-  function answer(summary: Summary = wireSummary()): void {
+  /** Answers the six reads of the page (the budgets apart from the figures). */
+  function answer(summary: Summary = wireSummary(), budgets: Budget[] = []): void {
+    http.expectOne(`${SHOWBACK_URL}/budgets`).flush({ items: budgets, total: budgets.length });
     http.expectOne(`${SHOWBACK_URL}/summary`).flush(summary);
     http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/monthly`)).flush(wireMonthly());
     http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/daily`)).flush(wireDaily());
@@ -163,6 +165,7 @@ describe('ShowbackDashboardComponent', () => {
 
   it("shows the backend's problem when the dashboard cannot be read", () => {
     setUp();
+    http.expectOne(`${SHOWBACK_URL}/budgets`).flush({ items: [], total: 0 });
     http.expectOne(`${SHOWBACK_URL}/summary`).flush(
       { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'org globex is not your org' },
       { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'application/problem+json' } },
@@ -188,5 +191,48 @@ describe('ShowbackDashboardComponent', () => {
     req.flush(new Blob(['day,cost\n'], { type: 'text/csv' }));
     expect(clicked.length).toBe(1);
     expect(clicked[0]).toMatch(/^showback-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  });
+
+  it('shows each budget on the dashboard: spent of the amount, forecast, and the thresholds crossed', () => {
+    setUp();
+    answer(wireSummary(), [wireBudget(), wireBudget({ id: 'bud-2', name: 'Contract', providerOwned: true, editable: false, state: { ...wireBudget().state, spent: 1000, spentPct: 1, forecastPct: 3, thresholds: [] } })]);
+    const card = page().querySelector('[data-test="dashboard-budgets"]');
+    const budgets = card?.querySelectorAll('[data-test="budget"]') ?? [];
+    expect(budgets.length).toBe(2);
+    expect(plain(budgets[0].querySelector('[data-test="budget-figures"]')?.textContent)).toBe('€850.00 of €1,000.00 spent (85 %) · forecast €980.00 (98 %)');
+    const thresholds = Array.from(budgets[0].querySelectorAll('[data-test="budget-threshold"]')).map((t) => [plain(t.textContent), t.getAttribute('data-crossed')]);
+    expect(thresholds).toEqual([['Spend 80 % · crossed', 'true'], ['Forecast 100 %', 'false']]);
+    expect(budgets[0].querySelector('.progress-static')?.classList).toContain('danger');
+    expect(budgets[1].querySelector('[data-test="budget-provider"]')?.textContent).toContain('Set by the provider');
+    // The dashboard only shows: deleting is on the Budgets page.
+    expect(card?.querySelector('[data-test="budget-delete"]')).toBeNull();
+  });
+
+  it('shows no budget card when the budgets cannot be read, and the figures all the same', () => {
+    setUp();
+    http.expectOne(`${SHOWBACK_URL}/budgets`).flush({ type: 'about:blank', title: 'x', status: 500 }, { status: 500, statusText: 'x' });
+    http.expectOne(`${SHOWBACK_URL}/summary`).flush(wireSummary());
+    http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/monthly`)).flush(wireMonthly());
+    http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/daily`)).flush(wireDaily());
+    for (const req of http.match((r) => r.url.startsWith(`${SHOWBACK_URL}/breakdown`))) req.flush(wireBreakdown());
+    fixture.detectChanges();
+    expect(page().querySelector('[data-test="dashboard-budgets"]')).toBeNull();
+    expect(kpi('month-to-date')).toBe('€1,234.56');
+    expect(page().querySelector('[data-test="problem-alert"]')).toBeNull();
+  });
+
+  it('downloads the period as a FOCUS 1.2 CSV with the token', () => {
+    setUp();
+    answer();
+    const clicked: string[] = [];
+    spyOn(HTMLAnchorElement.prototype, 'click').and.callFake(function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    });
+    page().querySelector<HTMLButtonElement>('[data-test="showback-export-focus"]')!.click();
+    const req = http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/export.focus.csv`));
+    expect(req.request.headers.get('Authorization')).toBe(`Bearer ${TEST_TOKEN}`);
+    expect(req.request.url).toMatch(/export\.focus\.csv\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+    req.flush(new Blob(['BilledCost\n'], { type: 'text/csv' }));
+    expect(clicked).toEqual([jasmine.stringMatching(/^focus-1\.2-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)]);
   });
 });

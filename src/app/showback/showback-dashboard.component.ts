@@ -5,8 +5,10 @@ import { ClarityModule } from '@clr/angular';
 import { I18nModule, TranslationService } from '@vcd/i18n';
 import { Subscription, forkJoin } from 'rxjs';
 import type { Breakdown, BreakdownDimension, Daily, Monthly, Summary } from '../../../contract/showback';
+import type { Budget } from '../../../contract/showback-budgets';
 import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { BudgetListComponent } from './budget-list.component';
 import { ChartComponent } from './chart.component';
 import { ChartTexts } from './chart-config';
 import {
@@ -35,7 +37,7 @@ export const MONTH_CHOICES = [3, 6, 12] as const;
 @Component({
   selector: 'vsl-showback-dashboard',
   standalone: true,
-  imports: [ClarityModule, FormsModule, I18nModule, RouterLink, ProblemAlertComponent, ChartComponent],
+  imports: [ClarityModule, FormsModule, I18nModule, RouterLink, ProblemAlertComponent, ChartComponent, BudgetListComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './showback-dashboard.component.html',
   styles: [
@@ -84,6 +86,8 @@ export class ShowbackDashboardComponent implements OnInit {
   readonly daily = signal<Daily | null>(null);
   readonly byService = signal<Breakdown | null>(null);
   readonly top = signal<Breakdown | null>(null);
+  /** Loaded beside the figures: a budget read that fails leaves the dashboard as it is. */
+  readonly budgets = signal<Budget[]>([]);
   protected readonly loading = signal(true);
   protected readonly exporting = signal(false);
   protected readonly error = signal<ApiError | null>(null);
@@ -130,6 +134,10 @@ export class ShowbackDashboardComponent implements OnInit {
     this.load();
   }
 
+  private loadBudgets(): void {
+    this.showback.budgets().subscribe({ next: (b) => this.budgets.set(b), error: () => this.budgets.set([]) });
+  }
+
   protected money(minor: number, currency: string): string {
     return formatMoney(minor, currency, this.locale);
   }
@@ -164,6 +172,7 @@ export class ShowbackDashboardComponent implements OnInit {
   load(): void {
     this.loading$?.unsubscribe();
     this.loading.set(true);
+    this.loadBudgets();
     this.loading$ = forkJoin({
       summary: this.showback.summary(),
       monthly: this.showback.monthly(this.months),
@@ -189,6 +198,21 @@ export class ShowbackDashboardComponent implements OnInit {
 
   private loadTop(): void {
     this.showback.breakdown(this.groupBy, this.range).subscribe({ next: (b) => this.top.set(b), error: (e: ApiError) => this.error.set(e) });
+  }
+
+  /** Downloads the range as a FOCUS 1.2 CSV (for FinOps tools), like exportCsv. */
+  protected exportFocus(): void {
+    this.exporting.set(true);
+    this.showback.exportFocus(this.range).subscribe({
+      next: (blob) => {
+        this.exporting.set(false);
+        saveBlob(blob, `focus-1.2-${this.range.from}-${this.range.to}.csv`);
+      },
+      error: (error: ApiError) => {
+        this.exporting.set(false);
+        this.error.set(error);
+      },
+    });
   }
 
   /** Downloads export.csv of the range with the session's token (fetch + blob; a bare link would carry no token). */

@@ -15,6 +15,14 @@ import type {
   SourceTestResult,
   Summary,
 } from '../../../contract/showback';
+import type {
+  Alert,
+  AlertDetail,
+  Budget,
+  BudgetCheckResult,
+  CreateBudgetRequest,
+  WebhookSecret,
+} from '../../../contract/showback-budgets';
 import type { Page } from '../../../contract/problem';
 import { ApiClient } from '../core/api-client';
 import { DayRange } from './showback.model';
@@ -86,5 +94,41 @@ export class ShowbackService {
   importFocus(file: { name: string; type: string; text: string }): Observable<ImportResult> {
     const json = file.type.includes('json') || /\.json$/i.test(file.name);
     return this.api.postBody<ImportResult>(`${BASE}/imports`, file.text, json ? 'application/json' : 'text/csv');
+  }
+
+  /** The range as a FOCUS 1.2 CSV (one row per charge). */
+  exportFocus(range: DayRange): Observable<Blob> {
+    return this.api.getBlob(`${BASE}/export.focus.csv${query({ from: range.from, to: range.to })}`);
+  }
+
+  /** Budgets with their state this month. */
+  budgets(): Observable<Budget[]> {
+    return this.api.get<Page<Budget>>(`${BASE}/budgets`).pipe(map((answer) => answer.items ?? []));
+  }
+
+  /** Answers the budget; `webhookSecret` only when this made the org's first secret. */
+  createBudget(request: CreateBudgetRequest): Observable<Budget> {
+    return this.api.post<Budget>(`${BASE}/budgets`, request);
+  }
+
+  deleteBudget(id: string): Observable<void> {
+    return this.api.delete(`${BASE}/budgets/${encodeURIComponent(id)}`);
+  }
+
+  checkBudgets(): Observable<BudgetCheckResult> {
+    return this.api.post<BudgetCheckResult>(`${BASE}/budgets/check`, {});
+  }
+
+  alerts(): Observable<Alert[]> {
+    return this.api.get<Page<Alert>>(`${BASE}/alerts`).pipe(map((answer) => answer.items ?? []));
+  }
+
+  /** An alert with each webhook delivery attempt. */
+  alert(id: string): Observable<AlertDetail> {
+    return this.api.get<AlertDetail>(`${BASE}/alerts/${encodeURIComponent(id)}`);
+  }
+
+  rotateWebhookSecret(): Observable<WebhookSecret> {
+    return this.api.post<WebhookSecret>(`${BASE}/webhook-secret`, {});
   }
 }

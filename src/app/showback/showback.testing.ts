@@ -1,4 +1,5 @@
 import type { Breakdown, Daily, Monthly, Source, Summary } from '../../../contract/showback';
+import type { Alert, Budget } from '../../../contract/showback-budgets';
 import { TEST_API_ROOT, TEST_ORG } from '../../testing/plugin-testing';
 
 /** API bodies as the backend answers them (contract/showback.ts), for the specs. */
@@ -92,6 +93,61 @@ export function wireSource(overrides: Partial<Source> = {}): Source {
     staleSince: null,
     createdAt: '2026-11-01T00:00:00.000Z',
     updatedAt: '2026-11-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A whole-org budget of 1 000 € with 80 % actual (crossed) and 100 % forecast thresholds. */
+export function wireBudget(overrides: Partial<Budget> = {}): Budget {
+  return {
+    id: 'bud-1',
+    org: TEST_ORG,
+    name: 'Team budget',
+    amount: 100000,
+    currency: 'EUR',
+    period: 'monthly',
+    service: null,
+    vappId: null,
+    thresholds: [
+      { type: 'actual', percent: 80 },
+      { type: 'forecast', percent: 100 },
+    ],
+    webhookUrl: null,
+    providerOwned: false,
+    editable: true,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    state: {
+      period: '2026-11',
+      spent: 85000,
+      forecast: 98000,
+      spentPct: 85,
+      forecastPct: 98,
+      thresholds: [
+        { type: 'actual', percent: 80, at: 80000, crossed: true, alertId: 'al-1' },
+        { type: 'forecast', percent: 100, at: 100000, crossed: false, alertId: null },
+      ],
+    },
+    ...overrides,
+  };
+}
+
+export function wireAlert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: 'al-1',
+    org: TEST_ORG,
+    kind: 'budget.threshold',
+    budgetId: 'bud-1',
+    budgetName: 'Team budget',
+    period: '2026-11',
+    type: 'actual',
+    percent: 80,
+    threshold: 80000,
+    value: 85000,
+    amount: 100000,
+    currency: 'EUR',
+    createdAt: '2026-11-24T10:00:00.000Z',
+    delivery: { state: 'failed', attempts: 5, nextAttemptAt: null, lastError: 'the receiver answered HTTP 500' },
     ...overrides,
   };
 }

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { CurrencySchema, MonthSchema } from './showback';
+
+/**
+ * Showback budgets and their alerts (issue 15), under `/api/org/{org}/showback`:
+ *   GET|POST budgets, GET|PUT|DELETE budgets/{id}, POST budgets/check (a budget the provider set: the tenant reads only)
+ *   GET alerts?limit, GET alerts/{id} (with its webhook deliveries), POST webhook-secret (a new signing secret, shown once)
+ * Money is integer minor units of the budget's currency; periods are UTC months `YYYY-MM`.
+ */
+
+
+export const THRESHOLD_TYPES = ['actual', 'forecast'] as const;
+export type ThresholdType = (typeof THRESHOLD_TYPES)[number];
+
+export const ThresholdSchema = z
+  .object({
+    /** actual: month-to-date spend; forecast: the end-of-month forecast. */
+    type: z.enum(THRESHOLD_TYPES),
+    /** Percent of the budget's amount, 0–1000 (e.g. 80, or 150 to hear of a forecast far above the budget). */
+    percent: z.number().finite().min(0, 'must not be below 0 %').max(1000, 'must not be above 1000 %'),
+  })
+  .strict();
+export type Threshold = z.infer<typeof ThresholdSchema>;
+
+const ThresholdsSchema = z
+  .array(ThresholdSchema)
+  .min(1, 'at least one threshold')
+  .max(10, 'at most 10 thresholds')
+  .refine((list) => new Set(list.map((t) => `${t.type}:${t.percent}`)).size === list.length, 'a threshold is listed twice');
+
+const WebhookUrl = z.string().max(2000).url('must be an http(s) URL').refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+const ScopeName = z.string().trim().min(1).max(200);
+
+export const CreateBudgetSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    /** Minor units of `currency` per UTC calendar month. */
+    amount: z.number().int('must be whole minor units (cents)').positive('must be above 0').max(1e11, 'at most 1 000 000 000.00 per month'),
+    /** Default: the org's currency (that of its latest cost). */
+    currency: CurrencySchema.optional(),
+    period: z.literal('monthly').default('monthly'),
+    /** Only this service's cost counts (a service the org has costs for, or one of KNOWN_SERVICES). */
+    service: ScopeName.nullable().optional(),
+    /** Only this vApp's cost counts (a vApp the org has costs for). Not together with service. */
+    vappId: ScopeName.nullable().optional(),
+    thresholds: ThresholdsSchema.default([
+      { type: 'actual', percent: 80 },
+      { type: 'forecast', percent: 100 },
+    ]),
+    /** Where alerts are POSTed, signed with the org's webhook secret; a host the provider allows. */
+    webhookUrl: WebhookUrl.nullable().optional(),
+  })
+  .strict();
+export type CreateBudgetRequest = z.input<typeof CreateBudgetSchema>;
+
+export const UpdateBudgetSchema = CreateBudgetSchema.omit({ period: true, thresholds: true })
+  .partial()
+  .extend({ thresholds: ThresholdsSchema.optional() })
+  .strict();
+export type UpdateBudgetRequest = z.input<typeof UpdateBudgetSchema>;
+
+export const BudgetStateSchema = z.object({
+  /** The UTC month the state is about. */
+  period: MonthSchema,
+  /** Month to date in the budget's scope. */
+  spent: z.number().int(),
+  forecast: z.number().int(),
+  /** spent / amount in %, one decimal. */
+  spentPct: z.number(),
+  forecastPct: z.number(),
+  thresholds: z.array(
+    ThresholdSchema.extend({
+      /** The threshold in minor units. */
+      at: z.number().int(),
+      crossed: z.boolean(),
+      /** The alert recorded for it this period, once the check ran. */
+      alertId: z.string().nullable(),
+    }),
+  ),
+});
+export type BudgetState = z.infer<typeof BudgetStateSchema>;
+
+export const BudgetSchema = z.object({
+  id: z.string(),
+  org: z.string(),
+  name: z.string(),
+  amount: z.number().int(),
+  currency: CurrencySchema,
+  period: z.literal('monthly'),
+  service: z.string().nullable(),
+  vappId: z.string().nullable(),
+  thresholds: z.array(ThresholdSchema),
+  webhookUrl: z.string().nullable(),
+  /** Set by the provider: a tenant reads it but cannot change or delete it. */
+  providerOwned: z.boolean(),
+  /** What the caller may do with it. */
+  editable: z.boolean(),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+  state: BudgetStateSchema,
+  /** Only in the answer that gave the org its first webhook secret (a budget with a webhook): shown this once. */
+  webhookSecret: z.string().optional(),
+});
+export type Budget = z.infer<typeof BudgetSchema>;
+
+export const DELIVERY_STATES = ['none', 'pending', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export const AlertSchema = z.object({
+  id: z.string(),
+  org: z.string(),
+  kind: z.literal('budget.threshold'),
+  budgetId: z.string(),
+  budgetName: z.string(),
+  period: MonthSchema,
+  type: z.enum(THRESHOLD_TYPES),
+  percent: z.number(),
+  /** The threshold in minor units, and the spend (or forecast) that crossed it. */
+  threshold: z.number().int(),
+  value: z.number().int(),
+  amount: z.number().int(),
+  currency: CurrencySchema,
+  createdAt: z.string().datetime(),
+  delivery: z.object({
+    /** none: no webhook; pending: being sent or waiting for a retry; delivered; failed: retries used up. */
+    state: z.enum(DELIVERY_STATES),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().datetime().nullable(),
+    lastError: z.string().nullable(),
+  }),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const DeliverySchema = z.object({
+  attempt: z.number().int(),
+  at: z.string().datetime(),
+  url: z.string(),
+  /** The receiver's HTTP status, null when it was not reached. */
+  status: z.number().int().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number().int(),
+});
+export type Delivery = z.infer<typeof DeliverySchema>;
+export const AlertDetailSchema = AlertSchema.extend({ deliveries: z.array(DeliverySchema) });
+export type AlertDetail = z.infer<typeof AlertDetailSchema>;
+
+export const AlertsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+
+/** The budget check's answer: alerts it recorded now (none when they were recorded before). */
+export const BudgetCheckResultSchema = z.object({ checked: z.number().int(), alerts: z.array(AlertSchema) });
+export type BudgetCheckResult = z.infer<typeof BudgetCheckResultSchema>;
+
+/** `POST .../webhook-secret`: the org's new signing secret, shown this once (the old one stops signing). */
+export const WebhookSecretSchema = z.object({
+  secret: z.string(),
+  /** How receivers check a delivery. */
+  signature: z.string(),
+});
+export type WebhookSecret = z.infer<typeof WebhookSecretSchema>;
+
+/**
+ * The body POSTed to a budget's webhook. Headers: `X-Showback-Timestamp` (unix seconds), `X-Showback-Signature`
+ * = `sha256=` + hex HMAC-SHA256 of `<timestamp>.<body>` with the org's webhook secret, `X-Showback-Delivery` (alert id).
+ */
+export const AlertEventSchema = z.object({
+  type: z.literal('showback/budget.threshold'),
+  alert: AlertSchema.omit({ delivery: true }),
+});
+export type AlertEvent = z.infer<typeof AlertEventSchema>;
