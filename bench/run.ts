@@ -9,6 +9,7 @@ import { startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
 import { IsolateRuntime } from '../server/functions/drivers/isolate';
 import { benchAutoscale } from './autoscale';
+import { benchBacktest } from './autoscale-backtest';
 import { benchContainer } from './container';
 import { Figures, percentile } from './figures';
 import { agent, latencies, rps, timedGet } from './http-load';
@@ -147,7 +148,8 @@ async function main(): Promise<void> {
   if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });
   if (wanted('showback.dashboard')) await benchFirstRender(figures, { quick });
-  if (wanted('autoscale.')) await benchAutoscale(figures, { quick });
+  if (wanted('autoscale.') && !only?.startsWith('autoscale.backtest')) await benchAutoscale(figures, { quick });
+  if (wanted('autoscale.backtest')) await benchBacktest(figures, { quick });
   if (wanted('amqp.') || wanted('http.forward') || wanted('replicas2.')) await benchAmqp(figures, { quick });
   if (wanted('load.')) await benchLoad(figures, { quick });
   const results = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick, figures: figures.all };

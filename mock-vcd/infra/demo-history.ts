@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Sample } from './metrics';
+
+/** A sample as the metric history keeps it (metrics.ts `Sample`, which builds on this module). */
+export interface DemoSample {
+  timestamp: number;
+  cpu: number;
+  mem: number;
+}
 
 /**
  * A deterministic demo history of the VMs the mock starts with, for the days before it started (vCD keeps weeks of
@@ -32,10 +38,10 @@ export interface DemoVm {
 }
 
 /** The demo samples of one VM in [from, to], up to (not including) `until`, the mock's start. */
-export function demoSamples(vm: DemoVm, window: { from: number; to: number; until: number; days: number }): Sample[] {
+export function demoSamples(vm: DemoVm, window: { from: number; to: number; until: number; days: number }): DemoSample[] {
   const start = Math.max(window.from, window.until - window.days * 86_400_000);
   const end = Math.min(window.to, window.until - 1);
-  const out: Sample[] = [];
+  const out: DemoSample[] = [];
   for (let t = Math.ceil(start / DEMO_HISTORY_STEP_MS) * DEMO_HISTORY_STEP_MS; t <= end; t += DEMO_HISTORY_STEP_MS) {
     const share = demoLoad(vm.vappUuid, t) / vm.sharing;
     out.push({ timestamp: t, cpu: round2(clamp(IDLE_CPU + share)), mem: round2(clamp(BASE_MEM + share * MEM_PER_LOAD)) });
