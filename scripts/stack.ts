@@ -19,6 +19,8 @@ export interface StackOptions {
   zipPath?: string;
   portalDir?: string;
   logLevel?: string;
+  /** Days of the mock's deterministic demo metric history before its start (what a backtest replays); default 30. */
+  demoHistoryDays?: number;
   /** More backend config (e.g. showback's allowed billing hosts or its vCD usage account). */
   backend?: Record<string, unknown>;
 }
@@ -51,6 +53,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sharedSecret,
     portalDir: options.portalDir ?? path.join(root, 'dist/portal/browser'),
     amqp: amqpUrl ? { url: amqpUrl } : undefined,
+    infra: { demoHistoryDays: options.demoHistoryDays ?? Number(process.env.MOCK_VCD_DEMO_HISTORY_DAYS ?? 30) },
   });
   const backend = await startServer({
     host,
