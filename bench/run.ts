@@ -9,6 +9,7 @@ import { startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
 import { IsolateRuntime } from '../server/functions/drivers/isolate';
 import { benchAutoscale } from './autoscale';
+import { benchBacktest } from './autoscale-backtest';
 import { benchContainer } from './container';
 import { Figures, percentile } from './figures';
 import { agent, latencies, rps, timedGet } from './http-load';
@@ -150,7 +151,8 @@ async function main(): Promise<void> {
   if (wanted('showback.')) await benchShowback(figures, { quick });
   if (wanted('showback.dashboard')) await benchFirstRender(figures, { quick });
   if (wanted('provider.')) await benchProvider(figures);
-  if (wanted('autoscale.')) await benchAutoscale(figures, { quick });
+  if (wanted('autoscale.') && !only?.startsWith('autoscale.backtest')) await benchAutoscale(figures, { quick });
+  if (wanted('autoscale.backtest')) await benchBacktest(figures, { quick });
   // The three ways vCD reaches the backend, in one run so their ratios are side by side (any of the prefixes runs all).
   if (wanted('amqp.') || wanted('http.forward') || wanted('replicas2.') || wanted('mqtt.')) {
     await benchAmqp(figures, { quick });

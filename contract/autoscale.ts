@@ -7,6 +7,7 @@ import { z } from 'zod';
  * Routes (all under `/api/org/{org}/autoscale`):
  *   GET|POST rules, GET|PUT|DELETE rules/{id}, GET rules/{id}/events, POST rules/{id}/dry-run
  *   GET rules/{id}/metrics (the vApp's recent CPU and memory from vCD)
+ *   GET rules/{id}/history (who changed what, before → after), POST rules/backtest (a draft rule over the last N days)
  *   GET catalog/vapps|templates|edge-gateways, GET catalog/edge-gateways/{id}/pools (what the wizard may pick)
  *   POST|PUT alerts (a vROps REST notification; PUT alerts/{alertId} when it is canceled)
  */
@@ -176,3 +177,70 @@ export const AlertReceiptSchema = z.object({
   rules: z.array(z.object({ id: z.string(), decision: DecisionSchema })),
 });
 export type AlertReceipt = z.infer<typeof AlertReceiptSchema>;
+
+// ---------- the rule's change journal (GET rules/{id}/history) ----------
+
+/** One field a change touched, dotted like the validation paths (`scaleOut.cpuPercent`); values as JSON. */
+export const RuleFieldChangeSchema = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() });
+export type RuleFieldChange = z.infer<typeof RuleFieldChangeSchema>;
+
+export const RuleChangeSchema = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  at: z.string().datetime(),
+  /** `create` lists every field with before null; `update` only the fields that changed. */
+  action: z.enum(['create', 'update']),
+  /** Who, from the caller's vCD session: the user and the org of the session (a provider acts as System). */
+  user: z.string(),
+  userOrg: z.string(),
+  changes: z.array(RuleFieldChangeSchema),
+});
+export type RuleChange = z.infer<typeof RuleChangeSchema>;
+export const RuleHistorySchema = z.object({ items: z.array(RuleChangeSchema), total: z.number().int() });
+export type RuleHistory = z.infer<typeof RuleHistorySchema>;
+
+// ---------- backtest (POST rules/backtest): a draft rule replayed over the vApp's metric history ----------
+
+export const BACKTEST_MAX_DAYS = 30;
+export const BacktestRequestSchema = z
+  .object({
+    /** The draft rule, as POST rules takes it (nothing is saved). */
+    rule: RuleCreateSchema,
+    days: z.number().int().min(1, `must be 1–${BACKTEST_MAX_DAYS}`).max(BACKTEST_MAX_DAYS, `must be 1–${BACKTEST_MAX_DAYS}`),
+  })
+  .strict();
+export type BacktestRequest = z.input<typeof BacktestRequestSchema>;
+
+/** A point of the replay (averaged into at most a few hundred buckets): the load as the rule would have seen it. */
+export const BacktestPointSchema = z.object({
+  at: z.number(),
+  cpuPercent: z.number(),
+  memoryPercent: z.number(),
+  /** VMs the rule would have run (the highest in the bucket) and VMs the vApp actually ran. */
+  vms: z.number().int(),
+  actualVms: z.number().int(),
+});
+export const BacktestDecisionSchema = z.object({ at: z.number(), action: z.enum(['scaleOut', 'scaleIn']), from: z.number().int(), to: z.number().int(), reason: z.string(), detail: z.string() });
+export const BacktestSummarySchema = z.object({
+  vmHours: z.number(),
+  actualVmHours: z.number(),
+  minutesAboveScaleOut: z.number(),
+  scaleOuts: z.number().int(),
+  scaleIns: z.number().int(),
+  peakVms: z.number().int(),
+  /** Metric samples replayed (vCD's historic samples of the vApp, averaged per sample time). */
+  samples: z.number().int(),
+});
+export const BacktestSchema = z.object({
+  from: z.string().datetime(),
+  to: z.string().datetime(),
+  days: z.number().int(),
+  summary: BacktestSummarySchema,
+  points: z.array(BacktestPointSchema),
+  /** The scale actions the rule would have taken, oldest first (at most 1000; `decisionsTruncated` says when more). */
+  decisions: z.array(BacktestDecisionSchema),
+  decisionsTruncated: z.boolean(),
+});
+export type Backtest = z.infer<typeof BacktestSchema>;
+export type BacktestPoint = z.infer<typeof BacktestPointSchema>;
+export type BacktestDecision = z.infer<typeof BacktestDecisionSchema>;

@@ -102,6 +102,7 @@ if (require.main === module) {
     infra: {
       taskDelayMs: Number(process.env.MOCK_VCD_TASK_DELAY_MS ?? 0),
       metricsSampleMs: Number(process.env.MOCK_VCD_METRICS_SAMPLE_MS ?? 20_000),
+      demoHistoryDays: Number(process.env.MOCK_VCD_DEMO_HISTORY_DAYS ?? 30),
       notificationTargets: listOf(process.env.MOCK_VCD_NOTIFICATION_TARGETS),
     },
     mqtt: {

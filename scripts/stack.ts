@@ -31,6 +31,8 @@ export interface StackOptions {
   zipPath?: string;
   portalDir?: string;
   logLevel?: string;
+  /** Days of the mock's deterministic demo metric history before its start (what a backtest replays); default 30. */
+  demoHistoryDays?: number;
   /** More backend config (e.g. showback's allowed billing hosts or its vCD usage account). */
   backend?: Record<string, unknown>;
 }
@@ -69,6 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     portalDir: options.portalDir ?? path.join(root, 'dist/portal/browser'),
     amqp: transport === 'amqp' && amqpUrl ? { url: amqpUrl } : undefined,
     tls: options.tlsDir ? { dir: options.tlsDir } : undefined,
+    infra: { demoHistoryDays: options.demoHistoryDays ?? Number(process.env.MOCK_VCD_DEMO_HISTORY_DAYS ?? 30) },
   });
   // HTTPS: this process (registration, demo data) trusts the mock's own certificate for the mock's origin only.
   if (mock.caFile) trustVcdForFetch(mock.url, { ca: readFileSync(mock.caFile, 'utf8') });

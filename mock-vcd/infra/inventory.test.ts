@@ -79,6 +79,31 @@ describe('mock vCD inventory (read-only)', () => {
     expect((await jsonOf(bad)).message).toMatch(/fromTime/);
   });
 
+  it('serves a deterministic demo history before its start: 5-minute samples, the same values whenever it started', async () => {
+    const historic = async (mock: Awaited<ReturnType<typeof start>>, from: number, to: number) => {
+      const res = await fetch(`${mock.url}/api/vApp/vm-${ACME.vms[0]}/metrics/historic`, {
+        method: 'POST',
+        headers: apiHeaders(await login(mock, 'acme'), { 'Content-Type': 'application/json' }),
+        body: JSON.stringify({ fromTime: new Date(from).toISOString(), toTime: new Date(to).toISOString(), metricPattern: ['cpu.usage.average'] }),
+      });
+      return ((await jsonOf(res)).metricSeries[0].sample as { timestamp: string; value: string }[]).map((s) => [Date.parse(s.timestamp), Number(s.value)]);
+    };
+    const day = 86_400_000;
+    const to = Date.now() - day;
+    const first = await historic(await start({ infra: { demoHistoryDays: 2 } }), to - day, to);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await historic(await start({ infra: { demoHistoryDays: 2 } }), to - day, to);
+    expect(first).toHaveLength(288);
+    expect(second).toEqual(first);
+    expect(first[1][0] - first[0][0]).toBe(5 * 60_000);
+    // A working-day curve, not a constant: nights idle near 2 + 30/2 %, weekday middays far above.
+    const values = first.map(([, v]) => v);
+    expect(Math.max(...values) - Math.min(...values)).toBeGreaterThan(10);
+    // Nothing older than the demo window, and none at all without one.
+    expect(await historic(await start({ infra: { demoHistoryDays: 2 } }), to - 3 * day, to - 2 * day)).toEqual([]);
+    expect(await historic(await start(), to - day, to)).toEqual([]);
+  });
+
   it('keeps each tenant to its own org: another org’s vApp, VM, template, pool and records are invisible', async () => {
     const mock = await start();
     const globex = await login(mock, 'globex');

@@ -1,3 +1,4 @@
+import { type DemoVm, demoSamples } from './demo-history';
 import { type Inventory, type VApp, type Vm, servingVms } from './model';
 
 /** What a VM uses now, derived from its vApp's load (percent values 0–100). */
@@ -35,11 +36,23 @@ export interface Sample {
   mem: number;
 }
 
-/** A fixed-size ring buffer of samples per VM (vCD keeps 20-second samples; the interval here is configurable). */
+/**
+ * A fixed-size ring buffer of samples per VM (vCD keeps 20-second samples; the interval here is configurable), and
+ * before the mock started, the demo history of the VMs it started with (demo-history.ts).
+ */
 export class MetricHistory {
   private readonly buffers = new Map<string, Sample[]>();
+  private readonly demoVms = new Map<string, DemoVm>();
 
-  constructor(private readonly capacity = 720) {}
+  constructor(
+    private readonly capacity = 720,
+    private readonly demo: { until: number; days: number } = { until: 0, days: 0 },
+  ) {}
+
+  /** Gives a VM the demo history of the days before `demo.until` (the inventory the mock starts with). */
+  seedDemo(vmUuid: string, vm: DemoVm): void {
+    if (this.demo.days > 0) this.demoVms.set(vmUuid, vm);
+  }
 
   record(vmUuid: string, sample: Sample): void {
     const buffer = this.buffers.get(vmUuid) ?? [];
@@ -49,11 +62,14 @@ export class MetricHistory {
   }
 
   window(vmUuid: string, from: number, to: number): Sample[] {
-    return (this.buffers.get(vmUuid) ?? []).filter((s) => s.timestamp >= from && s.timestamp <= to);
+    const demoVm = this.demoVms.get(vmUuid);
+    const demo = demoVm ? demoSamples(demoVm, { from, to, ...this.demo }) : [];
+    return [...demo, ...(this.buffers.get(vmUuid) ?? []).filter((s) => s.timestamp >= from && s.timestamp <= to)];
   }
 
   forget(vmUuid: string): void {
     this.buffers.delete(vmUuid);
+    this.demoVms.delete(vmUuid);
   }
 }
 

@@ -24,6 +24,8 @@ export interface InfraOptions {
   now?: () => number;
   /** Interval of the metric sampler feeding `/metrics/historic`; default 20 s like vCD. */
   metricsSampleMs?: number;
+  /** Days of deterministic demo history before the start for the demo VMs (`/metrics/historic`); default 0 = none (main.ts: 30). */
+  demoHistoryDays?: number;
   /** Initial delay of every task in ms (admin API changes it); default 0. */
   taskDelayMs?: number;
   /** vCD notification webhook targets (URLs). */
@@ -36,7 +38,7 @@ const busy = (what: string) => new VcdError(400, 'BUSY_ENTITY', `${what} is busy
 export class Infra {
   readonly inventory: Inventory;
   readonly tasks: TaskRunner;
-  readonly history = new MetricHistory();
+  readonly history: MetricHistory;
   readonly notifier: Notifier;
   private readonly now: () => number;
   private readonly sampler: NodeJS.Timeout;
@@ -49,6 +51,8 @@ export class Infra {
   ) {
     this.now = options.now ?? Date.now;
     this.inventory = createDemoInventory(directory, this.now());
+    this.history = new MetricHistory(720, { until: this.now(), days: options.demoHistoryDays ?? 0 });
+    for (const vapp of this.inventory.vapps) for (const vm of vapp.vms) this.history.seedDemo(vm.uuid, { vappUuid: vapp.uuid, sharing: vapp.vms.length });
     this.tasks = new TaskRunner(this.now);
     if (options.taskDelayMs) this.tasks.faults.delayMs.any = options.taskDelayMs;
     this.notifier = new Notifier(this.now);

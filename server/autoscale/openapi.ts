@@ -2,6 +2,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
   AlertReceiptSchema,
+  BacktestRequestSchema,
+  BacktestSchema,
   CatalogEdgeGatewaySchema,
   CatalogPoolSchema,
   CatalogTemplateSchema,
@@ -9,6 +11,7 @@ import {
   DryRunSchema,
   EventListSchema,
   RuleCreateSchema,
+  RuleHistorySchema,
   RuleListSchema,
   RuleMetricsQuerySchema,
   RuleMetricsSchema,
@@ -36,7 +39,9 @@ export function registerAutoscalePaths(registry: OpenAPIRegistry, common: { secu
     { method: 'get', path: `${base}/rules`, summary: 'Autoscale rules', request: { params }, responses: { 200: json(RuleListSchema, 'Rules by name'), ...errors } },
     { method: 'post', path: `${base}/rules`, summary: 'Add a rule; vApp, template, edge gateway and pool are checked in vCD', request: { params, body: body(RuleCreateSchema) }, responses: { 201: json(RuleSchema, 'Created'), 409: problem('Name taken, or the vApp already has a rule'), ...errors } },
     { method: 'get', path: `${base}/rules/{id}`, summary: 'A rule', request: { params: ruleParams }, responses: { 200: json(RuleSchema, 'Rule'), ...missing, ...errors } },
-    { method: 'put', path: `${base}/rules/{id}`, summary: 'Change a rule (any subset of its fields)', request: { params: ruleParams, body: body(RuleUpdateSchema) }, responses: { 200: json(RuleSchema, 'Rule'), 409: problem('Name taken, or the new vApp already has a rule'), ...missing, ...errors } },
+    { method: 'put', path: `${base}/rules/{id}`, summary: 'Change a rule (any subset of its fields); the merged rule is checked in vCD as on create (not when only switching it off) and journalled', request: { params: ruleParams, body: body(RuleUpdateSchema) }, responses: { 200: json(RuleSchema, 'Rule'), 409: problem('Name taken, or the new vApp already has a rule'), ...missing, ...errors } },
+    { method: 'get', path: `${base}/rules/{id}/history`, summary: 'Who changed the rule and how (before → after per field), newest first', request: { params: ruleParams }, responses: { 200: json(RuleHistorySchema, 'Changes'), ...missing, ...errors } },
+    { method: 'post', path: `${base}/rules/backtest`, summary: 'Replay the last N days of the vApp\'s metrics through a draft rule (saves nothing)', request: { params, body: body(BacktestRequestSchema) }, responses: { 200: json(BacktestSchema, 'Decisions over time, VM-hours, minutes above the scale-out threshold'), ...errors } },
     { method: 'delete', path: `${base}/rules/{id}`, summary: 'Remove a rule', request: { params: ruleParams }, responses: { 204: { description: 'Deleted' }, ...missing, ...errors } },
     { method: 'get', path: `${base}/rules/{id}/events`, summary: 'The rule\'s timeline, newest first', request: { params: ruleParams }, responses: { 200: json(EventListSchema, 'Events'), ...missing, ...errors } },
     { method: 'get', path: `${base}/rules/{id}/metrics`, summary: 'The vApp\'s recent CPU and memory (vCD historic VM metrics, averaged per sample)', request: { params: ruleParams, query: RuleMetricsQuerySchema }, responses: { 200: json(RuleMetricsSchema, 'Samples, oldest first'), ...missing, ...errors } },

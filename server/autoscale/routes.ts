@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { Unauthenticated, parseOrThrow } from '../errors';
-import { sessionToken } from '../http/auth';
+import { principal, sessionToken } from '../http/auth';
+import type { ChangeAuthor } from './journal';
 import type { AutoscaleService } from './service';
 
 const org = (res: Response): string => res.locals.org as string;
@@ -14,6 +15,12 @@ function tokenOf(req: Request): string {
   return session.token;
 }
 
+/** Who changes a rule: the session's user and org (a provider acting for a tenant is journalled as System). */
+function authorOf(res: Response): ChangeAuthor {
+  const p = principal(res);
+  return { user: p.userName, org: p.orgName };
+}
+
 /** /api/org/{org}/autoscale/... (mounted after auth and tenancy). */
 export function autoscaleRoutes(service: AutoscaleService): Router {
   const router = Router({ mergeParams: true });
@@ -22,14 +29,21 @@ export function autoscaleRoutes(service: AutoscaleService): Router {
     res.json(await service.list(org(res), parseOrThrow(Page, req.query, 'invalid query')));
   });
   router.post('/rules', async (req, res) => {
-    const rule = await service.create(org(res), tokenOf(req), req.body);
+    const rule = await service.create(org(res), tokenOf(req), req.body, authorOf(res));
     res.status(201).location(`${req.baseUrl}/rules/${rule.id}`).json(rule);
+  });
+  // Before /rules/:id: "backtest" is no rule id.
+  router.post('/rules/backtest', async (req, res) => {
+    res.json(await service.backtests.run(tokenOf(req), req.body));
   });
   router.get('/rules/:id', async (req, res) => {
     res.json(await service.get(org(res), req.params.id));
   });
   router.put('/rules/:id', async (req, res) => {
-    res.json(await service.update(org(res), tokenOf(req), req.params.id, req.body));
+    res.json(await service.update(org(res), tokenOf(req), req.params.id, req.body, authorOf(res)));
+  });
+  router.get('/rules/:id/history', async (req, res) => {
+    res.json(await service.history(org(res), req.params.id, parseOrThrow(Page, req.query, 'invalid query')));
   });
   router.delete('/rules/:id', async (req, res) => {
     await service.remove(org(res), req.params.id);

@@ -18,11 +18,14 @@ import { isUniqueViolation } from '../store/db';
 import { uuidOf, type VcdInfra } from '../vcd/infra';
 import { decide, type DecisionHistory, type DecisionResult } from './decide';
 import type { ScaleExecutor } from './executor';
+import { RuleBacktests } from './backtest';
+import { fieldChanges, type ChangeAuthor, type RuleJournal } from './journal';
 import { AutoscalePickers } from './pickers';
 import type { RuleStore } from './store';
 
 export interface AutoscaleDeps {
   store: RuleStore;
+  journal: RuleJournal;
   vcd: VcdInfra;
   log: Logger;
   /** Carries out decisions; absent = decisions are journalled only. */
@@ -47,17 +50,20 @@ export class AutoscaleService {
   private readonly now: () => number;
   /** The wizard's pickers: the org's vApps, templates, edge gateways and pools. */
   readonly pickers: AutoscalePickers;
+  /** Draft rules replayed over the vApp's metric history. */
+  readonly backtests: RuleBacktests;
   constructor(private readonly deps: AutoscaleDeps) {
     this.now = deps.now ?? Date.now;
     this.pickers = new AutoscalePickers(deps.vcd);
+    this.backtests = new RuleBacktests({ vcd: deps.vcd, now: this.now });
   }
 
-  async create(org: string, token: string, body: unknown): Promise<Rule> {
+  async create(org: string, token: string, body: unknown, author: ChangeAuthor): Promise<Rule> {
     const spec = parseOrThrow(RuleCreateSchema, body, 'invalid rule');
     await this.ensureNoClash(org, spec);
     await this.checkReferences(org, token, spec);
     try {
-      return await this.deps.store.insert(org, spec);
+      return await this.deps.store.insert(org, spec, { action: 'create', author, changes: fieldChanges(null, spec) });
     } catch (err) {
       throw this.conflictOf(err, spec);
     }
@@ -83,25 +89,36 @@ export class AutoscaleService {
     return new Conflict(`a rule named "${spec.name}" exists`, [{ path: 'name', message: 'is taken' }]);
   }
 
-  async update(org: string, token: string, id: string, body: unknown): Promise<Rule> {
+  /**
+   * Changes any subset of a rule's fields; the merged rule is validated as a whole, its vCD references checked again as
+   * create does (vCD objects may have vanished since), and the change journalled field by field. Only switching a rule
+   * off skips vCD: a rule whose vApp is gone must still be stoppable. The decision state is kept (see RuleStore.update).
+   */
+  async update(org: string, token: string, id: string, body: unknown, author: ChangeAuthor): Promise<Rule> {
     const patch = parseOrThrow(RuleUpdateSchema, body, 'invalid rule');
     const old = await this.get(org, id);
     const spec: RuleInput = { ...specOf(old), ...patch };
     const issues = ruleIssues(spec);
     if (issues.length > 0) throw new Invalid('invalid rule', issues);
-    const refs = ['vAppId', 'templateId', 'edgeGatewayId', 'lbPoolName'] as const;
-    if ((patch.vAppId !== undefined && uuidOf(patch.vAppId) !== uuidOf(old.vAppId)) || (patch.name !== undefined && patch.name !== old.name)) {
-      await this.ensureNoClash(org, spec, id);
-    }
-    if (refs.some((k) => patch[k] !== undefined && patch[k] !== old[k])) await this.checkReferences(org, token, spec);
+    const changes = fieldChanges(specOf(old), spec);
+    if (changes.length === 0) return old;
+    if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.ensureNoClash(org, spec, id);
+    const onlySwitchingOff = changes.length === 1 && changes[0].field === 'enabled' && spec.enabled === false;
+    if (!onlySwitchingOff) await this.checkReferences(org, token, spec);
     let updated: Rule | null;
     try {
-      updated = await this.deps.store.update(org, id, spec);
+      updated = await this.deps.store.update(org, id, spec, { action: 'update', author, changes });
     } catch (err) {
       throw this.conflictOf(err, spec);
     }
     if (!updated) throw new NotFound(`rule ${id} not found`);
     return updated;
+  }
+
+  /** Who changed the rule and how, newest first. */
+  async history(org: string, id: string, page: { limit: number; offset: number }) {
+    await this.get(org, id);
+    return this.deps.journal.list(org, id, page);
   }
 
   async remove(org: string, id: string): Promise<void> {

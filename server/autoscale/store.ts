@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Decision, Rule, RuleEvent, RuleInput, RuleSummary } from '../../contract/autoscale';
-import type { Db } from '../store/db';
+import type { Db, Queryable } from '../store/db';
 import type { DecisionHistory } from './decide';
+import { recordChange, type JournalEntry } from './journal';
 
 interface RuleRow {
   id: string;
@@ -38,23 +39,35 @@ const MAX_RECOMMENDATIONS = 200;
 export class RuleStore {
   constructor(private readonly db: Db) {}
 
-  async insert(org: string, spec: RuleInput): Promise<Rule> {
+  /** The rule, its (empty) decision state and its journal entry: all or nothing. */
+  async insert(org: string, spec: RuleInput, change?: JournalEntry): Promise<Rule> {
     const id = randomUUID();
-    const { rows } = await this.db.query<RuleRow>(
-      `INSERT INTO autoscale_rules (id, org, name, spec, enabled) VALUES ($1, $2, $3, $4, $5) RETURNING id, spec, enabled, created_at, updated_at`,
-      [id, org, spec.name, JSON.stringify(spec), spec.enabled],
-    );
-    await this.db.query(`INSERT INTO autoscale_state (rule_id, org) VALUES ($1, $2)`, [id, org]);
-    return toRule(rows[0]);
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<RuleRow>(
+        `INSERT INTO autoscale_rules (id, org, name, spec, enabled) VALUES ($1, $2, $3, $4, $5) RETURNING id, spec, enabled, created_at, updated_at`,
+        [id, org, spec.name, JSON.stringify(spec), spec.enabled],
+      );
+      await tx.query(`INSERT INTO autoscale_state (rule_id, org) VALUES ($1, $2)`, [id, org]);
+      if (change) await recordChange(tx, org, id, change);
+      return toRule(rows[0]);
+    });
   }
 
-  async update(org: string, id: string, spec: RuleInput): Promise<Rule | null> {
-    const { rows } = await this.db.query<RuleRow>(
-      `UPDATE autoscale_rules SET name = $3, spec = $4, enabled = $5, updated_at = now() WHERE org = $1 AND id = $2
-       RETURNING id, spec, enabled, created_at, updated_at`,
-      [org, id, spec.name, JSON.stringify(spec), spec.enabled],
-    );
-    return rows[0] ? toRule(rows[0]) : null;
+  /**
+   * The rule's spec and its journal entry in one transaction. The decision state (last scale action, recommendations)
+   * is another table and stays: an edited rule keeps its cooldown and stabilization window.
+   */
+  async update(org: string, id: string, spec: RuleInput, change?: JournalEntry): Promise<Rule | null> {
+    return this.db.transaction(async (tx: Queryable) => {
+      const { rows } = await tx.query<RuleRow>(
+        `UPDATE autoscale_rules SET name = $3, spec = $4, enabled = $5, updated_at = now() WHERE org = $1 AND id = $2
+         RETURNING id, spec, enabled, created_at, updated_at`,
+        [org, id, spec.name, JSON.stringify(spec), spec.enabled],
+      );
+      if (!rows[0]) return null;
+      if (change && change.changes.length > 0) await recordChange(tx, org, id, change);
+      return toRule(rows[0]);
+    });
   }
 
   async remove(org: string, id: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import { MetricPush, type PushedMetrics } from '../autoscale/push';
 import { autoscaleRoutes } from '../autoscale/routes';
 import { AutoscaleService } from '../autoscale/service';
 import { SnmpAlertReceiver } from '../autoscale/snmp-receiver';
+import { RuleJournal } from '../autoscale/journal';
 import { RuleStore } from '../autoscale/store';
 import { createVcdInfra } from '../vcd/infra';
 import type { ComposeContext, Part } from './part';
@@ -17,7 +18,7 @@ export function composeAutoscale({ config, db, log }: ComposeContext): Part & { 
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db);
   const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
-  const service = new AutoscaleService({ store: rules, vcd: vcdInfra, executor: scaler, log });
+  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const login = () => vcdInfra.login(pollUser as string, pollPassword as string);
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service, login, log }) : undefined;

@@ -1,4 +1,5 @@
 import type {
+  Backtest,
   CatalogEdgeGateway,
   CatalogPool,
   CatalogTemplate,
@@ -6,6 +7,7 @@ import type {
   DecisionAction,
   DryRun,
   Rule,
+  RuleChange,
   RuleCreate,
   RuleEvent,
   RuleMetrics,
@@ -159,4 +161,49 @@ export const toDryRun = (d: DryRun): DryRunView => ({
   current: d.decision.current,
   desired: d.decision.desired,
   metrics: d.metrics,
+});
+
+/** The wizard's draft of an existing rule (edit mode). */
+export function toRuleDraft(rule: AutoscaleRule): RuleDraft {
+  const { id: _id, updatedAt: _u, lastDecision: _l, ...draft } = rule;
+  return { ...draft, scaleOut: { ...rule.scaleOut }, scaleIn: { ...rule.scaleIn } };
+}
+
+/** One entry of a rule's change journal, values as text for the page (null: the field had no value yet). */
+export interface RuleChangeView {
+  id: string;
+  at: Date;
+  action: RuleChange['action'];
+  user: string;
+  userOrg: string;
+  changes: { field: string; before: string; after: string }[];
+}
+
+const asText = (v: unknown): string => (v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
+
+export const toRuleChange = (c: RuleChange): RuleChangeView => ({
+  id: c.id,
+  at: new Date(c.at),
+  action: c.action,
+  user: c.user,
+  userOrg: c.userOrg,
+  changes: c.changes.map((x) => ({ field: x.field, before: asText(x.before), after: asText(x.after) })),
+});
+
+export interface BacktestView {
+  from: Date;
+  to: Date;
+  days: number;
+  summary: Backtest['summary'];
+  points: { at: Date; cpuPercent: number; memoryPercent: number; vms: number; actualVms: number }[];
+  decisions: { at: Date; action: 'scaleOut' | 'scaleIn'; from: number; to: number; detail: string }[];
+}
+
+export const toBacktest = (b: Backtest): BacktestView => ({
+  from: new Date(b.from),
+  to: new Date(b.to),
+  days: b.days,
+  summary: b.summary,
+  points: b.points.map((p) => ({ ...p, at: new Date(p.at) })),
+  decisions: b.decisions.map((d) => ({ at: new Date(d.at), action: d.action, from: d.from, to: d.to, detail: d.detail })),
 });

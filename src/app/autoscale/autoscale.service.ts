@@ -1,6 +1,7 @@
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 import type {
+  Backtest,
   CatalogEdgeGateway,
   CatalogList,
   CatalogPool,
@@ -9,24 +10,29 @@ import type {
   DryRun,
   EventList,
   Rule,
+  RuleHistory,
   RuleList,
   RuleMetrics,
 } from '../../../contract/autoscale';
 import { ApiClient } from '../core/api-client';
 import {
   AutoscaleRule,
+  BacktestView,
   DryRunView,
   MetricPoint,
   PickerOption,
+  RuleChangeView,
   RuleChanges,
   RuleDraft,
   RuleEventView,
   fromRuleDraft,
   toAutoscaleRule,
+  toBacktest,
   toDryRun,
   toEdgeOption,
   toMetricPoints,
   toPoolOption,
+  toRuleChange,
   toRuleEvent,
   toTemplateOption,
   toVAppOption,
@@ -63,6 +69,16 @@ export class AutoscaleService {
 
   events(id: string, limit = 100): Observable<RuleEventView[]> {
     return this.api.get<EventList>(`${rulePath(id)}/events?limit=${limit}`).pipe(map((page) => page.items.map(toRuleEvent)));
+  }
+
+  /** Who changed the rule and how, newest first. */
+  history(id: string, limit = 50): Observable<RuleChangeView[]> {
+    return this.api.get<RuleHistory>(`${rulePath(id)}/history?limit=${limit}`).pipe(map((page) => page.items.map(toRuleChange)));
+  }
+
+  /** What a draft rule would have done over the vApp's last `days` days; saves nothing. */
+  backtest(draft: RuleDraft, days: number): Observable<BacktestView> {
+    return this.api.post<Backtest>(`${RULES}/backtest`, { rule: fromRuleDraft(draft), days }).pipe(map(toBacktest));
   }
 
   metrics(id: string, minutes = 60): Observable<MetricPoint[]> {

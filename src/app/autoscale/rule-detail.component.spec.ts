@@ -26,13 +26,14 @@ describe('RuleDetailComponent', () => {
 
   afterEach(() => http.verify());
 
-  /** Answers one read of the page: the rule, its events, its metrics and the vApps (with the vApp's VM count). */
-  function answerReads(options: { events?: unknown[]; samples?: unknown[]; vmCount?: number } = {}): void {
-    const { events = [], samples = [], vmCount = 2 } = options;
-    http.expectOne(RULE).flush(wireRule());
+  /** Answers one read of the page: the rule, its events, its metrics, the vApps (with the vApp's VM count) and its history. */
+  function answerReads(options: { events?: unknown[]; samples?: unknown[]; vmCount?: number; changes?: unknown[]; rule?: object } = {}): void {
+    const { events = [], samples = [], vmCount = 2, changes = [], rule = wireRule() } = options;
+    http.expectOne(RULE).flush(rule);
     http.expectOne(`${RULE}/events?limit=100`).flush({ items: events, total: events.length });
     http.expectOne(`${RULE}/metrics?minutes=60`).flush({ items: samples, vms: vmCount });
     http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush({ items: [{ ...wireVApps().items[0], vmCount }] });
+    http.expectOne(`${RULE}/history?limit=50`).flush({ items: changes, total: changes.length });
     fixture.detectChanges();
   }
 
@@ -149,6 +150,63 @@ describe('RuleDetailComponent', () => {
     fixture.detectChanges();
     expect(text('rule-status')).toBe('Disabled');
     expect(text('toggle-rule')).toBe('Enable');
+    discardPeriodicTasks();
+  }));
+
+  it("lists the rule's history: who changed it, and each field from what to what", fakeAsync(() => {
+    fixture.detectChanges();
+    tick(0);
+    answerReads({
+      changes: [
+        {
+          id: '2',
+          ruleId: 'r-1',
+          at: '2026-11-25T11:00:00.000Z',
+          action: 'update',
+          user: 'admin',
+          userOrg: 'acme',
+          changes: [
+            { field: 'scaleOut.cpuPercent', before: 70, after: 75 },
+            { field: 'maxVms', before: 5, after: 3 },
+          ],
+        },
+        { id: '1', ruleId: 'r-1', at: '2026-11-25T10:00:00.000Z', action: 'create', user: 'administrator', userOrg: 'System', changes: [{ field: 'name', before: null, after: 'web' }] },
+      ],
+    });
+    const entries = Array.from(page().querySelectorAll('[data-test="rule-change"]'));
+    expect(entries.map((e) => e.getAttribute('data-action'))).toEqual(['update', 'create']);
+    expect(entries[0].querySelector('[data-test="rule-change-who"]')?.textContent).toContain('Changed by admin (acme)');
+    expect(Array.from(entries[0].querySelectorAll('[data-test="rule-change-field"]')).map((f) => f.textContent?.trim())).toEqual([
+      'scaleOut.cpuPercent: 70 → 75',
+      'maxVms: 5 → 3',
+    ]);
+    expect(entries[1].textContent).toContain('Created by administrator (System)');
+    discardPeriodicTasks();
+  }));
+
+  it('opens the wizard on the rule, saves the edit with PUT and shows the new settings and history at once', fakeAsync(() => {
+    load();
+    click('edit-rule');
+    fixture.detectChanges();
+    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
+    http.expectOne(`${AUTOSCALE_URL}/catalog/templates`).flush({ items: [] });
+    http.expectOne(`${AUTOSCALE_URL}/catalog/edge-gateways`).flush({ items: [] });
+    http.expectOne((r) => r.url.endsWith('/pools')).flush({ items: [] });
+    fixture.detectChanges();
+    expect(document.body.querySelector('[data-test="wizard-title"]')?.textContent).toContain('Edit autoscale rule web');
+    const wizard = fixture.debugElement.query((d) => d.name === 'vsl-rule-wizard').componentInstance as { form: { patchValue(v: unknown): void }; finish(): void };
+    wizard.form.patchValue({ limits: { maxVms: 3 } });
+    wizard.finish();
+    const put = http.expectOne(RULE);
+    expect(put.request.method).toBe('PUT');
+    expect(put.request.body).toEqual(jasmine.objectContaining({ name: 'web', maxVms: 3, minVms: 1, lbPoolName: 'web-pool' }));
+    put.flush(wireRule({ maxVms: 3 }));
+    fixture.detectChanges();
+    expect(text('rule-limits')).toBe('1 to 3 VMs, 1 per step');
+    answerReads({ rule: wireRule({ maxVms: 3 }), changes: [{ id: '2', ruleId: 'r-1', at: '2026-11-25T11:00:00.000Z', action: 'update', user: 'admin', userOrg: 'acme', changes: [{ field: 'maxVms', before: 5, after: 3 }] }] });
+    expect(page().querySelector('[data-test="rule-change-field"]')?.textContent?.trim()).toBe('maxVms: 5 → 3');
+    // Clarity's wizard leaves short timers (focus, animation) behind; the page's refresh is 5 s away.
+    tick(1000);
     discardPeriodicTasks();
   }));
 });

@@ -4,23 +4,25 @@ import { ClrModalModule, ClrSpinnerModule } from '@clr/angular';
 import { I18nModule, TranslationService } from '@vcd/i18n';
 import { EMPTY, Observable, Subject, catchError, forkJoin, merge, switchMap, timer } from 'rxjs';
 import { ApiError } from '../core/api-error';
-import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleEventView, lastDecisionOf, vcdUuid } from './autoscale.model';
+import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleChangeView, RuleEventView, lastDecisionOf, vcdUuid } from './autoscale.model';
 import { AutoscaleService } from './autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { RuleBehaviourComponent } from './rule-behaviour.component';
 import { DecisionLabelComponent } from './decision-label.component';
 import { DryRunPanelComponent } from './dry-run-panel.component';
 import { MetricChartComponent, MetricChartTexts } from './metric-chart.component';
+import { RuleHistoryComponent } from './rule-history.component';
 import { RuleTimelineComponent } from './rule-timeline.component';
+import { RuleWizardComponent } from './rule-wizard.component';
 
 /** How often the detail page re-reads the rule's events, metrics and VM count (the poller and alerts act meanwhile). */
 export const DETAIL_REFRESH_MS = 5000;
 
-/** One rule: its settings, the vApp's CPU/memory chart, the event timeline, Dry run, Enable/Disable and Delete. */
+/** One rule: its settings, the vApp's CPU/memory chart, the event timeline, its change history, Dry run, Edit, Enable/Disable and Delete. */
 @Component({
   selector: 'vsl-rule-detail',
   standalone: true,
-  imports: [ClrModalModule, ClrSpinnerModule, I18nModule, RouterLink, ProblemAlertComponent, RuleBehaviourComponent, DecisionLabelComponent, DryRunPanelComponent, MetricChartComponent, RuleTimelineComponent],
+  imports: [ClrModalModule, ClrSpinnerModule, I18nModule, RouterLink, ProblemAlertComponent, RuleBehaviourComponent, DecisionLabelComponent, DryRunPanelComponent, MetricChartComponent, RuleTimelineComponent, RuleHistoryComponent, RuleWizardComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-detail.component.html',
   styles: [
@@ -41,6 +43,7 @@ export class RuleDetailComponent implements OnInit {
   protected readonly rule = signal<AutoscaleRule | null>(null);
   protected readonly vApp = signal<PickerOption | null>(null);
   protected readonly events = signal<RuleEventView[]>([]);
+  protected readonly changes = signal<RuleChangeView[]>([]);
   protected readonly points = signal<MetricPoint[]>([]);
   protected readonly dryRun = signal<DryRunView | null>(null);
   protected readonly busy = signal<'dryRun' | 'toggle' | 'delete' | null>(null);
@@ -65,16 +68,23 @@ export class RuleDetailComponent implements OnInit {
     const refreshing = merge(timer(0, DETAIL_REFRESH_MS), this.reload)
       .pipe(
         switchMap(() =>
-          forkJoin({ rule: this.autoscale.get(this.id), events: this.autoscale.events(this.id), points: this.autoscale.metrics(this.id), vApps: this.autoscale.vApps() }).pipe(
+          forkJoin({
+            rule: this.autoscale.get(this.id),
+            events: this.autoscale.events(this.id),
+            points: this.autoscale.metrics(this.id),
+            vApps: this.autoscale.vApps(),
+            changes: this.autoscale.history(this.id),
+          }).pipe(
             // A failed read is shown and the next tick tries again.
             catchError((error: ApiError) => (this.error.set(error), EMPTY)),
           ),
         ),
       )
       .subscribe({
-        next: ({ rule, events, points, vApps }) => {
+        next: ({ rule, events, points, vApps, changes }) => {
           this.rule.set({ ...rule, lastDecision: lastDecisionOf(events) });
           this.events.set(events);
+          this.changes.set(changes);
           this.points.set(points);
           this.vApp.set(vApps.find((v) => vcdUuid(v.id) === vcdUuid(rule.vAppId)) ?? null);
         },
@@ -93,6 +103,12 @@ export class RuleDetailComponent implements OnInit {
     const rule = this.rule();
     if (!rule) return;
     this.act('toggle', this.autoscale.update(rule.id, { enabled: !rule.enabled }), (updated) => this.rule.set({ ...updated, lastDecision: rule.lastDecision }));
+  }
+
+  /** The wizard saved the edited rule: show it, and re-read so its history shows the change. */
+  protected edited(rule: AutoscaleRule): void {
+    this.rule.set({ ...rule, lastDecision: this.rule()?.lastDecision ?? null });
+    this.reload.next();
   }
 
   protected remove(): void {

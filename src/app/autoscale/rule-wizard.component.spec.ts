@@ -4,6 +4,7 @@ import { FormGroup } from '@angular/forms';
 import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from './autoscale.testing';
+import { toAutoscaleRule, vcdUuid } from './autoscale.model';
 import { RuleWizardComponent } from './rule-wizard.component';
 
 /** The wizard's protected members, as the template uses them. */
@@ -125,5 +126,66 @@ describe('RuleWizardComponent', () => {
     // Finishing again is blocked until the vApp is changed.
     internals().finish();
     http.expectNone(`${AUTOSCALE_URL}/rules`);
+  });
+
+  describe('in edit mode', () => {
+    const POOLS = `${AUTOSCALE_URL}/catalog/edge-gateways/${encodeURIComponent(EDGE_ID)}/pools`;
+    /** Opens the wizard on an existing rule (its vApp named by bare uuid, as the API also accepts) and answers its pickers. */
+    function editRule(): void {
+      wizard.edit(toAutoscaleRule(wireRule({ vAppId: vcdUuid(VAPP_ID), maxVms: 4, scaleOut: { cpuPercent: 65, memoryPercent: 80 }, enabled: false })));
+      http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
+      http.expectOne(`${AUTOSCALE_URL}/catalog/templates`).flush(wireTemplates());
+      http.expectOne(`${AUTOSCALE_URL}/catalog/edge-gateways`).flush(wireEdges());
+      http.expectOne(POOLS).flush(wirePools());
+      fixture.detectChanges();
+    }
+
+    it('opens on the rule with every page prefilled, its pool listed and its vApp selected in the picker', () => {
+      editRule();
+      expect(page().querySelector('[data-test="wizard-title"]')?.textContent).toContain('Edit autoscale rule web');
+      expect(page().querySelector('[data-test="wizard-finish"]')?.textContent).toContain('Save rule');
+      const form = internals().form.getRawValue();
+      expect(form.target).toEqual({ name: 'web', vAppId: VAPP_ID });
+      expect(form.balancer).toEqual({ edgeGatewayId: EDGE_ID, lbPoolName: 'web-pool' });
+      expect(form.thresholds.scaleOutCpu).toBe(65);
+      expect(form.limits).toEqual(jasmine.objectContaining({ maxVms: 4, enabled: false }));
+      expect(optionsOf('pick-pool').map((o) => o.textContent?.trim())).toEqual(['web-pool — 2 members']);
+      expect((page().querySelector('[data-test="pick-vapp"]') as HTMLSelectElement).value).toBe(VAPP_ID);
+      expect(internals().form.valid).toBeTrue();
+    });
+
+    it('checks an edit as it checks a new rule', () => {
+      editRule();
+      internals().form.patchValue({ thresholds: { scaleInCpu: 70 } });
+      expect(internals().form.get(['thresholds', 'scaleInCpu'])!.hasError('notBelowScaleOut')).toBeTrue();
+      internals().finish();
+      http.expectNone(`${AUTOSCALE_URL}/rules/r-1`);
+    });
+
+    it('saves the whole rule with PUT and tells the page, without creating one', () => {
+      editRule();
+      const saved: number[] = [];
+      const created: string[] = [];
+      wizard.saved.subscribe((rule) => saved.push(rule.maxVms));
+      wizard.created.subscribe((rule) => created.push(rule.id));
+      internals().form.patchValue({ limits: { maxVms: 3 } });
+      internals().finish();
+      const req = http.expectOne(`${AUTOSCALE_URL}/rules/r-1`);
+      expect(req.request.method).toBe('PUT');
+      expect(req.request.body).toEqual(jasmine.objectContaining({ name: 'web', vAppId: VAPP_ID, maxVms: 3, scaleOut: { cpuPercent: 65, memoryPercent: 80 }, enabled: false }));
+      req.flush(wireRule({ maxVms: 3 }));
+      expect(saved).toEqual([3]);
+      expect(created).toEqual([]);
+    });
+
+    it("marks the field the backend's 400 names, e.g. a template vCD no longer has", () => {
+      editRule();
+      internals().finish();
+      http.expectOne(`${AUTOSCALE_URL}/rules/r-1`).flush(
+        { type: 'https://vcd-serverless.dev/problems/invalid', title: 'Invalid', status: 400, detail: 'the rule names vCD objects that do not exist in this org', errors: [{ path: 'templateId', message: 'no such vApp template in this org' }] },
+        { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+      );
+      expect(internals().form.get(['template', 'templateId'])!.getError('server')).toBe('no such vApp template in this org');
+    });
   });
 });

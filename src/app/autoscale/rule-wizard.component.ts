@@ -4,9 +4,10 @@ import { ClrFormsModule, ClrWizard, ClrWizardModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
 import { Observable } from 'rxjs';
 import { ApiError } from '../core/api-error';
-import { AutoscaleRule, PickerOption, RuleDraft } from './autoscale.model';
+import { AutoscaleRule, PickerOption, RuleDraft, fromRuleDraft, toRuleDraft, vcdUuid } from './autoscale.model';
 import { AutoscaleService } from './autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { BacktestPanelComponent } from './backtest-panel.component';
 import { RuleBehaviourComponent } from './rule-behaviour.component';
 import { RULE_LIMITS, RULE_NAME_MAX_LENGTH, bounded, minNotAboveMax, ruleName, scaleInBelowScaleOut } from './rule-validators';
 
@@ -35,11 +36,12 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
  * The "New rule" wizard: target vApp → template → load balancer → thresholds → limits → review. Its pickers list
  * the org's real vCD objects from the backend; each page checks what the backend would, and the backend's
  * problems (a vApp that already has a rule, a reference vCD does not know) come back on the review page.
+ * `edit(rule)` opens the same pages prefilled with a rule and saves with PUT; the review page can backtest the draft.
  */
 @Component({
   selector: 'vsl-rule-wizard',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, ProblemAlertComponent, RuleBehaviourComponent],
+  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-wizard.component.html',
   styles: [
@@ -50,8 +52,15 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
 export class RuleWizardComponent {
   private readonly autoscale = inject(AutoscaleService);
   @ViewChild(ClrWizard) private readonly wizard?: ClrWizard;
+  @ViewChild(BacktestPanelComponent) private readonly backtest?: BacktestPanelComponent;
   @Output() readonly created = new EventEmitter<AutoscaleRule>();
+  /** Edit mode: the rule as the backend saved it. */
+  @Output() readonly saved = new EventEmitter<AutoscaleRule>();
 
+  /** The rule being edited; null when creating one. */
+  protected readonly editing = signal<AutoscaleRule | null>(null);
+  /** The review page's backtest reads the form when it runs. */
+  protected readonly currentDraft = () => this.draft();
   protected readonly open = signal(false);
   protected readonly saving = signal(false);
   protected readonly error = signal<ApiError | null>(null);
@@ -98,15 +107,43 @@ export class RuleWizardComponent {
 
   /** Opens the wizard on its first page with fresh pickers. */
   start(): void {
+    this.editing.set(null);
     this.form.reset();
+    this.openFresh();
+  }
+
+  /** Opens the wizard on an existing rule: the same pages and checks, prefilled; Finish saves the whole rule. */
+  edit(rule: AutoscaleRule): void {
+    this.editing.set(rule);
+    const d = toRuleDraft(rule);
+    this.form.reset({
+      target: { name: d.name, vAppId: d.vAppId },
+      template: { templateId: d.templateId },
+      balancer: { edgeGatewayId: d.edgeGatewayId, lbPoolName: d.lbPoolName },
+      thresholds: { scaleOutCpu: d.scaleOut.cpuPercent, scaleOutMemory: d.scaleOut.memoryPercent, scaleInCpu: d.scaleIn.cpuPercent, scaleInMemory: d.scaleIn.memoryPercent },
+      limits: { minVms: d.minVms, maxVms: d.maxVms, step: d.step, cooldownSeconds: d.cooldownSeconds, stabilizationSeconds: d.stabilizationSeconds, evaluationSeconds: d.evaluationSeconds, enabled: d.enabled },
+    });
+    this.openFresh();
+    this.load(this.autoscale.pools(d.edgeGatewayId), this.pools);
+  }
+
+  private openFresh(): void {
     this.error.set(null);
     this.pickerError.set(null);
     this.pools.set(null);
+    this.backtest?.reset();
     this.wizard?.reset();
     this.open.set(true);
-    this.load(this.autoscale.vApps(), this.vApps);
+    this.load(this.autoscale.vApps(), this.vApps, () => this.matchPicked(this.form.controls.target.controls.vAppId, this.vApps()));
     this.load(this.autoscale.templates(), this.templates);
     this.load(this.autoscale.edgeGateways(), this.edges);
+  }
+
+  /** A rule may name its vApp as a bare uuid: select the picker's entry for it (the backend accepts either). */
+  private matchPicked(control: FormControl<string>, options: PickerOption[] | null): void {
+    const value = control.value;
+    const option = value ? options?.find((o) => o.id !== value && vcdUuid(o.id) === vcdUuid(value)) : undefined;
+    if (option) control.setValue(option.id);
   }
 
   protected edgeChanged(): void {
@@ -145,12 +182,14 @@ export class RuleWizardComponent {
     if (this.form.invalid || this.saving()) return;
     this.saving.set(true);
     this.error.set(null);
-    this.autoscale.create(this.draft()).subscribe({
+    const editing = this.editing();
+    const call = editing ? this.autoscale.update(editing.id, fromRuleDraft(this.draft())) : this.autoscale.create(this.draft());
+    call.subscribe({
       next: (rule) => {
         this.saving.set(false);
         this.wizard?.forceFinish();
         this.open.set(false);
-        this.created.emit(rule);
+        (editing ? this.saved : this.created).emit(rule);
       },
       error: (error: ApiError) => {
         this.saving.set(false);
@@ -170,8 +209,11 @@ export class RuleWizardComponent {
     }
   }
 
-  private load(source: Observable<PickerOption[]>, target: WritableSignal<PickerOption[] | null>): void {
+  private load(source: Observable<PickerOption[]>, target: WritableSignal<PickerOption[] | null>, loaded?: () => void): void {
     target.set(null);
-    source.subscribe({ next: (options) => target.set(options), error: (error: ApiError) => (target.set([]), this.pickerError.set(error)) });
+    source.subscribe({
+      next: (options) => (target.set(options), loaded?.()),
+      error: (error: ApiError) => (target.set([]), this.pickerError.set(error)),
+    });
   }
 }

@@ -1,0 +1,39 @@
+import { BacktestRequestSchema, type Backtest } from '../../contract/autoscale';
+import { Invalid, parseOrThrow } from '../errors';
+import type { VcdInfra } from '../vcd/infra';
+import { replay, type HistoricSample } from './replay';
+
+const DAY = 86_400_000;
+
+/**
+ * POST rules/backtest: a draft rule (as create takes it, nothing saved) replayed over the last `days` of its vApp's
+ * metric history, read from vCD as the caller (`/metrics/historic` of each VM of the vApp). No cost: autoscale has no
+ * port to showback's rate card yet (issue 14, item 6), so the answer carries VM-hours only.
+ */
+export class RuleBacktests {
+  constructor(private readonly deps: { vcd: VcdInfra; now: () => number }) {}
+
+  async run(token: string, body: unknown): Promise<Backtest> {
+    const { rule, days } = parseOrThrow(BacktestRequestSchema, body, 'invalid backtest');
+    const vApp = await this.deps.vcd.vApp(token, rule.vAppId);
+    if (!vApp) throw new Invalid('the rule names a vApp that does not exist in this org', [{ path: 'rule.vAppId', message: 'no such vApp in this org' }]);
+    const to = this.deps.now();
+    const from = to - days * DAY;
+    const samples = await this.history(token, vApp.vms.map((vm) => vm.id), { from, to });
+    if (samples.length === 0) {
+      throw new Invalid('no metric history to replay', [{ path: 'days', message: `vCD has no metric samples of vApp ${vApp.name} in the last ${days} day(s)` }]);
+    }
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), days, ...replay(rule, samples) };
+  }
+
+  /** The vApp's samples: per sample time the mean over the VMs that reported then (powered on), and how many did. */
+  private async history(token: string, vmIds: string[], window: { from: number; to: number }): Promise<HistoricSample[]> {
+    const series = await Promise.all(vmIds.map((id) => this.deps.vcd.vmHistory(token, id, window)));
+    const byTime = new Map<number, { cpu: number; mem: number; n: number }>();
+    for (const sample of series.flatMap((s) => s ?? [])) {
+      const slot = byTime.get(sample.at) ?? { cpu: 0, mem: 0, n: 0 };
+      byTime.set(sample.at, { cpu: slot.cpu + sample.cpuPercent, mem: slot.mem + sample.memoryPercent, n: slot.n + 1 });
+    }
+    return [...byTime.entries()].sort(([a], [b]) => a - b).map(([at, s]) => ({ at, cpuPercent: s.cpu / s.n, memoryPercent: s.mem / s.n, vms: s.n }));
+  }
+}
