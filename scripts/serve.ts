@@ -1,8 +1,12 @@
 import { seedShowbackDemo } from './demo-data';
+import { partsLines, portProblems, startPorts, transportLine } from './first-run';
 import { DEMO_LOGINS, startStack } from './stack';
 
 /** `npm start`'s long-running part: the stack on fixed, configurable ports until Ctrl-C. */
 async function main(): Promise<void> {
+  const wanted = startPorts(process.env);
+  const problems = wanted.problems.length ? wanted.problems : await portProblems(wanted.host, wanted.ports);
+  if (problems.length) throw new Error(problems.join('\n  '));
   const stack = await startStack({
     host: process.env.HOST ?? '127.0.0.1',
     mockPort: Number(process.env.MOCK_VCD_PORT ?? 8088),
@@ -25,6 +29,7 @@ async function main(): Promise<void> {
     ...(seeded.length ? [`  Showback: the demo billing source collected its months for ${seeded.join(', ')}.`, ''] : []),
     `  Portal:   ${stack.portalUrl}`,
     `  vCD API:  ${stack.vcdUrl}/api/org/<org>/...   (backend directly: ${stack.backendUrl})`,
+    ...partsLines(process.env, transportLine(process.env)),
     '',
     '  Demo logins:',
     ...DEMO_LOGINS.map((d) => `    ${(d.login + ' / ' + d.password).padEnd(38)} ${d.role}`),
