@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BASE_IMAGES, ensureBaseImages } from '../../server/functions/drivers/container/base-images';
@@ -50,8 +50,16 @@ export async function buildBackendImage(options: ImageOptions): Promise<BuiltIma
   const work = path.join(paths.dataDir, '..', 'release');
   if ((await ensureBaseImages(paths, ['nodejs20'])).length) log(`built the base image ${BASE_IMAGES.nodejs20}`);
   const modules = await productionModules(options.root, path.join(work, 'modules'), log);
-  const context = stageContext(options.root, path.join(work, 'context'), modules);
+  // Per build: a release and the image test may build at once.
+  const context = stageContext(options.root, path.join(work, `context-${process.pid}-${Date.now()}`), modules);
+  try {
+    return await buildAndSave(options, paths, context);
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+}
 
+async function buildAndSave(options: ImageOptions, paths: PodmanPaths, context: string): Promise<BuiltImage> {
   const name = imageName(options.version);
   const created = String(Math.floor(options.created.getTime() / 1000));
   await podman(paths, [
@@ -74,10 +82,12 @@ export async function buildBackendImage(options: ImageOptions): Promise<BuiltIma
 /** `npm ci --omit=dev` into <cache>/<lock hash>, reused while package-lock.json stays the same. */
 async function productionModules(root: string, cache: string, log: (line: string) => void): Promise<string> {
   const lock = readFileSync(path.join(root, 'package-lock.json'));
-  const dir = path.join(cache, createHash('sha256').update(lock).digest('hex').slice(0, 16));
-  const done = path.join(dir, '.complete');
-  if (existsSync(done)) return path.join(dir, 'node_modules');
-  rmSync(cache, { recursive: true, force: true });
+  let dir = path.join(cache, createHash('sha256').update(lock).digest('hex').slice(0, 16));
+  if (existsSync(dir)) return path.join(dir, 'node_modules');
+  // Older locks' installs go; this one is made aside and renamed into place, so a concurrent build never sees half.
+  if (existsSync(cache)) for (const old of readdirSync(cache).filter((d) => !d.includes('.tmp-'))) rmSync(path.join(cache, old), { recursive: true, force: true });
+  const final = dir;
+  dir = `${final}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
   writeFileSync(path.join(dir, 'package-lock.json'), lock);
@@ -90,8 +100,12 @@ async function productionModules(root: string, cache: string, log: (line: string
     if (version(host) !== version(staged)) throw new Error(`${native.name}: node_modules has ${version(host)}, the lock ${version(staged)}: run npm ci`);
     cpSync(path.join(host, native.built), path.join(staged, native.built), { recursive: true });
   }
-  writeFileSync(done, '');
-  return path.join(dir, 'node_modules');
+  try {
+    renameSync(dir, final);
+  } catch {
+    rmSync(dir, { recursive: true, force: true }); // another build finished the same install first
+  }
+  return path.join(final, 'node_modules');
 }
 
 /** Test code and test-only folders stay out of the image. */
