@@ -55,6 +55,13 @@ describe('npm start with a port already taken', () => {
     expect(r.out).toContain('Starting with:');
     expect(r.out).toMatch(/Containers: off \(CONTAINER_ENGINE=off\)/);
     expect(r.out).toMatch(/Store: +PGlite in /);
+    expect(r.out).toMatch(/Transport: +vCD's MQTT bus/); // the stack's default
+  });
+
+  it('names a wrong VCD_TRANSPORT before building', async () => {
+    const r = await runNode(['--import', 'tsx', 'scripts/first-run.ts'], { MOCK_VCD_PORT: '0', PORT: '0', VCD_TRANSPORT: 'carrier-pigeon' });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('VCD_TRANSPORT must be http, amqp or mqtt (got "carrier-pigeon")');
   });
 });
 
@@ -72,10 +79,10 @@ describe("npm start's parts", () => {
     expect(partsLines({ DATA_DIR: '/srv/vsl', CONTAINER_ENGINE: 'off' }, '')[1]).toContain('PGlite in /srv/vsl');
   });
 
-  it('names the transport', () => {
-    expect(transportLine({})).toContain('HTTP forwarding');
-    const amqp = transportLine({ VCD_AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672' });
-    expect(amqp).toContain("vCD's AMQP through RabbitMQ at 127.0.0.1:5672");
-    expect(amqp).not.toContain('guest');
+  it('names the transport and the variable that picks it', () => {
+    expect(transportLine('mqtt')).toContain("vCD's MQTT bus");
+    expect(transportLine('http')).toContain('HTTP forwarding');
+    expect(transportLine('amqp')).toContain('RabbitMQ');
+    expect(transportLine('amqp')).toContain('VCD_TRANSPORT=http|amqp|mqtt');
   });
 });

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { transportFromEnv, type Transport } from './stack';
 
 export interface PortWanted {
   /** The environment variable that moves it. */
@@ -104,22 +105,31 @@ export function partsLines(env: Env, transport: string): string[] {
   return [`  Containers: ${containers}`, `  Store:      ${store}`, `  Transport:  ${transport}`];
 }
 
-/** The transport this branch's stack picks: vCD's AMQP mode with VCD_AMQP_URL, else HTTP forwarding. */
-export function transportLine(env: Env): string {
-  return env.VCD_AMQP_URL
-    ? `vCD's AMQP through RabbitMQ at ${where(env.VCD_AMQP_URL)} (VCD_AMQP_URL)`
-    : 'HTTP forwarding from the mock vCD (VCD_AMQP_URL=amqp://... for the AMQP path)';
+/** How vCD reaches the backend, as the stack chose it (scripts/stack.ts transportFromEnv). */
+export function transportLine(transport: Transport): string {
+  const how = {
+    mqtt: "vCD's MQTT bus (/messaging/mqtt, an external service, as vCD 10.4+ does)",
+    amqp: "RabbitMQ (an AMQP API extension; VCD_AMQP_URL)",
+    http: "HTTP forwarding (the mock's debugging shortcut)",
+  }[transport];
+  return `${how} (VCD_TRANSPORT=http|amqp|mqtt)`;
 }
 
 /** Checks what npm start needs before it builds; prints the parts; exit 1 naming each problem. */
 async function main(): Promise<void> {
   const { host, ports, problems } = startPorts(process.env);
+  let transport: Transport = 'mqtt';
+  try {
+    transport = transportFromEnv(process.env.VCD_AMQP_URL || undefined);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
   problems.push(...(problems.length ? [] : await portProblems(host, ports)));
   if (problems.length) {
     process.stderr.write(problems.map((p) => `vcd-serverless cannot start: ${p}\n`).join(''));
     process.exit(1);
   }
-  process.stdout.write(['Starting with:', ...partsLines(process.env, transportLine(process.env)), ''].join('\n'));
+  process.stdout.write(['Starting with:', ...partsLines(process.env, transportLine(transport)), ''].join('\n'));
 }
 
 if (require.main === module) void main();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { seedShowbackDemo } from './demo-data';
 import { partsLines, portProblems, startPorts, transportLine } from './first-run';
 import { DEMO_LOGINS, startStack } from './stack';
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     dataDir: process.env.DATA_DIR,
     databaseUrl: process.env.DATABASE_URL,
     logLevel: process.env.LOG_LEVEL ?? 'warn',
+    // MOCK_VCD_TLS=1: vCD's API, portal and wss:// bus over HTTPS with a self-signed certificate made once.
+    tlsDir: process.env.MOCK_VCD_TLS === '1' ? path.join(process.env.MOCK_VCD_DATA_DIR ?? '.data/mock-vcd', 'tls') : undefined,
     // Showback's vCD usage reads the mock's VMs with its demo provider account unless told otherwise.
     backend: {
       showbackVcdUser: process.env.SHOWBACK_VCD_USER ?? 'administrator@System',
@@ -29,7 +32,8 @@ async function main(): Promise<void> {
     ...(seeded.length ? [`  Showback: the demo billing source collected its months for ${seeded.join(', ')}.`, ''] : []),
     `  Portal:   ${stack.portalUrl}`,
     `  vCD API:  ${stack.vcdUrl}/api/org/<org>/...   (backend directly: ${stack.backendUrl})`,
-    ...partsLines(process.env, transportLine(process.env)),
+    ...partsLines(process.env, transportLine(stack.transport)),
+    ...(stack.caFile ? [`  HTTPS with a self-signed certificate: MOCK_VCD_CA_FILE=${stack.caFile}`] : []),
     '',
     '  Demo logins:',
     ...DEMO_LOGINS.map((d) => `    ${(d.login + ' / ' + d.password).padEnd(38)} ${d.role}`),

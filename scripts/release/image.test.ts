@@ -56,7 +56,7 @@ beforeAll(async () => {
   await podman(paths, [
     'run', '-d', '--rm', '--name', container, '--network', 'host', '--read-only', '--tmpfs', '/tmp:rw,mode=1777',
     '--cap-drop', 'all', '--security-opt', 'no-new-privileges', '-v', `${container}-data:/data`,
-    '-e', 'HOST=127.0.0.1', '-e', `PORT=${port}`, '-e', `VCD_URL=${mock.url}`, '-e', `DATABASE_URL=${store.overrides.databaseUrl}`,
+    '-e', 'HOST=127.0.0.1', '-e', `PORT=${port}`, '-e', 'VCD_TRANSPORT=http', '-e', `VCD_URL=${mock.url}`, '-e', `DATABASE_URL=${store.overrides.databaseUrl}`,
     '-e', `EXTENSION_SHARED_SECRET=${secret}`, '-e', 'LOG_LEVEL=warn', image.name,
   ]);
 }, 240_000);
