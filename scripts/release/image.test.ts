@@ -59,7 +59,7 @@ beforeAll(async () => {
     '-e', 'HOST=127.0.0.1', '-e', `PORT=${port}`, '-e', 'VCD_TRANSPORT=http', '-e', `VCD_URL=${mock.url}`, '-e', `DATABASE_URL=${store.overrides.databaseUrl}`,
     '-e', `EXTENSION_SHARED_SECRET=${secret}`, '-e', 'LOG_LEVEL=warn', image.name,
   ]);
-}, 240_000);
+}, 480_000);
 
 afterAll(async () => {
   await podman(paths, ['rm', '-f', '-t', '2', container]).catch(() => '');
