@@ -15,6 +15,7 @@ import { agent, latencies, rps, timedGet } from './http-load';
 import { benchAmqp } from './amqp';
 import { benchMqtt } from './mqtt';
 import { benchShowback } from './showback';
+import { benchProvider } from './provider';
 import { benchLoad } from './load';
 import { benchFirstRender } from './first-render';
 import { loginAsTenant } from '../bin/lib/vcd-provider';
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
   if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });
   if (wanted('showback.dashboard')) await benchFirstRender(figures, { quick });
+  if (wanted('provider.')) await benchProvider(figures);
   if (wanted('autoscale.')) await benchAutoscale(figures, { quick });
   // The three ways vCD reaches the backend, in one run so their ratios are side by side (any of the prefixes runs all).
   if (wanted('amqp.') || wanted('http.forward') || wanted('replicas2.') || wanted('mqtt.')) {

@@ -12,7 +12,7 @@ export { defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type Fu
 
 /** Words a function route or name may not take: the product's own features and vCD's own /api/org children. */
 export const RESERVED_ROUTES = [
-  'faas', 'showback', 'autoscale',
+  'faas', 'showback', 'autoscale', 'provider',
   'admin', 'action', 'catalog', 'catalogs', 'vdc', 'vdcs', 'vdcsRollup', 'network', 'networks',
   'metadata', 'tasksList', 'task', 'hybrid', 'groups', 'users', 'roles', 'rights', 'extension',
   'query', 'session', 'sessions', 'login', 'logout', 'versions', 'cloudapi', 'api', 'org',
@@ -40,7 +40,7 @@ export const RouteSchema = z
         message: 'route must be "/"-separated DNS labels (lower-case letters, digits and "-")',
       })
       .refine((r) => !RESERVED_ROUTES.includes(r.split('/')[0]), {
-        message: 'route starts with a reserved word (faas, showback, autoscale or a vCD path)',
+        message: 'route starts with a reserved word (faas, showback, autoscale, provider or a vCD path)',
       }),
   );
 

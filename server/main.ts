@@ -5,6 +5,7 @@ import pino, { type DestinationStream } from 'pino';
 import { composeAutoscale } from './compose/autoscale';
 import { composeFunctions, type FunctionsPart } from './compose/functions';
 import type { ComposeContext, Part } from './compose/part';
+import { composeProvider } from './compose/provider';
 import { composeShowback } from './compose/showback';
 import { openStore, scheduledWorkLease } from './compose/store';
 import { composeTransport } from './compose/transport';
@@ -39,7 +40,9 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const functions = await composeFunctions(ctx);
   const showback = composeShowback(ctx, { functionUsage: functions.usage });
   const autoscale = composeAutoscale(ctx);
-  const features: Part[] = [functions, showback, autoscale];
+  // The provider's overview meets the others only through their figures, handed over here.
+  const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures });
+  const features: Part[] = [functions, showback, autoscale, provider];
 
   const app = httpApp(ctx, features, functions);
   // How vCD reaches the backend (VCD_TRANSPORT; default its MQTT bus): the same app, dispatched in process; vCD's
@@ -75,7 +78,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
     });
     await lease.close();
     // Scheduled work (showback, autoscale) stops before the function runtimes do; the store closes last.
-    for (const f of [showback, autoscale, functions]) await f.close();
+    for (const f of [provider, showback, autoscale, functions]) await f.close();
     await db.close();
     log.info('backend stopped');
   };

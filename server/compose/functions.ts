@@ -9,6 +9,7 @@ import { functionsRoutes, invokeRoute } from '../functions/routes';
 import { loadSecretsKey, SecretBox } from '../functions/secrets';
 import { FunctionsService } from '../functions/service';
 import { FunctionStore } from '../functions/store';
+import { functionOrgFigures } from '../functions/figures';
 import { activationUsageReader, type FunctionUsageReader } from '../functions/usage';
 import { createVcdOrgDirectory } from '../vcd/orgs';
 import type { ComposeContext, Mount, Part } from './part';
@@ -21,6 +22,8 @@ export interface FunctionsPart extends Part {
   vcdRoutes: Mount[];
   /** What other features may know of function usage (showback prices it). */
   usage: FunctionUsageReader;
+  /** Many orgs' functions by status and calls since a date (the provider's overview). */
+  figures: ReturnType<typeof functionOrgFigures>;
   /** Builds a stopped process left half done start again (after listen); answers how many. */
   resumeBuilds(): Promise<number>;
 }
@@ -69,6 +72,7 @@ export async function composeFunctions({ config, db, log }: ComposeContext): Pro
     vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret }) }],
     openApiPaths: registerFunctionLifecyclePaths,
     usage: activationUsageReader(db),
+    figures: functionOrgFigures({ db, flush: () => activations.flush() }),
     resumeBuilds: () => service.resumeBuilds(),
     async close() {
       await service.settled();

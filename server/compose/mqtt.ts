@@ -1,11 +1,10 @@
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { type Config, mqttUrlOf } from '../config';
 import type { Db } from '../store/db';
 import type { VcdNotification } from '../vcd/notification';
 import type { RequestHandler } from '../transport/dispatch';
 import { auditTrailReader } from '../transport/mqtt/audit-trail';
-import { RequestClaims } from '../transport/mqtt/claims';
+import { defaultReplicaName, RequestClaims } from '../transport/claims';
 import { MqttEventConsumer, type VappMetrics } from '../transport/mqtt/events';
 import { MqttExtensionService } from '../transport/mqtt/extension-service';
 import type { MqttTls } from '../transport/mqtt/link';
@@ -41,7 +40,7 @@ function tokenSource(config: Config, log: Logger): () => Promise<string> {
 export function composeMqtt({ config, log, db }: { config: Config; log: Logger; db: Db }, deps: MqttDeps): { start(): Promise<void>; close(): Promise<void> } {
   const [vendor, name, version] = config.mqttService.split('/');
   const url = mqttUrlOf(config);
-  const replica = config.mqttReplicaId ?? `${hostname()}-${process.pid}`;
+  const replica = config.mqttReplicaId ?? defaultReplicaName();
   // PGlite serves one process; claims matter (and work) where replicas share PostgreSQL, and cost little otherwise.
   const claims = new RequestClaims(db, replica, 2 * config.mqttRequestExpiryMs);
   const extension = new MqttExtensionService({

@@ -18,7 +18,12 @@ import type { ComposeContext, Part } from './part';
  * and the routes. FaaS usage meets showback here, through its FunctionUsageSource port (the functions feature's
  * reader); vCD usage through a service account.
  */
-export function composeShowback({ config, db, log }: ComposeContext, deps: { functionUsage: FunctionUsageSource }): Part {
+export interface ShowbackPart extends Part {
+  /** Its reads: the provider's overview takes each org's summary from here. */
+  service: ShowbackService;
+}
+
+export function composeShowback({ config, db, log }: ComposeContext, deps: { functionUsage: FunctionUsageSource }): ShowbackPart {
   const rateCard = new RateCardStore(db);
   const faas = new FaasBillingSource({ usage: deps.functionUsage, rateCard });
   const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
@@ -43,6 +48,7 @@ export function composeShowback({ config, db, log }: ComposeContext, deps: { fun
   const service = new ShowbackService({ db, queries: new ShowbackQueries(db), rateCard });
   let started = false;
   return {
+    service,
     tenantRoutes: [{ path: '/showback', router: showbackRoutes({ service, collector }) }],
     openApiPaths: registerShowbackPaths,
     // TODO(replicas): showback schedules stay on a replica that lost the lease (the collector cannot pause); its runs are idempotent by natural key.

@@ -1,4 +1,5 @@
 import { ExtensionBridge } from '../transport/amqp/extension-bridge';
+import { defaultReplicaName, RequestClaims } from '../transport/claims';
 import type { RequestHandler } from '../transport/dispatch';
 import { NotificationConsumer } from '../transport/amqp/notification-consumer';
 import type { VcdNotification } from '../vcd/notification';
@@ -10,6 +11,12 @@ import type { VappMetrics } from '../transport/mqtt/events';
 import type { MqttTls } from '../transport/mqtt/link';
 import { composeMqtt } from './mqtt';
 
+/**
+ * How long the AMQP bridge's claims are kept. RabbitMQ redelivers a dead consumer's requests within seconds, and vCD
+ * has long given up on one by then; an hour of claims is a few rows per unsafe request, pruned every minute.
+ */
+const AMQP_CLAIMS_KEEP_MS = 3_600_000;
+
 export interface TransportPart {
   /** After the server listens: consume from the broker. */
   start(): Promise<void>;
@@ -20,7 +27,8 @@ export interface TransportPart {
 /**
  * How vCD reaches the backend (VCD_TRANSPORT): its MQTT bus (the default; server/compose/mqtt.ts), RabbitMQ, or
  * nothing of ours (HTTP forwarding). Over AMQP the API extension's requests are dispatched in process to the same
- * app and vCD's notifications (VCD-WIRE §4) handed to the features; the replicas share one queue each.
+ * app and vCD's notifications (VCD-WIRE §4) handed to the features; the replicas share one queue each, and claim each
+ * unsafe request in the store before running it (a killed replica's redelivered POSTs are not run again).
  */
 export function composeTransport(
   ctx: { config: Config; log: Logger; db: Db },
@@ -42,6 +50,8 @@ export function composeTransport(
         routingKey: config.amqpRoutingKey,
         prefetch: config.amqpPrefetch,
         handler: deps.app,
+        // On PGlite (one process) the claim is as right and costs an INSERT per unsafe request.
+        claims: new RequestClaims(ctx.db, config.mqttReplicaId ?? defaultReplicaName(), AMQP_CLAIMS_KEEP_MS),
         log,
       })
     : undefined;

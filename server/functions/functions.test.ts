@@ -195,7 +195,7 @@ describe.each(STORES)('functions on %s', (kind) => {
     });
 
     it('rejects a route that is a reserved word', async () => {
-      for (const route of ['faas', 'showback', 'autoscale', 'vdc', 'admin/x']) {
+      for (const route of ['faas', 'showback', 'autoscale', 'provider', 'vdc', 'admin/x']) {
         await expectRejected(await acme.post(FNS, newFunction('reserved', { trigger: { type: 'http', route } })), 400, 'trigger.route');
       }
       expect((await acme.get(`${FNS}/reserved`)).status).toBe(404);

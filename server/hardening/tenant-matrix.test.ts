@@ -15,6 +15,7 @@ type Persona = 'own' | 'foreign' | 'cross-id' | 'provider' | 'no-token' | 'logge
 interface Operation {
   method: string;
   path: string;
+  summary?: string;
 }
 interface Cell {
   persona: Persona;
@@ -85,11 +86,11 @@ describe('tenant matrix over every OpenAPI operation', () => {
     tokens = { acme, globex, provider, 'logged-out': doomed };
     fixtures.acme = await makeFixtures(h, 'acme', acme);
     fixtures.globex = await makeFixtures(h, 'globex', globex);
-    const doc = (await jsonOf(await fetch(`${h.backend.url}/openapi.json`))) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await jsonOf(await fetch(`${h.backend.url}/openapi.json`))) as { paths: Record<string, Record<string, { summary?: string }>> };
     operations = Object.entries(doc.paths).flatMap(([p, item]) =>
       Object.keys(item)
         .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
-        .map((m) => ({ method: m.toUpperCase(), path: p })),
+        .map((m) => ({ method: m.toUpperCase(), path: p, summary: item[m].summary })),
     );
   }, 120_000);
 
@@ -108,9 +109,24 @@ describe('tenant matrix over every OpenAPI operation', () => {
   it('covers every tenant operation of the document, and only the server\'s own routes go without an org', () => {
     const withoutOrg = operations.filter((o) => !o.path.startsWith('/api/org/{org}/')).map((o) => o.path);
     expect(withoutOrg.filter((p) => !SERVER_OWN.includes(p) && !SIGNED_BY_VCD.includes(p))).toEqual([]);
-    for (const area of ['/faas/functions', '/showback/summary', '/autoscale/rules', '/{route}']) {
+    for (const area of ['/faas/functions', '/showback/summary', '/autoscale/rules', '/provider/tenants', '/{route}']) {
       expect(operations.some((o) => o.path.includes(area))).toBe(true);
     }
+  });
+
+  it('refuses a tenant every provider-only operation in its own org with 403 problem+json saying so, and lets the provider through', async () => {
+    const providerOnly = operations.filter((o) => /\(provider only/i.test(o.summary ?? ''));
+    // The document marks them; the overview's routes (issue 18) and showback's provider routes are among them.
+    expect(providerOnly.map((o) => o.path)).toEqual(expect.arrayContaining(['/api/org/{org}/provider/tenants', '/api/org/{org}/provider/tenants.csv']));
+    const failures: string[] = [];
+    for (const op of providerOnly) {
+      const own = await call('own', op);
+      if (own.status !== 403 || !/provider/i.test(own.body)) failures.push(`own ${op.method} ${own.url}: ${own.status} ${own.body.slice(0, 120)}`);
+      if (op.method !== 'GET') continue;
+      const asProvider = await call('provider', op);
+      if (asProvider.status !== 200) failures.push(`provider ${op.method} ${asProvider.url}: ${asProvider.status}`);
+    }
+    expect(failures).toEqual([]);
   });
 
   it('refuses the routes vCD signs to a tenant\'s session, a provider\'s session and to no credentials at all', async () => {

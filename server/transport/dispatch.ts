@@ -21,6 +21,12 @@ export interface BusAnswer {
   body: Buffer;
 }
 
+/** An answer a bus transport makes itself (no app involved), as problem+json. */
+export function problemAnswer(status: number, slug: string, title: string, detail: string): BusAnswer {
+  const body = Buffer.from(JSON.stringify({ type: `https://vcd-serverless.dev/problems/${slug}`, title, status, detail }));
+  return { statusCode: status, headers: { 'Content-Type': 'application/problem+json' }, body };
+}
+
 /** Headers that describe one hop, not the answer. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'date']);
 

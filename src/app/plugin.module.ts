@@ -4,19 +4,25 @@ import { ClarityModule } from '@clr/angular';
 import { AUTOSCALE_ROUTES } from './autoscale/autoscale.routes';
 import { provideServerlessCore, provideServerlessHttp } from './core/core.providers';
 import { FUNCTIONS_ROUTES } from './functions/functions.routes';
+import { landing } from './core/acting-org';
+import { PROVIDER_ROUTES } from './provider/provider.routes';
 import { PluginShellComponent } from './shell/plugin-shell.component';
 import { SHOWBACK_ROUTES } from './showback/showback.routes';
 
-/** Children of the host's plugin route (`tenant/{org}/plugins/serverless`, manifest `route`). */
+/**
+ * Children of the host's plugin route (`tenant/{org}/plugins/serverless`, manifest `route`; the provider's
+ * `provider/plugins/serverless`, which lands on the tenants overview).
+ */
 export const PLUGIN_ROUTES: Routes = [
   {
     path: '',
     component: PluginShellComponent,
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'functions' },
+      { path: '', pathMatch: 'full', canActivate: [landing], children: [] },
       { path: 'functions', children: FUNCTIONS_ROUTES },
       { path: 'showback', children: SHOWBACK_ROUTES },
       { path: 'autoscale', children: AUTOSCALE_ROUTES },
+      ...PROVIDER_ROUTES,
     ],
   },
 ];

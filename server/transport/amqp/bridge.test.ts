@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, jsonOf, newFunction } from '../../testing/harness';
+import { api, jsonOf, newFunction, type Harness } from '../../testing/harness';
 import { amqpHarnessPerTest } from '../../testing/amqp-per-test';
 import { closeConnection, rawClient } from '../../testing/amqp';
 
@@ -104,13 +104,14 @@ describe("vCD's own security context (user, org, rights; no names)", () => {
     body: '',
   });
 
+  const session = async (harness: Harness, token: string) =>
+    jsonOf(await fetch(`${harness.mock.url}/cloudapi/1.0.0/sessions/current`, { headers: { Accept: 'application/json;version=37.0', Authorization: `Bearer ${token}` } }));
+
   it('is checked against the forwarded session: the same user is served, another user is refused', async () => {
     const { harness, names } = await start();
     const acmeToken = await harness.login('acme');
     const globexToken = await harness.login('globex');
-    const session = async (token: string) =>
-      jsonOf(await fetch(`${harness.mock.url}/cloudapi/1.0.0/sessions/current`, { headers: { Accept: 'application/json;version=37.0', Authorization: `Bearer ${token}` } }));
-    const acme = await session(acmeToken);
+    const acme = await session(harness, acmeToken);
     const context = { user: acme.user.id, org: acme.org.id, rights: [] };
     const client = await rawClient();
     try {
@@ -121,6 +122,29 @@ describe("vCD's own security context (user, org, rights; no names)", () => {
       const mismatch = await client.request(names, request('r-2', globexToken), context);
       expect(mismatch.statusCode).toBe(401);
       expect(mismatch.headers['content-type']).toMatch(/^application\/problem\+json/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('runs a POST delivered twice with one id once: the copy finds the id claimed and gets no answer (vCD: 504)', async () => {
+    const { harness, names } = await start();
+    const token = await harness.login('acme');
+    const acme = await session(harness, token);
+    const context = { user: acme.user.id, org: acme.org.id, rights: [] };
+    const create = {
+      ...request('dup-1', token),
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: Buffer.from(JSON.stringify(newFunction('once'))).toString('base64'),
+    };
+    const client = await rawClient();
+    try {
+      expect((await client.request(names, create, context)).statusCode).toBe(202);
+      // Run again it would answer 409 (the name is taken); claimed, it is dropped unanswered.
+      await expect(client.request(names, create, context)).rejects.toThrow('no reply');
+      const list = await client.request(names, request('dup-2', token), context);
+      expect(list.json.items.map((f: { name: string }) => f.name)).toEqual(['once']);
     } finally {
       await client.close();
     }

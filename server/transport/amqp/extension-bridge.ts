@@ -1,10 +1,10 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { BrokerContext } from '../../http/auth';
-import { dispatchInProcess, type RequestHandler } from '../dispatch';
+import type { RequestClaims } from '../claims';
+import { type BusAnswer, dispatchInProcess, problemAnswer, type RequestHandler } from '../dispatch';
 import { assertQueueWithDeadLetter, ReconnectingChannel } from './connection';
-import { type ExtensionReply, parseExtensionMessage } from './messages';
-
+import { type ExtensionReply, type ExtensionRequest, parseExtensionMessage } from './messages';
 
 export interface ExtensionBridgeOptions {
   url: string;
@@ -14,6 +14,11 @@ export interface ExtensionBridgeOptions {
   routingKey: string;
   prefetch: number;
   handler: RequestHandler;
+  /**
+   * The request ids claimed in the store every replica shares: RabbitMQ hands a killed replica's unacked requests to
+   * another, which must not run an unsafe one the killed replica had started. Absent = per process only.
+   */
+  claims?: Pick<RequestClaims, 'claim'>;
   log: Logger;
 }
 
@@ -22,6 +27,7 @@ const REPLY_EXPIRATION_MS = '10000';
 /** Methods that change nothing, so a request interrupted by a reconnect may run again. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const STARTED_REMEMBERED = 10_000;
+const STORE_UNAVAILABLE = problemAnswer(503, 'unavailable', 'Service Unavailable', 'the backend cannot reach its store; try again shortly');
 
 /**
  * vCD's API extension over AMQP (VCD-WIRE §3): consumes `[request, securityContext]` from the extension's queue,
@@ -30,7 +36,7 @@ const STARTED_REMEMBERED = 10_000;
  */
 export class ExtensionBridge {
   private readonly link: ReconnectingChannel;
-  /** Request ids this process started: a redelivered unsafe one is not run twice (vCD answers 504 instead). */
+  /** Request ids this process started: a redelivered unsafe one is not run twice (vCD answers 504 instead) without asking the store. */
   private readonly started = new Set<string>();
 
   constructor(private readonly options: ExtensionBridgeOptions) {
@@ -77,16 +83,16 @@ export class ExtensionBridge {
       return;
     }
     const { request, context } = parsed;
-    if (msg.fields.redelivered && this.started.has(request.id) && !SAFE_METHODS.has(request.method)) {
-      log.warn({ requestId: request.id, method: request.method }, 'amqp request interrupted by a reconnect; not run twice');
-      channel.ack(msg);
+    const admitted = await this.admit(request, msg.fields.redelivered);
+    if (admitted === 'drop') {
+      if (this.link.channel === channel) channel.ack(msg); // a dead channel's deliveries are gone anyway
       return;
     }
     this.remember(request.id);
 
     let reply: ExtensionReply;
     try {
-      reply = await this.dispatch(request, context);
+      reply = admitted === 'unavailable' ? this.replyOf(request.id, STORE_UNAVAILABLE) : await this.dispatch(request, context);
     } catch (err) {
       // The app answers its own errors; this is the injection itself failing: vCD gets 504, the slot is freed.
       log.error({ requestId: request.id, err: (err as Error).message }, 'amqp request could not be dispatched; dead-lettered');
@@ -102,10 +108,38 @@ export class ExtensionBridge {
     channel.ack(msg);
   }
 
-  private async dispatch(request: ReturnType<typeof parseExtensionMessage>['request'], context: BrokerContext): Promise<ExtensionReply> {
+  /**
+   * Safe methods run again by contract (docs/deploy.md). An unsafe request runs only where its id is claimed first:
+   * a copy of one this or another replica started (redelivered after a reconnect or a kill -9) is acked and
+   * dropped, so it ends once or as vCD's 504, never twice.
+   */
+  private async admit(request: ExtensionRequest, redelivered: boolean): Promise<'run' | 'drop' | 'unavailable'> {
+    if (SAFE_METHODS.has(request.method)) return 'run';
+    const { log, claims } = this.options;
+    const about = { requestId: request.id, method: request.method, redelivered };
+    if (redelivered && this.started.has(request.id)) {
+      log.warn(about, 'amqp request interrupted by a reconnect; not run twice');
+      return 'drop';
+    }
+    if (!claims) return 'run';
+    try {
+      if (await claims.claim(request.id)) return 'run';
+    } catch (err) {
+      // Without the store no replica can tell whether another started it; the app could not serve it either.
+      log.warn({ ...about, err: (err as Error).message }, 'amqp request not claimed: the store is unavailable');
+      return 'unavailable';
+    }
+    log.warn(about, 'amqp request claimed before (by a replica killed or cut off while running it); not run twice');
+    return 'drop';
+  }
+
+  private async dispatch(request: ExtensionRequest, context: BrokerContext): Promise<ExtensionReply> {
     const body = request.body ? Buffer.from(request.body, 'base64') : undefined;
-    const answer = await dispatchInProcess(this.options.handler, { ...request, body }, context);
-    return { id: request.id, headers: answer.headers, statusCode: answer.statusCode, body: answer.body.toString('base64'), request: false };
+    return this.replyOf(request.id, await dispatchInProcess(this.options.handler, { ...request, body }, context));
+  }
+
+  private replyOf(id: string, answer: BusAnswer): ExtensionReply {
+    return { id, headers: answer.headers, statusCode: answer.statusCode, body: answer.body.toString('base64'), request: false };
   }
 
   private remember(id: string): void {

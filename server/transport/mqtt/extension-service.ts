@@ -1,9 +1,9 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { dispatchInProcess, type RequestHandler } from '../dispatch';
-import type { RequestClaims } from './claims';
+import { dispatchInProcess, problemAnswer, type RequestHandler } from '../dispatch';
+import type { RequestClaims } from '../claims';
 import { MqttLink, type MqttTls } from './link';
-import { type ApiRequest, apiResponse, messageType, parseApiRequest, problemAnswer } from './messages';
+import { type ApiRequest, apiResponse, messageType, parseApiRequest } from './messages';
 
 export interface ExternalServiceId {
   vendor: string;

@@ -110,9 +110,3 @@ export function apiResponse(requestId: string, answer: BusAnswer): Buffer {
     }),
   );
 }
-
-/** An answer the service makes itself (no app involved), as problem+json. */
-export function problemAnswer(status: number, slug: string, title: string, detail: string): BusAnswer {
-  const body = Buffer.from(JSON.stringify({ type: `https://vcd-serverless.dev/problems/${slug}`, title, status, detail }));
-  return { statusCode: status, headers: { 'Content-Type': 'application/problem+json' }, body };
-}

@@ -52,7 +52,7 @@ describe('replicas on the MQTT bus', () => {
 
     const db = await openTestDb(harness.store);
     try {
-      const { rows } = await db.query<{ replica: string; n: string }>('SELECT replica, count(*) AS n FROM mqtt_request_claims GROUP BY replica ORDER BY replica');
+      const { rows } = await db.query<{ replica: string; n: string }>('SELECT replica, count(*) AS n FROM extension_request_claims GROUP BY replica ORDER BY replica');
       const byReplica = Object.fromEntries(rows.map((r) => [r.replica, Number(r.n)]));
       // Every request of the test was claimed once (the function calls, its creation and the polls before them).
       expect(Object.keys(byReplica).sort()).toEqual(['replica-1', 'replica-2']);

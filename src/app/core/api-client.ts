@@ -2,18 +2,26 @@ import { HttpClient, HttpHeaders, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { API_ROOT_URL, SESSION_ORGANIZATION } from '@vcd/sdk/common';
 import { Observable, catchError, throwError } from 'rxjs';
+import { ActingOrg } from './acting-org';
 import { toApiError } from './api-error';
 
 /**
  * The plugin's only door to the API: the one place that reads where the API is (API root, org).
  * Paths are relative to the org: `faas/functions` becomes `{API_ROOT_URL}/api/org/{org}/faas/functions`.
  * Failures arrive as ApiError. The session's token is added by vcdAuthInterceptor (core/interceptors).
+ * Below a provider's `orgs/{org}` route a second instance is provided with ActingOrg: it names that org instead.
  */
 @Injectable()
 export class ApiClient {
   private readonly http = inject(HttpClient);
   private readonly apiRoot = (inject(API_ROOT_URL, { optional: true }) ?? '').replace(/\/+$/, '');
-  private readonly org = inject(SESSION_ORGANIZATION);
+  private readonly sessionOrg = inject(SESSION_ORGANIZATION);
+  private readonly acting = inject(ActingOrg, { optional: true });
+
+  /** The org the calls are about: the one a provider acts on, else the session's. */
+  get org(): string {
+    return this.acting?.name() ?? this.sessionOrg;
+  }
 
   /** The full invoke path of an org-relative route, as vCD exposes it: `/api/org/{org}/{route}`. */
   orgPath(route: string): string {

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { ClarityModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
+import { isProviderScope } from '../core/acting-org';
 
 /** One entry of the plugin's own navigation; features add theirs to PLUGIN_SECTIONS. */
 export interface PluginSection {
@@ -16,7 +17,13 @@ export const PLUGIN_SECTIONS: PluginSection[] = [
   { path: 'autoscale', labelKey: 'serverless.nav.autoscale', testId: 'nav-autoscale' },
 ];
 
-/** The frame of every plugin page: a Clarity subnav over the feature pages (functions, showback, autoscale). */
+/** The provider's own entries, first: the tenants overview is the provider's landing page. */
+export const PROVIDER_SECTIONS: PluginSection[] = [{ path: 'tenants', labelKey: 'serverless.nav.tenants', testId: 'nav-tenants' }];
+
+/**
+ * The frame of every plugin page: a Clarity subnav over the feature pages (functions, showback, autoscale); the
+ * provider also gets Tenants (its functions, showback and autoscale entries are the System org's own).
+ */
 @Component({
   selector: 'vsl-plugin-shell',
   standalone: true,
@@ -49,5 +56,5 @@ export const PLUGIN_SECTIONS: PluginSection[] = [
   ],
 })
 export class PluginShellComponent {
-  protected readonly sections = PLUGIN_SECTIONS;
+  protected readonly sections = isProviderScope() ? [...PROVIDER_SECTIONS, ...PLUGIN_SECTIONS] : PLUGIN_SECTIONS;
 }

@@ -1,0 +1,28 @@
+import { autoscaleOrgFigures } from '../autoscale/figures';
+import { registerProviderPaths } from '../provider/openapi';
+import { providerRoutes } from '../provider/routes';
+import { ProviderService } from '../provider/service';
+import type { FunctionFigures } from '../provider/ports';
+import type { ShowbackService } from '../showback/service';
+import { showbackOrgFigures } from '../showback/figures';
+import { createVcdOrgDirectory } from '../vcd/orgs';
+import type { ComposeContext, Part } from './part';
+
+/**
+ * The provider's side (issue 18): the tenants overview. It reads no feature's tables: each feature answers its
+ * own "org figures" function (functions/figures.ts, built by composeFunctions as it flushes queued calls;
+ * showback/figures.ts over the summary; autoscale/figures.ts), connected here to the provider feature's ports; the org list is vCD's, read with the provider's session.
+ */
+export function composeProvider({ config, db }: ComposeContext, deps: { showback: Pick<ShowbackService, 'summary'>; functionFigures: FunctionFigures }): Part {
+  const service = new ProviderService({
+    orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
+    functions: deps.functionFigures,
+    cost: showbackOrgFigures(deps.showback),
+    autoscale: autoscaleOrgFigures(db),
+  });
+  return {
+    tenantRoutes: [{ path: '/provider', router: providerRoutes(service) }],
+    openApiPaths: registerProviderPaths,
+    async close() {},
+  };
+}

@@ -1,0 +1,24 @@
+import type { TenantRow } from '../../contract/provider';
+
+/**
+ * What the provider feature needs from vCD and from the other features. It owns these ports; server/compose/provider.ts
+ * connects them (vCD's org list, and each feature's small "org figures" function), so no feature imports another.
+ */
+
+/** vCD's orgs as the caller's session sees them (the provider: every org). */
+export interface OrgList {
+  list(token: string): Promise<Array<{ name: string; displayName: string }>>;
+}
+
+/** Each takes many orgs at once (keys as rows are keyed: lower-cased names) and answers a figure per org. */
+export type FunctionFigures = (orgs: string[], since: Date) => Promise<Map<string, Pick<TenantRow, 'functions' | 'usage'>>>;
+export type CostFigures = (orgs: string[]) => Promise<Map<string, TenantRow['cost']>>;
+export type AutoscaleFigures = (orgs: string[]) => Promise<Map<string, TenantRow['autoscale']>>;
+
+export interface ProviderDeps {
+  orgs: OrgList;
+  functions: FunctionFigures;
+  cost: CostFigures;
+  autoscale: AutoscaleFigures;
+  now?: () => Date;
+}
