@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'mock-vcd/**/*.test.ts', 'bin/**/*.test.ts', 'contract/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'mock-vcd/**/*.test.ts', 'bin/**/*.test.ts', 'contract/**/*.test.ts', 'scripts/**/*.test.ts'],
     // server/faults/ restarts shared services: vitest.faults.config.ts runs it alone, after this.
     exclude: ['mock-vcd/portal/**', 'node_modules/**', 'server/faults/**'],
     pool: 'forks',

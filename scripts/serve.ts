@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { seedShowbackDemo } from './demo-data';
+import { partsLines, portProblems, startPorts, transportLine } from './first-run';
 import { DEMO_LOGINS, startStack } from './stack';
-
-const TRANSPORT_LINES = {
-  mqtt: "its MQTT bus (/messaging/mqtt, an external service, as vCD 10.4+ does)",
-  amqp: 'RabbitMQ (an AMQP API extension)',
-  http: 'HTTP forwarding (the mock\'s debugging shortcut)',
-} as const;
 
 /** `npm start`'s long-running part: the stack on fixed, configurable ports until Ctrl-C. */
 async function main(): Promise<void> {
+  const wanted = startPorts(process.env);
+  const problems = wanted.problems.length ? wanted.problems : await portProblems(wanted.host, wanted.ports);
+  if (problems.length) throw new Error(problems.join('\n  '));
   const stack = await startStack({
     host: process.env.HOST ?? '127.0.0.1',
     mockPort: Number(process.env.MOCK_VCD_PORT ?? 8088),
@@ -34,7 +32,7 @@ async function main(): Promise<void> {
     ...(seeded.length ? [`  Showback: the demo billing source collected its months for ${seeded.join(', ')}.`, ''] : []),
     `  Portal:   ${stack.portalUrl}`,
     `  vCD API:  ${stack.vcdUrl}/api/org/<org>/...   (backend directly: ${stack.backendUrl})`,
-    `  vCD reaches the backend over ${TRANSPORT_LINES[stack.transport]} (VCD_TRANSPORT=http|amqp|mqtt)`,
+    ...partsLines(process.env, transportLine(stack.transport)),
     ...(stack.caFile ? [`  HTTPS with a self-signed certificate: MOCK_VCD_CA_FILE=${stack.caFile}`] : []),
     '',
     '  Demo logins:',

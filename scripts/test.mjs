@@ -171,6 +171,12 @@ function hardeningCounts() {
   if (served.length) {
     lines.push(`sandbox answers (issue 19): ${served.reduce((n, r) => n + r.attacks, 0)} attacks on the vCD origin (runtime × attack × via vCD or direct), each answered safely`);
   }
+  // Issue 17: axe-core over the plugin's pages in both themes (e2e/a11y.spec.ts).
+  const a11y = readJson(path.join(results, 'a11y.json'));
+  if (a11y) {
+    const c = a11y.counts;
+    lines.push(`accessibility (axe-core): ${a11y.pages} plugin pages × ${a11y.themes} themes, ${c.critical} critical, ${c.serious} serious, ${c.moderate} moderate, ${c.minor} minor findings`);
+  }
   // Issue 20: one line per fault test (server/testing/ledger.ts reportFault), as the fault suite printed them.
   const faults = path.join(results, 'faults.jsonl');
   if (existsSync(faults)) {

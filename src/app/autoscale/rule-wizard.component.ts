@@ -8,6 +8,7 @@ import { AutoscaleRule, PickerOption, RuleDraft, fromRuleDraft, toRuleDraft, vcd
 import { AutoscaleService } from './autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { BacktestPanelComponent } from './backtest-panel.component';
+import { NumberStepLabelsDirective } from '../shared/number-step-labels.directive';
 import { RuleBehaviourComponent } from './rule-behaviour.component';
 import { RULE_LIMITS, RULE_NAME_MAX_LENGTH, bounded, minNotAboveMax, ruleName, scaleInBelowScaleOut } from './rule-validators';
 
@@ -41,7 +42,7 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
 @Component({
   selector: 'vsl-rule-wizard',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent],
+  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, NumberStepLabelsDirective, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-wizard.component.html',
   styles: [

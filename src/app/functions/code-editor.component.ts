@@ -5,10 +5,10 @@ import { ControlValueAccessor, NG_VALUE_ACCESSOR } from '@angular/forms';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { Compartment, EditorState, Extension } from '@codemirror/state';
-import { oneDark } from '@codemirror/theme-one-dark';
+import { oneDarkHighlightStyle, oneDarkTheme } from '@codemirror/theme-one-dark';
 import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 
 export type CodeLanguage = 'javascript' | 'python';
@@ -32,9 +32,18 @@ function isDarkTheme(): boolean {
 
 const lightBackground = EditorView.theme({ '&': { backgroundColor: 'var(--cds-alias-object-container-background, #fff)' } });
 
+/**
+ * One Dark's colours with three lightened: its coral (names), violet (keywords) and grey (comments) fall below
+ * 4.5:1 on Clarity's dark background with the active line's highlight (4.1, 4.4, 3.6; axe in e2e/a11y.spec.ts).
+ */
+const LIGHTER: Record<string, string> = { '#e06c75': '#ef8f97', '#c678dd': '#d291e4', '#7d8799': '#a0a9b8' };
+const darkHighlight = HighlightStyle.define(
+  oneDarkHighlightStyle.specs.map((spec) => (typeof spec.color === 'string' && LIGHTER[spec.color] ? { ...spec, color: LIGHTER[spec.color] } : spec)),
+);
+
 /** One Dark (readable on Clarity's dark theme) or CodeMirror's default highlighting on light. */
 function themeFor(dark: boolean): Extension {
-  return dark ? oneDark : [syntaxHighlighting(defaultHighlightStyle, { fallback: true }), lightBackground];
+  return dark ? [oneDarkTheme, syntaxHighlighting(darkHighlight)] : [syntaxHighlighting(defaultHighlightStyle, { fallback: true }), lightBackground];
 }
 
 /** Colours from Clarity's variables, so the editor follows the portal's light or dark theme. */

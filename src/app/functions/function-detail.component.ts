@@ -9,6 +9,7 @@ import { FunctionChanges, InvokeResult, ServerlessFunction, isInitializing } fro
 import { FunctionsService } from './functions.service';
 import { pollWhile } from '../core/poll';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { NumberStepLabelsDirective } from '../shared/number-step-labels.directive';
 import { CodeMarker } from './code-editor.component';
 import { EnvSecretsChange, EnvSecretsEditorComponent } from './env-secrets-editor.component';
 import { FunctionActivationsComponent } from './function-activations.component';
@@ -46,7 +47,7 @@ const FIELD_OF_PATH: Record<string, string> = {
   imports: [
     ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule, I18nModule, ReactiveFormsModule,
     RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
-    FunctionVersionsComponent, ProblemAlertComponent, TestPanelComponent,
+    FunctionVersionsComponent, NumberStepLabelsDirective, ProblemAlertComponent, TestPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './function-detail.component.html',
