@@ -9,6 +9,29 @@ import { FUNCTIONS_ROUTES } from './functions.routes';
 const ROUTES = [{ path: 'functions', children: FUNCTIONS_ROUTES }];
 import { FunctionEditorComponent } from './function-editor.component';
 
+const RUNTIMES_URL = FUNCTIONS_URL.replace(/functions$/, 'runtimes');
+const runtimesInfo = (container: boolean) => ({
+  runtimes: [{ runtime: 'nodejs20', sandboxes: ['isolate', 'container'] }, { runtime: 'python3', sandboxes: ['container'] }],
+  sandboxes: [{ sandbox: 'isolate', available: true }, { sandbox: 'container', available: container, ...(container ? {} : { reason: 'podman is not installed' }) }],
+});
+
+describe('FunctionEditorComponent where containers cannot run', () => {
+  it('warns before creating a container function, saying why, and not for an isolate function', async () => {
+    TestBed.configureTestingModule({ providers: providePluginTesting({ routes: ROUTES }) });
+    const http = TestBed.inject(HttpTestingController);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/functions/new', FunctionEditorComponent);
+    http.expectOne(RUNTIMES_URL).flush(runtimesInfo(false));
+    harness.detectChanges();
+    const page = harness.routeNativeElement as HTMLElement;
+    expect(page.querySelector('[data-test="container-unavailable"]')).toBeNull();
+    page.querySelector<HTMLButtonElement>('[data-test="template-python-hello"]')!.click();
+    harness.detectChanges();
+    expect(page.querySelector('[data-test="container-unavailable"]')?.textContent).toContain('podman is not installed');
+    http.verify();
+  });
+});
+
 describe('FunctionEditorComponent', () => {
   let harness: RouterTestingHarness;
   let http: HttpTestingController;
@@ -35,6 +58,7 @@ describe('FunctionEditorComponent', () => {
     http = TestBed.inject(HttpTestingController);
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/functions/new', FunctionEditorComponent);
+    http.expectOne(RUNTIMES_URL).flush(runtimesInfo(true));
     harness.detectChanges();
   });
 
