@@ -13,6 +13,7 @@ import { benchContainer } from './container';
 import { Figures, percentile } from './figures';
 import { agent, latencies, rps, timedGet } from './http-load';
 import { benchAmqp } from './amqp';
+import { benchAsync } from './async';
 import { benchShowback } from './showback';
 import { benchLoad } from './load';
 import { benchFirstRender } from './first-render';
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
   process.stdout.write(`vcd-serverless bench${quick ? ' (quick)' : ''} on ${os.cpus().length} CPUs, node ${process.version}\n`);
   if (wanted('plugin.')) await benchPlugin(figures);
   if (wanted('invoke.')) await benchInvoke(figures);
+  if (wanted('invoke.async')) await benchAsync(figures, { quick });
   if (wanted('memory.isolate')) await benchIsolateMemory(figures);
   if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });

@@ -140,9 +140,11 @@ export class AsyncWorker {
   /** The attempt's activation, the job's new state and a destination's call: one transaction, all or nothing. */
   private async settle(job: AsyncJob, fn: FunctionRecord, outcome: JobOutcome, record?: ActivationRecord, answer?: { statusCode: number; body: unknown }): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
-      if (record) await insertActivations(tx, [record]);
       const mine = await this.deps.jobs.settle(tx, { id: job.id, owner: this.owner }, outcome);
-      if (!mine || job.chained || (outcome.kind !== 'done' && outcome.kind !== 'dead')) return;
+      // Not this replica's claim any more (its function was deleted meanwhile): nothing of it is kept.
+      if (!mine) return;
+      if (record) await insertActivations(tx, [record]);
+      if (job.chained || (outcome.kind !== 'done' && outcome.kind !== 'dead')) return;
       const target = outcome.kind === 'done' ? fn.async.onSuccess : fn.async.onFailure;
       if (target) await this.chain(tx, job, target.function, outcome, answer);
     });

@@ -166,7 +166,7 @@ describe.each(STORES)('async calls and dead letters on %s', (kind) => {
   it('changes the async settings with PUT', async () => {
     const res = await acme.put('/api/org/acme/faas/functions/queued', { async: { maxRetries: 0, maxEventAgeSeconds: 120, onFailure: { function: 'sink' } } });
     expect(res.status).toBe(202);
-    expect((await res.json()).async).toEqual({ maxRetries: 0, maxEventAgeSeconds: 120, onFailure: { function: 'sink' } });
+    expect((await jsonOf(res)).async).toEqual({ maxRetries: 0, maxEventAgeSeconds: 120, onFailure: { function: 'sink' } });
     const self = await problemOf(await acme.put('/api/org/acme/faas/functions/queued', { async: { onSuccess: { function: 'queued' } } }));
     expect(self.errors?.map((e) => e.path)).toEqual(['async.onSuccess.function']);
   });

@@ -52,7 +52,7 @@ describe.each(STORES)('sandboxes that cannot run, on %s', (kind) => {
       expect(view.error.message).toMatch(/container runtime is not available/);
       const call = await acme.get('/api/org/acme/py-nopodman');
       expect(call.status).toBe(503);
-      expect((await call.json()).detail).toMatch(/failed to build: the container runtime is not available/);
+      expect((await jsonOf(call)).detail).toMatch(/failed to build: the container runtime is not available/);
     });
   });
 
