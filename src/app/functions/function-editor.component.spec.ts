@@ -92,6 +92,26 @@ describe('FunctionEditorComponent', () => {
     req.flush({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'route taken' }, { status: 409, statusText: 'Conflict' });
   });
 
+  it('lets a new container function allow egress (sent as network.egress), and offers no network for an isolate', () => {
+    expect(page().querySelector('[data-test="function-egress"]')).toBeNull();
+    field('template-python-hello').click();
+    harness.detectChanges();
+    const egress = field('function-egress');
+    expect(egress.checked).toBeFalse();
+    egress.click();
+    type('function-name', 'py-net');
+    type('function-route', 'py-net');
+    submit();
+    const req = http.expectOne(FUNCTIONS_URL);
+    expect(req.request.body).toEqual(jasmine.objectContaining({ runtime: 'python3', sandbox: 'container', network: { egress: true } }));
+    req.flush(
+      { type: 'about:blank', title: 'Invalid request', status: 400, detail: 'x', errors: [{ path: 'network.egress', message: 'egress is off here' }] },
+      { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    harness.detectChanges();
+    expect(page().textContent).toContain('egress is off here');
+  });
+
   it('explains a name that is not a DNS label and sends nothing', () => {
     type('function-name', 'Hello_World');
     type('function-route', 'hello');

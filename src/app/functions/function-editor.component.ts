@@ -20,6 +20,7 @@ const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
   runtime: 'runtime',
   sandbox: 'sandbox',
   mode: 'mode',
+  'network.egress': 'egress',
   code: 'code',
   route: 'route',
   'trigger.route': 'route',
@@ -53,6 +54,8 @@ export class FunctionEditorComponent {
     trigger: new FormControl<'http' | 'event'>('http', { nonNullable: true }),
     route: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(ROUTE_MAX_LENGTH), routeSegments] }),
     ...functionCodeControls({ code: HELLO_WORLD_HANDLER, eventsEnabled: false }),
+    // Containers only (the field shows for them): a new function may ask for outbound network right away.
+    egress: new FormControl(false, { nonNullable: true }),
   });
 
   /** Why container functions cannot run on this installation (null: they can), read once from GET .../faas/runtimes. */
