@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../main';
 import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
 
 /**
@@ -169,6 +170,27 @@ describe.each(STORES)('async calls and dead letters on %s', (kind) => {
     expect((await jsonOf(res)).async).toEqual({ maxRetries: 0, maxEventAgeSeconds: 120, onFailure: { function: 'sink' } });
     const self = await problemOf(await acme.put('/api/org/acme/faas/functions/queued', { async: { onSuccess: { function: 'queued' } } }));
     expect(self.errors?.map((e) => e.path)).toEqual(['async.onSuccess.function']);
+  });
+
+  it.runIf(kind === 'postgres')('shares the queue between two replicas on one PostgreSQL: every call runs once', async () => {
+    await create(newFunction('shared', { code: FLAKY }));
+    // A second replica on the same database: its worker claims from the same queue (SKIP LOCKED).
+    const second = await startServer({ ...h.store.overrides, port: 0, vcdUrl: h.mock.url, logLevel: 'silent', extensionSharedSecret: secret, asyncPollMs: 20, orgRateLimitPerMinute: 0 });
+    try {
+      const via = [acme, api(() => second.url, await h.login('acme'))];
+      const ids = await Promise.all(Array.from({ length: 30 }, async (_, i) => (await via[i % 2].post('/api/org/acme/shared', { i }, { 'X-Invocation-Type': 'Event' })).headers.get('x-activation-id')));
+      const runs = await until('every call to run', async () => {
+        const list = (await jsonOf(await acme.get('/api/org/acme/faas/functions/shared/activations?limit=100'))).items as Activation[];
+        return list.length >= 30 ? list : undefined;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const after = (await jsonOf(await acme.get('/api/org/acme/faas/functions/shared/activations?limit=100'))).items as Activation[];
+      expect(after).toHaveLength(30);
+      expect(new Set(runs.map((r) => r.id))).toEqual(new Set(ids));
+      expect(runs.every((r) => r.attempt === 1 && r.status === 'success')).toBe(true);
+    } finally {
+      await second.close();
+    }
   });
 
   it.runIf(kind === 'postgres')('delivers a vCD event that reached a function still building once it is ready (item 6)', async () => {
