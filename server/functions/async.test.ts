@@ -70,6 +70,19 @@ describe.each(STORES)('async calls and dead letters on %s', (kind) => {
     expect((await deadLetters('queued')).total).toBe(0);
   });
 
+  it('queues the same call by name (POST .../functions/{name}/invocations), for proxies that drop X-Invocation-Type', async () => {
+    const res = await acme.post('/api/org/acme/faas/functions/queued/invocations?x=1', { by: 'name' });
+    expect(res.status).toBe(202);
+    const id = res.headers.get('x-activation-id');
+    const run = await until('the call to run', async () => {
+      const r = await acme.get(`/api/org/acme/faas/activations/${id}`);
+      return r.status === 200 ? ((await r.json()) as Activation) : undefined;
+    });
+    expect(run).toMatchObject({ trigger: 'async', attempt: 1, status: 'success' });
+    expect(run.logs.join('\n')).toContain('body {"by":"name"}');
+    expect((await problemOf(await acme.post('/api/org/acme/faas/functions/none/invocations', {}))).status).toBe(404);
+  });
+
   it('retries a failing call maxRetries times, then lists it in the dead letters with its body, error and attempts', async () => {
     await create(newFunction('fails', { code: FLAKY, async: { maxRetries: 1 } }));
     const id = (await callAsync('fails', { fail: true, ledger: 'x' })).headers.get('x-activation-id');

@@ -54,6 +54,13 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
   });
   const dlParams = z.object({ org: common.org, name: FunctionNameSchema, id: z.string().describe('the dead letter\'s id (its first activation id)') });
   registry.registerPath({
+    method: 'post', path: `${fn}/invocations`,
+    summary: 'Queue a call of the function (as X-Invocation-Type: Event does on its route): the handler gets a POST of its route with this body and query',
+    tags: ['async'], security,
+    request: { params: fnParams, body: { content: { 'application/json': { schema: z.unknown() } }, required: false } },
+    responses: { 202: json(AsyncAcceptedSchema, 'Queued (X-Activation-Id: the first attempt\'s activation)'), 404: problem('No such function'), 409: problem('An event function (no route)'), ...COMMON },
+  });
+  registry.registerPath({
     method: 'get', path: `${fn}/dead-letters`,
     summary: 'Queued calls (X-Invocation-Type: Event) that failed every attempt or grew older than maxEventAgeSeconds, newest first',
     tags: ['async'], security,

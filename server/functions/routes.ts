@@ -64,6 +64,13 @@ export function functionsRoutes(service: FunctionsService): Router {
     res.json(await service.activations(org(res), String(req.params.name), req.query));
   });
 
+  router.post('/functions/:name/invocations', async (req, res) => {
+    res.locals.function = req.params.name;
+    const queued = await service.invokeAsyncByName(org(res), String(req.params.name), eventOf(req), String(res.locals.requestId));
+    res.status(202).setHeader('X-Activation-Id', queued.activationId);
+    res.json({ activationId: queued.activationId, status: 'queued' });
+  });
+
   router.get('/functions/:name/dead-letters', async (req, res) => {
     res.locals.function = req.params.name;
     res.json(await service.deadLetters(org(res), String(req.params.name), req.query));

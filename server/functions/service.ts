@@ -249,6 +249,19 @@ export class FunctionsService {
     return { function: fn.name, activationId: await this.async.enqueue(fn, { trigger: 'async', event, requestId }) };
   }
 
+  /**
+   * POST .../faas/functions/{name}/invocations: the same queued call by the function's name, for callers whose
+   * proxy does not pass X-Invocation-Type on; the handler sees a POST of its route with the given body and query.
+   */
+  async invokeAsyncByName(org: string, name: string, event: HttpEvent, requestId: string): Promise<{ function: string; activationId: string }> {
+    const fn = await this.require(org, name);
+    if (fn.trigger.type !== 'http' || fn.route === null) {
+      throw new Conflict(`function "${name}" has an event trigger: it runs on vCD notifications, not on calls`, [{ path: 'name', message: 'not an HTTP function' }]);
+    }
+    const call = { ...event, method: 'POST', path: `/api/org/${org}/${fn.route}` };
+    return { function: fn.name, activationId: await this.async.enqueue(fn, { trigger: 'async', event: call, requestId }) };
+  }
+
   async deadLetters(org: string, name: string, query: unknown): Promise<{ items: DeadLetterView[]; total: number }> {
     return this.async.deadLetters(await this.require(org, name), query);
   }
