@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AsyncConfig, DeadLetterView } from '../../contract/functions';
 import { PageQuerySchema } from '../../contract/problem';
-import { Invalid, NotFound, parseOrThrow } from '../errors';
+import { Conflict, Invalid, NotFound, parseOrThrow } from '../errors';
 import type { AsyncJob, AsyncJobStore, JobTrigger } from './async-store';
 import type { AsyncWorker } from './async-worker';
-import type { FunctionEvent } from './ports';
+import type { FunctionEvent, HttpEvent } from './ports';
 import type { FunctionRecord, FunctionStore } from './store';
 import { asyncSettings } from './views';
 
@@ -36,14 +36,29 @@ export class AsyncCalls {
     return id;
   }
 
-  async deadLetters(fn: FunctionRecord, query: unknown): Promise<{ items: DeadLetterView[]; total: number }> {
+  /**
+   * The queued call by the function's name, for callers whose proxy does not pass X-Invocation-Type on; the handler
+   * sees a POST of its route with the given body and query.
+   */
+  async byName(org: string, name: string, event: HttpEvent, requestId: string): Promise<{ function: string; activationId: string }> {
+    const fn = await this.require(org, name);
+    if (fn.trigger.type !== 'http' || fn.route === null) {
+      throw new Conflict(`function "${name}" has an event trigger: it runs on vCD notifications, not on calls`, [{ path: 'name', message: 'not an HTTP function' }]);
+    }
+    const call = { ...event, method: 'POST', path: `/api/org/${org}/${fn.route}` };
+    return { function: fn.name, activationId: await this.enqueue(fn, { trigger: 'async', event: call, requestId }) };
+  }
+
+  async deadLetters(org: string, name: string, query: unknown): Promise<{ items: DeadLetterView[]; total: number }> {
     const page = parseOrThrow(PageQuerySchema, query, 'invalid query');
+    const fn = await this.require(org, name);
     const { items, total } = await this.deps.jobs.deadLetters(fn.org, fn.name, page);
     return { items: items.map(toDeadLetterView), total };
   }
 
   /** Queues a dead letter again with the function's retries and event age as they are now. */
-  async redrive(fn: FunctionRecord, id: string): Promise<{ activationId: string; status: 'queued' }> {
+  async redrive(org: string, name: string, id: string): Promise<{ activationId: string; status: 'queued' }> {
+    const fn = await this.require(org, name);
     const settings = asyncSettings(fn.async);
     const job = await this.deps.jobs.redrive(fn.org, fn.name, id, {
       attempts: settings.maxRetries + 1,
@@ -54,8 +69,15 @@ export class AsyncCalls {
     return { activationId: job.id, status: 'queued' };
   }
 
-  async deleteDeadLetter(fn: FunctionRecord, id: string): Promise<void> {
+  async deleteDeadLetter(org: string, name: string, id: string): Promise<void> {
+    const fn = await this.require(org, name);
     if (!(await this.deps.jobs.deleteDead(fn.org, fn.name, id))) throw new NotFound(`function "${fn.name}" has no dead letter "${id}"`);
+  }
+
+  private async require(org: string, name: string): Promise<FunctionRecord> {
+    const fn = await this.deps.store.get(org, name);
+    if (!fn) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
+    return fn;
   }
 
   /** Destinations name another function of the same org that exists (a 400 naming async.onSuccess|onFailure otherwise). */

@@ -249,29 +249,21 @@ export class FunctionsService {
     return { function: fn.name, activationId: await this.async.enqueue(fn, { trigger: 'async', event, requestId }) };
   }
 
-  /**
-   * POST .../faas/functions/{name}/invocations: the same queued call by the function's name, for callers whose
-   * proxy does not pass X-Invocation-Type on; the handler sees a POST of its route with the given body and query.
-   */
-  async invokeAsyncByName(org: string, name: string, event: HttpEvent, requestId: string): Promise<{ function: string; activationId: string }> {
-    const fn = await this.require(org, name);
-    if (fn.trigger.type !== 'http' || fn.route === null) {
-      throw new Conflict(`function "${name}" has an event trigger: it runs on vCD notifications, not on calls`, [{ path: 'name', message: 'not an HTTP function' }]);
-    }
-    const call = { ...event, method: 'POST', path: `/api/org/${org}/${fn.route}` };
-    return { function: fn.name, activationId: await this.async.enqueue(fn, { trigger: 'async', event: call, requestId }) };
+  /** POST .../faas/functions/{name}/invocations: the same queued call by the function's name (AsyncCalls.byName). */
+  invokeAsyncByName(org: string, name: string, event: HttpEvent, requestId: string): Promise<{ function: string; activationId: string }> {
+    return this.async.byName(org, name, event, requestId);
   }
 
-  async deadLetters(org: string, name: string, query: unknown): Promise<{ items: DeadLetterView[]; total: number }> {
-    return this.async.deadLetters(await this.require(org, name), query);
+  deadLetters(org: string, name: string, query: unknown): Promise<{ items: DeadLetterView[]; total: number }> {
+    return this.async.deadLetters(org, name, query);
   }
 
-  async redrive(org: string, name: string, id: string): Promise<{ activationId: string; status: 'queued' }> {
-    return this.async.redrive(await this.require(org, name), id);
+  redrive(org: string, name: string, id: string): Promise<{ activationId: string; status: 'queued' }> {
+    return this.async.redrive(org, name, id);
   }
 
-  async deleteDeadLetter(org: string, name: string, id: string): Promise<void> {
-    await this.async.deleteDeadLetter(await this.require(org, name), id);
+  deleteDeadLetter(org: string, name: string, id: string): Promise<void> {
+    return this.async.deleteDeadLetter(org, name, id);
   }
 
   async runtimes(): Promise<RuntimesInfo> {
