@@ -14,6 +14,7 @@ import { Figures, percentile } from './figures';
 import { agent, latencies, rps, timedGet } from './http-load';
 import { benchAmqp } from './amqp';
 import { benchAsync } from './async';
+import { benchMqtt } from './mqtt';
 import { benchShowback } from './showback';
 import { benchLoad } from './load';
 import { benchFirstRender } from './first-render';
@@ -150,7 +151,11 @@ async function main(): Promise<void> {
   if (wanted('showback.')) await benchShowback(figures, { quick });
   if (wanted('showback.dashboard')) await benchFirstRender(figures, { quick });
   if (wanted('autoscale.')) await benchAutoscale(figures, { quick });
-  if (wanted('amqp.') || wanted('http.forward') || wanted('replicas2.')) await benchAmqp(figures, { quick });
+  // The three ways vCD reaches the backend, in one run so their ratios are side by side (any of the prefixes runs all).
+  if (wanted('amqp.') || wanted('http.forward') || wanted('replicas2.') || wanted('mqtt.')) {
+    await benchAmqp(figures, { quick });
+    await benchMqtt(figures, { quick });
+  }
   if (wanted('load.')) await benchLoad(figures, { quick });
   const results = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick, figures: figures.all };
   writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

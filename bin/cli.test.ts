@@ -68,7 +68,9 @@ function vcdState() {
   };
 }
 
-const vcdArgs = () => ['--vcd', h.mock.url, '--user', 'administrator@System'];
+const tokenFile = path.join(dir, 'backend', 'mqtt-extension.token');
+// The token file always in the test's temp dir: never a developer's .data/backend.
+const vcdArgs = () => ['--vcd', h.mock.url, '--user', 'administrator@System', '--token-file', tokenFile];
 
 describe('vcd-serverless deploy / undeploy', () => {
   it('refuses a zip that is not a plugin, before changing anything', async () => {
@@ -142,7 +144,7 @@ describe('vcd-serverless deploy / undeploy', () => {
   });
 
   it('replaces an older plugin version with the new one', async () => {
-    const r = await cli(['deploy', ...vcdArgs(), '--zip', PLUGIN_V2]);
+    const r = await cli(['deploy', ...vcdArgs(), '--zip', PLUGIN_V2, '--transport', 'amqp']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('replace UI plugin Serverless 1.0.0 with 2.0.0');
     expect(vcdState().plugins).toEqual([{ name: 'Serverless', version: '2.0.0', tenants: 2 }]);

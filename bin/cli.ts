@@ -3,14 +3,21 @@ import { parseArgs } from 'node:util';
 import { planDeploy, planUndeploy, readPluginZip, type Step } from './lib/deploy';
 import type { AmqpSettings } from './lib/vcd-admin';
 import { loginAsProvider, VcdProviderError } from './lib/vcd-provider';
+import { trustVcdForFetch, vcdTls } from '../server/transport/mqtt/tls';
 
 const USAGE = `Usage:
   vcd-serverless deploy   --vcd URL --user administrator@System [--zip dist/plugin.zip] [--name serverless]
-                          [--exchange vcdext] [--routing-key serverless] [--amqp-url amqp://user@host:5672/vhost]
-                          [--amqp-exchange systemExchange] [--amqp-prefix vcd] [--dry-run]
-  vcd-serverless undeploy --vcd URL --user administrator@System [--name serverless] [--plugin-name Serverless] [--dry-run]
+                          [--transport mqtt|amqp] [--dry-run] [--ca-file vcd-ca.pem | --insecure]
+        mqtt (default; vCD 10.4+): [--vendor vcd-serverless] [--service-version 1.0.0]
+                          [--token-file .data/backend/mqtt-extension.token]
+        amqp (vCD <= 10.5):  [--exchange vcdext] [--routing-key serverless] [--amqp-url amqp://user@host:5672/vhost]
+                          [--amqp-exchange systemExchange] [--amqp-prefix vcd]
+  vcd-serverless undeploy --vcd URL --user administrator@System [--name serverless] [--plugin-name Serverless]
+                          [--vendor ..] [--service-version ..] [--token-file ..] [--dry-run]
 
-The vCD password comes from VCD_PASSWORD or a prompt; the broker's from AMQP_PASSWORD. Never as an argument.`;
+The vCD password comes from VCD_PASSWORD or a prompt; the broker's from AMQP_PASSWORD. Never as an argument.
+The EXTENSION token goes to --token-file (mode 0600), where the backend reads it; it is never printed.
+--ca-file (or VCD_CA_FILE) trusts a lab vCD's own CA; --insecure (or VCD_INSECURE_TLS=1) checks no certificate.`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -31,6 +38,12 @@ const OPTIONS = {
   'amqp-url': { type: 'string' },
   'amqp-exchange': { type: 'string', default: 'systemExchange' },
   'amqp-prefix': { type: 'string', default: 'vcd' },
+  transport: { type: 'string' },
+  vendor: { type: 'string', default: 'vcd-serverless' },
+  'service-version': { type: 'string', default: '1.0.0' },
+  'token-file': { type: 'string', default: '.data/backend/mqtt-extension.token' },
+  'ca-file': { type: 'string' },
+  insecure: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
@@ -91,6 +104,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     user = values.user;
     const zipPath = path.resolve(values.zip ?? 'dist/plugin.zip');
     const name = values.name;
+    const transport = values.transport ?? (values['amqp-url'] ? 'amqp' : 'mqtt');
+    if (transport !== 'mqtt' && transport !== 'amqp') throw new UsageError(`--transport must be mqtt or amqp (got "${transport}")`);
+    const mqtt = { service: { vendor: values.vendor, name, version: values['service-version'] }, tokenFile: path.resolve(values['token-file']), note: io.out };
+    const insecure = values.insecure || ['1', 'true'].includes(io.env.VCD_INSECURE_TLS ?? '');
+    trustVcdForFetch(vcdUrl, vcdTls({ caFile: values['ca-file'] ?? io.env.VCD_CA_FILE, insecure }, (line) => io.err(`vcd-serverless: warning: ${line}`)));
 
     let steps: Step[];
     if (command === 'deploy') {
@@ -99,13 +117,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         ? { settings: { ...amqpSettingsOf(values['amqp-url']), AmqpExchange: values['amqp-exchange'], AmqpPrefix: values['amqp-prefix'] }, password: io.env.AMQP_PASSWORD }
         : undefined;
       const session = await loginAsProvider({ vcdUrl, user, password: await password(io, user) });
-      io.out(`vCD ${vcdUrl}: deploying ${manifest.name} ${manifest.version} as API extension ${name}`);
-      steps = await planDeploy(session, { zipPath, name, exchange: values.exchange, routingKey: values['routing-key'] ?? name, amqp });
+      const as = transport === 'mqtt' ? `external service ${mqtt.service.vendor}/${name}/${mqtt.service.version} on vCD's MQTT bus` : `API extension ${name} over AMQP`;
+      io.out(`vCD ${vcdUrl}: deploying ${manifest.name} ${manifest.version} as ${as}`);
+      steps = await planDeploy(session, { zipPath, name, exchange: values.exchange, routingKey: values['routing-key'] ?? name, amqp, transport, mqtt });
     } else {
       const pluginName = values['plugin-name'] ?? (await readPluginZip(zipPath).then((m) => m.name, () => 'Serverless'));
       const session = await loginAsProvider({ vcdUrl, user, password: await password(io, user) });
       io.out(`vCD ${vcdUrl}: removing UI plugin ${pluginName} and API extension ${name}`);
-      steps = await planUndeploy(session, { name, pluginName });
+      steps = await planUndeploy(session, { name, pluginName, mqtt });
     }
 
     if (!steps.length) {

@@ -22,6 +22,11 @@ import { vropsRoutes } from './vrops/routes';
 import { billingRoutes } from './billing/routes';
 import { defaultAmqpSettings } from './extensions/amqp-settings';
 import type { MockVcdState } from './state';
+// vCD 10.4+'s MQTT bus and external services (issue 12, docs/vcd-mqtt.md)
+import { ExternalServices } from './extensions/external-services';
+import { externalServiceRoutes } from './extensions/cloudapi-routes';
+import { MockMqttBus, type MockMqttOptions } from './mqtt/broker';
+import { mqttAdminRoutes } from './mqtt/routes';
 
 export interface MockVcdOptions {
   /** namespace → base URL of the extension's HTTP endpoint (the local stand-in for vCD's AMQP bridge). */
@@ -38,6 +43,8 @@ export interface MockVcdOptions {
   infra?: InfraOptions;
   /** The mock vROps: evaluation interval, REST and SNMP alert targets. */
   vrops?: VropsOptions;
+  /** The MQTT bus on /messaging/mqtt: API_REQUEST timeout, metrics interval (main.ts starts it). */
+  mqtt?: MockMqttOptions;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -62,7 +69,10 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
     infra,
     vrops: new VropsMock(infra, options.vrops),
     amqpSettings: defaultAmqpSettings(),
+    externalServices: new ExternalServices(),
+    mqtt: undefined as unknown as MockMqttBus, // set below: the bus needs the session store made in this literal
   };
+  state.mqtt = new MockMqttBus({ sessions: state.sessions, services: state.externalServices }, options.mqtt);
 
   const app = express();
   app.disable('x-powered-by');
@@ -81,6 +91,8 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
   app.use(infraAdminRoutes({ sessions: state.sessions, infra: state.infra }));
   app.use(vropsRoutes({ directory, sessions: state.sessions, infra: state.infra, vrops: state.vrops }));
   app.use(billingRoutes());
+  app.use(externalServiceRoutes({ sessions: state.sessions, services: state.externalServices }));
+  app.use(mqttAdminRoutes({ sessions: state.sessions, bus: state.mqtt }));
   // After every own route: vCD's own routes win over extension URL patterns.
   app.use(forwardToExtensions({ state }));
   app.use(portalHost({ portalDir: options.portalDir ?? path.resolve(__dirname, '../dist/portal/browser') }));

@@ -1,6 +1,8 @@
 import type { MockAmqpLink } from './amqp/link';
 import type { AmqpSettings } from './extensions/amqp-settings';
 import type { ExtensionRegistry } from './extensions/registry';
+import type { ExternalServices } from './extensions/external-services';
+import type { MockMqttBus } from './mqtt/broker';
 import type { Infra } from './infra/service';
 import type { Directory } from './orgs/directory';
 import type { SessionStore } from './sessions/store';
@@ -26,4 +28,7 @@ export interface MockVcdState {
   amqp?: MockAmqpLink;
   /** What a provider set at /api/admin/extension/settings/amqp (the password is never read back). */
   amqpSettings: AmqpSettings;
+  /** MQTT external services, API filters and EXTENSION tokens (cloudapi), and the bus they use. */
+  externalServices: ExternalServices;
+  mqtt: MockMqttBus;
 }

@@ -1,5 +1,12 @@
+import path from 'node:path';
 import { seedShowbackDemo } from './demo-data';
 import { DEMO_LOGINS, startStack } from './stack';
+
+const TRANSPORT_LINES = {
+  mqtt: "its MQTT bus (/messaging/mqtt, an external service, as vCD 10.4+ does)",
+  amqp: 'RabbitMQ (an AMQP API extension)',
+  http: 'HTTP forwarding (the mock\'s debugging shortcut)',
+} as const;
 
 /** `npm start`'s long-running part: the stack on fixed, configurable ports until Ctrl-C. */
 async function main(): Promise<void> {
@@ -10,6 +17,8 @@ async function main(): Promise<void> {
     dataDir: process.env.DATA_DIR,
     databaseUrl: process.env.DATABASE_URL,
     logLevel: process.env.LOG_LEVEL ?? 'warn',
+    // MOCK_VCD_TLS=1: vCD's API, portal and wss:// bus over HTTPS with a self-signed certificate made once.
+    tlsDir: process.env.MOCK_VCD_TLS === '1' ? path.join(process.env.MOCK_VCD_DATA_DIR ?? '.data/mock-vcd', 'tls') : undefined,
     // Showback's vCD usage reads the mock's VMs with its demo provider account unless told otherwise.
     backend: {
       showbackVcdUser: process.env.SHOWBACK_VCD_USER ?? 'administrator@System',
@@ -25,6 +34,8 @@ async function main(): Promise<void> {
     ...(seeded.length ? [`  Showback: the demo billing source collected its months for ${seeded.join(', ')}.`, ''] : []),
     `  Portal:   ${stack.portalUrl}`,
     `  vCD API:  ${stack.vcdUrl}/api/org/<org>/...   (backend directly: ${stack.backendUrl})`,
+    `  vCD reaches the backend over ${TRANSPORT_LINES[stack.transport]} (VCD_TRANSPORT=http|amqp|mqtt)`,
+    ...(stack.caFile ? [`  HTTPS with a self-signed certificate: MOCK_VCD_CA_FILE=${stack.caFile}`] : []),
     '',
     '  Demo logins:',
     ...DEMO_LOGINS.map((d) => `    ${(d.login + ' / ' + d.password).padEnd(38)} ${d.role}`),

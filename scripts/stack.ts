@@ -1,16 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
 import { installUiPlugin, loginAsProvider, registerApiExtension } from '../bin/lib/vcd-provider';
+import { registerMqttService } from '../server/testing/mqtt-service';
+import { trustVcdForFetch } from '../server/transport/mqtt/tls';
+
+export type Transport = 'http' | 'amqp' | 'mqtt';
 
 /**
  * The whole product on one machine: mock vCD + backend + the real dist/plugin.zip installed as a provider would.
  * Used by `npm start`, the e2e suite and the bench.
  */
 export interface StackOptions {
-  /** vCD's AMQP mode: extension requests and notifications through this RabbitMQ (default: VCD_AMQP_URL; unset = HTTP forwarding). */
+  /**
+   * How vCD reaches the backend: its MQTT bus (default, as vCD 10.4+ does), RabbitMQ (amqp; VCD_AMQP_URL) or HTTP
+   * forwarding (the mock's shortcut, for debugging). Default VCD_TRANSPORT, else amqp when VCD_AMQP_URL is set, else mqtt.
+   */
+  transport?: Transport;
+  /** vCD's AMQP mode: extension requests and notifications through this RabbitMQ (default: VCD_AMQP_URL). */
   amqpUrl?: string;
+  /** HTTPS like vCD (MOCK_VCD_TLS=1): the mock makes a self-signed certificate in this directory, the backend trusts it. */
+  tlsDir?: string;
   host?: string;
   mockPort?: number;
   backendPort?: number;
@@ -24,6 +36,9 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  transport: Transport;
+  /** With TLS: the mock's self-signed certificate (trust it to call vCD's API). */
+  caFile?: string;
   portalUrl: string;
   vcdUrl: string;
   backendUrl: string;
@@ -42,6 +57,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sharedSecret = randomBytes(32).toString('hex');
   const backendPort = options.backendPort ?? 0;
   const amqpUrl = options.amqpUrl ?? (process.env.VCD_AMQP_URL || undefined);
+  const transport = options.transport ?? transportFromEnv(amqpUrl);
+  if (transport === 'amqp' && !amqpUrl) throw new Error('VCD_TRANSPORT=amqp needs VCD_AMQP_URL (amqp://guest:guest@127.0.0.1:5672)');
 
   // The backend must know vCD's URL and vCD the backend's; a fixed backend port breaks the cycle,
   // port 0 is resolved by starting the mock first and pointing it at the backend afterwards.
@@ -50,8 +67,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     port: options.mockPort ?? 0,
     sharedSecret,
     portalDir: options.portalDir ?? path.join(root, 'dist/portal/browser'),
-    amqp: amqpUrl ? { url: amqpUrl } : undefined,
+    amqp: transport === 'amqp' && amqpUrl ? { url: amqpUrl } : undefined,
+    tls: options.tlsDir ? { dir: options.tlsDir } : undefined,
   });
+  // HTTPS: this process (registration, demo data) trusts the mock's own certificate for the mock's origin only.
+  if (mock.caFile) trustVcdForFetch(mock.url, { ca: readFileSync(mock.caFile, 'utf8') });
+  // On the bus the external service must exist, with its token, before the backend connects (deploy does this).
+  let bus: Record<string, unknown> = {};
+  try {
+    if (transport === 'mqtt') {
+      const { token } = await registerMqttService(mock.url);
+      // vCD's events and metrics as the demo System administrator, like showback's usage account.
+      bus = { mqttToken: token, vcdEventsUser: 'administrator@System', vcdEventsPassword: 'provider-demo' };
+    }
+  } catch (err) {
+    await mock.close();
+    throw err;
+  }
   const backend = await startServer({
     host,
     port: backendPort,
@@ -60,18 +92,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-    ...(amqpUrl ? { amqpUrl } : {}),
+    ...(transport === 'amqp' ? { amqpUrl } : {}),
+    ...(mock.caFile ? { vcdCaFile: mock.caFile } : {}),
+    vcdTransport: transport,
+    ...bus,
     ...options.backend,
   } as never);
-  mock.state.httpExtensions.serverless = backend.url;
-  // vCD notifications (VM created, powered, deleted) reach event-triggered functions through the signed webhook,
-  // or in AMQP mode through vcd.notifications20 like the extension requests.
-  if (!amqpUrl) mock.state.infra.notifier.targets.push(`${backend.url}/notifications/vcd`);
+  // vCD notifications (VM created, powered, deleted) reach event-triggered functions over the bus (mqtt), through
+  // vcd.notifications20 like the extension requests (amqp), or through the signed webhook (http).
+  if (transport === 'http') {
+    mock.state.httpExtensions.serverless = backend.url;
+    mock.state.infra.notifier.targets.push(`${backend.url}/notifications/vcd`);
+  }
 
   try {
     const session = await loginAsProvider({ vcdUrl: mock.url, user: 'administrator@System', password: 'provider-demo' });
     await installUiPlugin(session, { zipPath: options.zipPath ?? path.join(root, 'dist/plugin.zip') });
-    await registerApiExtension(session);
+    if (transport !== 'mqtt') await registerApiExtension(session);
   } catch (err) {
     await backend.close();
     await mock.close();
@@ -79,6 +116,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   return {
+    transport,
+    caFile: mock.caFile,
     portalUrl: `${mock.url}/login`,
     vcdUrl: mock.url,
     backendUrl: backend.url,
@@ -87,4 +126,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await mock.close();
     },
   };
+}
+
+/** VCD_TRANSPORT, else amqp when a RabbitMQ is given (as before MQTT), else mqtt. */
+export function transportFromEnv(amqpUrl: string | undefined): Transport {
+  const value = process.env.VCD_TRANSPORT;
+  if (value === 'http' || value === 'amqp' || value === 'mqtt') return value;
+  if (value) throw new Error(`VCD_TRANSPORT must be http, amqp or mqtt (got "${value}")`);
+  return amqpUrl ? 'amqp' : 'mqtt';
 }

@@ -122,14 +122,23 @@ const suites = [
     },
   },
   {
-    name: 'e2e (Playwright in Chromium: mock portal + backend + dist/plugin.zip)',
+    name: "e2e (Playwright in Chromium: mock portal + backend + dist/plugin.zip, over vCD's MQTT bus)",
     key: 'e2e',
-    run: () => playwright([], 'playwright.json'),
+    run: () => playwright([], 'playwright.json', { VCD_TRANSPORT: 'mqtt' }),
   },
   {
-    name: "e2e in vCD's AMQP mode (the foundation's path: mock vCD → RabbitMQ → backend)",
+    name: "e2e in vCD's AMQP mode (the foundation's path and the deploy CLI: mock vCD → RabbitMQ → backend)",
     key: 'e2e-amqp',
-    run: () => playwright(['e2e/functions.spec.ts'], 'playwright-amqp.json', { VCD_AMQP_URL: process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' }),
+    run: () =>
+      playwright(['e2e/functions.spec.ts', 'e2e/deploy.spec.ts'], 'playwright-amqp.json', {
+        VCD_TRANSPORT: 'amqp',
+        VCD_AMQP_URL: process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+      }),
+  },
+  {
+    name: "e2e in HTTP forwarding mode (the foundation's path: the mock's debugging shortcut, vCD ≤ 10.3 style)",
+    key: 'e2e-http',
+    run: () => playwright(['e2e/functions.spec.ts'], 'playwright-http.json', { VCD_TRANSPORT: 'http' }),
   },
 ];
 

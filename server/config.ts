@@ -97,6 +97,32 @@ export const ConfigSchema = z
     amqpNotificationsQueue: z.string().min(1).default('serverless.notifications'),
     /** The name the backend's broker connection shows in RabbitMQ's management (one per replica helps). */
     amqpConnectionName: z.string().min(1).default('vcd-serverless'),
+    /** How vCD reaches the backend: its MQTT bus (vCD 10.4+), RabbitMQ (AMQP extensions) or HTTP forwarding; default mqtt, amqp when AMQP_URL is set. */
+    vcdTransport: z.enum(['http', 'amqp', 'mqtt']).optional(),
+    /** vCD's bus; default derived from VCD_URL (ws(s)://<vcd>/messaging/mqtt). */
+    mqttUrl: z.string().url().optional(),
+    /** The external service's vendor/name/version as registered in vCD (vcd-serverless deploy). */
+    mqttService: z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'vendor/name/version').default('vcd-serverless/serverless/1.0.0'),
+    /** The EXTENSION token: from this file (written by vcd-serverless deploy, mode 0600; default <DATA_DIR>/mqtt-extension.token) unless given directly. */
+    mqttTokenFile: z.string().min(1).optional(),
+    mqttToken: z.string().min(1).optional(),
+    /** Extension requests run at once per replica; the rest wait (and other replicas may take them). */
+    mqttMaxInFlight: z.coerce.number().int().min(1).max(1000).default(32),
+    /** A request older than this is not run (vCD's bus expires messages after ~5 minutes). */
+    mqttRequestExpiryMs: z.coerce.number().int().min(100).default(300_000),
+    /** This replica's name in the request claims (default host-pid). */
+    mqttReplicaId: z.string().min(1).optional(),
+    /** A System administrator for vCD's events (publish/#) and metrics (metrics/#) on the bus; without it no events over MQTT. */
+    vcdEventsUser: z.string().min(3).optional(),
+    vcdEventsPassword: z.string().min(1).optional(),
+    /** Events missed while disconnected are looked up in vCD's audit trail this often (0 = never). */
+    vcdEventsReconcileMs: z.coerce.number().int().min(0).default(60_000),
+    /** PEM file of the CA that signed vCD's certificate (lab vCDs with their own CA). */
+    vcdCaFile: z.string().min(1).optional(),
+    /** Lab vCDs only: vCD's certificate is not checked (logged as a warning at start). */
+    vcdInsecureTls: z
+      .union([z.boolean(), z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')])
+      .default(false),
     secretsKey: z
       .string()
       .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
@@ -111,6 +137,8 @@ export const ConfigSchema = z
     message: 'AUTOSCALE_SNMP_PORT needs AUTOSCALE_SNMP_COMMUNITY and the AUTOSCALE_VCD_USER/PASSWORD it evaluates traps with',
     path: ['autoscaleSnmpPort'],
   })
+  .refine((c) => c.vcdTransport !== 'amqp' || c.amqpUrl, { message: 'VCD_TRANSPORT=amqp needs AMQP_URL', path: ['vcdTransport'] })
+  .refine((c) => !c.vcdEventsUser === !c.vcdEventsPassword, { message: 'VCD_EVENTS_USER and VCD_EVENTS_PASSWORD go together', path: ['vcdEventsUser'] })
   .refine((c) => c.functionDefaultTimeoutMs <= c.functionMaxTimeoutMs, {
     message: 'FUNCTION_DEFAULT_TIMEOUT_MS must not exceed FUNCTION_MAX_TIMEOUT_MS',
     path: ['functionDefaultTimeoutMs'],
@@ -173,7 +201,34 @@ const ENV: Record<string, keyof ConfigInput> = {
   AMQP_NOTIFICATIONS_EXCHANGE: 'amqpNotificationsExchange',
   AMQP_NOTIFICATIONS_QUEUE: 'amqpNotificationsQueue',
   AMQP_CONNECTION_NAME: 'amqpConnectionName',
+  VCD_TRANSPORT: 'vcdTransport',
+  VCD_MQTT_URL: 'mqttUrl',
+  VCD_EXTENSION_SERVICE: 'mqttService',
+  VCD_EXTENSION_TOKEN_FILE: 'mqttTokenFile',
+  VCD_EXTENSION_TOKEN: 'mqttToken',
+  MQTT_MAX_IN_FLIGHT: 'mqttMaxInFlight',
+  MQTT_REQUEST_EXPIRY_MS: 'mqttRequestExpiryMs',
+  MQTT_REPLICA_ID: 'mqttReplicaId',
+  VCD_EVENTS_USER: 'vcdEventsUser',
+  VCD_EVENTS_PASSWORD: 'vcdEventsPassword',
+  VCD_EVENTS_RECONCILE_MS: 'vcdEventsReconcileMs',
+  VCD_CA_FILE: 'vcdCaFile',
+  VCD_INSECURE_TLS: 'vcdInsecureTls',
 };
+
+/** The transport in effect: VCD_TRANSPORT, else amqp when AMQP_URL is set (as before MQTT), else mqtt. */
+export function transportOf(config: Config): 'http' | 'amqp' | 'mqtt' {
+  return config.vcdTransport ?? (config.amqpUrl ? 'amqp' : 'mqtt');
+}
+
+/** vCD's bus next to its API: http→ws, https→wss, path /messaging/mqtt. */
+export function mqttUrlOf(config: Config): string {
+  if (config.mqttUrl) return config.mqttUrl;
+  const u = new URL(config.vcdUrl);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  u.pathname = '/messaging/mqtt';
+  return u.toString();
+}
 
 /** Reads the config from the environment, then applies overrides (tests, scripts); throws naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigInput> = {}): Config {

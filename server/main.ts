@@ -8,9 +8,10 @@ import type { ComposeContext, Part } from './compose/part';
 import { composeShowback } from './compose/showback';
 import { openStore, scheduledWorkLease } from './compose/store';
 import { composeTransport } from './compose/transport';
-import { loadConfig, type Config } from './config';
+import { loadConfig, transportOf, type Config } from './config';
 import { createApp } from './http/app';
 import { createVcdClient } from './vcd/client';
+import { trustVcdForFetch, vcdTls } from './transport/mqtt/tls';
 
 export type { Config } from './config';
 
@@ -29,6 +30,9 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const config = loadConfig(process.env, overrides);
   const logOptions = { level: config.logLevel, base: { service: 'vcd-serverless' }, redact: ['req.headers.authorization'] };
   const log = options.logStream ? pino(logOptions, options.logStream) : pino(logOptions);
+  // vCD's certificate: the system's CAs, VCD_CA_FILE, or (said loudly) VCD_INSECURE_TLS=1; for fetch and the bus alike.
+  const tls = vcdTls({ caFile: config.vcdCaFile, insecure: config.vcdInsecureTls }, (line) => log.warn(line));
+  trustVcdForFetch(config.vcdUrl, tls);
 
   const db = await openStore(config, log);
   const ctx = { config, db, log };
@@ -38,8 +42,14 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   const features: Part[] = [functions, showback, autoscale];
 
   const app = httpApp(ctx, features, functions);
-  // vCD's API extension over RabbitMQ: the same app, dispatched in process; its notifications feed FaaS event triggers.
-  const transport = composeTransport(ctx, { app, onNotification: (n) => functions.service.handleVcdNotification(n) });
+  // How vCD reaches the backend (VCD_TRANSPORT; default its MQTT bus): the same app, dispatched in process; vCD's
+  // notifications feed FaaS event triggers, its pushed metrics autoscale.
+  const transport = composeTransport(ctx, {
+    app,
+    tls,
+    onNotification: (n) => functions.service.handleVcdNotification(n),
+    onMetrics: (m) => autoscale.pushMetrics(m),
+  });
 
   const { server, url, port } = await listen(app, config);
   const resumed = await functions.resumeBuilds();
@@ -54,7 +64,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   });
   await lease.start();
   await transport.start();
-  log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', resumedBuilds: resumed }, 'backend listening');
+  log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', transport: transportOf(config), resumedBuilds: resumed }, 'backend listening');
 
   let closing: Promise<void> | undefined;
   const stop = async () => {

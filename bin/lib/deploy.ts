@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import AdmZip from 'adm-zip';
+import { type MqttTarget, mqttDeploySteps, mqttUndeploySteps } from './deploy-mqtt';
+import type { Step } from './step';
 import * as vcd from './vcd-admin';
 import { installUiPlugin, registerApiExtension, type ProviderSession, VcdProviderError } from './vcd-provider';
 
@@ -13,13 +15,12 @@ export interface DeployTarget {
   routingKey: string;
   /** vCD's broker settings; absent = left as they are. */
   amqp?: { settings: vcd.AmqpSettings; password?: string };
+  /** How vCD reaches the backend: its MQTT bus (an external service, vCD 10.4+) or an AMQP extension service. */
+  transport: 'mqtt' | 'amqp';
+  mqtt: Pick<MqttTarget, 'service' | 'tokenFile' | 'note'>;
 }
 
-export interface Step {
-  /** One line for the plan and the log. */
-  describe: string;
-  apply(): Promise<void>;
-}
+export type { Step } from './step';
 
 export interface PluginManifest {
   name: string;
@@ -72,7 +73,7 @@ async function pluginSteps(session: ProviderSession, target: DeployTarget, manif
   return [{ describe: `publish UI plugin ${manifest.name} to ${missing.map((o) => o.name).join(', ')}`, apply: async () => void (await vcd.publishToAll(session, current.id)) }];
 }
 
-async function wantedPatterns(session: ProviderSession): Promise<string[]> {
+export async function wantedPatterns(session: ProviderSession): Promise<string[]> {
   const patterns = [PRODUCT_PATTERN];
   for (const org of await vcd.tenantOrgs(session)) {
     for (const route of await vcd.readyFunctionRoutes(session, org.name)) patterns.push(routePattern(org.name, route));
@@ -131,16 +132,24 @@ async function amqpSteps(session: ProviderSession, target: DeployTarget): Promis
 /** The steps from vCD's current state to the target; none when vCD already holds it. */
 export async function planDeploy(session: ProviderSession, target: DeployTarget): Promise<Step[]> {
   const manifest = await readPluginZip(target.zipPath);
-  return [...(await amqpSteps(session, target)), ...(await extensionSteps(session, target)), ...(await pluginSteps(session, target, manifest))];
+  const extension =
+    target.transport === 'mqtt'
+      ? await mqttDeploySteps(session, { ...target.mqtt, productPattern: PRODUCT_PATTERN, patterns: async (read) => (read ? wantedPatterns(session) : [PRODUCT_PATTERN]) })
+      : [...(await amqpSteps(session, target)), ...(await extensionSteps(session, target))];
+  return [...extension, ...(await pluginSteps(session, target, manifest))];
 }
 
-/** Everything deploy made: the UI plugin (by name) and the extension service with its filters. vCD's AMQP settings stay (other extensions share them). */
-export async function planUndeploy(session: ProviderSession, options: { name: string; pluginName: string }): Promise<Step[]> {
+/**
+ * Everything deploy made, over either transport: the UI plugin (by name), the AMQP extension service with its filters,
+ * the MQTT external service with its filters and tokens and the stored token. vCD's AMQP settings stay (shared).
+ */
+export async function planUndeploy(session: ProviderSession, options: { name: string; pluginName: string; mqtt: Pick<MqttTarget, 'service' | 'tokenFile'> }): Promise<Step[]> {
   const steps: Step[] = [];
   for (const p of (await vcd.listUiPlugins(session)).filter((p) => p.pluginName === options.pluginName)) {
     steps.push({ describe: `remove UI plugin ${p.pluginName} ${p.version}`, apply: () => vcd.deleteUiPlugin(session, p.id) });
   }
   const service = await vcd.findService(session, options.name);
   if (service) steps.push({ describe: `disable and remove API extension ${service.name} and its API filters`, apply: () => vcd.deleteService(session, service) });
+  steps.push(...(await mqttUndeploySteps(session, options.mqtt)));
   return steps;
 }

@@ -6,6 +6,7 @@ import { VcdError, unauthorized } from '../http/vcd-errors';
 import { tokenOf } from '../sessions/auth';
 import { securityContextHeaders } from './security-context';
 import { forwardOverAmqp } from './amqp-forward';
+import { forwardOverMqtt } from './mqtt-forward';
 
 /** Request headers passed on to the extension besides the security context. */
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type', 'content-length', 'authorization', 'x-vcloud-authorization'];
@@ -21,10 +22,16 @@ export function forwardToExtensions(deps: { state: MockVcdState }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const pathname = req.originalUrl.split('?')[0];
     const service = deps.state.extensions.match(pathname);
-    if (!service) return next();
+    const external = deps.state.externalServices.match(pathname);
+    if (!service && !external) return next();
     const token = tokenOf(req);
     const session = token ? deps.state.sessions.resolve(token) : undefined;
-    if (!session) return next(unauthorized());
+    if (!session || !token) return next(unauthorized());
+    // One precedence over both kinds: the higher priority, then the earlier registration, wins.
+    if (external && (!service || external.priority > service.priority || (external.priority === service.priority && external.seq < service.seq))) {
+      return forwardOverMqtt({ bus: deps.state.mqtt, service: external, session, token })(req, res, next);
+    }
+    if (!service) return next();
     // AMQP mode (VCD_AMQP_URL): every extension is reached through the broker, as in vCD.
     if (deps.state.amqp) return forwardOverAmqp({ link: deps.state.amqp, service, session })(req, res, next);
     const base = deps.state.httpExtensions[service.namespace];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { compileJavaPattern } from './java-regex';
+import { nextRegistrationSeq } from './external-services';
 
 export interface ApiFilter {
   id: string;
@@ -23,6 +24,8 @@ export interface ExtensionService extends ServiceDefinition {
   /** A bare uuid; the URN is `urn:vcloud:service:<id>`. */
   id: string;
   apiFilters: ApiFilter[];
+  /** Registration order shared with MQTT external services (external-services.ts). */
+  seq: number;
 }
 
 /** Registered API extension services and their URL filters, in registration order. */
@@ -30,7 +33,7 @@ export class ExtensionRegistry {
   readonly services = new Map<string, ExtensionService>();
 
   register(definition: ServiceDefinition, urlPatterns: string[]): ExtensionService {
-    const service: ExtensionService = { ...definition, id: randomUUID(), apiFilters: [] };
+    const service: ExtensionService = { ...definition, id: randomUUID(), apiFilters: [], seq: nextRegistrationSeq() };
     for (const p of urlPatterns) this.addFilter(service, p);
     this.services.set(service.id, service);
     return service;

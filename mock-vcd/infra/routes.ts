@@ -1,4 +1,5 @@
 import express, { type Request, type Response, Router } from 'express';
+import { auditTrailRoutes } from './audit-trail';
 import { requireApiVersion } from '../http/api-version';
 import { badRequest, forbidden } from '../http/vcd-errors';
 import { isProvider, requireSession, sessionOf } from '../sessions/auth';
@@ -37,6 +38,7 @@ export function infraRoutes(deps: { sessions: SessionStore; infra: Infra }): Rou
   const router = Router();
   const inv = deps.infra.inventory;
   router.use(['/api/vApp', '/api/vAppTemplate', '/api/task', '/api/query', '/api/vdc'], requireApiVersion, requireSession(deps.sessions));
+  router.use(auditTrailRoutes({ sessions: deps.sessions, notifier: deps.infra.notifier }));
 
   const vappOf = (res: Response, uuid: string): VApp => {
     const vapp = findVapp(inv, uuid);

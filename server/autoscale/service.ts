@@ -231,11 +231,14 @@ export class AutoscaleService {
     return this.receiveAlert(orgs[0], await login(), alert);
   }
 
-  /** Evaluates a rule with vCD's current metrics, journals the decision and starts its action (alerts and the poller). */
-  async evaluateRule(org: string, token: string, rule: Rule): Promise<Decision> {
+  /**
+   * Evaluates a rule with vCD's current metrics (or those vCD pushed, `observed`), journals the decision and starts its
+   * action (alerts, the poller and the metrics push).
+   */
+  async evaluateRule(org: string, token: string, rule: Rule, observed?: Observation): Promise<Decision> {
     const { store } = this.deps;
     await this.deps.executor?.reconcile(org, token, rule);
-    const [observation, history] = await Promise.all([this.observe(token, rule), store.history(org, rule.id)]);
+    const [observation, history] = await Promise.all([observed ?? this.observe(token, rule), store.history(org, rule.id)]);
     const { decision, recommendation } = this.evaluate(rule, observation, history);
     await Promise.all([
       store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),

@@ -160,4 +160,13 @@ export class RuleStore {
     );
     return rows.map(toRule);
   }
+
+  /** Enabled rules scaling a vApp, in any org (vCD's pushed metrics name the vApp only). */
+  async enabledForVapp(vAppUuid: string): Promise<{ org: string; rule: Rule }[]> {
+    const { rows } = await this.db.query<RuleRow & { org: string }>(
+      `SELECT org, id, spec, enabled, created_at, updated_at FROM autoscale_rules WHERE enabled AND ${VAPP_KEY} = $1`,
+      [vAppUuid.toLowerCase()],
+    );
+    return rows.map((r) => ({ org: r.org, rule: toRule(r) }));
+  }
 }

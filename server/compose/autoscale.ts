@@ -1,6 +1,7 @@
 import { registerAutoscalePaths } from '../autoscale/openapi';
 import { ScaleExecutor } from '../autoscale/executor';
 import { MetricPoller } from '../autoscale/poller';
+import { MetricPush, type PushedMetrics } from '../autoscale/push';
 import { autoscaleRoutes } from '../autoscale/routes';
 import { AutoscaleService } from '../autoscale/service';
 import { SnmpAlertReceiver } from '../autoscale/snmp-receiver';
@@ -12,7 +13,7 @@ import type { ComposeContext, Part } from './part';
  * Autoscale: rules, the executor (with its retries and orphan reload), the metric poller (on the lease holder) and
  * the vROps SNMP trap receiver, both with the service account; without one neither runs.
  */
-export function composeAutoscale({ config, db, log }: ComposeContext): Part {
+export function composeAutoscale({ config, db, log }: ComposeContext): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db);
   const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
@@ -34,7 +35,12 @@ export function composeAutoscale({ config, db, log }: ComposeContext): Part {
           log,
         })
       : undefined;
+  // vCD's pushed VM metrics (its MQTT bus): scale actions with the events account, else the poller's.
+  const pushUser = config.vcdEventsUser ?? pollUser;
+  const pushPassword = config.vcdEventsUser ? config.vcdEventsPassword : pollPassword;
+  const push = pushUser && pushPassword ? new MetricPush({ rules, service, login: () => vcdInfra.login(pushUser, pushPassword), log }) : undefined;
   return {
+    pushMetrics: async (m) => push?.receive(m),
     tenantRoutes: [{ path: '/autoscale', router: autoscaleRoutes(service) }],
     openApiPaths: registerAutoscalePaths,
     async start() {

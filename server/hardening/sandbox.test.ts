@@ -9,6 +9,11 @@ import { api, jsonOf, newFunction, startHarness, type Harness } from '../testing
 import { ANSWER_ATTACKS, nodeAttacker, pythonAttacker } from './answers';
 import { startNamespacedListener, type NamespacedListener } from '../testing/netns';
 
+/** Waits until `done()` holds or `ms` pass; the caller asserts what it needs afterwards. */
+async function settled(done: () => boolean, ms = 10_000): Promise<void> {
+  for (const until = Date.now() + ms; !done() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+}
+
 /**
  * Issue 7, sandbox escapes: acme's functions attack the host and their neighbours through the public API; after
  * each attack the backend still answers and globex's function still gives its right answer.
@@ -171,6 +176,7 @@ describe('sandbox escapes through the public API', () => {
 
     it('runs a container function as non-root on a read-only root, without host files or a network', async () => {
       // The precondition, checked rather than assumed: from the host the address answers.
+      const beforeHost = target.accepted();
       const fromHost = await new Promise<string>((resolve) => {
         const socket = connect({ host: target.address, port: target.port });
         socket.on('data', (d) => {
@@ -180,6 +186,8 @@ describe('sandbox escapes through the public API', () => {
         socket.on('error', (e) => resolve(String((e as NodeJS.ErrnoException).code)));
       });
       expect(fromHost, `the host reaches ${target.address}:${target.port}`).toBe('reached the host');
+      // The listener reports each accept on its stdout, which can come after its answer: count the host's own first.
+      await settled(() => target.accepted() > beforeHost);
       const acceptedBefore = target.accepted();
       const code = `const fs = require('fs'); const net = require('net');
 module.exports = async (event) => {
@@ -210,6 +218,8 @@ module.exports = async (event) => {
       expect(['EROFS', 'EACCES']).toContain(body.writeRoot);
       expect(['EROFS', 'EACCES']).toContain(body.writeEtc);
       expect(body.network).not.toBe('reached the host');
+      // A late report of a connection from the container would show within this wait.
+      await settled(() => target.accepted() > acceptedBefore, 1_000);
       expect(target.accepted()).toBe(acceptedBefore);
       await bystanderIsWell();
       results['container: non-root, read-only, no host files, no network'] = JSON.stringify(body);

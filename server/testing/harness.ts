@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -7,6 +7,8 @@ import type { DestinationStream } from 'pino';
 import { startMockVcd, type RunningMockVcd, type StartMockVcdOptions } from '../../mock-vcd/main';
 import type { Config } from '../config';
 import { startServer, type RunningServer } from '../main';
+import { trustVcdForFetch } from '../transport/mqtt/tls';
+import { registerMqttService } from './mqtt-service';
 import type { Db } from '../store/db';
 import { openPgDb } from '../store/drivers/pg';
 import { openPgliteDb } from '../store/drivers/pglite';
@@ -74,24 +76,45 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  kind: StoreKind,
-  options: { mock?: StartMockVcdOptions; backend?: Partial<Config>; logStream?: DestinationStream } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  mock?: StartMockVcdOptions;
+  backend?: Partial<Config>;
+  logStream?: DestinationStream;
+  /**
+   * How the mock vCD reaches the backend: HTTP forwarding (default; AMQP when options.backend has amqpUrl), or its
+   * MQTT bus (an external service registered with a token; with mqttEvents, notifications over the bus too).
+   */
+  transport?: 'http' | 'amqp' | 'mqtt';
+  mqttEvents?: boolean;
+}
+
+export async function startHarness(kind: StoreKind, options: HarnessOptions = {}): Promise<Harness> {
   // One extension secret for both, as npm start does: it signs forwarded contexts and notification webhooks.
   const secret = options.backend?.extensionSharedSecret ?? options.mock?.sharedSecret ?? randomBytes(32).toString('hex');
   const mock = await startMockVcd({ portalDir: '/nonexistent-portal', sharedSecret: secret, ...options.mock });
   const store = await freshStore(kind);
+  const transport = options.transport ?? (options.backend?.amqpUrl ? 'amqp' : 'http');
+  const bus: Partial<Config> = { vcdTransport: transport };
+  // A mock over HTTPS: the test process and the backend trust its self-signed certificate (VCD_CA_FILE).
+  if (mock.caFile) {
+    trustVcdForFetch(mock.url, { ca: readFileSync(mock.caFile, 'utf8') });
+    bus.vcdCaFile = mock.caFile;
+  }
+  if (transport === 'mqtt') {
+    bus.mqttToken = (await registerMqttService(mock.url)).token;
+    bus.mqttUrl = mock.mqttUrl;
+    if (options.mqttEvents) Object.assign(bus, { vcdEventsUser: 'administrator@System', vcdEventsPassword: 'provider-demo' });
+  }
   const targets = mock.state.infra.notifier.targets;
   let webhook: string | undefined;
   const start = async (extra: Partial<Config> = {}) => {
     const backend = await startServer(
-      { port: 0, vcdUrl: mock.url, logLevel: 'silent', extensionSharedSecret: secret, ...store.overrides, ...options.backend, ...extra },
+      { port: 0, vcdUrl: mock.url, logLevel: 'silent', extensionSharedSecret: secret, ...bus, ...store.overrides, ...options.backend, ...extra },
       { logStream: options.logStream },
     );
     // The mock's vCD notifications go to this backend's webhook; a restart moves it to the new port, unless the
     // test took it out (e.g. to receive notifications over AMQP only). Other targets a test set stay.
-    const at = webhook === undefined ? targets.length : targets.indexOf(webhook);
+    const at = options.mqttEvents ? -1 : webhook === undefined ? targets.length : targets.indexOf(webhook);
     webhook = `${backend.url}/notifications/vcd`;
     if (at >= 0) targets.splice(at, 1, webhook);
     return backend;

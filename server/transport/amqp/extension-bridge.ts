@@ -1,13 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Channel, ConsumeMessage } from 'amqplib';
-import inject from 'light-my-request';
 import type { Logger } from 'pino';
-import { BROKER_CONTEXT, type BrokerContext } from '../../http/auth';
+import type { BrokerContext } from '../../http/auth';
+import { dispatchInProcess, type RequestHandler } from '../dispatch';
 import { assertQueueWithDeadLetter, ReconnectingChannel } from './connection';
-import { type ExtensionReply, parseExtensionMessage, replyHeaders } from './messages';
+import { type ExtensionReply, parseExtensionMessage } from './messages';
 
-/** Any Node request handler; the Express app is one. */
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface ExtensionBridgeOptions {
   url: string;
@@ -106,36 +103,9 @@ export class ExtensionBridge {
   }
 
   private async dispatch(request: ReturnType<typeof parseExtensionMessage>['request'], context: BrokerContext): Promise<ExtensionReply> {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    const payload = request.body ? Buffer.from(request.body, 'base64') : undefined;
-    if (payload) headers['content-length'] = String(payload.length);
-    else delete headers['content-length'];
-    delete headers['transfer-encoding'];
-    const url = request.requestUri + (request.queryString ? `?${request.queryString}` : '');
-    const brokerContext: BrokerContext = { user: context.user, org: context.org, userName: context.userName, orgName: context.orgName, roles: context.roles };
-    const handler = this.options.handler;
-    const answer = await inject(
-      (req, res) => {
-        (req as unknown as Record<symbol, BrokerContext>)[BROKER_CONTEXT] = brokerContext;
-        keepInjectedResponse(res);
-        handler(req, res);
-      },
-      {
-        method: request.method as 'GET',
-        url,
-        headers,
-        payload,
-        remoteAddress: request.remoteAddr ?? undefined,
-      },
-    );
-    return {
-      id: request.id,
-      headers: replyHeaders(answer.headers),
-      statusCode: answer.statusCode,
-      body: answer.rawPayload.toString('base64'),
-      request: false,
-    };
+    const body = request.body ? Buffer.from(request.body, 'base64') : undefined;
+    const answer = await dispatchInProcess(this.options.handler, { ...request, body }, context);
+    return { id: request.id, headers: answer.headers, statusCode: answer.statusCode, body: answer.body.toString('base64'), request: false };
   }
 
   private remember(id: string): void {
@@ -146,17 +116,5 @@ export class ExtensionBridge {
   /** Stops consuming; requests being handled finish first (their replies may not reach a closed channel). */
   async close(): Promise<void> {
     await this.link.close();
-  }
-}
-
-/**
- * Express swaps a response's prototype for its own (Object.setPrototypeOf in app.handle), which would drop the
- * methods light-my-request captures the answer with; pinned as own properties they survive the swap.
- */
-function keepInjectedResponse(res: ServerResponse): void {
-  const injected = Object.getPrototypeOf(res) as ServerResponse;
-  for (const method of ['writeHead', 'write', 'end', 'destroy', 'addTrailers', 'setTimeout'] as const) {
-    const fn = injected[method] as (...args: unknown[]) => unknown;
-    Object.defineProperty(res, method, { value: (...args: unknown[]) => fn.apply(res, args), writable: true, configurable: true });
   }
 }

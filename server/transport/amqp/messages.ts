@@ -47,14 +47,3 @@ export function parseExtensionMessage(content: Buffer): { request: ExtensionRequ
   return { request: parsed.data[0], context: parsed.data[1] };
 }
 
-/** Headers that describe one hop, not the answer. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'date']);
-
-export function replyHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name.toLowerCase())) continue;
-    out[name] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return out;
-}
