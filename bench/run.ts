@@ -14,6 +14,7 @@ import { benchContainer } from './container';
 import { Figures, percentile } from './figures';
 import { agent, latencies, rps, timedGet } from './http-load';
 import { benchAmqp } from './amqp';
+import { benchAsync } from './async';
 import { benchMqtt } from './mqtt';
 import { benchShowback } from './showback';
 import { benchProvider } from './provider';
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
   process.stdout.write(`vcd-serverless bench${quick ? ' (quick)' : ''} on ${os.cpus().length} CPUs, node ${process.version}\n`);
   if (wanted('plugin.')) await benchPlugin(figures);
   if (wanted('invoke.')) await benchInvoke(figures);
+  if (wanted('invoke.async')) await benchAsync(figures, { quick });
   if (wanted('memory.isolate')) await benchIsolateMemory(figures);
   if (wanted('invoke.container') || wanted('build.container') || wanted('memory.container')) await benchContainer(figures, { quick });
   if (wanted('showback.')) await benchShowback(figures, { quick });

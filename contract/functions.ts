@@ -119,6 +119,33 @@ export const SecretsPatchSchema = z
   .record(envName, envValue.nullable())
   .refine((e) => Object.keys(e).length <= MAX_ENV_ENTRIES, { message: `at most ${MAX_ENV_ENTRIES} entries` });
 
+/** Async calls (`X-Invocation-Type: Event`, docs/functions.md): retries after a failed attempt, and how old a call may get. */
+export const ASYNC_MAX_RETRIES = 2;
+export const ASYNC_MIN_EVENT_AGE_S = 60;
+export const ASYNC_MAX_EVENT_AGE_S = 21_600;
+
+const destination = z
+  .object({ function: FunctionNameSchema })
+  .strict();
+
+export const AsyncConfigSchema = z
+  .object({
+    /** Retries after a failed attempt (error, timeout, 5xx answer); default 2. */
+    maxRetries: z.number().int('maxRetries is an integer').min(0, 'maxRetries is 0, 1 or 2').max(ASYNC_MAX_RETRIES, 'maxRetries is 0, 1 or 2').optional(),
+    /** A call not run within this many seconds of its acceptance goes to the dead letters; default 21600 (6 h). */
+    maxEventAgeSeconds: z
+      .number()
+      .int('maxEventAgeSeconds is an integer')
+      .min(ASYNC_MIN_EVENT_AGE_S, `maxEventAgeSeconds is at least ${ASYNC_MIN_EVENT_AGE_S}`)
+      .max(ASYNC_MAX_EVENT_AGE_S, `maxEventAgeSeconds is at most ${ASYNC_MAX_EVENT_AGE_S}`)
+      .optional(),
+    /** Another function of the same org, called (async) with the outcome of a call that succeeded / finally failed. */
+    onSuccess: destination.optional(),
+    onFailure: destination.optional(),
+  })
+  .strict();
+export type AsyncConfig = z.output<typeof AsyncConfigSchema>;
+
 export const CreateFunctionSchema = z
   .object({
     name: FunctionNameSchema,
@@ -137,6 +164,8 @@ export const CreateFunctionSchema = z
     network: NetworkSchema.optional(),
     env: EnvSchema.optional(),
     secrets: SecretsSchema.optional(),
+    /** Async calls: retries, event age, destinations (not versioned: it applies to whichever version serves). */
+    async: AsyncConfigSchema.optional(),
   })
   .strict();
 export type CreateFunctionRequest = z.input<typeof CreateFunctionSchema>;
@@ -158,6 +187,8 @@ export const UpdateFunctionSchema = z
     network: NetworkSchema.optional(),
     env: EnvSchema.optional(),
     secrets: SecretsPatchSchema.optional(),
+    /** Replaces the async settings as a whole. */
+    async: AsyncConfigSchema.optional(),
   })
   .strict();
 export type UpdateFunctionRequest = z.input<typeof UpdateFunctionSchema>;
@@ -212,6 +243,13 @@ export const FunctionSchema = z.object({
   env: z.record(z.string()),
   /** Names of the secrets; their values are never returned. */
   secretNames: z.array(z.string()),
+  /** Async calls' settings with the defaults filled in. */
+  async: z.object({
+    maxRetries: z.number().int(),
+    maxEventAgeSeconds: z.number().int(),
+    onSuccess: z.object({ function: z.string() }).optional(),
+    onFailure: z.object({ function: z.string() }).optional(),
+  }),
 });
 export type FunctionView = z.infer<typeof FunctionSchema>;
 
@@ -251,7 +289,10 @@ export const ActivationSchema = z.object({
   id: z.string(),
   function: z.string(),
   version: z.number().int(),
-  trigger: z.enum(['http', 'event']),
+  /** http: a synchronous call; event: a vCD notification; async: a queued call (X-Invocation-Type: Event). */
+  trigger: z.enum(['http', 'event', 'async']),
+  /** Queued calls: which attempt this was (1 = the first). */
+  attempt: z.number().int().optional(),
   /** When the call started (ISO 8601). */
   start: z.string().datetime(),
   durationMs: z.number(),
@@ -286,6 +327,37 @@ export const ActivationQuerySchema = PageQuerySchema.extend({
 export type ActivationQuery = z.input<typeof ActivationQuerySchema>;
 /** The activation list's filter as checked (limit and offset filled in): what the store and the plugin's service take. */
 export type ActivationFilter = z.output<typeof ActivationQuerySchema>;
+
+/** The answer to a queued call: 202 with the id its first attempt's activation will have (also X-Activation-Id). */
+export const AsyncAcceptedSchema = z.object({ activationId: z.string(), status: z.literal('queued') });
+export type AsyncAccepted = z.infer<typeof AsyncAcceptedSchema>;
+
+/** A queued call that failed all its attempts (or grew too old): GET .../functions/{name}/dead-letters. */
+export const DeadLetterSchema = z.object({
+  /** The call's id: its first attempt's activation id. */
+  id: z.string(),
+  function: z.string(),
+  /** async: an X-Invocation-Type: Event call; event: a vCD notification. */
+  trigger: z.enum(['async', 'event']),
+  /** The event the handler got (for an HTTP call: method, path, query, headers without credentials, body). */
+  event: z.unknown(),
+  /** Why the last attempt failed. */
+  error: z.object({ message: z.string(), status: z.string().optional(), statusCode: z.number().int().optional() }),
+  attempts: z.number().int(),
+  acceptedAt: z.string().datetime(),
+  lastAttemptAt: z.string().datetime().optional(),
+  deadAt: z.string().datetime(),
+});
+export type DeadLetterView = z.infer<typeof DeadLetterSchema>;
+export const DeadLetterListSchema = z.object({ items: z.array(DeadLetterSchema), total: z.number().int() });
+export type DeadLetterList = z.infer<typeof DeadLetterListSchema>;
+
+/** Which sandboxes this installation can run right now, and why not (GET .../faas/runtimes). */
+export const RuntimesInfoSchema = z.object({
+  runtimes: z.array(z.object({ runtime: z.enum(RUNTIMES), sandboxes: z.array(z.enum(SANDBOXES)) })),
+  sandboxes: z.array(z.object({ sandbox: z.enum(SANDBOXES), available: z.boolean(), reason: z.string().optional() })),
+});
+export type RuntimesInfo = z.infer<typeof RuntimesInfoSchema>;
 
 /** What a handler returns; the invoke route answers with it. */
 export const HandlerResultSchema = z

@@ -84,6 +84,12 @@ export const ConfigSchema = z
     containerMaxQueue: z.coerce.number().int().min(0).default(16),
     /** A warm container idle this long is removed (scale to zero). */
     containerIdleMs: z.coerce.number().int().min(100).default(60_000),
+    /** Queued (async) calls: a replica looks at the queue this often, runs this many at once, retries after base × 2^n. */
+    asyncPollMs: z.coerce.number().int().min(10).default(500),
+    asyncConcurrency: z.coerce.number().int().min(1).default(16),
+    asyncRetryBaseMs: z.coerce.number().int().min(0).default(10_000),
+    /** A claimed call's lease outlasts the function's timeout by this: then a dead replica's call is claimed again. */
+    asyncLeaseGraceMs: z.coerce.number().int().min(100).default(30_000),
     /** RabbitMQ vCD publishes extension requests and notifications to (VCD-WIRE §3, §4); without it only HTTP forwarding. */
     amqpUrl: z.string().url().optional(),
     /** The extension's direct exchange, its queue and routing key: the vmext:Exchange / vmext:RoutingKey registered in vCD. */
@@ -192,6 +198,10 @@ const ENV: Record<string, keyof ConfigInput> = {
   CONTAINER_MAX_WARM: 'containerMaxWarm',
   CONTAINER_MAX_QUEUE: 'containerMaxQueue',
   CONTAINER_IDLE_MS: 'containerIdleMs',
+  ASYNC_POLL_MS: 'asyncPollMs',
+  ASYNC_CONCURRENCY: 'asyncConcurrency',
+  ASYNC_RETRY_BASE_MS: 'asyncRetryBaseMs',
+  ASYNC_LEASE_GRACE_MS: 'asyncLeaseGraceMs',
   AMQP_URL: 'amqpUrl',
   AMQP_EXCHANGE: 'amqpExchange',
   AMQP_QUEUE: 'amqpQueue',

@@ -1,4 +1,5 @@
 import { ActivationStore } from '../functions/activations';
+import { AsyncJobStore } from '../functions/async-store';
 import { ContainerRuntime } from '../functions/drivers/container/runtime';
 import { podmanPaths } from '../functions/drivers/container/podman-service';
 import { IsolateRuntime } from '../functions/drivers/isolate';
@@ -51,6 +52,14 @@ export async function composeFunctions({ config, db, log }: ComposeContext): Pro
   await activations.pruneOld();
   const service = new FunctionsService({
     store: new FunctionStore(db),
+    db,
+    jobs: new AsyncJobStore(db),
+    asyncOptions: {
+      pollMs: config.asyncPollMs,
+      concurrency: config.asyncConcurrency,
+      retryBaseMs: config.asyncRetryBaseMs,
+      leaseGraceMs: config.asyncLeaseGraceMs,
+    },
     runtime,
     activations,
     secrets,
@@ -74,6 +83,10 @@ export async function composeFunctions({ config, db, log }: ComposeContext): Pro
     usage: activationUsageReader(db),
     figures: functionOrgFigures({ db, flush: () => activations.flush() }),
     resumeBuilds: () => service.resumeBuilds(),
+    // Every replica runs queued calls: the store's claim (SKIP LOCKED) shares them out.
+    async start() {
+      service.startAsync();
+    },
     async close() {
       await service.settled();
       await activations.close();

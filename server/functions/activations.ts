@@ -6,7 +6,7 @@ import {
   type ActivationTrigger,
   type ActivationView,
 } from '../../contract/functions';
-import type { Db } from '../store/db';
+import type { Db, Queryable } from '../store/db';
 
 /** An activation as stored: the contract's view with its org, and its start as a Date. */
 export type ActivationRecord = Omit<ActivationView, 'start'> & { org: string; start: Date };
@@ -50,6 +50,7 @@ export function toActivationView(r: ActivationRecord): ActivationView {
     logs: r.logs,
     logsTruncated: r.logsTruncated,
     droppedHeaders: r.droppedHeaders,
+    ...(r.attempt ? { attempt: r.attempt } : {}),
   };
 }
 
@@ -68,6 +69,7 @@ interface Row {
   logs: string[] | string;
   logs_truncated: boolean;
   dropped_headers: string[] | string | null;
+  attempt?: number | null;
 }
 
 const toRecord = (r: Row): ActivationRecord => ({
@@ -85,7 +87,39 @@ const toRecord = (r: Row): ActivationRecord => ({
   logs: typeof r.logs === 'string' ? (JSON.parse(r.logs) as string[]) : r.logs,
   logsTruncated: r.logs_truncated,
   droppedHeaders: typeof r.dropped_headers === 'string' ? (JSON.parse(r.dropped_headers) as string[]) : (r.dropped_headers ?? []),
+  ...(r.attempt ? { attempt: r.attempt } : {}),
 });
+
+/** Writes activation records with one statement (one JSON parameter for the batch), in the given transaction or not. */
+export async function insertActivations(q: Queryable, batch: ActivationRecord[]): Promise<void> {
+  // One JSON parameter for the whole batch: binding 15 parameters per row costs PGlite far more.
+  const rows = batch.map((r) => ({
+    id: r.id,
+    org: r.org,
+    function: r.function,
+    version: r.version,
+    trigger: r.trigger,
+    start: r.start.toISOString(),
+    duration_ms: r.durationMs,
+    status: r.status,
+    cold: r.cold,
+    memory_mb: r.memoryMb,
+    status_code: r.statusCode,
+    logs: r.logs,
+    logs_truncated: r.logsTruncated,
+    dropped_headers: r.droppedHeaders,
+    attempt: r.attempt ?? null,
+  }));
+  await q.query(
+    `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt)
+     SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, org text, function text, version integer, trigger text, start timestamptz,
+       duration_ms double precision, status text, cold boolean, memory_mb integer, status_code integer, logs jsonb, logs_truncated boolean,
+       dropped_headers jsonb, attempt integer)
+     ON CONFLICT (id) DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}
 
 /**
  * Activation records: calls enqueue them (no store round trip on the invoke path); a background flush writes
@@ -171,31 +205,7 @@ export class ActivationStore {
 
   private async write(batch: ActivationRecord[]): Promise<void> {
     try {
-      // One JSON parameter for the whole batch: binding 14 parameters per row costs PGlite far more.
-      const rows = batch.map((r) => ({
-        id: r.id,
-        org: r.org,
-        function: r.function,
-        version: r.version,
-        trigger: r.trigger,
-        start: r.start.toISOString(),
-        duration_ms: r.durationMs,
-        status: r.status,
-        cold: r.cold,
-        memory_mb: r.memoryMb,
-        status_code: r.statusCode,
-        logs: r.logs,
-        logs_truncated: r.logsTruncated,
-        dropped_headers: r.droppedHeaders,
-      }));
-      await this.db.query(
-        `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers)
-         SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, org text, function text, version integer, trigger text, start timestamptz,
-           duration_ms double precision, status text, cold boolean, memory_mb integer, status_code integer, logs jsonb, logs_truncated boolean, dropped_headers jsonb)
-         ON CONFLICT (id) DO NOTHING`,
-        [JSON.stringify(rows)],
-      );
+      await insertActivations(this.db, batch);
       await this.pruneCounts(batch);
     } catch (err) {
       this.log.warn({ err, dropped: batch.length }, 'activation records could not be written');

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Runtime } from './ports';
+import type { BuildResult, Runtime } from './ports';
 import type { RouteCache } from './route-cache';
 import type { RunnableVersions } from './runnable';
 import type { FunctionStore, VersionRecord } from './store';
@@ -44,7 +44,11 @@ export class FunctionBuilds {
   }
 
   private async build(v: VersionRecord): Promise<void> {
-    const result = await this.deps.runtime.build(this.deps.versions.of(v));
+    // A runtime that throws (instead of answering a failed build) still ends the build: failed, with its reason.
+    const result: BuildResult = await this.deps.runtime.build(this.deps.versions.of(v)).catch((err: unknown) => ({
+      ok: false as const,
+      error: { message: `the build crashed: ${err instanceof Error ? err.message : String(err)}` },
+    }));
     const given = (result as { log?: string }).log;
     const where = (e: { line?: number; column?: number }) => (e.line ? ` (handler.js:${e.line}:${e.column})` : '');
     const outcome = result.ok

@@ -4,7 +4,7 @@ import { AppError, NotReady, Timeout, TooManyRequests, Upstream } from '../error
 import type { VcdNotification } from '../vcd/notification';
 import { capLogs } from './activations';
 import type { Logger } from 'pino';
-import type { ActivationStore } from './activations';
+import type { ActivationRecord, ActivationStore } from './activations';
 import type { FunctionEvent, HttpEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
 import { applyResponsePolicy, type SafeAnswer } from './response-policy';
 import type { RunnableVersions } from './runnable';
@@ -25,6 +25,20 @@ export interface FunctionCallsDeps {
   /** A handler's response body above this many bytes answers 502 response-too-large. */
   maxResponseBytes: number;
   log: Logger;
+  /** Queues a notification for a function still building: it runs once the function is ready. */
+  defer?: (fn: FunctionRecord, call: { event: VcdNotification; requestId: string }) => Promise<void>;
+}
+
+/** How a call came: a route, a vCD notification, or a queued (async) call with its attempt and activation id. */
+export interface CallSpec {
+  trigger: 'http' | 'event' | 'async';
+  event: FunctionEvent;
+  requestId: string;
+  /** Given by a queued call (its first attempt's id is the one the caller got); otherwise a new one. */
+  activationId?: string;
+  attempt?: number;
+  /** Hands the activation record here instead of the background batch: a queued call writes it with its job's outcome. */
+  capture?: (record: ActivationRecord) => void;
 }
 
 /** Event claims are kept this long: a redelivery of the same eventId within it runs nothing. */
@@ -55,6 +69,11 @@ export class FunctionCalls {
     const subscribers = await this.deps.store.eventSubscribers(orgUuidOf(notification.org), notification.type);
     const runs = subscribers.map(async (fn) => {
       if (!(await this.deps.store.claimEvent(fn.org, fn.name, notification.eventId))) return;
+      if (fn.status === 'initializing' && this.deps.defer) {
+        // Claimed and queued in the store: delivered once the build is done, and a redelivery runs nothing.
+        await this.deps.defer(fn, { event: notification, requestId: notification.eventId });
+        return;
+      }
       try {
         await this.run(fn, { trigger: 'event', event: notification, requestId: notification.eventId });
       } catch (err) {
@@ -77,13 +96,10 @@ export class FunctionCalls {
   }
 
   /** Runs a function's serving version under the org's concurrency quota and records the activation. */
-  async run(
-    fn: FunctionRecord,
-    call: { trigger: 'http' | 'event'; event: FunctionEvent; requestId: string },
-  ): Promise<CallResult> {
+  async run(fn: FunctionRecord, call: CallSpec): Promise<CallResult> {
     const { org } = fn;
-    const activationId = randomUUID();
-    const record = this.recorder(fn, call.trigger, activationId);
+    const activationId = call.activationId ?? randomUUID();
+    const record = this.recorder(fn, call, activationId);
     const withId = <E extends Error>(err: E): E => Object.assign(err, { activationId });
     if (fn.status !== 'ready') {
       const why = fn.status === 'failed' ? `failed to build: ${fn.error?.message ?? 'unknown error'}` : 'is still initializing';
@@ -123,7 +139,8 @@ export class FunctionCalls {
     }
     let safe: SafeAnswer;
     try {
-      safe = applyResponsePolicy(result, { functionName: fn.name, org, route: fn.route, path: call.trigger === 'http' ? (call.event as HttpEvent).path : undefined });
+      const path = call.trigger !== 'event' && 'path' in call.event ? (call.event as HttpEvent).path : undefined;
+      safe = applyResponsePolicy(result, { functionName: fn.name, org, route: fn.route, path });
     } catch (err) {
       record('error', 502, result.logs, result.cold ?? false);
       throw withId(err as Error);
@@ -133,17 +150,19 @@ export class FunctionCalls {
   }
 
   /** Records this call's activation once its outcome is known; the duration counts from now. */
-  private recorder(fn: FunctionRecord, trigger: 'http' | 'event', id: string) {
+  private recorder(fn: FunctionRecord, call: CallSpec, id: string) {
     const start = new Date();
     const t0 = performance.now();
+    const { trigger, attempt, capture } = call;
     return (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean, droppedHeaders: string[] = []): void => {
       const capped = capLogs(logs);
-      this.deps.activations.record({
+      (capture ?? ((r: ActivationRecord) => this.deps.activations.record(r)))({
         id,
         org: fn.org,
         function: fn.name,
         version: fn.version,
         trigger,
+        ...(attempt ? { attempt } : {}),
         start,
         durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
         status,

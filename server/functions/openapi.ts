@@ -8,6 +8,9 @@ import {
   FunctionSchema,
   FunctionVersionListSchema,
   RollbackSchema,
+  AsyncAcceptedSchema,
+  DeadLetterListSchema,
+  RuntimesInfoSchema,
   UpdateFunctionSchema,
 } from '../../contract/functions';
 import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
@@ -48,6 +51,38 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
     method: 'get', path: `${fn}/activations`, summary: "A function's calls, newest first", tags: ['activations'], security,
     request: { params: fnParams, query: ActivationQuerySchema },
     responses: { 200: json(ActivationListSchema, 'A page of activations'), 400: problem('Bad filter'), 404: problem('No such function'), ...COMMON },
+  });
+  const dlParams = z.object({ org: common.org, name: FunctionNameSchema, id: z.string().describe('the dead letter\'s id (its first activation id)') });
+  registry.registerPath({
+    method: 'post', path: `${fn}/invocations`,
+    summary: 'Queue a call of the function (as X-Invocation-Type: Event does on its route): the handler gets a POST of its route with this body and query',
+    tags: ['async'], security,
+    request: { params: fnParams, body: { content: { 'application/json': { schema: z.unknown() } }, required: false } },
+    responses: { 202: json(AsyncAcceptedSchema, 'Queued (X-Activation-Id: the first attempt\'s activation)'), 404: problem('No such function'), 409: problem('An event function (no route)'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'get', path: `${fn}/dead-letters`,
+    summary: 'Queued calls (X-Invocation-Type: Event) that failed every attempt or grew older than maxEventAgeSeconds, newest first',
+    tags: ['async'], security,
+    request: { params: fnParams, query: PageQuerySchema },
+    responses: { 200: json(DeadLetterListSchema, 'A page of dead letters'), 400: problem('Bad query'), 404: problem('No such function'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'post', path: `${fn}/dead-letters/{id}/redrive`, summary: 'Queue a dead letter again, with the function\'s retries and event age', tags: ['async'], security,
+    request: { params: dlParams },
+    responses: { 202: json(AsyncAcceptedSchema, 'Queued again (X-Activation-Id: the call\'s id)'), 404: problem('No such function or dead letter'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'delete', path: `${fn}/dead-letters/{id}`, summary: 'Delete a dead letter', tags: ['async'], security,
+    request: { params: dlParams },
+    responses: { 204: { description: 'Deleted' }, 404: problem('No such function or dead letter'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/org/{org}/faas/runtimes',
+    summary: 'The runtimes, the sandboxes each runs in, and which sandboxes this installation can run now (with the reason when not)',
+    tags: ['functions'], security,
+    request: { params: z.object({ org: common.org }) },
+    responses: { 200: json(RuntimesInfoSchema, 'Runtimes and sandboxes'), ...COMMON },
   });
   registry.registerPath({
     method: 'post', path: '/notifications/vcd',

@@ -83,4 +83,12 @@ export interface Runtime {
   /** Frees what was built for a function (`org/name@`) but the kept versions (none when it was deleted); background. */
   prune?(functionPrefix: string, keep: FunctionVersion[]): void;
   close(): Promise<void>;
+  /** Which sandboxes can run here right now, and why not (absent: all of them). */
+  sandboxes?(): Promise<SandboxAvailability[]>;
+}
+
+export interface SandboxAvailability {
+  sandbox: Sandbox;
+  available: boolean;
+  reason?: string;
 }

@@ -1,4 +1,4 @@
-import type { ContainerMode, FunctionRuntime, FunctionStatus, Sandbox, Trigger } from '../../contract/functions';
+import type { AsyncConfig, ContainerMode, FunctionRuntime, FunctionStatus, Sandbox, Trigger } from '../../contract/functions';
 import type { Queryable } from '../store/db';
 import type { BuildError } from './ports';
 
@@ -32,6 +32,8 @@ export interface FunctionRecord {
   error: BuildError | null;
   /** The vCD org's UUID when known (event triggers need it: notifications name the org by URN). */
   orgUuid: string | null;
+  /** Async calls' settings as given (defaults not filled in); not versioned. */
+  async: AsyncConfig;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -66,7 +68,7 @@ export type VersionContent = Pick<
   'runtime' | 'sandbox' | 'mode' | 'egress' | 'code' | 'trigger' | 'route' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets' | 'secretNames'
 >;
 
-export type NewFunction = { org: string; name: string; orgUuid?: string } & VersionContent;
+export type NewFunction = { org: string; name: string; orgUuid?: string; async?: AsyncConfig } & VersionContent;
 
 export interface Row {
   org: string;
@@ -89,6 +91,7 @@ export interface Row {
   error: BuildError | string | null;
   build_log?: string;
   org_uuid?: string | null;
+  async?: AsyncConfig | string | null;
   created_at: Date | string;
   updated_at?: Date | string;
 }
@@ -122,6 +125,7 @@ export function toRecord(r: Row): FunctionRecord {
     status: r.status,
     error: r.error === null ? null : json(r.error),
     orgUuid: r.org_uuid ?? null,
+    async: r.async ? json(r.async) : {},
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at ?? r.created_at),
   };

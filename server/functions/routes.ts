@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { PageQuerySchema } from '../../contract/problem';
-import { parseOrThrow } from '../errors';
+import { Invalid, parseOrThrow } from '../errors';
 import { principal, sessionToken } from '../http/auth';
 import { orgKey } from '../http/tenancy';
 import type { HttpEvent } from './ports';
@@ -64,6 +64,35 @@ export function functionsRoutes(service: FunctionsService): Router {
     res.json(await service.activations(org(res), String(req.params.name), req.query));
   });
 
+  router.post('/functions/:name/invocations', async (req, res) => {
+    res.locals.function = req.params.name;
+    const queued = await service.invokeAsyncByName(org(res), String(req.params.name), eventOf(req), String(res.locals.requestId));
+    res.status(202).setHeader('X-Activation-Id', queued.activationId);
+    res.json({ activationId: queued.activationId, status: 'queued' });
+  });
+
+  router.get('/functions/:name/dead-letters', async (req, res) => {
+    res.locals.function = req.params.name;
+    res.json(await service.deadLetters(org(res), String(req.params.name), req.query));
+  });
+
+  router.post('/functions/:name/dead-letters/:id/redrive', async (req, res) => {
+    res.locals.function = req.params.name;
+    const queued = await service.redrive(org(res), String(req.params.name), String(req.params.id));
+    res.status(202).setHeader('X-Activation-Id', queued.activationId);
+    res.json(queued);
+  });
+
+  router.delete('/functions/:name/dead-letters/:id', async (req, res) => {
+    res.locals.function = req.params.name;
+    await service.deleteDeadLetter(org(res), String(req.params.name), String(req.params.id));
+    res.status(204).end();
+  });
+
+  router.get('/runtimes', async (_req, res) => {
+    res.json(await service.runtimes());
+  });
+
   router.get('/activations/:id', async (req, res) => {
     res.json(await service.activation(org(res), String(req.params.id)));
   });
@@ -98,6 +127,18 @@ export function invokeRoute(service: FunctionsService): RequestHandler {
     const route = ([] as string[]).concat(req.params.route ?? []).join('/');
     // Before the call: an error answer of a function route is served on vCD's origin too.
     res.set(PLATFORM_SECURITY_HEADERS);
+    // Lambda's header: Event queues the call and answers at once; RequestResponse (or none) waits for it.
+    const type = req.get('x-invocation-type');
+    if (type !== undefined && !/^(event|requestresponse)$/i.test(type)) {
+      throw new Invalid('X-Invocation-Type is Event or RequestResponse', [{ path: 'X-Invocation-Type', message: 'Event or RequestResponse' }]);
+    }
+    if (type && /^event$/i.test(type)) {
+      const queued = await service.invokeAsync(org(res), route, eventOf(req), String(res.locals.requestId));
+      res.locals.function = queued.function;
+      res.setHeader('X-Activation-Id', queued.activationId);
+      res.status(202).json({ activationId: queued.activationId, status: 'queued' });
+      return;
+    }
     let result: Awaited<ReturnType<FunctionsService['invoke']>>;
     try {
       result = await service.invoke(org(res), route, eventOf(req), String(res.locals.requestId));

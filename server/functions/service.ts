@@ -5,6 +5,8 @@ import {
   RollbackSchema,
   UpdateFunctionSchema,
   type ActivationView,
+  type DeadLetterView,
+  type RuntimesInfo,
   type FunctionVersionView,
   type FunctionView,
 } from '../../contract/functions';
@@ -12,6 +14,10 @@ import { PageQuerySchema } from '../../contract/problem';
 import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow, QuotaExceeded } from '../errors';
 import { isUniqueViolation } from '../store/db';
 import { toActivationView, type ActivationStore } from './activations';
+import { AsyncCalls } from './async-calls';
+import type { AsyncJobStore } from './async-store';
+import { AsyncWorker, type AsyncWorkerOptions } from './async-worker';
+import type { Db } from '../store/db';
 import type { VcdNotification } from '../vcd/notification';
 import type { HttpEvent, OrgDirectory, Runtime } from './ports';
 import { FunctionBuilds } from './builds';
@@ -21,7 +27,7 @@ import { assertFree, assertRouteFree, checkVersion, orgUuidFor, type Caller, typ
 import { RunnableVersions } from './runnable';
 import type { SecretBox } from './secrets';
 import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
-import { placement, routeCandidates, toVersionView, toView, triggerOf } from './views';
+import { placement, routeCandidates, runtimesInfo, toVersionView, toView, triggerOf } from './views';
 
 export type { Caller, FunctionLimits } from './rules';
 
@@ -46,18 +52,34 @@ export interface FunctionsServiceDeps {
   routeCacheTtlMs?: number;
   /** Finds a vCD org's UUID by name (a provider making an event function for another org). */
   orgs?: OrgDirectory;
+  /** Queued (async) calls: the store they live in, its job table, and how the worker runs them. */
+  db: Db;
+  jobs: AsyncJobStore;
+  asyncOptions: AsyncWorkerOptions;
 }
 
 export class FunctionsService {
   private readonly routes: RouteCache;
   private readonly calls: FunctionCalls;
   private readonly builds: FunctionBuilds;
+  private readonly worker: AsyncWorker;
+  private readonly async: AsyncCalls;
 
   constructor(private readonly deps: FunctionsServiceDeps) {
     this.routes = new RouteCache(deps.routeCacheTtlMs ?? 2000);
     const versions = new RunnableVersions(deps.secrets);
-    this.calls = new FunctionCalls({ ...deps, versions });
+    // A vCD event reaching a function still building waits in the queue until it is ready (not dropped).
+    const defer = (fn: FunctionRecord, call: { event: VcdNotification; requestId: string }) =>
+      this.async.enqueue(fn, { trigger: 'event', ...call }).then(() => undefined);
+    this.calls = new FunctionCalls({ ...deps, versions, defer });
     this.builds = new FunctionBuilds({ ...deps, versions, routes: this.routes });
+    this.worker = new AsyncWorker({ db: deps.db, jobs: deps.jobs, store: deps.store, calls: this.calls, log: deps.log, options: deps.asyncOptions });
+    this.async = new AsyncCalls({ jobs: deps.jobs, worker: this.worker, store: deps.store });
+  }
+
+  /** Starts running queued calls (after listen, on every replica). */
+  startAsync(): void {
+    this.worker.start();
   }
 
   async create(org: string, body: unknown, caller: Caller = {}): Promise<FunctionView> {
@@ -71,6 +93,7 @@ export class FunctionsService {
 
     const { trigger, route } = triggerOf(input.trigger);
     await assertFree(this.deps.store, org, input.name, route);
+    await this.async.checkDestinations(org, input.name, input.async);
     const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller);
     const max = this.deps.quotas.maxFunctionsPerOrg;
     if ((await this.deps.store.count(org)) >= max) {
@@ -94,6 +117,7 @@ export class FunctionsService {
         env,
         secrets: this.deps.secrets.seal(secrets),
         secretNames: Object.keys(secrets).sort(),
+        ...(input.async ? { async: input.async } : {}),
       });
     } catch (err) {
       // A concurrent create won the race between the check and the insert.
@@ -131,6 +155,7 @@ export class FunctionsService {
     };
     checkVersion(this.deps.limits, 'invalid function', { ...next, secrets });
     await assertRouteFree(this.deps.store, org, next.route, name);
+    if (input.async) await this.async.checkDestinations(org, name, input.async);
     const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller, fn.orgUuid);
     let version: VersionRecord | undefined;
     try {
@@ -145,6 +170,7 @@ export class FunctionsService {
     }
     if (!version) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
     if (orgUuid && orgUuid !== fn.orgUuid) await this.deps.store.rememberOrgUuid(org, name, orgUuid);
+    if (input.async) await this.deps.store.setAsync(org, name, input.async);
     this.routes.forgetOrg(org);
     this.deps.log.info({ org, function: name, version: version.version }, 'function version created');
     this.builds.schedule(version);
@@ -207,21 +233,52 @@ export class FunctionsService {
   }
 
   /** Runs the function whose route matches `path` (below /api/org/{org}/); every call leaves an activation record. */
-  async invoke(
-    org: string,
-    path: string,
-    event: HttpEvent,
-    requestId: string,
-  ): Promise<CallResult> {
+  async invoke(org: string, path: string, event: HttpEvent, requestId: string): Promise<CallResult> {
+    const fn = await this.routed(org, path, event);
+    // Only a ready function is kept (RouteCache.set): the next calls of this path skip the store.
+    this.routes.set(org, path, fn);
+    return this.calls.run(fn, { trigger: 'http', event, requestId });
+  }
+
+  /**
+   * X-Invocation-Type: Event: queues the call of the function serving `path` and answers its id at once; it runs
+   * in the background with retries, and lands in the function's dead letters when every attempt failed.
+   */
+  async invokeAsync(org: string, path: string, event: HttpEvent, requestId: string): Promise<{ function: string; activationId: string }> {
+    const fn = await this.routed(org, path, event);
+    return { function: fn.name, activationId: await this.async.enqueue(fn, { trigger: 'async', event, requestId }) };
+  }
+
+  /** POST .../faas/functions/{name}/invocations: the same queued call by the function's name (AsyncCalls.byName). */
+  invokeAsyncByName(org: string, name: string, event: HttpEvent, requestId: string): Promise<{ function: string; activationId: string }> {
+    return this.async.byName(org, name, event, requestId);
+  }
+
+  deadLetters(org: string, name: string, query: unknown): Promise<{ items: DeadLetterView[]; total: number }> {
+    return this.async.deadLetters(org, name, query);
+  }
+
+  redrive(org: string, name: string, id: string): Promise<{ activationId: string; status: 'queued' }> {
+    return this.async.redrive(org, name, id);
+  }
+
+  deleteDeadLetter(org: string, name: string, id: string): Promise<void> {
+    return this.async.deleteDeadLetter(org, name, id);
+  }
+
+  async runtimes(): Promise<RuntimesInfo> {
+    return runtimesInfo(await this.deps.runtime.sandboxes?.());
+  }
+
+  /** The HTTP function serving the path and method, or 404 / 405. */
+  private async routed(org: string, path: string, event: HttpEvent): Promise<FunctionRecord> {
     const fn = this.routes.get(org, path) ?? (await this.deps.store.matchRoute(org, routeCandidates(path)));
     if (!fn || fn.trigger.type !== 'http') throw new NotFound(`no function serves the route "${path}" in organization "${org}"`);
     const methods = fn.trigger.methods;
     if (methods && !methods.includes(event.method as (typeof methods)[number])) {
       throw new MethodNotAllowed(`function "${fn.name}" accepts ${methods.join(', ')}, not ${event.method}`, methods);
     }
-    // Only a ready function is kept (RouteCache.set): the next calls of this path skip the store.
-    this.routes.set(org, path, fn);
-    return this.calls.run(fn, { trigger: 'http', event, requestId });
+    return fn;
   }
 
   /**
@@ -240,6 +297,7 @@ export class FunctionsService {
 
   /** Resolves when the builds started so far have finished (graceful close). */
   async settled(): Promise<void> {
+    await this.worker.close();
     await Promise.all([this.builds.settled(), this.calls.settled()]);
   }
 

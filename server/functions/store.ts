@@ -1,3 +1,4 @@
+import type { AsyncConfig } from '../../contract/functions';
 import type { Db } from '../store/db';
 import type { BuildError } from './ports';
 import {
@@ -25,9 +26,9 @@ export class FunctionStore {
   async insert(fn: NewFunction): Promise<FunctionRecord> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Row>(
-        `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status, org_uuid)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'initializing', $15) RETURNING *`,
-        [fn.org, fn.name, ...contentParams(fn), fn.orgUuid ?? null],
+        `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status, org_uuid, async)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'initializing', $15, $16) RETURNING *`,
+        [fn.org, fn.name, ...contentParams(fn), fn.orgUuid ?? null, JSON.stringify(fn.async ?? {})],
       );
       await tx.query(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
@@ -41,6 +42,11 @@ export class FunctionStore {
   /** Records the vCD org UUID of a function when it was not known or changed. */
   async rememberOrgUuid(org: string, name: string, orgUuid: string): Promise<void> {
     await this.db.query('UPDATE functions SET org_uuid = $3 WHERE org = $1 AND name = $2 AND org_uuid IS DISTINCT FROM $3', [org, name, orgUuid]);
+  }
+
+  /** Replaces a function's async settings. */
+  async setAsync(org: string, name: string, config: AsyncConfig): Promise<void> {
+    await this.db.query('UPDATE functions SET async = $3, updated_at = now() WHERE org = $1 AND name = $2', [org, name, JSON.stringify(config)]);
   }
 
   /** Functions of the vCD org (by UUID) whose serving version subscribes to the notification type. */

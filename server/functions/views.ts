@@ -1,7 +1,13 @@
 import {
+  ASYNC_MAX_EVENT_AGE_S,
+  ASYNC_MAX_RETRIES,
   defaultSandbox,
   runsIn,
   RUNTIME_SANDBOXES,
+  RUNTIMES,
+  SANDBOXES,
+  type RuntimesInfo,
+  type AsyncConfig,
   type ContainerMode,
   type FunctionRuntime,
   type FunctionVersionView,
@@ -37,7 +43,13 @@ export function toView(r: FunctionRecord, latest?: VersionRecord): FunctionView 
     buildLog: build.buildLog,
     env: r.env,
     secretNames: r.secretNames,
+    async: asyncSettings(r.async),
   };
+}
+
+/** A function's async settings with the defaults filled in: 2 retries, 6 hours. */
+export function asyncSettings(c: AsyncConfig): Required<Pick<AsyncConfig, 'maxRetries' | 'maxEventAgeSeconds'>> & AsyncConfig {
+  return { ...c, maxRetries: c.maxRetries ?? ASYNC_MAX_RETRIES, maxEventAgeSeconds: c.maxEventAgeSeconds ?? ASYNC_MAX_EVENT_AGE_S };
 }
 
 export function toVersionView(v: VersionRecord, active: number): FunctionVersionView {
@@ -113,3 +125,11 @@ export function triggerOf(input: Trigger): { trigger: Trigger; route: string | n
 
 /** `urn:vcloud:org:<uuid>` (or a bare UUID) → the lower-case UUID. */
 export const orgUuidOf = (urn: string): string => urn.slice(urn.lastIndexOf(':') + 1).toLowerCase();
+
+/** GET .../faas/runtimes: each runtime's sandboxes, and which sandboxes run here now (all when the runtime cannot say). */
+export function runtimesInfo(sandboxes: RuntimesInfo['sandboxes'] | undefined): RuntimesInfo {
+  return {
+    runtimes: RUNTIMES.map((runtime) => ({ runtime, sandboxes: [...RUNTIME_SANDBOXES[runtime]] })),
+    sandboxes: sandboxes ?? SANDBOXES.map((sandbox) => ({ sandbox, available: true })),
+  };
+}

@@ -57,10 +57,17 @@ export function buildOpenApiDocument(options: { version: string; features?: Regi
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
     registry.registerPath({
       method, path: '/api/org/{org}/{route}', summary: 'Invoke the function whose trigger route matches', tags: ['invoke'], security,
-      request: { params: z.object({ org: Org, route: z.string().describe('the function\'s route, e.g. hello') }) },
+      request: {
+        params: z.object({ org: Org, route: z.string().describe('the function\'s route, e.g. hello') }),
+        headers: z.object({
+          'x-invocation-type': z.enum(['Event', 'RequestResponse']).optional().describe('Event: queue the call, answer 202 at once (retries, dead letters: docs/functions.md)'),
+        }),
+      },
       responses: {
+        202: json(z.object({ activationId: z.string(), status: z.literal('queued') }), 'X-Invocation-Type: Event: queued; X-Activation-Id is the first attempt\'s activation'),
         default: { description: 'The handler\'s statusCode and body, the headers a function may set (docs/functions.md) and the platform\'s security headers' },
         404: problem('No function serves the route'),
+        400: problem('X-Invocation-Type is neither Event nor RequestResponse'),
         502: problem('The handler threw, exceeded its memory, answered over the response limit or gave a bad answer (type bad-result, errors[] naming each fault)'),
         503: problem('The function is initializing or failed to build'),
         429: problem('The org already runs its quota of concurrent calls (Retry-After)'),

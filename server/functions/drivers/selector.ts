@@ -1,6 +1,6 @@
 import { defaultSandbox, runsIn } from '../../../contract/functions';
 import { NotReady } from '../../errors';
-import type { BuildResult, FunctionVersion, FunctionEvent, InvokeContext, InvokeResult, Runtime } from '../ports';
+import type { BuildResult, FunctionVersion, FunctionEvent, InvokeContext, InvokeResult, Runtime, SandboxAvailability } from '../ports';
 
 const OFF = 'container functions are turned off on this installation (CONTAINER_ENGINE=off)';
 
@@ -8,8 +8,14 @@ const OFF = 'container functions are turned off on this installation (CONTAINER_
 export class RuntimeSelector implements Runtime {
   constructor(
     private readonly isolate: Runtime,
-    private readonly container: Runtime | undefined,
+    private readonly container: (Runtime & { availability?(): Promise<{ available: boolean; reason?: string }> }) | undefined,
   ) {}
+
+  /** Which sandboxes can run here right now, and why not. */
+  async sandboxes(): Promise<SandboxAvailability[]> {
+    const container = this.container ? await (this.container.availability?.() ?? Promise.resolve({ available: true })) : { available: false, reason: OFF };
+    return [{ sandbox: 'isolate', available: true }, { sandbox: 'container', ...container }];
+  }
 
   private pick(fn: FunctionVersion): Runtime | undefined {
     const runtime = fn.runtime ?? 'nodejs20';

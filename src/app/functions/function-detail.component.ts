@@ -13,6 +13,7 @@ import { NumberStepLabelsDirective } from '../shared/number-step-labels.directiv
 import { CodeMarker } from './code-editor.component';
 import { EnvSecretsChange, EnvSecretsEditorComponent } from './env-secrets-editor.component';
 import { FunctionActivationsComponent } from './function-activations.component';
+import { FunctionDeadLettersComponent } from './function-dead-letters.component';
 import { functionCodeControls, showFieldErrors } from './function-form';
 import { FunctionFormFieldsComponent } from './function-form-fields.component';
 import { FunctionStatusComponent } from './function-status.component';
@@ -46,7 +47,7 @@ const FIELD_OF_PATH: Record<string, string> = {
   standalone: true,
   imports: [
     ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule, I18nModule, ReactiveFormsModule,
-    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
+    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionDeadLettersComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
     FunctionVersionsComponent, NumberStepLabelsDirective, ProblemAlertComponent, TestPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -9,6 +9,29 @@ import { FUNCTIONS_ROUTES } from './functions.routes';
 const ROUTES = [{ path: 'functions', children: FUNCTIONS_ROUTES }];
 import { FunctionEditorComponent } from './function-editor.component';
 
+const RUNTIMES_URL = FUNCTIONS_URL.replace(/functions$/, 'runtimes');
+const runtimesInfo = (container: boolean) => ({
+  runtimes: [{ runtime: 'nodejs20', sandboxes: ['isolate', 'container'] }, { runtime: 'python3', sandboxes: ['container'] }],
+  sandboxes: [{ sandbox: 'isolate', available: true }, { sandbox: 'container', available: container, ...(container ? {} : { reason: 'podman is not installed' }) }],
+});
+
+describe('FunctionEditorComponent where containers cannot run', () => {
+  it('warns before creating a container function, saying why, and not for an isolate function', async () => {
+    TestBed.configureTestingModule({ providers: providePluginTesting({ routes: ROUTES }) });
+    const http = TestBed.inject(HttpTestingController);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/functions/new', FunctionEditorComponent);
+    http.expectOne(RUNTIMES_URL).flush(runtimesInfo(false));
+    harness.detectChanges();
+    const page = harness.routeNativeElement as HTMLElement;
+    expect(page.querySelector('[data-test="container-unavailable"]')).toBeNull();
+    page.querySelector<HTMLButtonElement>('[data-test="template-python-hello"]')!.click();
+    harness.detectChanges();
+    expect(page.querySelector('[data-test="container-unavailable"]')?.textContent).toContain('podman is not installed');
+    http.verify();
+  });
+});
+
 describe('FunctionEditorComponent', () => {
   let harness: RouterTestingHarness;
   let http: HttpTestingController;
@@ -35,6 +58,7 @@ describe('FunctionEditorComponent', () => {
     http = TestBed.inject(HttpTestingController);
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/functions/new', FunctionEditorComponent);
+    http.expectOne(RUNTIMES_URL).flush(runtimesInfo(true));
     harness.detectChanges();
   });
 
@@ -66,6 +90,26 @@ describe('FunctionEditorComponent', () => {
     const req = http.expectOne(FUNCTIONS_URL);
     expect(req.request.body.code).toContain('body: { method: event.method, path: event.path');
     req.flush({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'route taken' }, { status: 409, statusText: 'Conflict' });
+  });
+
+  it('lets a new container function allow egress (sent as network.egress), and offers no network for an isolate', () => {
+    expect(page().querySelector('[data-test="function-egress"]')).toBeNull();
+    field('template-python-hello').click();
+    harness.detectChanges();
+    const egress = field('function-egress');
+    expect(egress.checked).toBeFalse();
+    egress.click();
+    type('function-name', 'py-net');
+    type('function-route', 'py-net');
+    submit();
+    const req = http.expectOne(FUNCTIONS_URL);
+    expect(req.request.body).toEqual(jasmine.objectContaining({ runtime: 'python3', sandbox: 'container', network: { egress: true } }));
+    req.flush(
+      { type: 'about:blank', title: 'Invalid request', status: 400, detail: 'x', errors: [{ path: 'network.egress', message: 'egress is off here' }] },
+      { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    harness.detectChanges();
+    expect(page().textContent).toContain('egress is off here');
   });
 
   it('explains a name that is not a DNS label and sends nothing', () => {

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, ViewChild, inject, signal } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { ClrFormsModule, ClrForm } from '@clr/angular';
+import { ClrAlertModule, ClrFormsModule, ClrForm } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
 import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
@@ -20,6 +20,7 @@ const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
   runtime: 'runtime',
   sandbox: 'sandbox',
   mode: 'mode',
+  'network.egress': 'egress',
   code: 'code',
   route: 'route',
   'trigger.route': 'route',
@@ -32,7 +33,7 @@ const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
 @Component({
   selector: 'vsl-function-editor',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrFormsModule, I18nModule, RouterLink, ProblemAlertComponent, FunctionFormFieldsComponent],
+  imports: [ReactiveFormsModule, ClrAlertModule, ClrFormsModule, I18nModule, RouterLink, ProblemAlertComponent, FunctionFormFieldsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './function-editor.component.html',
   styles: [`.actions { margin-top: 1rem; display: flex; gap: 0.5rem; } .actions .btn { margin: 0; }`],
@@ -53,11 +54,30 @@ export class FunctionEditorComponent {
     trigger: new FormControl<'http' | 'event'>('http', { nonNullable: true }),
     route: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(ROUTE_MAX_LENGTH), routeSegments] }),
     ...functionCodeControls({ code: HELLO_WORLD_HANDLER, eventsEnabled: false }),
+    // Containers only (the field shows for them): a new function may ask for outbound network right away.
+    egress: new FormControl(false, { nonNullable: true }),
   });
+
+  /** Why container functions cannot run on this installation (null: they can), read once from GET .../faas/runtimes. */
+  protected readonly containerUnavailable = signal<string | null>(null);
 
   constructor() {
     // A new event function must subscribe to something (checked only while the events field is enabled).
     this.form.controls.events.addValidators(Validators.required);
+    // Said before the user submits a function whose build could only fail (issue 13 item 6); a failed read says nothing.
+    this.functionsService.runtimes().subscribe({
+      next: (info) => {
+        const container = info.sandboxes.find((s) => s.sandbox === 'container');
+        this.containerUnavailable.set(container && !container.available ? (container.reason ?? '') : null);
+      },
+      error: () => undefined,
+    });
+  }
+
+  /** The chosen runtime and sandbox run in a container (python3 runs nowhere else). */
+  protected wantsContainer(): boolean {
+    const { runtime, sandbox } = this.form.getRawValue();
+    return sandbox === 'container' || runtime === 'python3';
   }
 
   /** An HTTP trigger needs a route, an event trigger its notification types: only the chosen one is checked and sent. */

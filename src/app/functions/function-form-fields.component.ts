@@ -35,7 +35,7 @@ export class FunctionFormFieldsComponent {
   /** Lays the settings out in a row (the detail page) instead of one under another, without the long helper texts. */
   @Input() row = false;
   @Input() showEvents = false;
-  /** Offers the egress switch for a container (the detail page; a new function starts without egress). */
+  /** Offers the egress switch for a container (both forms; the host form has an `egress` control). */
   @Input() showEgress = false;
   @Input() marker: CodeMarker | null = null;
   /** After a starter template replaced the code (and runtime). */

@@ -102,6 +102,8 @@ export interface NewFunction {
   code: string;
   sandbox?: string;
   mode?: string;
+  /** Containers only: outbound network (default none). */
+  egress?: boolean;
 }
 
 /** A function's answer to an Invoke: whatever status it had, with the body as text (pretty when JSON). */
@@ -186,6 +188,7 @@ export function fromNewFunction(form: NewFunction): CreateFunctionRequest {
         : { type: 'http', route: form.route.trim().replace(/^\/+|\/+$/g, '') },
     ...(form.sandbox ? { sandbox: form.sandbox as CreateFunctionRequest['sandbox'] } : {}),
     ...(form.sandbox === 'container' && form.mode ? { mode: form.mode as CreateFunctionRequest['mode'] } : {}),
+    ...(form.sandbox === 'container' && form.egress ? { network: { egress: true } } : {}),
   };
 }
 

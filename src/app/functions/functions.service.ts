@@ -1,7 +1,7 @@
 import { HttpErrorResponse, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, catchError, map, of, switchMap, throwError } from 'rxjs';
-import type { ActivationList, ActivationView, FunctionVersionList, FunctionView } from '../../../contract/functions';
+import type { ActivationList, ActivationView, AsyncAccepted, DeadLetterList, DeadLetterView, FunctionVersionList, FunctionView, RuntimesInfo } from '../../../contract/functions';
 import type { Page } from '../../../contract/problem';
 import { ApiClient } from '../core/api-client';
 import { toApiError } from '../core/api-error';
@@ -67,6 +67,24 @@ export class FunctionsService {
     return this.api
       .get<ActivationList>(`${FUNCTIONS}/${encodeURIComponent(name)}/activations?${query.toString()}`)
       .pipe(map((page) => ({ items: page.items.map(toActivation), total: page.total })));
+  }
+
+  /** Queued calls that failed every attempt (newest first). */
+  deadLetters(name: string): Observable<{ items: DeadLetterView[]; total: number }> {
+    return this.api.get<DeadLetterList>(`${FUNCTIONS}/${encodeURIComponent(name)}/dead-letters?limit=100`);
+  }
+
+  redrive(name: string, id: string): Observable<AsyncAccepted> {
+    return this.api.post<AsyncAccepted>(`${FUNCTIONS}/${encodeURIComponent(name)}/dead-letters/${encodeURIComponent(id)}/redrive`, {});
+  }
+
+  deleteDeadLetter(name: string, id: string): Observable<void> {
+    return this.api.delete(`${FUNCTIONS}/${encodeURIComponent(name)}/dead-letters/${encodeURIComponent(id)}`);
+  }
+
+  /** Which sandboxes the installation can run now, and why not (the create form warns before a doomed build). */
+  runtimes(): Observable<RuntimesInfo> {
+    return this.api.get<RuntimesInfo>('faas/runtimes');
   }
 
   activation(id: string): Observable<Activation> {

@@ -1,16 +1,35 @@
 import { randomUUID } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import Docker from 'dockerode';
 import { Upstream } from '../../../errors';
 import type { FunctionEvent, InvokeContext, InvokeResult, Runtime } from '../../ports';
 import { ensureBaseImages } from './base-images';
 import { FunctionImages } from './images';
 import { ContainerLifecycle } from './lifecycle';
-import { PodmanService, type PodmanPaths } from './podman-service';
+import { ping, PodmanService, type PodmanPaths } from './podman-service';
 import { SpareContainers } from './spares';
 import type { ContainerBuildResult, ContainerFunctionVersion, Instance } from './types';
 import { WarmPools } from './warm-pool';
 
 export type { ContainerBuildResult, ContainerFunctionVersion } from './types';
+
+/** What a provider does about a container runtime that cannot start. */
+const unavailable = (why: string) =>
+  `the container runtime is not available: ${why}. Install Podman on the backend's machine (e.g. apt-get install podman), ` +
+  'or set CONTAINER_SOCKET to a running Podman or Docker API socket; CONTAINER_ENGINE=off turns container functions off';
+
+/** True when an executable of that name is on PATH. */
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
 
 export interface ContainerRuntimeOptions {
   paths: PodmanPaths;
@@ -77,8 +96,25 @@ export class ContainerRuntime implements Runtime {
     return this.started;
   }
 
-  build(fn: ContainerFunctionVersion): Promise<ContainerBuildResult> {
+  /**
+   * A build where Podman cannot start ends failed, saying what to install (not initializing for good: the reason
+   * would only be in the server log).
+   */
+  async build(fn: ContainerFunctionVersion): Promise<ContainerBuildResult> {
+    try {
+      await this.ready();
+    } catch (err) {
+      const message = unavailable((err as Error).message);
+      return { ok: false, error: { message }, log: `version build failed: ${message}` };
+    }
     return this.images.build(fn);
+  }
+
+  /** Whether container functions can run here, and if not why (GET .../faas/runtimes; the create form shows it). */
+  async availability(): Promise<{ available: boolean; reason?: string }> {
+    if (await ping(this.service.paths.socketPath)) return { available: true };
+    if (!onPath('podman')) return { available: false, reason: unavailable('podman is not installed on the backend\'s machine') };
+    return { available: true };
   }
 
   invoke(fn: ContainerFunctionVersion, event: FunctionEvent, context: InvokeContext): Promise<InvokeResult> {

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockVcd, type RunningMockVcd } from '../../mock-vcd/main';
+import { login } from '../../mock-vcd/testing/mock';
+import { api, freshStore, type StoreHandle } from '../testing/harness';
+import { SLOW_LEDGER_HANDLER, startLedger, type Ledger } from '../testing/ledger';
+import { startBackendProcess, type BackendProcess } from './backend-process';
+
+/**
+ * Issue 13, item 1: queued calls across a backend kill -9. Calls accepted with 202 are running (held in the
+ * ledger, so provably in flight) when the backend dies; started again on the same PostgreSQL, the claims whose lease
+ * expired are run again, and every accepted call ran exactly once to completion (an interrupted run in the killed
+ * process is not a run) or is dead-lettered; none ran twice.
+ */
+
+const CALLS = 12;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('queued calls when the backend is killed -9 (PostgreSQL)', () => {
+  let mock: RunningMockVcd;
+  let store: StoreHandle;
+  let db: pg.Client;
+  let ledger: Ledger;
+  let env: Record<string, string>;
+  let backend: BackendProcess;
+
+  beforeAll(async () => {
+    const secret = randomBytes(32).toString('hex');
+    mock = await startMockVcd({ portalDir: '/nonexistent-portal', sharedSecret: secret });
+    store = await freshStore('postgres');
+    db = new pg.Client({ connectionString: store.overrides.databaseUrl });
+    await db.connect();
+    ledger = await startLedger();
+    env = {
+      DATABASE_URL: store.overrides.databaseUrl as string,
+      DATA_DIR: store.overrides.dataDir as string,
+      VCD_URL: mock.url,
+      EXTENSION_SHARED_SECRET: secret,
+      ORG_RATE_LIMIT_PER_MINUTE: '0',
+      ASYNC_POLL_MS: '50',
+      ASYNC_RETRY_BASE_MS: '50',
+      ASYNC_LEASE_GRACE_MS: '500',
+      ASYNC_CONCURRENCY: '4',
+    };
+    backend = await startBackendProcess(env, { ledgerUrl: ledger.url });
+  }, 120_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    await ledger?.close();
+    await db?.end();
+    await mock?.close();
+    await store?.drop();
+  }, 60_000);
+
+  it('runs each accepted call once (or dead-letters it), none twice', async () => {
+    const acme = api(() => backend.url, await login(mock, 'acme'));
+    const created = await acme.post('/api/org/acme/faas/functions', { name: 'queued', runtime: 'nodejs20', code: SLOW_LEDGER_HANDLER, trigger: { type: 'http', route: 'queued' }, limits: { timeoutMs: 2000 } });
+    expect(created.status).toBe(202);
+    expect((await acme.waitBuilt('acme', 'queued')).status).toBe('ready');
+
+    // Outcomes are held from here: the calls that start stay running until the kill.
+    ledger.hold();
+    for (let i = 0; i < CALLS; i++) {
+      const id = ledger.id();
+      const res = await acme.post(`/api/org/acme/queued?ledger=${id}&ms=200`, { n: i }, { 'X-Invocation-Type': 'Event' });
+      // A 202 is the promise under test: the call runs once (its answer goes nowhere, so no body to compare).
+      ledger.answered(id, res.status);
+      expect(res.status).toBe(202);
+      expect(res.headers.get('x-activation-id')).toBeTruthy();
+    }
+    await ledger.waitInFlight(2);
+    const killed = backend.pid;
+    await ledger.fault(() => backend.kill());
+    ledger.release();
+
+    backend = await startBackendProcess(env, { ledgerUrl: ledger.url });
+    const jobs = await until('every queued call to be settled', async () => {
+      const { rows } = await db.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM function_async_jobs WHERE org = 'acme' AND name = 'queued'`);
+      return rows.length === CALLS && rows.every((r) => r.status === 'done' || r.status === 'dead') ? rows : undefined;
+    });
+    await ledger.waitIdle({ ignorePids: [killed] });
+    const v = ledger.verdict({ killed: [killed] });
+    ledger.report('backend kill -9 with queued calls', v, `, ${v.interrupted} interrupted and run again`);
+    expect(v.problems).toEqual([]);
+    expect(v.inFlightAtFault).toBeGreaterThan(0);
+    expect(v.ranTwice).toEqual([]);
+    // Every accepted call ran to its end once: none was lost, none needed the dead letters here.
+    expect(jobs.filter((j) => j.status === 'done')).toHaveLength(CALLS);
+    expect(v.answeredOnce).toBe(CALLS);
+    // The interrupted ones ran again as attempt 2, recorded as such.
+    const { rows: activations } = await db.query<{ attempt: number }>(`SELECT attempt FROM activations WHERE function = 'queued' AND trigger = 'async'`);
+    expect(activations).toHaveLength(CALLS);
+    expect(activations.filter((a) => a.attempt === 2).length).toBe(v.interrupted);
+  }, 180_000);
+});
