@@ -4,6 +4,7 @@ import { RUNTIMES, SANDBOXES } from './runtimes';
 import { VCD_EVENT_TYPES } from './vcd-events';
 
 export { defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type FunctionRuntime, type Sandbox } from './runtimes';
+export * from './activations';
 
 /**
  * The functions part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -278,92 +279,9 @@ export type FunctionVersionView = z.infer<typeof FunctionVersionSchema>;
 export const FunctionVersionListSchema = z.object({ items: z.array(FunctionVersionSchema), total: z.number().int() });
 export type FunctionVersionList = z.infer<typeof FunctionVersionListSchema>;
 
-export const ACTIVATION_STATUSES = ['success', 'error', 'timeout', 'memory', 'rejected'] as const;
-export type ActivationStatus = (typeof ACTIVATION_STATUSES)[number];
-
-/** Logs of one activation are capped at this many bytes (UTF-8); a capped record says logsTruncated. */
-export const MAX_ACTIVATION_LOG_BYTES = 64 * 1024;
-
-/** One call of a function (DESIGN §4). */
-export const ActivationSchema = z.object({
-  id: z.string(),
-  function: z.string(),
-  version: z.number().int(),
-  /** http: a synchronous call; event: a vCD notification; async: a queued call (X-Invocation-Type: Event). */
-  trigger: z.enum(['http', 'event', 'async']),
-  /** Queued calls: which attempt this was (1 = the first). */
-  attempt: z.number().int().optional(),
-  /** When the call started (ISO 8601). */
-  start: z.string().datetime(),
-  durationMs: z.number(),
-  /** success: the handler answered; error: it threw or answered badly; timeout; memory: over its memory limit;
-   *  rejected: not run (org concurrency quota, function not ready, body or response too large). */
-  status: z.enum(ACTIVATION_STATUSES),
-  /** True when this call started a new instance of the version. */
-  cold: z.boolean(),
-  memoryMb: z.number().int(),
-  /** HTTP status the caller got. */
-  statusCode: z.number().int(),
-  /** console output, at most MAX_ACTIVATION_LOG_BYTES; the last line says so when cut. */
-  logs: z.array(z.string()),
-  logsTruncated: z.boolean(),
-  /** Headers of the function's answer the platform dropped (not a function's to set; docs/functions.md). */
-  droppedHeaders: z.array(z.string()),
-});
-export type ActivationView = z.infer<typeof ActivationSchema>;
-export type ActivationTrigger = ActivationView['trigger'];
-
-export const ActivationListSchema = z.object({ items: z.array(ActivationSchema), total: z.number().int() });
-export type ActivationList = z.infer<typeof ActivationListSchema>;
-
-/** GET .../functions/{name}/activations?status&since&until&limit&offset (newest first). */
-export const ActivationQuerySchema = PageQuerySchema.extend({
-  status: z
-    .enum(ACTIVATION_STATUSES, { errorMap: () => ({ message: `status must be one of ${ACTIVATION_STATUSES.join(', ')}` }) })
-    .optional(),
-  since: z.string().datetime({ offset: true, message: 'since must be an ISO 8601 date-time' }).optional(),
-  until: z.string().datetime({ offset: true, message: 'until must be an ISO 8601 date-time' }).optional(),
-});
-export type ActivationQuery = z.input<typeof ActivationQuerySchema>;
-/** The activation list's filter as checked (limit and offset filled in): what the store and the plugin's service take. */
-export type ActivationFilter = z.output<typeof ActivationQuerySchema>;
-
-/** The answer to a queued call: 202 with the id its first attempt's activation will have (also X-Activation-Id). */
-export const AsyncAcceptedSchema = z.object({ activationId: z.string(), status: z.literal('queued') });
-export type AsyncAccepted = z.infer<typeof AsyncAcceptedSchema>;
-
-/** A queued call that failed all its attempts (or grew too old): GET .../functions/{name}/dead-letters. */
-export const DeadLetterSchema = z.object({
-  /** The call's id: its first attempt's activation id. */
-  id: z.string(),
-  function: z.string(),
-  /** async: an X-Invocation-Type: Event call; event: a vCD notification. */
-  trigger: z.enum(['async', 'event']),
-  /** The event the handler got (for an HTTP call: method, path, query, headers without credentials, body). */
-  event: z.unknown(),
-  /** Why the last attempt failed. */
-  error: z.object({ message: z.string(), status: z.string().optional(), statusCode: z.number().int().optional() }),
-  attempts: z.number().int(),
-  acceptedAt: z.string().datetime(),
-  lastAttemptAt: z.string().datetime().optional(),
-  deadAt: z.string().datetime(),
-});
-export type DeadLetterView = z.infer<typeof DeadLetterSchema>;
-export const DeadLetterListSchema = z.object({ items: z.array(DeadLetterSchema), total: z.number().int() });
-export type DeadLetterList = z.infer<typeof DeadLetterListSchema>;
-
 /** Which sandboxes this installation can run right now, and why not (GET .../faas/runtimes). */
 export const RuntimesInfoSchema = z.object({
   runtimes: z.array(z.object({ runtime: z.enum(RUNTIMES), sandboxes: z.array(z.enum(SANDBOXES)) })),
   sandboxes: z.array(z.object({ sandbox: z.enum(SANDBOXES), available: z.boolean(), reason: z.string().optional() })),
 });
 export type RuntimesInfo = z.infer<typeof RuntimesInfoSchema>;
-
-/** What a handler returns; the invoke route answers with it. */
-export const HandlerResultSchema = z
-  .object({
-    statusCode: z.number().int().min(100).max(599).default(200),
-    headers: z.record(z.string()).default({}),
-    body: z.unknown().optional(),
-  })
-  .passthrough();

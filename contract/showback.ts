@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { CurrencySchema } from './showback-prices';
+
+export * from './showback-prices';
 
 /**
  * The showback part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -18,7 +21,6 @@ import { z } from 'zod';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const DaySchema = z.string().regex(DAY, 'must be a UTC date YYYY-MM-DD');
 export const MonthSchema = z.string().regex(/^\d{4}-\d{2}$/, 'must be a UTC month YYYY-MM');
-export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code, e.g. EUR');
 
 /** Where a cost came from. */
 export const SOURCE_KINDS = ['vcd', 'faas', 'focus', 'http', 'metered'] as const;
@@ -249,38 +251,6 @@ export const ImportResultSchema = z.object({
 });
 export type ImportResult = z.infer<typeof ImportResultSchema>;
 /** A bad file answers 400 problem+json whose errors[] entries have path "line 3, column BilledCost". */
-
-// ---------- rate card (provider only) ----------
-
-const Price = z.number().min(0, 'must not be negative').finite();
-export const RatesSchema = z
-  .object({
-    vcpuHour: Price.describe('per vCPU-hour powered on'),
-    ramGbHour: Price.describe('per GB RAM-hour powered on'),
-    storageGbMonth: Price.describe('per GB storage-month'),
-    functionInvocation: Price.describe('per function invocation'),
-    functionGbSecond: Price.describe('per GB-second of function memory × duration'),
-    /** Metered custom services: "<service>.<metric>" → price per unit. */
-    metered: z.record(Price).default({}),
-  })
-  .strict();
-/** Prices are in major units of `currency` with fractions (e.g. 0.0123 EUR per vCPU-hour). */
-export const RateCardSchema = z
-  .object({
-    currency: CurrencySchema,
-    rates: RatesSchema,
-    /** Per-org overrides, keyed by org name (lower-case); only the given rates change. */
-    overrides: z.record(RatesSchema.partial()).default({}),
-  })
-  .strict();
-export type RateCard = z.infer<typeof RateCardSchema>;
-export type RateCardInput = z.input<typeof RateCardSchema>;
-/**
- * `GET .../ratecard`: the provider reads the whole card (editable); a tenant reads the rates its org is charged
- * (the card's with its override applied, no other org's overrides), read only.
- */
-export const RateCardViewSchema = RateCardSchema.extend({ editable: z.boolean() });
-export type RateCardView = z.infer<typeof RateCardViewSchema>;
 
 // ---------- provider view ----------
 

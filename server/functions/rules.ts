@@ -1,5 +1,5 @@
 import type { Trigger } from '../../contract/functions';
-import { Conflict, Invalid, type FieldError } from '../errors';
+import { Conflict, Invalid, QuotaExceeded, type FieldError } from '../errors';
 import type { OrgDirectory } from './ports';
 import type { FunctionStore } from './store';
 import { orgUuidOf } from './views';
@@ -72,4 +72,22 @@ export async function orgUuidFor(
     ]);
   }
   return orgUuidOf(found);
+}
+
+/** The org's quota of functions: a create past it is refused, naming the quota. */
+export async function assertUnderQuota(store: Pick<FunctionStore, 'count'>, org: string, max: number): Promise<void> {
+  if ((await store.count(org)) < max) return;
+  throw new QuotaExceeded(`organization "${org}" has reached its quota of ${max} functions; delete one to create another`, [
+    { path: 'name', message: `the organization's quota of ${max} functions is used up` },
+  ]);
+}
+
+/** PUT's secrets on top of the current ones: a value sets or replaces one, null removes it, others are kept. */
+export function patchSecrets(current: Record<string, string>, patch: Record<string, string | null> | undefined): Record<string, string> {
+  const next = { ...current };
+  for (const [key, value] of Object.entries(patch ?? {})) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
 }

@@ -11,7 +11,7 @@ import {
   type FunctionView,
 } from '../../contract/functions';
 import { PageQuerySchema } from '../../contract/problem';
-import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow, QuotaExceeded } from '../errors';
+import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow } from '../errors';
 import { isUniqueViolation } from '../store/db';
 import { toActivationView, type ActivationStore } from './activations';
 import { AsyncCalls } from './async-calls';
@@ -23,7 +23,7 @@ import type { HttpEvent, OrgDirectory, Runtime } from './ports';
 import { FunctionBuilds } from './builds';
 import { FunctionCalls, type CallResult } from './calls';
 import { RouteCache } from './route-cache';
-import { assertFree, assertRouteFree, checkVersion, orgUuidFor, type Caller, type FunctionLimits } from './rules';
+import { assertFree, assertRouteFree, assertUnderQuota, checkVersion, orgUuidFor, patchSecrets, type Caller, type FunctionLimits } from './rules';
 import { RunnableVersions } from './runnable';
 import type { SecretBox } from './secrets';
 import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
@@ -95,12 +95,7 @@ export class FunctionsService {
     await assertFree(this.deps.store, org, input.name, route);
     await this.async.checkDestinations(org, input.name, input.async);
     const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller);
-    const max = this.deps.quotas.maxFunctionsPerOrg;
-    if ((await this.deps.store.count(org)) >= max) {
-      throw new QuotaExceeded(`organization "${org}" has reached its quota of ${max} functions; delete one to create another`, [
-        { path: 'name', message: `the organization's quota of ${max} functions is used up` },
-      ]);
-    }
+    await assertUnderQuota(this.deps.store, org, this.deps.quotas.maxFunctionsPerOrg);
     let record: FunctionRecord;
     try {
       record = await this.deps.store.insert({
@@ -135,11 +130,7 @@ export class FunctionsService {
     const input = parseOrThrow(UpdateFunctionSchema, body, 'invalid function');
     const fn = await this.require(org, name);
     const base = (await this.deps.store.getVersion(org, name, fn.latestVersion)) ?? { ...fn, buildLog: '' };
-    const secrets = this.deps.secrets.open(base.secrets);
-    for (const [key, value] of Object.entries(input.secrets ?? {})) {
-      if (value === null) delete secrets[key];
-      else secrets[key] = value;
-    }
+    const secrets = patchSecrets(this.deps.secrets.open(base.secrets), input.secrets);
     const { trigger, route } = input.trigger ? triggerOf(input.trigger) : { trigger: base.trigger, route: base.route };
     const next: VersionContent = {
       runtime: input.runtime ?? base.runtime,
