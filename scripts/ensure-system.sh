@@ -2,6 +2,7 @@
 # Installs and starts what the tests need that npm does not provide. Idempotent: quick when all is there.
 #   - Debian's chromium (Karma and Playwright drive it; no browser download)
 #   - podman + runc + python3 (container functions; the project runs its own podman service, see podman/)
+#   - openssl (the mock vCD's self-signed certificate) and iproute2 (network namespaces for the sandbox tests)
 #   - PostgreSQL on 127.0.0.1:5432 and RabbitMQ on 127.0.0.1:5672 (started if installed but down)
 set -euo pipefail
 
@@ -11,6 +12,10 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v podman >/dev/null 2>&1 || need_apt+=(podman)
 command -v runc >/dev/null 2>&1 || need_apt+=(runc)
 [ -x /usr/bin/python3 ] || need_apt+=(python3)
+# The mock vCD's HTTPS (MOCK_VCD_TLS=1) makes its certificate with openssl; the sandbox network tests build a
+# network namespace with ip (iproute2).
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "ensure-system: installing ${need_apt[*]} from Debian's packages"
