@@ -39,6 +39,24 @@ const MAX_PAGES = 200;
 
 const uuidOfHref = (href: string) => href.slice(href.lastIndexOf('/') + 1).replace(/^(vapp|vm)-/i, '');
 
+/** An `adminVApp` query record as showback reads it. */
+function vappOfRecord(r: Json) {
+  return { id: `urn:vcloud:vapp:${uuidOfHref(String(r.href))}`, name: String(r.name ?? ''), storageMb: Number(r.totalStorageAllocatedMb ?? 0) || 0 };
+}
+
+/** An `adminVM` query record as showback reads it. */
+function vmOfRecord(r: Json) {
+  return {
+    id: `urn:vcloud:vm:${uuidOfHref(String(r.href))}`,
+    name: String(r.name ?? ''),
+    vappId: r.container ? `urn:vcloud:vapp:${uuidOfHref(String(r.container))}` : '',
+    vappName: String(r.containerName ?? ''),
+    poweredOn: r.status === 'POWERED_ON',
+    cpus: Number(r.numberOfCpus ?? 0) || 0,
+    memoryMb: Number(r.memoryMB ?? 0) || 0,
+  };
+}
+
 export function createVcdUsageReader(options: { vcdUrl: string; timeoutMs?: number }): VcdUsageReader {
   const base = options.vcdUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -94,22 +112,8 @@ export function createVcdUsageReader(options: { vcdUrl: string; timeoutMs?: numb
           query(token, 'adminVM', `isVAppTemplate==false;org==${href}`),
           query(token, 'adminVApp', `org==${href}`),
         ]);
-        const vapps = vappRecords.filter(sameOrg).map((r) => ({
-          id: `urn:vcloud:vapp:${uuidOfHref(String(r.href))}`,
-          name: String(r.name ?? ''),
-          storageMb: Number(r.totalStorageAllocatedMb ?? 0) || 0,
-        }));
-        const vms = vmRecords
-          .filter((r) => sameOrg(r) && r.isVAppTemplate !== true && r.isDeleted !== true)
-          .map((r) => ({
-            id: `urn:vcloud:vm:${uuidOfHref(String(r.href))}`,
-            name: String(r.name ?? ''),
-            vappId: r.container ? `urn:vcloud:vapp:${uuidOfHref(String(r.container))}` : '',
-            vappName: String(r.containerName ?? ''),
-            poweredOn: r.status === 'POWERED_ON',
-            cpus: Number(r.numberOfCpus ?? 0) || 0,
-            memoryMb: Number(r.memoryMB ?? 0) || 0,
-          }));
+        const vapps = vappRecords.filter(sameOrg).map(vappOfRecord);
+        const vms = vmRecords.filter((r) => sameOrg(r) && r.isVAppTemplate !== true && r.isDeleted !== true).map(vmOfRecord);
         return { vms, vapps };
       } catch (err) {
         if (err instanceof Expired) return null;
