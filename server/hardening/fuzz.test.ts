@@ -91,11 +91,16 @@ describe('fuzzing every body and query with inputs their schemas reject', () => 
     expect(withBody.length).toBeGreaterThan(5);
     for (const { method, path: p, op, url } of withBody) {
       const schema = op.requestBody!.content['application/json'].schema;
+      // A body any JSON may be (a queued call's body is the function's business, like its route's) has no wrong value.
+      const s = schema as Record<string, unknown>;
+      const acceptsAnyJson = !s.type && !s.properties && !s.anyOf && !s.oneOf && !s.allOf && !s.enum && !s.$ref;
       const bad = (schema.type === 'object' ? invalidObject(schema) : invalidValue(schema)) ?? fc.constant('not the body this wants');
-      await fc.assert(
-        fc.asyncProperty(bad, (body) => check(`${method} ${p}`, url, { method, body: JSON.stringify(body), contentType: 'application/json' })),
-        { numRuns: BODY_RUNS },
-      );
+      if (!acceptsAnyJson) {
+        await fc.assert(
+          fc.asyncProperty(bad, (body) => check(`${method} ${p}`, url, { method, body: JSON.stringify(body), contentType: 'application/json' })),
+          { numRuns: BODY_RUNS },
+        );
+      }
       const unparsable = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => {
         try {
           JSON.parse(s);
