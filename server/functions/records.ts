@@ -4,14 +4,8 @@ import type { BuildError } from './ports';
 
 /** Functions and versions as rows and as records: the shapes, the mapping, and the SQL pieces every write shares. */
 
-/** The function row: the content of the version it points at (version), plus the version asked for last. */
-export interface FunctionRecord {
-  org: string;
-  name: string;
-  /** The version that serves calls (when status is ready). */
-  version: number;
-  /** The version made or rolled back to last; differs from version while it builds or after its build failed. */
-  latestVersion: number;
+/** What a version is made of: the fields a function row and a version row share. */
+export interface VersionContent {
   runtime: FunctionRuntime;
   sandbox: Sandbox;
   /** Container functions only. */
@@ -28,6 +22,16 @@ export interface FunctionRecord {
   /** Sealed secrets (secrets.ts), null when there are none. */
   secrets: string | null;
   secretNames: string[];
+}
+
+/** The function row: the content of the version it points at (version), plus the version asked for last. */
+export interface FunctionRecord extends VersionContent {
+  org: string;
+  name: string;
+  /** The version that serves calls (when status is ready). */
+  version: number;
+  /** The version made or rolled back to last; differs from version while it builds or after its build failed. */
+  latestVersion: number;
   status: FunctionStatus;
   error: BuildError | null;
   /** The vCD org's UUID when known (event triggers need it: notifications name the org by URN). */
@@ -39,34 +43,15 @@ export interface FunctionRecord {
 }
 
 /** One immutable version. */
-export interface VersionRecord {
+export interface VersionRecord extends VersionContent {
   org: string;
   name: string;
   version: number;
-  runtime: FunctionRuntime;
-  sandbox: Sandbox;
-  /** Container functions only. */
-  mode: ContainerMode | null;
-  egress: boolean;
-  code: string;
-  trigger: FunctionRecord['trigger'];
-  route: string | null;
-  memoryMb: number;
-  timeoutMs: number;
-  env: Record<string, string>;
-  secrets: string | null;
-  secretNames: string[];
   status: FunctionStatus;
   error: BuildError | null;
   buildLog: string;
   createdAt: Date;
 }
-
-/** What a version is made of. */
-export type VersionContent = Pick<
-  VersionRecord,
-  'runtime' | 'sandbox' | 'mode' | 'egress' | 'code' | 'trigger' | 'route' | 'memoryMb' | 'timeoutMs' | 'env' | 'secrets' | 'secretNames'
->;
 
 export type NewFunction = { org: string; name: string; orgUuid?: string; async?: AsyncConfig } & VersionContent;
 
