@@ -13,8 +13,10 @@ export const ActivationSchema = z.object({
   id: z.string(),
   function: z.string(),
   version: z.number().int(),
-  /** http: a synchronous call; event: a vCD notification; async: a queued call (X-Invocation-Type: Event). */
-  trigger: z.enum(['http', 'event', 'async']),
+  /** http: a synchronous call; event: a vCD notification; async: a queued call (X-Invocation-Type: Event); schedule: a cron tick. */
+  trigger: z.enum(['http', 'event', 'async', 'schedule']),
+  /** Scheduled runs: the tick this run was for (ISO 8601). */
+  tick: z.string().datetime().optional(),
   /** Queued calls: which attempt this was (1 = the first). */
   attempt: z.number().int().optional(),
   /** When the call started (ISO 8601). */
@@ -61,8 +63,8 @@ export const DeadLetterSchema = z.object({
   /** The call's id: its first attempt's activation id. */
   id: z.string(),
   function: z.string(),
-  /** async: an X-Invocation-Type: Event call; event: a vCD notification. */
-  trigger: z.enum(['async', 'event']),
+  /** async: an X-Invocation-Type: Event call; event: a vCD notification; schedule: a cron tick. */
+  trigger: z.enum(['async', 'event', 'schedule']),
   /** The event the handler got (for an HTTP call: method, path, query, headers without credentials, body). */
   event: z.unknown(),
   /** Why the last attempt failed. */

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { PageQuerySchema } from './problem';
 import { RUNTIMES, SANDBOXES } from './runtimes';
+import { ScheduleTriggerSchema } from './schedules';
 import { VCD_EVENT_TYPES } from './vcd-events';
 
 export { defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type FunctionRuntime, type Sandbox } from './runtimes';
 export * from './activations';
+export * from './schedules';
 
 /**
  * The functions part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -76,11 +78,13 @@ export const EventTriggerSchema = z
   })
   .strict();
 
-export const TriggerSchema = z.discriminatedUnion('type', [HttpTriggerSchema, EventTriggerSchema], {
+export const TriggerSchema = z.discriminatedUnion('type', [HttpTriggerSchema, EventTriggerSchema, ScheduleTriggerSchema], {
   errorMap: (issue, ctx) =>
-    issue.code === 'invalid_union_discriminator' ? { message: 'trigger type must be "http" or "event"' } : { message: ctx.defaultError },
+    issue.code === 'invalid_union_discriminator' ? { message: 'trigger type must be "http", "event" or "schedule"' } : { message: ctx.defaultError },
 });
 export type Trigger = z.output<typeof TriggerSchema>;
+/** Several triggers at once (docs/functions.md): at most one http or event trigger, plus schedules. */
+export const TriggersSchema = z.array(TriggerSchema, { invalid_type_error: 'triggers is a list of triggers' }).min(1, 'give at least one trigger').max(5, 'at most 5 triggers');
 
 /** Containers only: a fresh container per call, or warm containers reused (scale to zero after idle). */
 export const CONTAINER_MODES = ['per-call', 'warm'] as const;
@@ -125,9 +129,7 @@ export const ASYNC_MAX_RETRIES = 2;
 export const ASYNC_MIN_EVENT_AGE_S = 60;
 export const ASYNC_MAX_EVENT_AGE_S = 21_600;
 
-const destination = z
-  .object({ function: FunctionNameSchema })
-  .strict();
+const destination = z.object({ function: FunctionNameSchema }).strict();
 
 export const AsyncConfigSchema = z
   .object({
@@ -159,7 +161,9 @@ export const CreateFunctionSchema = z
     sandbox: z.enum(SANDBOXES, { errorMap: () => ({ message: `sandbox must be one of ${SANDBOXES.join(', ')}` }) }).optional(),
     /** Containers only; default per-call. */
     mode: z.enum(CONTAINER_MODES, { errorMap: () => ({ message: `mode must be one of ${CONTAINER_MODES.join(', ')}` }) }).optional(),
-    trigger: TriggerSchema,
+    /** One trigger; or give `triggers` for several (an HTTP or event trigger plus schedules). One of the two is required. */
+    trigger: TriggerSchema.optional(),
+    triggers: TriggersSchema.optional(),
     limits: LimitsSchema.optional(),
     /** Containers only; default no egress. */
     network: NetworkSchema.optional(),
@@ -183,7 +187,9 @@ export const UpdateFunctionSchema = z
     sandbox: CreateFunctionSchema.shape.sandbox,
     mode: CreateFunctionSchema.shape.mode,
     code: CreateFunctionSchema.shape.code.optional(),
+    /** trigger or triggers replaces the function's whole trigger list. */
     trigger: TriggerSchema.optional(),
+    triggers: TriggersSchema.optional(),
     limits: LimitsSchema.optional(),
     network: NetworkSchema.optional(),
     env: EnvSchema.optional(),
@@ -205,6 +211,12 @@ export type RollbackRequest = z.input<typeof RollbackSchema>;
 export const FUNCTION_STATUSES = ['initializing', 'ready', 'failed'] as const;
 export type FunctionStatus = (typeof FUNCTION_STATUSES)[number];
 
+const TriggerViewSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('http'), route: z.string(), methods: z.array(z.enum(HTTP_METHODS)).optional() }),
+  z.object({ type: z.literal('event'), events: z.array(z.string()) }),
+  z.object({ type: z.literal('schedule'), cron: z.string(), timezone: z.string() }),
+]);
+
 export const FunctionSchema = z.object({
   name: z.string(),
   org: z.string(),
@@ -213,10 +225,9 @@ export const FunctionSchema = z.object({
   /** Present for container functions. */
   mode: z.enum(CONTAINER_MODES).optional(),
   code: z.string(),
-  trigger: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('http'), route: z.string(), methods: z.array(z.enum(HTTP_METHODS)).optional() }),
-    z.object({ type: z.literal('event'), events: z.array(z.string()) }),
-  ]),
+  trigger: TriggerViewSchema,
+  /** Every trigger, the one above first (schedules beside an HTTP or event trigger follow it). */
+  triggers: z.array(TriggerViewSchema),
   limits: z.object({ memoryMb: z.number().int(), timeoutMs: z.number().int() }),
   /** Present for container functions: whether the function may open outbound connections. */
   network: z.object({ egress: z.boolean() }).optional(),
@@ -262,6 +273,7 @@ export const FunctionVersionSchema = z.object({
   mode: z.enum(CONTAINER_MODES).optional(),
   code: z.string(),
   trigger: FunctionSchema.shape.trigger,
+  triggers: FunctionSchema.shape.triggers,
   limits: FunctionSchema.shape.limits,
   network: FunctionSchema.shape.network,
   env: z.record(z.string()),

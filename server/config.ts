@@ -90,6 +90,9 @@ export const ConfigSchema = z
     asyncRetryBaseMs: z.coerce.number().int().min(0).default(10_000),
     /** A claimed call's lease outlasts the function's timeout by this: then a dead replica's call is claimed again. */
     asyncLeaseGraceMs: z.coerce.number().int().min(100).default(30_000),
+    /** Schedule triggers: a replica looks for due ticks this often; a tick found later than the grace is reported missed. */
+    schedulePollMs: z.coerce.number().int().min(10).default(10_000),
+    scheduleGraceMs: z.coerce.number().int().min(1000).default(60_000),
     /** RabbitMQ vCD publishes extension requests and notifications to (VCD-WIRE §3, §4); without it only HTTP forwarding. */
     amqpUrl: z.string().url().optional(),
     /** The extension's direct exchange, its queue and routing key: the vmext:Exchange / vmext:RoutingKey registered in vCD. */
@@ -202,6 +205,8 @@ const ENV: Record<string, keyof ConfigInput> = {
   ASYNC_CONCURRENCY: 'asyncConcurrency',
   ASYNC_RETRY_BASE_MS: 'asyncRetryBaseMs',
   ASYNC_LEASE_GRACE_MS: 'asyncLeaseGraceMs',
+  SCHEDULE_POLL_MS: 'schedulePollMs',
+  SCHEDULE_GRACE_MS: 'scheduleGraceMs',
   AMQP_URL: 'amqpUrl',
   AMQP_EXCHANGE: 'amqpExchange',
   AMQP_QUEUE: 'amqpQueue',

@@ -27,7 +27,10 @@ export interface RunningServer {
  * (they meet through ports: showback prices the functions feature's usage reader); each feature is built by its
  * compose function in server/compose/, which is where drivers are constructed.
  */
-export async function startServer(overrides: Partial<Config> = {}, options: { logStream?: DestinationStream } = {}): Promise<RunningServer> {
+export async function startServer(
+  overrides: Partial<Config> = {},
+  options: { logStream?: DestinationStream; clock?: () => Date } = {},
+): Promise<RunningServer> {
   const config = loadConfig(process.env, overrides);
   const logOptions = { level: config.logLevel, base: { service: 'vcd-serverless' }, redact: ['req.headers.authorization'] };
   const log = options.logStream ? pino(logOptions, options.logStream) : pino(logOptions);
@@ -36,7 +39,7 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
   trustVcdForFetch(config.vcdUrl, tls);
 
   const db = await openStore(config, log);
-  const ctx = { config, db, log };
+  const ctx = { config, db, log, clock: options.clock };
   const functions = await composeFunctions(ctx);
   const showback = composeShowback(ctx, { functionUsage: functions.usage });
   const autoscale = composeAutoscale(ctx);

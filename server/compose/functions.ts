@@ -8,6 +8,8 @@ import { notificationRoutes } from '../functions/event-routes';
 import { registerFunctionLifecyclePaths } from '../functions/openapi';
 import { functionsRoutes, invokeRoute } from '../functions/routes';
 import { loadSecretsKey, SecretBox } from '../functions/secrets';
+import { scheduleRoutes } from '../functions/schedule-history';
+import { FunctionSchedules } from '../functions/schedules';
 import { FunctionsService } from '../functions/service';
 import { FunctionStore } from '../functions/store';
 import { functionOrgFigures } from '../functions/figures';
@@ -30,7 +32,7 @@ export interface FunctionsPart extends Part {
 }
 
 /** The functions feature: store, secrets, runtimes (isolate, and Podman containers when enabled), service, routes. */
-export async function composeFunctions({ config, db, log }: ComposeContext): Promise<FunctionsPart> {
+export async function composeFunctions({ config, db, log, clock }: ComposeContext): Promise<FunctionsPart> {
   // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
   const secrets = new SecretBox(loadSecretsKey(config));
   // Container functions start the project's Podman service (and build base images) on first use only.
@@ -50,10 +52,19 @@ export async function composeFunctions({ config, db, log }: ComposeContext): Pro
     log,
   );
   await activations.pruneOld();
+  const jobs = new AsyncJobStore(db);
+  // Every replica looks for due ticks: the tick's row is the claim, so each tick runs once (schedules.ts).
+  const schedules = new FunctionSchedules({
+    db,
+    jobs,
+    log,
+    clock: clock ?? (() => new Date()),
+    options: { pollMs: config.schedulePollMs, graceMs: config.scheduleGraceMs },
+  });
   const service = new FunctionsService({
     store: new FunctionStore(db),
     db,
-    jobs: new AsyncJobStore(db),
+    jobs,
     asyncOptions: {
       pollMs: config.asyncPollMs,
       concurrency: config.asyncConcurrency,
@@ -76,7 +87,10 @@ export async function composeFunctions({ config, db, log }: ComposeContext): Pro
   });
   return {
     service,
-    tenantRoutes: [{ path: '/faas', router: functionsRoutes(service) }],
+    tenantRoutes: [
+      { path: '/faas', router: functionsRoutes(service) },
+      { path: '/faas', router: scheduleRoutes(db) },
+    ],
     invoke: invokeRoute(service),
     vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret }) }],
     openApiPaths: registerFunctionLifecyclePaths,
@@ -86,8 +100,10 @@ export async function composeFunctions({ config, db, log }: ComposeContext): Pro
     // Every replica runs queued calls: the store's claim (SKIP LOCKED) shares them out.
     async start() {
       service.startAsync();
+      schedules.start();
     },
     async close() {
+      await schedules.close();
       await service.settled();
       await activations.close();
       await runtime.close();

@@ -9,6 +9,8 @@ export interface ComposeContext {
   config: Config;
   db: Db;
   log: Logger;
+  /** The time schedules are due against (tests drive it); the wall clock when not given. */
+  clock?: () => Date;
 }
 
 export type Mount = MountedRouter;

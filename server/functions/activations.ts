@@ -51,6 +51,7 @@ export function toActivationView(r: ActivationRecord): ActivationView {
     logsTruncated: r.logsTruncated,
     droppedHeaders: r.droppedHeaders,
     ...(r.attempt ? { attempt: r.attempt } : {}),
+    ...(r.tick ? { tick: r.tick } : {}),
   };
 }
 
@@ -70,6 +71,7 @@ interface Row {
   logs_truncated: boolean;
   dropped_headers: string[] | string | null;
   attempt?: number | null;
+  tick?: Date | string | null;
 }
 
 const toRecord = (r: Row): ActivationRecord => ({
@@ -88,6 +90,7 @@ const toRecord = (r: Row): ActivationRecord => ({
   logsTruncated: r.logs_truncated,
   droppedHeaders: typeof r.dropped_headers === 'string' ? (JSON.parse(r.dropped_headers) as string[]) : (r.dropped_headers ?? []),
   ...(r.attempt ? { attempt: r.attempt } : {}),
+  ...(r.tick ? { tick: new Date(r.tick).toISOString() } : {}),
 });
 
 /** Writes activation records with one statement (one JSON parameter for the batch), in the given transaction or not. */
@@ -109,13 +112,14 @@ export async function insertActivations(q: Queryable, batch: ActivationRecord[])
     logs_truncated: r.logsTruncated,
     dropped_headers: r.droppedHeaders,
     attempt: r.attempt ?? null,
+    tick: r.tick ?? null,
   }));
   await q.query(
-    `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt)
-     SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt
+    `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt, tick)
+     SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt, tick
      FROM jsonb_to_recordset($1::jsonb) AS x(id text, org text, function text, version integer, trigger text, start timestamptz,
        duration_ms double precision, status text, cold boolean, memory_mb integer, status_code integer, logs jsonb, logs_truncated boolean,
-       dropped_headers jsonb, attempt integer)
+       dropped_headers jsonb, attempt integer, tick timestamptz)
      ON CONFLICT (id) DO NOTHING`,
     [JSON.stringify(rows)],
   );

@@ -3,7 +3,7 @@ import type { FunctionEvent } from './ports';
 
 /** Queued (async) calls in SQL: one dialect for PostgreSQL and PGlite; every tenant query names the org. */
 
-export type JobTrigger = 'async' | 'event';
+export type JobTrigger = 'async' | 'event' | 'schedule';
 
 export interface JobError {
   message: string;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { ScheduleEvent } from '../../contract/functions';
 import { NotReady, TooManyRequests } from '../errors';
 import type { Db, Queryable } from '../store/db';
 import { insertActivations, type ActivationRecord } from './activations';
@@ -120,7 +121,8 @@ export class AsyncWorker {
     try {
       const activationId = job.attempts === 1 ? job.id : randomUUID();
       const capture = (r: ActivationRecord) => (record = r);
-      const result = await this.deps.calls.run(fn, { trigger: job.trigger, event: job.event, requestId: job.requestId, activationId, attempt: job.attempts, capture });
+      const tick = job.trigger === 'schedule' ? (job.event as ScheduleEvent).tick : undefined;
+      const result = await this.deps.calls.run(fn, { trigger: job.trigger, event: job.event, requestId: job.requestId, activationId, attempt: job.attempts, capture, tick });
       answer = { statusCode: result.statusCode, body: result.body };
       if (result.statusCode >= 500) failure = { message: `the function answered ${result.statusCode}`, status: 'success', statusCode: result.statusCode };
     } catch (err) {

@@ -31,7 +31,9 @@ export interface FunctionCallsDeps {
 
 /** How a call came: a route, a vCD notification, or a queued (async) call with its attempt and activation id. */
 export interface CallSpec {
-  trigger: 'http' | 'event' | 'async';
+  trigger: 'http' | 'event' | 'async' | 'schedule';
+  /** A scheduled run's tick (ISO 8601), kept in its activation. */
+  tick?: string;
   event: FunctionEvent;
   requestId: string;
   /** Given by a queued call (its first attempt's id is the one the caller got); otherwise a new one. */
@@ -153,7 +155,7 @@ export class FunctionCalls {
   private recorder(fn: FunctionRecord, call: CallSpec, id: string) {
     const start = new Date();
     const t0 = performance.now();
-    const { trigger, attempt, capture } = call;
+    const { trigger, attempt, capture, tick } = call;
     return (status: ActivationStatus, statusCode: number, logs: string[], cold: boolean, droppedHeaders: string[] = []): void => {
       const capped = capLogs(logs);
       (capture ?? ((r: ActivationRecord) => this.deps.activations.record(r)))({
@@ -163,6 +165,7 @@ export class FunctionCalls {
         version: fn.version,
         trigger,
         ...(attempt ? { attempt } : {}),
+        ...(tick ? { tick } : {}),
         start,
         durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
         status,

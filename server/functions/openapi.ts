@@ -11,6 +11,7 @@ import {
   AsyncAcceptedSchema,
   DeadLetterListSchema,
   RuntimesInfoSchema,
+  ScheduleTickListSchema,
   UpdateFunctionSchema,
 } from '../../contract/functions';
 import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
@@ -76,6 +77,13 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
     method: 'delete', path: `${fn}/dead-letters/{id}`, summary: 'Delete a dead letter', tags: ['async'], security,
     request: { params: dlParams },
     responses: { 204: { description: 'Deleted' }, 404: problem('No such function or dead letter'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'get', path: `${fn}/ticks`,
+    summary: "A schedule-triggered function's ticks, newest first: each run, and one entry per stretch of ticks missed while no backend was up",
+    tags: ['functions'], security,
+    request: { params: fnParams, query: PageQuerySchema },
+    responses: { 200: json(ScheduleTickListSchema, 'Ticks'), 400: problem('Bad paging'), 404: problem('No such function'), ...COMMON },
   });
   registry.registerPath({
     method: 'get', path: '/api/org/{org}/faas/runtimes',

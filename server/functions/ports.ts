@@ -1,4 +1,4 @@
-import type { FunctionRuntime, Sandbox } from '../../contract/functions';
+import type { FunctionRuntime, Sandbox, ScheduleEvent } from '../../contract/functions';
 import type { VcdNotification } from '../vcd/notification';
 
 /** What a runtime needs to know about one function version. */
@@ -38,7 +38,7 @@ export interface HttpEvent {
 }
 
 /** What a handler gets as `event`: the HTTP request, or the vCD notification of an event trigger. */
-export type FunctionEvent = HttpEvent | VcdNotification;
+export type FunctionEvent = HttpEvent | VcdNotification | ScheduleEvent;
 
 /** Finds a vCD org by name with a caller's session (server/vcd/ implements it). */
 export interface OrgDirectory {

@@ -14,6 +14,8 @@ export interface VersionContent {
   egress: boolean;
   code: string;
   trigger: Trigger;
+  /** Schedules beside the trigger (a function may have an HTTP or event trigger and schedules). */
+  moreTriggers: Trigger[];
   /** The HTTP trigger's route; null for an event-triggered function. */
   route: string | null;
   memoryMb: number;
@@ -66,6 +68,7 @@ export interface Row {
   egress?: boolean;
   code: string;
   trigger: FunctionRecord['trigger'] | string;
+  more_triggers?: Trigger[] | string;
   route: string | null;
   memory_mb: number;
   timeout_ms: number;
@@ -91,6 +94,7 @@ export function content(r: Row): VersionContent {
     egress: r.egress ?? false,
     code: r.code,
     trigger: json(r.trigger),
+    moreTriggers: r.more_triggers ? json(r.more_triggers) : [],
     route: r.route,
     memoryMb: r.memory_mb,
     timeoutMs: r.timeout_ms,
@@ -129,7 +133,7 @@ export function toVersion(r: Row): VersionRecord {
   };
 }
 
-export const CONTENT_COLUMNS = 'runtime, code, trigger, route, memory_mb, timeout_ms, env, secrets, secret_names, sandbox, mode, egress';
+export const CONTENT_COLUMNS = 'runtime, code, trigger, route, memory_mb, timeout_ms, env, secrets, secret_names, sandbox, mode, egress, more_triggers';
 export const contentParams = (c: VersionContent) => [
   c.runtime,
   c.code,
@@ -143,12 +147,13 @@ export const contentParams = (c: VersionContent) => [
   c.sandbox,
   c.mode,
   c.egress,
+  JSON.stringify(c.moreTriggers),
 ];
 
 /** Copies a version's content into the function row (the row then points at it). */
 export const POINT_AT = `UPDATE functions f SET version = v.version, runtime = v.runtime, code = v.code, trigger = v.trigger,
   route = v.route, memory_mb = v.memory_mb, timeout_ms = v.timeout_ms, env = v.env, secrets = v.secrets,
-  secret_names = v.secret_names, sandbox = v.sandbox, mode = v.mode, egress = v.egress, status = v.status, error = v.error, updated_at = now()
+  secret_names = v.secret_names, sandbox = v.sandbox, mode = v.mode, egress = v.egress, more_triggers = v.more_triggers, status = v.status, error = v.error, updated_at = now()
   FROM function_versions v WHERE v.org = f.org AND v.name = f.name AND f.org = $1 AND f.name = $2 AND v.version = $3`;
 
 /** Locks the function row for the transaction (delete's cascade and addVersion take it first too). */

@@ -1,23 +1,13 @@
 import type { Logger } from 'pino';
-import {
-  ActivationQuerySchema,
-  CreateFunctionSchema,
-  RollbackSchema,
-  UpdateFunctionSchema,
-  type ActivationView,
-  type DeadLetterView,
-  type RuntimesInfo,
-  type FunctionVersionView,
-  type FunctionView,
-} from '../../contract/functions';
+import { ActivationQuerySchema, CreateFunctionSchema, RollbackSchema, UpdateFunctionSchema } from '../../contract/functions';
+import type { ActivationView, DeadLetterView, RuntimesInfo, FunctionVersionView, FunctionView } from '../../contract/functions';
 import { PageQuerySchema } from '../../contract/problem';
 import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow } from '../errors';
-import { isUniqueViolation } from '../store/db';
+import { isUniqueViolation, type Db } from '../store/db';
 import { toActivationView, type ActivationStore } from './activations';
 import { AsyncCalls } from './async-calls';
 import type { AsyncJobStore } from './async-store';
 import { AsyncWorker, type AsyncWorkerOptions } from './async-worker';
-import type { Db } from '../store/db';
 import type { VcdNotification } from '../vcd/notification';
 import type { HttpEvent, OrgDirectory, Runtime } from './ports';
 import { FunctionBuilds } from './builds';
@@ -27,7 +17,8 @@ import { assertFree, assertRouteFree, assertUnderQuota, checkVersion, orgUuidFor
 import { RunnableVersions } from './runnable';
 import type { SecretBox } from './secrets';
 import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
-import { placement, routeCandidates, runtimesInfo, toVersionView, toView, triggerOf } from './views';
+import { triggersOf } from './triggers';
+import { placement, routeCandidates, runtimesInfo, toVersionView, toView } from './views';
 
 export type { Caller, FunctionLimits } from './rules';
 
@@ -91,7 +82,7 @@ export class FunctionsService {
     const secrets = input.secrets ?? {};
     checkVersion(this.deps.limits, 'invalid function', { memoryMb, timeoutMs, env, secrets });
 
-    const { trigger, route } = triggerOf(input.trigger);
+    const { trigger, moreTriggers, route } = triggersOf(input);
     await assertFree(this.deps.store, org, input.name, route);
     await this.async.checkDestinations(org, input.name, input.async);
     const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller);
@@ -105,6 +96,7 @@ export class FunctionsService {
         ...placement(input.runtime, input.sandbox, input.mode, undefined, input.network?.egress),
         code: input.code,
         trigger,
+        moreTriggers,
         route,
         ...(orgUuid ? { orgUuid } : {}),
         memoryMb,
@@ -131,12 +123,13 @@ export class FunctionsService {
     const fn = await this.require(org, name);
     const base = (await this.deps.store.getVersion(org, name, fn.latestVersion)) ?? { ...fn, buildLog: '' };
     const secrets = patchSecrets(this.deps.secrets.open(base.secrets), input.secrets);
-    const { trigger, route } = input.trigger ? triggerOf(input.trigger) : { trigger: base.trigger, route: base.route };
+    const { trigger, moreTriggers, route } = input.trigger || input.triggers ? triggersOf(input) : base;
     const next: VersionContent = {
       runtime: input.runtime ?? base.runtime,
       ...placement(input.runtime ?? base.runtime, input.sandbox, input.mode, base, input.network?.egress),
       code: input.code ?? base.code,
       trigger,
+      moreTriggers,
       route,
       memoryMb: input.limits?.memoryMb ?? base.memoryMb,
       timeoutMs: input.limits?.timeoutMs ?? base.timeoutMs,
@@ -286,7 +279,7 @@ export class FunctionsService {
     return this.builds.resume();
   }
 
-  /** Resolves when the builds started so far have finished (graceful close). */
+  /** Resolves when the builds and calls started so far have finished (graceful close). */
   async settled(): Promise<void> {
     await this.worker.close();
     await Promise.all([this.builds.settled(), this.calls.settled()]);

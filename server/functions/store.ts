@@ -27,12 +27,12 @@ export class FunctionStore {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Row>(
         `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status, org_uuid, async)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'initializing', $15, $16) RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'initializing', $16, $17) RETURNING *`,
         [fn.org, fn.name, ...contentParams(fn), fn.orgUuid ?? null, JSON.stringify(fn.async ?? {})],
       );
       await tx.query(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
-         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'initializing')`,
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'initializing')`,
         [fn.org, fn.name, ...contentParams(fn)],
       );
       return toRecord(rows[0]);
@@ -93,7 +93,7 @@ export class FunctionStore {
       if (!fn) return undefined;
       const { rows } = await tx.query<Row>(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
-         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'initializing'
+         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'initializing'
          FROM function_versions WHERE org = $1 AND name = $2 RETURNING *`,
         [org, name, ...contentParams(c)],
       );

@@ -31,6 +31,7 @@ export function toView(r: FunctionRecord, latest?: VersionRecord): FunctionView 
     ...(r.mode ? { mode: r.mode } : {}),
     code: r.code,
     trigger: r.trigger,
+    triggers: [r.trigger, ...r.moreTriggers],
     limits: { memoryMb: r.memoryMb, timeoutMs: r.timeoutMs },
     ...(r.sandbox === 'container' ? { network: { egress: r.egress } } : {}),
     status: build.status,
@@ -60,6 +61,7 @@ export function toVersionView(v: VersionRecord, active: number): FunctionVersion
     ...(v.mode ? { mode: v.mode } : {}),
     code: v.code,
     trigger: v.trigger,
+    triggers: [v.trigger, ...v.moreTriggers],
     limits: { memoryMb: v.memoryMb, timeoutMs: v.timeoutMs },
     ...(v.sandbox === 'container' ? { network: { egress: v.egress } } : {}),
     env: v.env,
@@ -116,10 +118,10 @@ export function bodyBytes(body: unknown): { payload: string | undefined; bytes: 
   return { payload, bytes: payload.length > 0x3fffffff ? Infinity : Buffer.byteLength(payload, 'utf8') };
 }
 
-
-/** The stored trigger and its route (null for event triggers, which no URL serves). */
+/** The stored trigger and its route (null for event and schedule triggers, which no URL serves). */
 export function triggerOf(input: Trigger): { trigger: Trigger; route: string | null } {
   if (input.type === 'event') return { trigger: { type: 'event', events: input.events }, route: null };
+  if (input.type === 'schedule') return { trigger: { type: 'schedule', cron: input.cron, timezone: input.timezone }, route: null };
   return { trigger: { type: 'http', route: input.route, ...(input.methods ? { methods: input.methods } : {}) }, route: input.route };
 }
 

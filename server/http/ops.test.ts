@@ -23,7 +23,9 @@ describe.each(STORES)('operations endpoints on %s', (kind) => {
     );
     const create = doc.paths['/api/org/{org}/faas/functions'].post;
     const body = create.requestBody.content['application/json'].schema;
-    expect(body.required).toEqual(expect.arrayContaining(['name', 'runtime', 'code', 'trigger']));
+    expect(body.required).toEqual(expect.arrayContaining(['name', 'runtime', 'code']));
+    // One trigger, or several (an HTTP or event trigger plus schedules): one of the two is required.
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(['trigger', 'triggers']));
     expect(body.additionalProperties).toBe(false);
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '409', '413']));
     expect(Object.keys(doc.paths['/api/org/{org}/faas/functions/{name}'])).toEqual(expect.arrayContaining(['get', 'delete']));

@@ -86,6 +86,8 @@ export interface HarnessOptions {
    */
   transport?: 'http' | 'amqp' | 'mqtt';
   mqttEvents?: boolean;
+  /** The time schedules are due against, instead of the wall clock (schedule tests drive it). */
+  clock?: () => Date;
 }
 
 export async function startHarness(kind: StoreKind, options: HarnessOptions = {}): Promise<Harness> {
@@ -110,7 +112,7 @@ export async function startHarness(kind: StoreKind, options: HarnessOptions = {}
   const start = async (extra: Partial<Config> = {}) => {
     const backend = await startServer(
       { port: 0, vcdUrl: mock.url, logLevel: 'silent', extensionSharedSecret: secret, ...bus, ...store.overrides, ...options.backend, ...extra },
-      { logStream: options.logStream },
+      { logStream: options.logStream, clock: options.clock },
     );
     // The mock's vCD notifications go to this backend's webhook; a restart moves it to the new port, unless the
     // test took it out (e.g. to receive notifications over AMQP only). Other targets a test set stay.
