@@ -58,6 +58,16 @@ describe('FunctionActivationsComponent', () => {
     expect(triggers).toEqual(['Event', 'HTTP']);
   });
 
+  it('shows a scheduled run as such, with the tick it ran for', () => {
+    const tick = '2026-12-07T08:00:00.000Z';
+    http.expectOne(url('limit=10&offset=0')).flush({ items: [wireActivation(1, { trigger: 'schedule', tick }), wireActivation(2)], total: 2 });
+    detect();
+    const cells = Array.from(root.querySelectorAll('[data-test="activation-trigger"]')).map((e) => e.textContent?.replace(/\s+/g, ' ').trim());
+    expect(cells[0]).toMatch(/^Schedule tick .*2026/);
+    expect(cells[1]).toBe('HTTP');
+    expect(root.querySelectorAll('[data-test="activation-tick"]').length).toBe(1);
+  });
+
   it('filters by status from the first page', () => {
     http.expectOne(url('limit=10&offset=0')).flush(page(1, 10, 23));
     detect();

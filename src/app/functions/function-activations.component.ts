@@ -58,7 +58,12 @@ export const ACTIVATIONS_PAGE_SIZE = 10;
           <clr-dg-cell>{{ a.statusCode }}</clr-dg-cell>
           <clr-dg-cell>{{ 'serverless.functions.test.duration' | translate: { ms: a.durationMs } }}</clr-dg-cell>
           <clr-dg-cell>{{ (a.cold ? 'serverless.functions.activations.cold' : 'serverless.functions.activations.warm') | translate }}</clr-dg-cell>
-          <clr-dg-cell data-test="activation-trigger">{{ 'serverless.functions.activations.triggerKind.' + a.trigger | translate }}</clr-dg-cell>
+          <clr-dg-cell data-test="activation-trigger">
+            {{ 'serverless.functions.activations.triggerKind.' + a.trigger | translate }}
+            @if (a.tick) {
+              <span class="clr-subtext" data-test="activation-tick">{{ 'serverless.functions.activations.tick' | translate: { tick: (a.tick | formatDateTime) } }}</span>
+            }
+          </clr-dg-cell>
           <clr-dg-cell>{{ a.version }}</clr-dg-cell>
         </clr-dg-row>
       }

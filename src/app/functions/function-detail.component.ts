@@ -19,6 +19,7 @@ import { FunctionFormFieldsComponent } from './function-form-fields.component';
 import { FunctionStatusComponent } from './function-status.component';
 import { defaultSandboxOf } from './function-templates';
 import { FunctionVersionsComponent } from './function-versions.component';
+import { SchedulePreviewComponent } from './schedule-preview.component';
 import { TestPanelComponent } from './test-panel.component';
 import { shortEventType } from './vcd-event-types';
 
@@ -48,7 +49,7 @@ const FIELD_OF_PATH: Record<string, string> = {
   imports: [
     ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule, I18nModule, ReactiveFormsModule,
     RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionDeadLettersComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
-    FunctionVersionsComponent, NumberStepLabelsDirective, ProblemAlertComponent, TestPanelComponent,
+    FunctionVersionsComponent, NumberStepLabelsDirective, ProblemAlertComponent, SchedulePreviewComponent, TestPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './function-detail.component.html',

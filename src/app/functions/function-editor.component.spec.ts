@@ -151,7 +151,7 @@ describe('FunctionEditorComponent', () => {
     harness.detectChanges();
   }
 
-  function chooseTrigger(value: 'http' | 'event'): void {
+  function chooseTrigger(value: 'http' | 'event' | 'schedule'): void {
     const select = field('function-trigger') as unknown as HTMLSelectElement;
     select.value = value;
     select.dispatchEvent(new Event('change'));
@@ -183,6 +183,35 @@ describe('FunctionEditorComponent', () => {
     );
     harness.detectChanges();
     expect(errorText('function-events-error')).toContain('not a vCD notification type');
+  });
+
+  it('creates a scheduled function from a cron pattern and time zone, previewing the next runs and showing the backend\'s field error', () => {
+    chooseTrigger('schedule');
+    expect(field('function-route')).toBeNull();
+    type('function-name', 'nightly');
+    type('function-cron', '30 2 * * *');
+    type('function-timezone', 'Europe/Berlin');
+    harness.detectChanges();
+    const runs = Array.from(page().querySelectorAll('[data-test="schedule-next-run"]')).map((e) => e.textContent?.trim() ?? '');
+    expect(runs.length).toBe(3);
+    for (const run of runs) expect(run).toMatch(/2:30|02:30/);
+    expect(page().querySelector('[data-test="schedule-preview"]')?.textContent).toContain('Europe/Berlin');
+
+    type('function-cron', '61 * * * *');
+    harness.detectChanges();
+    expect(page().querySelector('[data-test="schedule-preview-problem"]')?.textContent).toContain('does not parse');
+
+    type('function-cron', '*/10 * * * *');
+    submit();
+    const req = http.expectOne(FUNCTIONS_URL);
+    expect(req.request.body.trigger).toEqual({ type: 'schedule', cron: '*/10 * * * *', timezone: 'Europe/Berlin' });
+    expect(req.request.body.code).not.toContain('event.query');
+    req.flush(
+      { type: 'about:blank', title: 'Invalid request', status: 400, detail: 'invalid function', errors: [{ path: 'trigger.timezone', message: 'timezone is not a known IANA time zone' }] },
+      { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    harness.detectChanges();
+    expect(errorText('timezone-error')).toContain('not a known IANA time zone');
   });
 
   it('goes back to a route and the hello-world code when HTTP is chosen again', () => {

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, ViewChild, inject, signal } from '@angular/core';
-import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { AbstractControl, FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { ClrAlertModule, ClrFormsModule, ClrForm } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
@@ -9,7 +9,8 @@ import { functionCodeControls, showFieldErrors } from './function-form';
 import { FunctionFormFieldsComponent } from './function-form-fields.component';
 import { EVENT_HANDLER, HELLO_WORLD_HANDLER } from './function-templates';
 import { NAME_MAX_LENGTH, ROUTE_MAX_LENGTH, dnsLabel, routeSegments } from './function-validators';
-import { NewFunction } from './functions.model';
+import { NewFunction, TriggerKind } from './functions.model';
+import { SchedulePreviewComponent } from './schedule-preview.component';
 import { FunctionsService } from './functions.service';
 
 export { HELLO_WORLD_HANDLER } from './function-templates';
@@ -25,6 +26,8 @@ const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
   route: 'route',
   'trigger.route': 'route',
   'trigger.events': 'events',
+  'trigger.cron': 'cron',
+  'trigger.timezone': 'timezone',
   'trigger.type': 'trigger',
   trigger: 'route',
 };
@@ -33,7 +36,7 @@ const FIELD_OF_PATH: Record<string, keyof NewFunction> = {
 @Component({
   selector: 'vsl-function-editor',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrAlertModule, ClrFormsModule, I18nModule, RouterLink, ProblemAlertComponent, FunctionFormFieldsComponent],
+  imports: [ReactiveFormsModule, ClrAlertModule, ClrFormsModule, I18nModule, RouterLink, ProblemAlertComponent, FunctionFormFieldsComponent, SchedulePreviewComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './function-editor.component.html',
   styles: [`.actions { margin-top: 1rem; display: flex; gap: 0.5rem; } .actions .btn { margin: 0; }`],
@@ -51,8 +54,11 @@ export class FunctionEditorComponent {
   protected readonly error = signal<ApiError | null>(null);
   protected readonly form = new FormGroup({
     name: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(NAME_MAX_LENGTH), dnsLabel] }),
-    trigger: new FormControl<'http' | 'event'>('http', { nonNullable: true }),
+    trigger: new FormControl<TriggerKind>('http', { nonNullable: true }),
     route: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(ROUTE_MAX_LENGTH), routeSegments] }),
+    // A schedule trigger's pattern and zone (enabled while the trigger is a schedule); the zone defaults to the browser's.
+    cron: new FormControl({ value: '*/15 * * * *', disabled: true }, { nonNullable: true, validators: [Validators.required] }),
+    timezone: new FormControl({ value: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', disabled: true }, { nonNullable: true }),
     ...functionCodeControls({ code: HELLO_WORLD_HANDLER, eventsEnabled: false }),
     // Containers only (the field shows for them): a new function may ask for outbound network right away.
     egress: new FormControl(false, { nonNullable: true }),
@@ -80,16 +86,19 @@ export class FunctionEditorComponent {
     return sandbox === 'container' || runtime === 'python3';
   }
 
-  /** An HTTP trigger needs a route, an event trigger its notification types: only the chosen one is checked and sent. */
+  /** An HTTP trigger needs a route, an event trigger its notification types, a schedule its cron: only the chosen one is checked and sent. */
   protected triggerChanged(): void {
-    const event = this.form.controls.trigger.value === 'event';
-    const [on, off] = event ? [this.form.controls.events, this.form.controls.route] : [this.form.controls.route, this.form.controls.events];
-    on.enable();
-    off.disable();
-    // The HTTP starter reads event.query, which a notification does not have: offer the event starter instead.
+    const kind = this.form.controls.trigger.value;
+    const { route, events, cron, timezone } = this.form.controls;
+    const wanted: Record<TriggerKind, AbstractControl[]> = { http: [route], event: [events], schedule: [cron, timezone] };
+    for (const control of [route, events, cron, timezone]) {
+      if (wanted[kind].includes(control)) control.enable();
+      else control.disable();
+    }
+    // The HTTP starter reads event.query, which a notification or a tick does not have: offer the event starter instead.
     const code = this.form.controls.code.value;
-    if (event && code === HELLO_WORLD_HANDLER) this.form.patchValue({ code: EVENT_HANDLER });
-    if (!event && code === EVENT_HANDLER) this.form.patchValue({ code: HELLO_WORLD_HANDLER });
+    if (kind !== 'http' && code === HELLO_WORLD_HANDLER) this.form.patchValue({ code: EVENT_HANDLER });
+    if (kind === 'http' && code === EVENT_HANDLER) this.form.patchValue({ code: HELLO_WORLD_HANDLER });
   }
 
   protected submit(): void {

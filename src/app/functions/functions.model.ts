@@ -16,6 +16,8 @@ export interface ServerlessFunction {
   url: string;
   /** The vCD notification types an event trigger runs on (empty for an HTTP trigger). */
   events: string[];
+  /** Cron schedules the function runs on (its trigger, or beside its route or events). */
+  schedules: Schedule[];
   /** Container functions: outbound network allowed (never for an isolate). */
   egress: boolean;
   code: string;
@@ -36,7 +38,13 @@ export interface ServerlessFunction {
   secretNames: string[];
 }
 
-export type TriggerKind = 'http' | 'event';
+export type TriggerKind = 'http' | 'event' | 'schedule';
+
+/** A cron pattern (five fields) in an IANA time zone. */
+export interface Schedule {
+  cron: string;
+  timezone: string;
+}
 
 /** One immutable version of a function (newest first in the list). */
 export interface FunctionVersion {
@@ -50,7 +58,7 @@ export interface FunctionVersion {
 }
 
 /** One call of a function, with the console output it wrote: the contract's view, its start as a Date. */
-export type Activation = Omit<ActivationView, 'start' | 'function'> & { start: Date };
+export type Activation = Omit<ActivationView, 'start' | 'function' | 'tick'> & { start: Date; tick?: Date };
 
 /** The activation list's filter (status, ISO 8601 bounds of the call's start, page): the contract's. */
 export type { ActivationFilter } from '../../../contract/functions';
@@ -99,6 +107,9 @@ export interface NewFunction {
   route: string;
   /** vCD notification types, for an event trigger. */
   events?: string[];
+  /** A schedule trigger's cron pattern and time zone. */
+  cron?: string;
+  timezone?: string;
   code: string;
   sandbox?: string;
   mode?: string;
@@ -122,6 +133,8 @@ export function toServerlessFunction(wire: FunctionView): ServerlessFunction {
     route: wire.trigger.type === 'http' ? wire.trigger.route : '',
     url: wire.url ?? '',
     events: wire.trigger.type === 'event' ? [...wire.trigger.events] : [],
+    // A backend from before schedules sends no triggers list.
+    schedules: (wire.triggers ?? [wire.trigger]).flatMap((t) => (t.type === 'schedule' ? [{ cron: t.cron, timezone: t.timezone }] : [])),
     egress: wire.network?.egress ?? false,
     code: wire.code,
     error: wire.error ? { ...wire.error } : undefined,
@@ -156,6 +169,7 @@ export function toActivation(wire: ActivationView): Activation {
     id: wire.id,
     version: wire.version,
     trigger: wire.trigger,
+    ...(wire.tick ? { tick: new Date(wire.tick) } : {}),
     start: new Date(wire.start),
     durationMs: wire.durationMs,
     status: wire.status,
@@ -182,14 +196,17 @@ export function fromNewFunction(form: NewFunction): CreateFunctionRequest {
     name: form.name.trim(),
     runtime: form.runtime as CreateFunctionRequest['runtime'],
     code: form.code,
-    trigger:
-      form.trigger === 'event'
-        ? { type: 'event', events: [...(form.events ?? [])] }
-        : { type: 'http', route: form.route.trim().replace(/^\/+|\/+$/g, '') },
+    trigger: triggerOf(form),
     ...(form.sandbox ? { sandbox: form.sandbox as CreateFunctionRequest['sandbox'] } : {}),
     ...(form.sandbox === 'container' && form.mode ? { mode: form.mode as CreateFunctionRequest['mode'] } : {}),
     ...(form.sandbox === 'container' && form.egress ? { network: { egress: true } } : {}),
   };
+}
+
+function triggerOf(form: NewFunction): NonNullable<CreateFunctionRequest['trigger']> {
+  if (form.trigger === 'event') return { type: 'event', events: [...(form.events ?? [])] };
+  if (form.trigger === 'schedule') return { type: 'schedule', cron: (form.cron ?? '').trim(), timezone: form.timezone || 'UTC' };
+  return { type: 'http', route: form.route.trim().replace(/^\/+|\/+$/g, '') };
 }
 
 export function toInvokeResult(response: { status: number; headers: { get(name: string): string | null }; body: string | null }): InvokeResult {
