@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { PageQuerySchema } from './problem';
 import { RUNTIMES, SANDBOXES } from './runtimes';
+import { MaxConcurrencySchema } from './concurrency';
 import { ScheduleTriggerSchema } from './schedules';
 import { VCD_EVENT_TYPES } from './vcd-events';
 
 export { defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type FunctionRuntime, type Sandbox } from './runtimes';
 export * from './activations';
 export * from './schedules';
+export * from './concurrency';
 
 /**
  * The functions part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -90,18 +92,13 @@ export const TriggersSchema = z.array(TriggerSchema, { invalid_type_error: 'trig
 export const CONTAINER_MODES = ['per-call', 'warm'] as const;
 export type ContainerMode = (typeof CONTAINER_MODES)[number];
 export const LimitsSchema = z
-  .object({
-    memoryMb: z.number().int().min(8).max(1024).optional(),
-    timeoutMs: z.number().int().min(10).max(300_000).optional(),
-  })
+  .object({ memoryMb: z.number().int().min(8).max(1024).optional(), timeoutMs: z.number().int().min(10).max(300_000).optional() })
   .strict();
 
 export const MAX_CODE_BYTES = 256 * 1024;
 
 /** Outbound network of a container function: none unless egress is allowed (an isolate never has any). */
-export const NetworkSchema = z
-  .object({ egress: z.boolean({ required_error: 'egress is required', invalid_type_error: 'egress is true or false' }) })
-  .strict();
+export const NetworkSchema = z.object({ egress: z.boolean({ required_error: 'egress is required', invalid_type_error: 'egress is true or false' }) }).strict();
 
 /** Names of env entries and secrets: what a shell would accept as a variable name. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -171,6 +168,7 @@ export const CreateFunctionSchema = z
     secrets: SecretsSchema.optional(),
     /** Async calls: retries, event age, destinations (not versioned: it applies to whichever version serves). */
     async: AsyncConfigSchema.optional(),
+    maxConcurrency: MaxConcurrencySchema.optional(),
   })
   .strict();
 export type CreateFunctionRequest = z.input<typeof CreateFunctionSchema>;
@@ -196,15 +194,15 @@ export const UpdateFunctionSchema = z
     secrets: SecretsPatchSchema.optional(),
     /** Replaces the async settings as a whole. */
     async: AsyncConfigSchema.optional(),
+    /** null removes the function's own cap (the org's quota still applies). */
+    maxConcurrency: MaxConcurrencySchema.nullable().optional(),
   })
   .strict();
 export type UpdateFunctionRequest = z.input<typeof UpdateFunctionSchema>;
 
 /** POST .../functions/{name}/rollback: point the function back at an earlier version (rebuilt if needed). */
 export const RollbackSchema = z
-  .object({
-    version: z.number({ required_error: 'version is required' }).int('version is an integer').min(1, 'version is at least 1'),
-  })
+  .object({ version: z.number({ required_error: 'version is required' }).int('version is an integer').min(1, 'version is at least 1') })
   .strict();
 export type RollbackRequest = z.input<typeof RollbackSchema>;
 
@@ -256,6 +254,8 @@ export const FunctionSchema = z.object({
   /** Names of the secrets; their values are never returned. */
   secretNames: z.array(z.string()),
   /** Async calls' settings with the defaults filled in. */
+  /** The function's own cap on calls at once (absent: only the org's quota). */
+  maxConcurrency: z.number().int().optional(),
   async: z.object({
     maxRetries: z.number().int(),
     maxEventAgeSeconds: z.number().int(),

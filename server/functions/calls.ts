@@ -108,13 +108,13 @@ export class FunctionCalls {
       record('rejected', 503, [], false);
       throw withId(new NotReady(`function "${fn.name}" ${why}`));
     }
-    const max = this.deps.quotas.maxConcurrentCallsPerOrg;
-    const running = this.running.get(org) ?? 0;
-    if (running >= max) {
+    let release: () => void;
+    try {
+      release = this.admit(fn);
+    } catch (err) {
       record('rejected', 429, [], false);
-      throw withId(new TooManyRequests(`organization "${org}" already runs ${max} calls at once, its quota; retry shortly`, 1));
+      throw withId(err as Error);
     }
-    this.running.set(org, running + 1);
     let result: InvokeResult;
     try {
       const context = { org, functionName: fn.name, requestId: call.requestId };
@@ -125,9 +125,7 @@ export class FunctionCalls {
       record(status, code, details.logs ?? [], details.cold ?? false);
       throw err instanceof Error ? withId(err) : err;
     } finally {
-      const now = (this.running.get(org) ?? 1) - 1;
-      if (now > 0) this.running.set(org, now);
-      else this.running.delete(org);
+      release();
     }
     const { payload, bytes } = bodyBytes(result.body);
     if (bytes > this.deps.maxResponseBytes) {
@@ -149,6 +147,28 @@ export class FunctionCalls {
     }
     record('success', safe.statusCode, result.logs, result.cold ?? false, safe.dropped);
     return { ...result, statusCode: safe.statusCode, headers: safe.headers, function: fn.name, payload, activationId };
+  }
+
+  /**
+   * Counts a call against the org's quota and the function's own maxConcurrency, on this replica; throws 429 over
+   * either (a queued call put back by it waits in the queue). Answers the release.
+   */
+  private admit(fn: FunctionRecord): () => void {
+    const keys = [fn.org, `${fn.org}/${fn.name}`];
+    const [org, own] = keys.map((k) => this.running.get(k) ?? 0);
+    const max = this.deps.quotas.maxConcurrentCallsPerOrg;
+    if (org >= max) throw new TooManyRequests(`organization "${fn.org}" already runs ${max} calls at once, its quota; retry shortly`, 1);
+    if (fn.maxConcurrency !== null && own >= fn.maxConcurrency) {
+      throw new TooManyRequests(`function "${fn.name}" already runs ${fn.maxConcurrency} calls at once, its maxConcurrency; retry shortly`, 1);
+    }
+    for (const k of keys) this.running.set(k, (this.running.get(k) ?? 0) + 1);
+    return () => {
+      for (const k of keys) {
+        const now = (this.running.get(k) ?? 1) - 1;
+        if (now > 0) this.running.set(k, now);
+        else this.running.delete(k);
+      }
+    };
   }
 
   /** Records this call's activation once its outcome is known; the duration counts from now. */

@@ -40,6 +40,8 @@ export interface FunctionRecord extends VersionContent {
   orgUuid: string | null;
   /** Async calls' settings as given (defaults not filled in); not versioned. */
   async: AsyncConfig;
+  /** The function's own cap on calls at once (null: only the org's quota); not versioned. */
+  maxConcurrency: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,7 +57,7 @@ export interface VersionRecord extends VersionContent {
   createdAt: Date;
 }
 
-export type NewFunction = { org: string; name: string; orgUuid?: string; async?: AsyncConfig } & VersionContent;
+export type NewFunction = { org: string; name: string; orgUuid?: string; async?: AsyncConfig; maxConcurrency?: number } & VersionContent;
 
 export interface Row {
   org: string;
@@ -80,6 +82,7 @@ export interface Row {
   build_log?: string;
   org_uuid?: string | null;
   async?: AsyncConfig | string | null;
+  max_concurrency?: number | null;
   created_at: Date | string;
   updated_at?: Date | string;
 }
@@ -115,6 +118,7 @@ export function toRecord(r: Row): FunctionRecord {
     error: r.error === null ? null : json(r.error),
     orgUuid: r.org_uuid ?? null,
     async: r.async ? json(r.async) : {},
+    maxConcurrency: r.max_concurrency ?? null,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at ?? r.created_at),
   };

@@ -105,6 +105,7 @@ export class FunctionsService {
         secrets: this.deps.secrets.seal(secrets),
         secretNames: Object.keys(secrets).sort(),
         ...(input.async ? { async: input.async } : {}),
+        ...(input.maxConcurrency ? { maxConcurrency: input.maxConcurrency } : {}),
       });
     } catch (err) {
       // A concurrent create won the race between the check and the insert.
@@ -155,6 +156,7 @@ export class FunctionsService {
     if (!version) throw new NotFound(`function "${name}" does not exist in organization "${org}"`);
     if (orgUuid && orgUuid !== fn.orgUuid) await this.deps.store.rememberOrgUuid(org, name, orgUuid);
     if (input.async) await this.deps.store.setAsync(org, name, input.async);
+    if (input.maxConcurrency !== undefined) await this.deps.store.setMaxConcurrency(org, name, input.maxConcurrency);
     this.routes.forgetOrg(org);
     this.deps.log.info({ org, function: name, version: version.version }, 'function version created');
     this.builds.schedule(version);

@@ -26,9 +26,9 @@ export class FunctionStore {
   async insert(fn: NewFunction): Promise<FunctionRecord> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<Row>(
-        `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status, org_uuid, async)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'initializing', $16, $17) RETURNING *`,
-        [fn.org, fn.name, ...contentParams(fn), fn.orgUuid ?? null, JSON.stringify(fn.async ?? {})],
+        `INSERT INTO functions (org, name, ${CONTENT_COLUMNS}, status, org_uuid, async, max_concurrency)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'initializing', $16, $17, $18) RETURNING *`,
+        [fn.org, fn.name, ...contentParams(fn), fn.orgUuid ?? null, JSON.stringify(fn.async ?? {}), fn.maxConcurrency ?? null],
       );
       await tx.query(
         `INSERT INTO function_versions (org, name, version, ${CONTENT_COLUMNS}, status)
@@ -47,6 +47,11 @@ export class FunctionStore {
   /** Replaces a function's async settings. */
   async setAsync(org: string, name: string, config: AsyncConfig): Promise<void> {
     await this.db.query('UPDATE functions SET async = $3, updated_at = now() WHERE org = $1 AND name = $2', [org, name, JSON.stringify(config)]);
+  }
+
+  /** Sets or (null) removes a function's own cap on calls at once. */
+  async setMaxConcurrency(org: string, name: string, max: number | null): Promise<void> {
+    await this.db.query('UPDATE functions SET max_concurrency = $3, updated_at = now() WHERE org = $1 AND name = $2', [org, name, max]);
   }
 
   /** Functions of the vCD org (by UUID) whose serving version subscribes to the notification type. */

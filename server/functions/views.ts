@@ -44,6 +44,7 @@ export function toView(r: FunctionRecord, latest?: VersionRecord): FunctionView 
     buildLog: build.buildLog,
     env: r.env,
     secretNames: r.secretNames,
+    ...(r.maxConcurrency !== null ? { maxConcurrency: r.maxConcurrency } : {}),
     async: asyncSettings(r.async),
   };
 }
