@@ -147,7 +147,7 @@ describe.each(STORES)('event-triggered functions on %s', (kind) => {
     const none = await problemOf(await acme.post('/api/org/acme/faas/functions', eventFunction('bad-type', [])));
     expect(none.errors?.[0].path).toBe('trigger.events');
     const wrongKind = await problemOf(await acme.post('/api/org/acme/faas/functions', { ...newFunction('bad-type'), trigger: { type: 'cron' } }));
-    expect(wrongKind.errors?.[0]).toMatchObject({ path: 'trigger.type', message: expect.stringMatching(/"http" or "event"/) });
+    expect(wrongKind.errors?.[0]).toMatchObject({ path: 'trigger.type', message: expect.stringMatching(/"http", "event" or "schedule"/) });
     expect((await acme.get('/api/org/acme/faas/functions/bad-type')).status).toBe(404);
   });
 
