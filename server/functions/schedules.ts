@@ -24,8 +24,8 @@ export interface FunctionSchedulesDeps {
   options: ScheduleOptions;
 }
 
-/** Ticks counted at most this many when reporting missed ones (a month of a once-a-minute schedule). */
-const MAX_COUNTED_TICKS = 50_000;
+/** Ticks counted at most this many (croner takes about half a millisecond a tick): a longer stretch reports "at least". */
+export const MAX_COUNTED_TICKS = 2000;
 
 /** What one look for due ticks did. */
 export interface TickRound {
@@ -145,18 +145,23 @@ export function dueTicks(schedule: ScheduleTrigger, since: Date, at: Date): { fi
   let first: Date | undefined;
   let last: Date | undefined;
   let count = 0;
-  for (let t = cron.nextRun(since); t && t.getTime() <= at.getTime() && count < MAX_COUNTED_TICKS; t = cron.nextRun(t)) {
+  let t = cron.nextRun(since);
+  for (; t && t.getTime() <= at.getTime() && count < MAX_COUNTED_TICKS; t = cron.nextRun(t)) {
     first ??= t;
     last = t;
     count++;
   }
+  // Too many to count: the newest due tick is found from `at` backwards, so the run decision stays right.
+  if (t && t.getTime() <= at.getTime()) last = previousTick(schedule, new Date(at.getTime() + 1));
   return { first, last, count };
 }
 
-/** The tick before `tick` (croner only counts forward: step back a day at a time until one falls before it). */
+/** The tick before `tick` (croner only counts forward: look back a minute, then twice as far, until one falls in). */
 function previousTick(schedule: ScheduleTrigger, tick: Date): Date {
-  for (let back = 1; back < 400; back *= 2) {
-    const { last } = dueTicks(schedule, new Date(tick.getTime() - back * 86_400_000), new Date(tick.getTime() - 1));
+  const cron = new Cron(schedule.cron, { paused: true, timezone: schedule.timezone });
+  for (let back = 60_000; back < 800 * 86_400_000; back *= 2) {
+    let last: Date | undefined;
+    for (let t = cron.nextRun(new Date(tick.getTime() - back)); t && t.getTime() < tick.getTime(); t = cron.nextRun(t)) last = t;
     if (last) return last;
   }
   return tick;
