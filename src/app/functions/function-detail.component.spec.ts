@@ -52,6 +52,25 @@ describe('FunctionDetailComponent', () => {
     expect(el('tab-activations')).not.toBeNull();
   });
 
+  it('lists a scheduled function\'s schedules with their next runs, and offers no HTTP invoke when it has no route', async () => {
+    const { url: _url, ...rest } = wireFunction();
+    const trigger = { type: 'schedule', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' };
+    await open({ ...rest, trigger, triggers: [trigger] });
+    const schedules = Array.from(page().querySelectorAll('[data-test="function-schedule"]'));
+    expect(schedules.length).toBe(1);
+    expect(schedules[0].textContent).toContain('0 9 * * 1-5 in Europe/Berlin');
+    expect(schedules[0].querySelectorAll('[data-test="schedule-next-run"]').length).toBe(3);
+    expect(el('function-url')).toBeNull();
+    expect(el('invoke-function')).toBeNull();
+  });
+
+  it('shows the route and the schedules of a function that has both', async () => {
+    const schedule = { type: 'schedule', cron: '0 * * * *', timezone: 'UTC' };
+    await open(wireFunction({ triggers: [{ type: 'http', route: 'hello' }, schedule] }));
+    expect(el('function-url')?.textContent).toBe('/api/org/acme/hello');
+    expect(el('function-schedule')?.textContent).toContain('0 * * * * in UTC');
+  });
+
   it('shows where the code failed to build, with line and column', async () => {
     await open(wireFunction({ status: 'failed', error: { message: 'Unexpected token )', line: 3, column: 14 } }));
     expect(el('function-status')?.getAttribute('data-status')).toBe('failed');
