@@ -172,6 +172,30 @@ describe('FunctionDetailComponent', () => {
     flush();
   }));
 
+  it('changes a scheduled function\'s pattern and zone with a new preview, and shows the backend\'s field error', async () => {
+    const { url: _url, ...rest } = wireFunction();
+    const trigger = { type: 'schedule', cron: '0 9 * * *', timezone: 'UTC' };
+    await open({ ...rest, trigger, triggers: [trigger] });
+    const cron = el('edit-cron') as HTMLInputElement;
+    expect(cron.value).toBe('0 9 * * *');
+    cron.value = '30 6 * * 1';
+    cron.dispatchEvent(new Event('input'));
+    const zone = el('edit-timezone') as HTMLInputElement;
+    zone.value = 'Asia/Tokyo';
+    zone.dispatchEvent(new Event('input'));
+    harness.detectChanges();
+    expect(page().querySelector('[data-test="edit-form"] [data-test="schedule-preview"]')?.textContent).toContain('Asia/Tokyo');
+    el('save-function')!.click();
+    const put = http.expectOne(`${FUNCTIONS_URL}/hello`);
+    expect(put.request.body.trigger).toEqual({ type: 'schedule', cron: '30 6 * * 1', timezone: 'Asia/Tokyo' });
+    put.flush(
+      { type: 'about:blank', title: 'Invalid request', status: 400, detail: 'invalid function', errors: [{ path: 'trigger.cron', message: 'cron does not parse' }] },
+      { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    harness.detectChanges();
+    expect(el('edit-cron-error')?.textContent).toContain('cron does not parse');
+  });
+
   it('refuses a memory limit outside its bounds without saving', async () => {
     await open(wireFunction());
     const memory = el('edit-memory') as HTMLInputElement;

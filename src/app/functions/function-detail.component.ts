@@ -37,6 +37,8 @@ const FIELD_OF_PATH: Record<string, string> = {
   'limits.timeoutMs': 'timeoutMs',
   'network.egress': 'egress',
   'trigger.events': 'events',
+  'trigger.cron': 'cron',
+  'trigger.timezone': 'timezone',
 };
 
 /**
@@ -86,6 +88,9 @@ export class FunctionDetailComponent implements OnInit {
     memoryMb: new FormControl(128, { nonNullable: true, validators: [Validators.required, Validators.min(MEMORY_MB.min), Validators.max(MEMORY_MB.max)] }),
     timeoutMs: new FormControl(1000, { nonNullable: true, validators: [Validators.required, Validators.min(TIMEOUT_MS.min), Validators.max(TIMEOUT_MS.max)] }),
     egress: new FormControl(false, { nonNullable: true }),
+    // A function triggered by one schedule changes its pattern and zone here (schedules beside a route: the API).
+    cron: new FormControl('', { nonNullable: true }),
+    timezone: new FormControl('UTC', { nonNullable: true }),
   });
   /** The version the form was last filled from; the form is refilled only when another version becomes current. */
   private formVersion = '';
@@ -114,7 +119,7 @@ export class FunctionDetailComponent implements OnInit {
       this.form.markAllAsTouched();
       return;
     }
-    const { runtime, sandbox, mode, code, memoryMb, timeoutMs, egress, events } = this.form.getRawValue();
+    const { runtime, sandbox, mode, code, memoryMb, timeoutMs, egress, events, cron, timezone } = this.form.getRawValue();
     if (fn.trigger === 'event' && events.length === 0) {
       this.form.controls.events.setErrors({ required: true });
       this.form.controls.events.markAsTouched();
@@ -125,6 +130,7 @@ export class FunctionDetailComponent implements OnInit {
       sandbox,
       ...(sandbox === 'container' ? { mode, network: { egress } } : {}),
       ...(fn.trigger === 'event' ? { trigger: { type: 'event' as const, events } } : {}),
+      ...(fn.trigger === 'schedule' ? { trigger: { type: 'schedule' as const, cron: cron.trim(), timezone: timezone.trim() || 'UTC' } } : {}),
       code,
       limits: { memoryMb: Number(memoryMb), timeoutMs: Number(timeoutMs) },
     });
@@ -179,7 +185,9 @@ export class FunctionDetailComponent implements OnInit {
       mode: fn.mode ?? 'per-call',
       code: fn.code, memoryMb: fn.limits.memoryMb, timeoutMs: fn.limits.timeoutMs,
       egress: fn.egress,
-      events: [...fn.events] });
+      events: [...fn.events],
+      cron: fn.schedules[0]?.cron ?? '',
+      timezone: fn.schedules[0]?.timezone ?? 'UTC' });
     this.marker.set(fn.latestVersion === fn.version ? failedNewest : null);
     if (failedNewest && fn.latestVersion !== fn.version) {
       // The failed code is the newest version's, not the serving one's: show that code with its error.

@@ -71,8 +71,8 @@ export interface FunctionChanges {
   code?: string;
   limits?: { memoryMb: number; timeoutMs: number };
   network?: { egress: boolean };
-  /** A new set of event types for an event-triggered function. */
-  trigger?: { type: 'event'; events: string[] };
+  /** A new set of event types for an event-triggered function, or a new pattern and zone for a scheduled one. */
+  trigger?: { type: 'event'; events: string[] } | { type: 'schedule'; cron: string; timezone: string };
   env?: Record<string, string>;
   secrets?: Record<string, string | null>;
 }
