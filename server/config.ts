@@ -23,6 +23,8 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('.data/backend'),
     /** PostgreSQL connection string; when set, the backend uses it instead of PGlite. */
     databaseUrl: z.string().url().optional(),
+    /** Connections each replica opens to PostgreSQL at most (its pool); mind PostgreSQL's max_connections across replicas. */
+    databasePoolMax: z.coerce.number().int().min(1).max(1000).default(10),
     /** RabbitMQ for showback's metered custom services (amqp://user:pass@host:port); without it they are not offered. */
     showbackAmqpUrl: z.string().url().optional(),
     /** A failed showback run is retried this long after, doubling per attempt (3 retries). */
@@ -159,6 +161,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   PORT: 'port',
   DATA_DIR: 'dataDir',
   DATABASE_URL: 'databaseUrl',
+  DATABASE_POOL_MAX: 'databasePoolMax',
   SHOWBACK_AMQP_URL: 'showbackAmqpUrl',
   SHOWBACK_RETRY_BASE_MS: 'showbackRetryBaseMs',
   SHOWBACK_VCD_USER: 'showbackVcdUser',
