@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, newFunction, startHarness, type Harness } from '../testing/harness';
 import { installLedgerHook } from '../testing/ledger-hook';
 import { SLOW_LEDGER_HANDLER, startLedger, type Ledger } from '../testing/ledger';
-import { startBackendProcess, type BackendProcess } from './backend-process';
+import { replicaEnv, startBackendProcess, type BackendProcess } from './backend-process';
+import { killWhileHeld } from './kill-while-held';
 
 /**
  * Issue 12, faults: two backend replicas on one PostgreSQL are vCD external services on the mock's MQTT bus. MQTT
@@ -35,15 +36,11 @@ describe('one of two replicas on the MQTT bus killed -9 while both hold calls', 
     const [token] = [...harness.mock.state.externalServices.tokens.values()];
     second = await startBackendProcess(
       {
-        DATABASE_URL: harness.store.overrides.databaseUrl as string,
-        // Same data dir: the replicas share secrets.key, as replicas of one database must.
-        DATA_DIR: harness.store.overrides.dataDir as string,
-        VCD_URL: harness.mock.url,
+        ...replicaEnv(harness),
         VCD_TRANSPORT: 'mqtt',
         VCD_MQTT_URL: harness.mock.mqttUrl,
         VCD_EXTENSION_TOKEN: token.token,
         MQTT_REPLICA_ID: 'killed',
-        CONTAINER_ENGINE: 'off',
       },
       { ledgerUrl: ledger.url },
     );
@@ -69,16 +66,7 @@ describe('one of two replicas on the MQTT bus killed -9 while both hold calls', 
       return res;
     };
 
-    ledger.hold();
-    const during = Array.from({ length: CALLS }, () => ledger.call(send));
-    await ledger.waitInFlight(CALLS);
-    expect(ledger.inFlight(second.pid).length, 'the replica to kill holds calls').toBeGreaterThan(0);
-    const inFlight = await ledger.fault(() => second.kill());
-    ledger.release();
-    const statuses = await Promise.all(during);
-    await ledger.waitIdle({ ignorePids: [second.pid] });
-
-    const after = await Promise.all(Array.from({ length: 20 }, () => ledger.call(send)));
+    const { inFlight, statuses, after } = await killWhileHeld({ ledger, send, victim: second, calls: CALLS, afterCalls: 20 });
     // No `killed`: a POST the killed replica started counts as a run, so a second run on the survivor is "ran twice".
     const v = ledger.verdict();
     const killedHeld = v.inFlightByPid[second.pid] ?? 0;
