@@ -43,6 +43,8 @@ export interface Stack {
   caFile?: string;
   portalUrl: string;
   vcdUrl: string;
+  /** vCD's MQTT bus: ws:// or, with TLS, wss:// (the backend's extension service is on it in mqtt mode). */
+  busUrl: string;
   backendUrl: string;
   close(): Promise<void>;
 }
@@ -123,6 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     caFile: mock.caFile,
     portalUrl: `${mock.url}/login`,
     vcdUrl: mock.url,
+    busUrl: mock.mqttUrl,
     backendUrl: backend.url,
     async close() {
       await backend.close();
@@ -132,9 +135,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** VCD_TRANSPORT, else amqp when a RabbitMQ is given (as before MQTT), else mqtt. */
-export function transportFromEnv(amqpUrl: string | undefined): Transport {
-  const value = process.env.VCD_TRANSPORT;
+export function transportFromEnv(amqpUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): Transport {
+  const value = env.VCD_TRANSPORT;
   if (value === 'http' || value === 'amqp' || value === 'mqtt') return value;
   if (value) throw new Error(`VCD_TRANSPORT must be http, amqp or mqtt (got "${value}")`);
   return amqpUrl ? 'amqp' : 'mqtt';
+}
+
+/** What `npm start` (scripts/serve.ts) asks of the stack, from its environment; the transport is left to startStack. */
+export function stackOptionsFromEnv(env: NodeJS.ProcessEnv): StackOptions {
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    mockPort: Number(env.MOCK_VCD_PORT ?? 8088),
+    backendPort: Number(env.PORT ?? 8089),
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    logLevel: env.LOG_LEVEL ?? 'warn',
+    // MOCK_VCD_TLS=1: vCD's API, portal and wss:// bus over HTTPS with a self-signed certificate made once.
+    tlsDir: env.MOCK_VCD_TLS === '1' ? path.join(env.MOCK_VCD_DATA_DIR ?? '.data/mock-vcd', 'tls') : undefined,
+    // Showback's vCD usage reads the mock's VMs with its demo provider account unless told otherwise.
+    backend: {
+      showbackVcdUser: env.SHOWBACK_VCD_USER ?? 'administrator@System',
+      showbackVcdPassword: env.SHOWBACK_VCD_PASSWORD ?? 'provider-demo',
+    },
+  };
 }

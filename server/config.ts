@@ -116,7 +116,7 @@ export const ConfigSchema = z
     mqttToken: z.string().min(1).optional(),
     /** Extension requests run at once per replica; the rest wait (and other replicas may take them). */
     mqttMaxInFlight: z.coerce.number().int().min(1).max(1000).default(32),
-    /** A request older than this is not run (vCD's bus expires messages after ~5 minutes). */
+    /** A request that waited in the backend longer than this since its delivery is not run (it carries no timestamp; vCD's bus expires messages after ~5 minutes). */
     mqttRequestExpiryMs: z.coerce.number().int().min(100).default(300_000),
     /** This replica's name in the request claims (default host-pid). */
     mqttReplicaId: z.string().min(1).optional(),

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Harness } from '../testing/harness';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -49,5 +50,16 @@ export async function startBackendProcess(env: Record<string, string>, options: 
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
+  };
+}
+
+/** A second replica of the harness's backend: its PostgreSQL, its data dir (the replicas share secrets.key, as
+ * replicas of one database must), the same vCD; no container engine. */
+export function replicaEnv(harness: Pick<Harness, 'store' | 'mock'>): Record<string, string> {
+  return {
+    DATABASE_URL: harness.store.overrides.databaseUrl as string,
+    DATA_DIR: harness.store.overrides.dataDir as string,
+    VCD_URL: harness.mock.url,
+    CONTAINER_ENGINE: 'off',
   };
 }

@@ -3,7 +3,8 @@ import { api, newFunction, type Harness } from '../testing/harness';
 import { installLedgerHook } from '../testing/ledger-hook';
 import { SLOW_LEDGER_HANDLER, startLedger, type Ledger } from '../testing/ledger';
 import { AMQP_URL, rawClient, startAmqpHarness, stopAmqpHarness, type Names } from '../testing/amqp';
-import { startBackendProcess, type BackendProcess } from './backend-process';
+import { replicaEnv, startBackendProcess, type BackendProcess } from './backend-process';
+import { killWhileHeld } from './kill-while-held';
 
 /**
  * Issue 6/20, faults: two backend replicas on one PostgreSQL consume vCD's extension queue; one is killed with
@@ -28,10 +29,7 @@ describe('one of two replicas killed -9 while both hold calls', () => {
     const { harness, names } = started;
     second = await startBackendProcess(
       {
-        DATABASE_URL: harness.store.overrides.databaseUrl as string,
-        // Same data dir: the replicas share secrets.key, as replicas of one database must.
-        DATA_DIR: harness.store.overrides.dataDir as string,
-        VCD_URL: harness.mock.url,
+        ...replicaEnv(harness),
         AMQP_URL,
         AMQP_EXCHANGE: names.exchange,
         AMQP_QUEUE: names.queue,
@@ -39,7 +37,6 @@ describe('one of two replicas killed -9 while both hold calls', () => {
         AMQP_NOTIFICATIONS_EXCHANGE: names.notificationsExchange,
         AMQP_NOTIFICATIONS_QUEUE: names.notificationsQueue,
         AMQP_CONNECTION_NAME: `${names.connectionName}-killed`,
-        CONTAINER_ENGINE: 'off',
       },
       { ledgerUrl: ledger.url },
     );
@@ -65,16 +62,7 @@ describe('one of two replicas killed -9 while both hold calls', () => {
     expect((await acme.waitBuilt('acme', 'sturdy')).status).toBe('ready');
     const send = (id: string) => acme.post(`/api/org/acme/sturdy?ledger=${id}&ms=50`, {});
 
-    ledger.hold();
-    const during = Array.from({ length: CALLS }, () => ledger.call(send));
-    await ledger.waitInFlight(CALLS);
-    expect(ledger.inFlight(second.pid).length, 'the replica to kill holds calls').toBeGreaterThan(0);
-    const inFlight = await ledger.fault(() => second.kill());
-    ledger.release();
-    const statuses = await Promise.all(during);
-    await ledger.waitIdle({ ignorePids: [second.pid] });
-
-    const after = await Promise.all(Array.from({ length: 20 }, () => ledger.call(send)));
+    const { inFlight, statuses, after } = await killWhileHeld({ ledger, send, victim: second, calls: CALLS, afterCalls: 20 });
     // No `killed`: a POST the killed replica started counts as a run, so a second run on the survivor is "ran twice".
     const v = ledger.verdict();
     const killedHeld = v.inFlightByPid[second.pid] ?? 0;
