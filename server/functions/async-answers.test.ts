@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../testing/until';
 import { api, jsonOf, newFunction, startHarness, STORES, type Harness } from '../testing/harness';
 
 /**
@@ -20,16 +21,6 @@ const ANSWERS = `module.exports = async (event) => {
     'x-order': '7',
   } };
 };`;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(STORES)('answers of queued calls on %s', (kind) => {
   let h: Harness;
