@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { PageQuerySchema } from './problem';
-import { RUNTIMES, SANDBOXES } from './runtimes';
+import { CONTAINER_MODES, RUNTIMES, SANDBOXES } from './runtimes';
 import { VCD_EVENT_TYPES } from './vcd-events';
 
-export { defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type FunctionRuntime, type Sandbox } from './runtimes';
+export { CONTAINER_MODES, defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type ContainerMode, type FunctionRuntime, type Sandbox } from './runtimes';
 export * from './activations';
 
 /**
@@ -82,9 +82,6 @@ export const TriggerSchema = z.discriminatedUnion('type', [HttpTriggerSchema, Ev
 });
 export type Trigger = z.output<typeof TriggerSchema>;
 
-/** Containers only: a fresh container per call, or warm containers reused (scale to zero after idle). */
-export const CONTAINER_MODES = ['per-call', 'warm'] as const;
-export type ContainerMode = (typeof CONTAINER_MODES)[number];
 export const LimitsSchema = z
   .object({
     memoryMb: z.number().int().min(8).max(1024).optional(),
