@@ -1,0 +1,41 @@
+import { AsyncJobStore } from '../functions/async-store';
+import type { Db } from '../store/db';
+import { RequestClaims } from '../transport/claims';
+
+/**
+ * Test-only negative controls for the fault suite (issue 20): each function removes one guarantee of the product
+ * from the process it runs in, so a fault test can show that its ledger sees the call that ran twice without it.
+ * Nothing in the product reads a switch for this: the test patches its own process, or preloads
+ * `server/testing/without-job-leases.ts` into a backend process it starts (startBackendProcess's `preload`).
+ * Each returns the function that puts the guarantee back.
+ */
+
+/**
+ * The AMQP bridge's request claims (server/transport/claims.ts) say yes to every request: a replica runs a
+ * redelivered unsafe request although another replica, killed meanwhile, had claimed and started it.
+ */
+export function withoutRequestClaims(): () => void {
+  const claim = RequestClaims.prototype.claim;
+  RequestClaims.prototype.claim = async () => true;
+  return () => {
+    RequestClaims.prototype.claim = claim;
+  };
+}
+
+/**
+ * Queued calls' leases (server/functions/async-store.ts claim) no longer protect a running call: before each claim
+ * every running job's lease is made to have expired, so the worker claims calls still running (its own, or a live
+ * replica's) as if their replica had died.
+ */
+export function withoutJobLeases(): () => void {
+  const claim = AsyncJobStore.prototype.claim;
+  AsyncJobStore.prototype.claim = async function claimIgnoringLeases(this: AsyncJobStore, ...args: Parameters<typeof claim>) {
+    // The store's db is private to the product; this test-only patch reaches it on purpose.
+    const db = (this as unknown as { db: Db }).db;
+    await db.query(`UPDATE function_async_jobs SET lease_until = now() - interval '1 second' WHERE status = 'running'`);
+    return claim.apply(this, args);
+  };
+  return () => {
+    AsyncJobStore.prototype.claim = claim;
+  };
+}
