@@ -1,5 +1,6 @@
 import { AsyncJobStore } from '../functions/async-store';
 import type { Db } from '../store/db';
+import { ExtensionBridge } from '../transport/amqp/extension-bridge';
 import { RequestClaims } from '../transport/claims';
 
 /**
@@ -37,5 +38,19 @@ export function withoutJobLeases(): () => void {
   };
   return () => {
     AsyncJobStore.prototype.claim = claim;
+  };
+}
+
+/**
+ * The AMQP bridge admits every request (server/transport/amqp/extension-bridge.ts `admit`): neither its
+ * started-request guard nor the store claim behind it stops a redelivered unsafe request it had already started.
+ */
+export function withoutStartedRequestGuard(): () => void {
+  // `admit` is private to the bridge; this test-only patch replaces it on purpose.
+  const bridge = ExtensionBridge.prototype as unknown as { admit: () => Promise<'run' | 'drop' | 'unavailable'> };
+  const admit = bridge.admit;
+  bridge.admit = async () => 'run';
+  return () => {
+    bridge.admit = admit;
   };
 }
