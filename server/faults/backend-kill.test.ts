@@ -21,7 +21,7 @@ import { startLedger } from '../testing/ledger';
  */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const IDS = DEMO_INFRA_IDS.globex;
+type Org = keyof typeof DEMO_INFRA_IDS;
 // A marker of this run: the image cannot come from an earlier run's cache, so the build really runs.
 const RUN = randomBytes(6).toString('hex');
 const PYTHON = `# run ${RUN}\ndef handle(event, context):\n    return {"statusCode": 200, "headers": {}, "body": {"survived": True}}\n`;
@@ -114,26 +114,26 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
     }
   }, 180_000);
 
-  /** The globex vApp's VM names and its load balancer pool's member addresses, as vCD has them. */
-  async function vmsAndPool(admin: Record<string, string>) {
-    const vapp = await jsonOf(await fetch(`${mock.url}/api/vApp/vapp-${IDS.vapp}`, { headers: { ...admin, Accept: 'application/*+json;version=37.0' } }));
+  /** An org's demo vApp VM names and its load balancer pool's member addresses, as vCD has them. */
+  async function vmsAndPool(org: Org, admin: Record<string, string>) {
+    const ids = DEMO_INFRA_IDS[org];
+    const vapp = await jsonOf(await fetch(`${mock.url}/api/vApp/vapp-${ids.vapp}`, { headers: { ...admin, Accept: 'application/*+json;version=37.0' } }));
     const names = (vapp.children.vm as { name: string }[]).map((vm) => vm.name);
-    const pool = await jsonOf(await fetch(`${mock.url}/cloudapi/1.0.0/loadBalancer/pools/urn:vcloud:loadBalancerPool:${IDS.pool}`, { headers: admin }));
+    const pool = await jsonOf(await fetch(`${mock.url}/cloudapi/1.0.0/loadBalancer/pools/urn:vcloud:loadBalancerPool:${ids.pool}`, { headers: admin }));
     return { names, ips: (pool.members as { ipAddress: string }[]).map((m) => m.ipAddress) };
   }
 
-  it('finishes a scale out it was killed in the middle of: no orphan VM, every VM in the pool once', async () => {
-    const ledger = await startLedger();
-    const globex = api(() => backend.url, await login(mock, 'globex'));
-    const provider = await login(mock, 'provider');
-    const admin = { Authorization: `Bearer ${provider}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' };
-    const initial = await vmsAndPool(admin);
+  /** A rule of `org` that scales out one VM, and the id of its action once the VM is composed and powering on. */
+  async function scaleOutPoweringOn(org: Org, admin: Record<string, string>): Promise<string> {
+    const ids = DEMO_INFRA_IDS[org];
+    const tenant = api(() => backend.url, await login(mock, org));
+    const before = (await vmsAndPool(org, admin)).names.length;
     const rule = await jsonOf(
-      await globex.post('/api/org/globex/autoscale/rules', ruleFor(IDS, {
+      await tenant.post(`/api/org/${org}/autoscale/rules`, ruleFor(ids, {
         name: 'crashy',
         scaleOut: { cpuPercent: 70, memoryPercent: 90 },
         scaleIn: { cpuPercent: 5, memoryPercent: 10 },
-        maxVms: 2,
+        maxVms: before + 1,
         cooldownSeconds: 0,
         evaluationSeconds: 1,
       })),
@@ -141,47 +141,72 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
     expect(rule.id).toBeTruthy();
     // Slow power-on: the process dies between the recompose (VM made) and the pool (member added).
     await fetch(`${mock.url}/mock/admin/faults`, { method: 'PUT', headers: admin, body: JSON.stringify({ delayMs: { powerOn: 3000 } }) });
-    await fetch(`${mock.url}/mock/admin/vapps/${IDS.vapp}/load`, { method: 'PUT', headers: admin, body: JSON.stringify({ load: 150 }) });
-    await until('a scale out with its VM composed', async () => {
-      const { rows } = await db.query(`SELECT steps FROM autoscale_actions WHERE rule_id = $1 AND status = 'running'`, [rule.id]);
-      const steps = (rows[0]?.steps ?? []) as { step: string }[];
-      return steps.some((s) => /power/i.test(s.step)) ? true : undefined;
+    // 150 % of one VM on each VM serving (the mock shares a vApp's load among them).
+    await fetch(`${mock.url}/mock/admin/vapps/${ids.vapp}/load`, { method: 'PUT', headers: admin, body: JSON.stringify({ load: 150 * before }) });
+    return until('a scale out with its VM composed', async () => {
+      const { rows } = await db.query<{ id: string; steps: { step: string }[] }>(`SELECT id, steps FROM autoscale_actions WHERE rule_id = $1 AND status = 'running'`, [rule.id]);
+      return rows[0]?.steps.some((s) => /power/i.test(s.step)) ? String(rows[0].id) : undefined;
     });
-    // The running action is the id: the rule decided it once, so it must end having added one VM to the pool once.
-    const { rows: running } = await db.query<{ id: string }>(`SELECT id FROM autoscale_actions WHERE rule_id = $1 AND status = 'running'`, [rule.id]);
-    for (const a of running) {
-      ledger.answered(String(a.id), 202);
-      ledger.observed(String(a.id), 'start', backend.pid);
-    }
-    const killed = backend.pid;
-    const inFlight = await ledger.fault(() => backend.kill());
-    await fetch(`${mock.url}/mock/admin/faults`, { method: 'DELETE', headers: admin });
+  }
 
-    backend = await startBackendProcess(env);
-    const finished = await until('the interrupted scale out to finish', async () => {
-      const { rows } = await db.query(`SELECT id, status, vm_name, ip_address, error, steps FROM autoscale_actions WHERE rule_id = $1 ORDER BY seq`, [rule.id]);
-      return rows.length > 0 && rows.every((r) => r.status !== 'running') ? rows : undefined;
-    });
-    expect(finished[0], JSON.stringify(finished)).toMatchObject({ status: 'succeeded' });
-    const { names, ips } = await vmsAndPool(admin);
-    // Each VM added is one run of the action that journalled it (one nobody journalled: of the interrupted one), and
-    // an address in the pool a second time is its action run again; an action nobody expected is a run of its own id.
-    const ownerOf = (match: (a: (typeof finished)[number]) => boolean) => String(finished.find(match)?.id ?? running[0]?.id);
-    const runs = [
-      ...names.filter((n) => !initial.names.includes(n)).map((n) => ownerOf((a) => a.vm_name === n)),
-      ...ips.filter((ip, i) => ips.indexOf(ip) !== i).map((ip) => ownerOf((a) => a.ip_address === ip)),
-    ];
-    for (const id of runs) {
-      ledger.observed(id, 'start', backend.pid);
-      ledger.observed(id, 'end', backend.pid);
+  /**
+   * The fault: the backend killed -9 while a scale out of `org` powers its VM on, started again (with `preload`, a
+   * test-only module that removes a guarantee) and the action finished. The action's id is recorded once per VM it
+   * added (one nobody journalled counts as its too) and once more per second pool membership of an address.
+   */
+  async function killDuringScaleOut(org: Org, restart: { preload?: string[] } = {}) {
+    const ledger = await startLedger();
+    try {
+      const provider = await login(mock, 'provider');
+      const admin = { Authorization: `Bearer ${provider}`, 'Content-Type': 'application/json', Accept: 'application/json;version=37.0' };
+      const initial = await vmsAndPool(org, admin);
+      // The running action is the id: the rule decided it once, so it must end having added one VM to the pool once.
+      const action = await scaleOutPoweringOn(org, admin);
+      ledger.answered(action, 202);
+      ledger.observed(action, 'start', backend.pid);
+      const killed = backend.pid;
+      const inFlight = await ledger.fault(() => backend.kill());
+      await fetch(`${mock.url}/mock/admin/faults`, { method: 'DELETE', headers: admin });
+
+      backend = await startBackendProcess(env, { preload: restart.preload });
+      const finished = await until('the interrupted scale out to finish', async () => {
+        const { rows } = await db.query(`SELECT id, status, vm_name, ip_address FROM autoscale_actions WHERE org = $1 ORDER BY seq`, [org]);
+        return rows.length > 0 && rows.every((r) => r.status !== 'running') ? rows : undefined;
+      });
+      const { names, ips } = await vmsAndPool(org, admin);
+      const ownerOf = (match: (a: (typeof finished)[number]) => boolean) => String(finished.find(match)?.id ?? action);
+      const runs = [
+        ...names.filter((n) => !initial.names.includes(n)).map((n) => ownerOf((a) => a.vm_name === n)),
+        ...ips.filter((ip, i) => ips.indexOf(ip) !== i).map((ip) => ownerOf((a) => a.ip_address === ip)),
+      ];
+      for (const id of runs) {
+        ledger.observed(id, 'start', backend.pid);
+        ledger.observed(id, 'end', backend.pid);
+      }
+      return { ledger, v: ledger.verdict({ killed: [killed] }), action, inFlight, finished, names, ips, initial };
+    } finally {
+      await ledger.close();
     }
-    const v = ledger.verdict({ killed: [killed] });
+  }
+
+  it('finishes a scale out it was killed in the middle of: no orphan VM, every VM in the pool once', async () => {
+    const { ledger, v, inFlight, finished, names, ips } = await killDuringScaleOut('globex');
     ledger.report('backend kill -9 during a scale out', v);
-    await ledger.close();
+    expect(finished[0], JSON.stringify(finished)).toMatchObject({ status: 'succeeded' });
     expect(v.problems).toEqual([]);
     expect(inFlight).toHaveLength(1);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toHaveLength(2);
     expect(ips).toHaveLength(2);
+  }, 180_000);
+
+  it('negative control: a resumed scale out that forgets its journalled VM makes a second one, and the ledger names the action', async () => {
+    // The same fault on acme's vApp; the restarted backend resumes the action as if fresh (test-only preload).
+    const { ledger, v, action, names, initial } = await killDuringScaleOut('acme', { preload: ['server/testing/without-action-journal.ts'] });
+    ledger.report('backend kill -9 during a scale out, journal removed (negative control)', v);
+    expect(v.inFlightAtFault).toBe(1);
+    expect(v.ranTwice, v.problems.join('\n')).toEqual([action]);
+    // What a provider would see: two VMs where the rule asked for one, the first outside the pool.
+    expect(names).toHaveLength(initial.names.length + 2);
   }, 180_000);
 });

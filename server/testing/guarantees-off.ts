@@ -1,3 +1,4 @@
+import { ScaleExecutor } from '../autoscale/executor';
 import { AsyncJobStore } from '../functions/async-store';
 import type { Db } from '../store/db';
 import { ExtensionBridge } from '../transport/amqp/extension-bridge';
@@ -7,7 +8,8 @@ import { RequestClaims } from '../transport/claims';
  * Test-only negative controls for the fault suite (issue 20): each function removes one guarantee of the product
  * from the process it runs in, so a fault test can show that its ledger sees the call that ran twice without it.
  * Nothing in the product reads a switch for this: the test patches its own process, or preloads
- * `server/testing/without-job-leases.ts` into a backend process it starts (startBackendProcess's `preload`).
+ * `server/testing/without-job-leases.ts` or `without-action-journal.ts` into a backend process it starts
+ * (startBackendProcess's `preload`).
  * Each returns the function that puts the guarantee back.
  */
 
@@ -52,5 +54,21 @@ export function withoutStartedRequestGuard(): () => void {
   bridge.admit = async () => 'run';
   return () => {
     bridge.admit = admit;
+  };
+}
+
+/**
+ * A resumed scale out forgets the VM its journal names (server/autoscale/executor.ts): it runs as a fresh action,
+ * takes the next free name and composes a second VM, leaving the one the killed process made outside the pool.
+ */
+export function withoutActionJournal(): () => void {
+  // `run` is private to the executor; this test-only patch wraps it on purpose.
+  const executor = ScaleExecutor.prototype as unknown as { run: (token: string, action: { vmName?: string | null }) => Promise<void> };
+  const run = executor.run;
+  executor.run = function runForgetful(this: unknown, token, action) {
+    return run.call(this, token, { ...action, vmName: undefined });
+  };
+  return () => {
+    executor.run = run;
   };
 }
