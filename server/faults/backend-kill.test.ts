@@ -9,15 +9,16 @@ import { login } from '../../mock-vcd/testing/mock';
 import { api, freshStore, jsonOf, type StoreHandle } from '../testing/harness';
 import { startBackendProcess, type BackendProcess } from './backend-process';
 import { ruleFor } from '../testing/autoscale';
-import { startLedger } from '../testing/ledger';
+import { startLedger, type Ledger } from '../testing/ledger';
 
 /**
  * Issue 7/20, crashes: the backend is its own process on PostgreSQL and is killed with SIGKILL while a function
  * build is provably running (its Podman build context is on disk) and while a scale out is provably running (its
  * action journalled the VM composed and is powering it on); started again on the same database, it finishes what
- * it was doing, and nothing is lost or doubled. Builds and actions are not function calls: the test itself records
- * them in the ledger by identity (server/testing/ledger.ts `observed`), the build's id once per version it left,
- * the scale-out action's id once per VM and pool membership it added, so "ran twice" names the build or action.
+ * it was doing, and nothing is lost or doubled. Builds and actions are not function calls, but are judged by identity
+ * too: the build's id sits in its code and the backend reports each build of it (ledger-hook.ts); the test records
+ * the scale-out action's id (ledger.ts `observed`) once per VM and pool membership it added, so
+ * "ran twice" names the build or action.
  */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,6 +43,7 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
   let db: pg.Client;
   let env: Record<string, string>;
   let backend: BackendProcess;
+  let buildLedger: Ledger;
 
   beforeAll(async () => {
     const secret = randomBytes(32).toString('hex');
@@ -58,60 +60,57 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
       AUTOSCALE_VCD_PASSWORD: 'provider-demo',
       CONTAINER_DATA_DIR: process.env.PODMAN_DATA_DIR ?? path.resolve(__dirname, '../../.data/podman'),
     };
-    backend = await startBackendProcess(env);
+    buildLedger = await startLedger();
+    backend = await startBackendProcess(env, { ledgerUrl: buildLedger.url });
   }, 120_000);
 
   afterAll(async () => {
     await backend?.stop();
+    await buildLedger?.close();
     await db?.end();
     await mock?.close();
     await store?.drop();
   }, 60_000);
 
   it('finishes a function build it was killed in the middle of: one function, one version, ready and callable', async () => {
-    const ledger = await startLedger();
-    try {
-      const acme = api(() => backend.url, await login(mock, 'acme'));
-      const created = await acme.post('/api/org/acme/faas/functions', { name: 'survivor', runtime: 'python3', code: PYTHON, trigger: { type: 'http', route: 'survivor' } });
-      expect(created.status).toBe(202);
-      // The build is one id: accepted once, it must end as exactly one version, whichever process finishes it.
-      const build = ledger.id();
-      ledger.answered(build, created.status);
-      // The build is running once its context (Dockerfile, handler.py) is on disk: written just before Podman's build
-      // starts and removed when it ends.
-      const ctx = path.join(env.CONTAINER_DATA_DIR, 'ctx');
-      const building = () =>
-        existsSync(ctx) ? readdirSync(ctx).filter((d) => existsSync(path.join(ctx, d, 'handler.py')) && readFileSync(path.join(ctx, d, 'handler.py'), 'utf8').includes(RUN)) : [];
-      await until('the build to be running', async () => (building().length > 0 ? true : undefined));
-      for (const _ of building()) ledger.observed(build, 'start', backend.pid);
-      const killed = backend.pid;
-      const inFlight = await ledger.fault(() => backend.kill());
-      const { rows } = await db.query(`SELECT status FROM functions WHERE name = 'survivor'`);
-      expect(rows).toEqual([{ status: 'initializing' }]);
+    const ledger = buildLedger;
+    const acme = api(() => backend.url, await login(mock, 'acme'));
+    // The build is one id, in its code: the backend reports each build of it to the ledger (ledger-hook.ts).
+    const build = ledger.id();
+    const created = await acme.post('/api/org/acme/faas/functions', { name: 'survivor', runtime: 'python3', code: `${PYTHON}# ledger-build=${build}\n`, trigger: { type: 'http', route: 'survivor' } });
+    expect(created.status).toBe(202);
+    ledger.answered(build, created.status);
+    // The build is running once its context (Dockerfile, handler.py) is on disk: written just before Podman's build
+    // starts and removed when it ends.
+    const ctx = path.join(env.CONTAINER_DATA_DIR, 'ctx');
+    const building = () =>
+      existsSync(ctx) ? readdirSync(ctx).filter((d) => existsSync(path.join(ctx, d, 'handler.py')) && readFileSync(path.join(ctx, d, 'handler.py'), 'utf8').includes(RUN)) : [];
+    await until('the build to be running', async () => (building().length > 0 ? true : undefined));
+    await ledger.waitInFlight(1, { pid: backend.pid });
+    const killed = backend.pid;
+    const inFlight = await ledger.fault(() => backend.kill());
+    const { rows } = await db.query(`SELECT status FROM functions WHERE name = 'survivor'`);
+    expect(rows).toEqual([{ status: 'initializing' }]);
 
-      backend = await startBackendProcess(env);
-      expect(await acme.waitBuilt('acme', 'survivor')).toMatchObject({ status: 'ready' });
-      expect((await jsonOf(await acme.get('/api/org/acme/faas/functions'))).total).toBe(1);
-      expect((await jsonOf(await acme.get('/api/org/acme/faas/functions/survivor/versions'))).total).toBe(1);
-      const res = await acme.get('/api/org/acme/survivor');
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ survived: true });
-      // Straight from the store: each version is a build of this id that ran to its end (the killed process left
-      // the function initializing, so none of them is its); a doubled build would be a second one.
-      const { rows: versions } = await db.query(`SELECT version FROM function_versions WHERE name = 'survivor'`);
-      for (const _ of versions) {
-        ledger.observed(build, 'start', backend.pid);
-        ledger.observed(build, 'end', backend.pid);
-      }
-      const { rows: fns } = await db.query(`SELECT 1 FROM functions WHERE name = 'survivor'`);
-      const v = ledger.verdict({ killed: [killed] });
-      ledger.report('backend kill -9 during a build', v);
-      expect(fns).toHaveLength(1);
-      expect(v.problems).toEqual([]);
-      expect(inFlight).toEqual([build]);
-    } finally {
-      await ledger.close();
-    }
+    backend = await startBackendProcess(env, { ledgerUrl: ledger.url });
+    expect(await acme.waitBuilt('acme', 'survivor')).toMatchObject({ status: 'ready' });
+    await ledger.waitIdle({ ignorePids: [killed] });
+    expect((await jsonOf(await acme.get('/api/org/acme/faas/functions'))).total).toBe(1);
+    expect((await jsonOf(await acme.get('/api/org/acme/faas/functions/survivor/versions'))).total).toBe(1);
+    const res = await acme.get('/api/org/acme/survivor');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ survived: true });
+    // Straight from the store: a doubled create would show as a second version or a second function row.
+    const { rows: versions } = await db.query(`SELECT version FROM function_versions WHERE name = 'survivor'`);
+    const { rows: fns } = await db.query(`SELECT 1 FROM functions WHERE name = 'survivor'`);
+    // The killed process's build was cut short (not a run); the restarted one built it once.
+    const v = ledger.verdict({ killed: [killed] });
+    ledger.report('backend kill -9 during a build', v);
+    expect(versions).toHaveLength(1);
+    expect(fns).toHaveLength(1);
+    expect(v.problems).toEqual([]);
+    expect(v.interrupted).toBe(1);
+    expect(inFlight).toEqual([build]);
   }, 180_000);
 
   /** An org's demo vApp VM names and its load balancer pool's member addresses, as vCD has them. */
