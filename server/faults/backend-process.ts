@@ -16,9 +16,14 @@ export interface BackendProcess {
   output(): string;
 }
 
-/** `ledgerUrl`: every isolate invocation carrying a ledger id reports to that ledger (server/testing/ledger-hook.ts). */
-export async function startBackendProcess(env: Record<string, string>, options: { ledgerUrl?: string } = {}): Promise<BackendProcess> {
-  const preload = options.ledgerUrl ? ['--import', path.join(root, 'server/testing/ledger-hook.ts')] : [];
+/**
+ * `ledgerUrl`: every isolate invocation carrying a ledger id reports to that ledger (server/testing/ledger-hook.ts).
+ * `preload`: test-only modules (paths from the repository root) loaded before the backend, e.g. a negative control
+ * that removes a guarantee (server/testing/without-job-leases.ts).
+ */
+export async function startBackendProcess(env: Record<string, string>, options: { ledgerUrl?: string; preload?: string[] } = {}): Promise<BackendProcess> {
+  const modules = [...(options.ledgerUrl ? ['server/testing/ledger-hook.ts'] : []), ...(options.preload ?? [])];
+  const preload = modules.flatMap((m) => ['--import', path.join(root, m)]);
   // node itself with tsx's loader (not the tsx wrapper, which would outlive the kill's target).
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', ...preload, path.join(root, 'server/main.ts')], {
     cwd: root,
