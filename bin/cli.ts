@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { planDeploy, planUndeploy, readPluginZip, type Step } from './lib/deploy';
 import type { AmqpSettings } from './lib/vcd-admin';
+import { runInspect } from './lib/inspect-cli';
 import { loginAsProvider, VcdProviderError } from './lib/vcd-provider';
 import { trustVcdForFetch, vcdTls } from '../server/transport/mqtt/tls';
 
@@ -14,6 +15,13 @@ const USAGE = `Usage:
                           [--amqp-exchange systemExchange] [--amqp-prefix vcd]
   vcd-serverless undeploy --vcd URL --user administrator@System [--name serverless] [--plugin-name Serverless]
                           [--vendor ..] [--service-version ..] [--token-file ..] [--dry-run]
+  vcd-serverless status   (--env envs/staging.env | --vcd URL --user administrator@System) [--json]
+                          [--name serverless] [--plugin-name Serverless] [--vendor ..] [--service-version ..]
+  vcd-serverless diff     --from envs/staging.env --to envs/production.env [--json]
+                          (exit 0: they match; 1: the differences are listed; 2: could not compare)
+
+An env file holds VCD_URL, VCD_USER, VCD_PASSWORD_VAR (the variable with the password; VCD_PASSWORD when unset),
+and optionally VCD_CA_FILE or VCD_INSECURE_TLS=1. Never the password itself.
 
 The vCD password comes from VCD_PASSWORD or a prompt; the broker's from AMQP_PASSWORD. Never as an argument.
 The EXTENSION token goes to --token-file (mode 0600), where the backend reads it; it is never printed.
@@ -46,6 +54,10 @@ const OPTIONS = {
   insecure: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
+  env: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  json: { type: 'boolean', default: false },
 } as const;
 
 class UsageError extends Error {}
@@ -98,6 +110,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(USAGE);
       return values.help ? 0 : 2;
     }
+    if ((command === 'status' || command === 'diff') && positionals.length === 1) return await runInspect(command, values, io);
     if (!['deploy', 'undeploy'].includes(command) || positionals.length > 1) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
     if (!values.vcd || !values.user) throw new UsageError('--vcd and --user are required');
     vcdUrl = values.vcd.replace(/\/+$/, '');
