@@ -63,7 +63,7 @@ async function measure(figures: Figures, kind: 'pglite' | 'postgres', db: Db): P
     functions: functionOrgFigures({ db, flush: async () => undefined }),
     cost: showbackOrgFigures(new ShowbackService({ db, queries: new ShowbackQueries(db), rateCard: new RateCardStore(db) })),
     autoscale: autoscaleOrgFigures(db),
-    facts: async () => ({ version: 'bench', migrations: await migrationLevel(db) }),
+    facts: async () => ({ version: 'bench', transport: 'http' as const, migrations: await migrationLevel(db) }),
   });
   const times: number[] = [];
   for (let i = 0; i < 12; i++) {

@@ -62,6 +62,7 @@ describe('vcd-serverless status over MQTT', () => {
     expect(s.registrations).toEqual([
       { transport: 'mqtt', service: 'vcd-serverless/serverless/1.0.0', enabled: true, filters: ['(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)'] },
     ]);
+    expect(s.backend.transport).toBe('mqtt');
     expect(s.backend.orgs).toEqual([
       { org: 'acme', functions: 0, rules: 0 },
       { org: 'globex', functions: 0, rules: 0 },

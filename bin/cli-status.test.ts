@@ -82,6 +82,7 @@ describe('vcd-serverless status', () => {
       { transport: 'amqp', service: 'serverless', enabled: true, filters: ['(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)'] },
     ]);
     expect(s.backend.version).toBe(PACKAGE_VERSION);
+    expect(s.backend.transport).toBe('http');
     expect(s.backend.migrations).toEqual({ level: Number(MIGRATIONS.at(-1)!.split('_')[0]), applied: MIGRATIONS });
     expect(s.backend.orgs).toEqual([
       { org: 'acme', functions: 1, rules: 0 },
@@ -95,7 +96,7 @@ describe('vcd-serverless status', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('plugin     Serverless 1.0.0 (ready), published to acme, globex');
     expect(r.out).toContain('extension  API extension serverless over AMQP, enabled');
-    expect(r.out).toContain(`backend    ${PACKAGE_VERSION}, store at migration`);
+    expect(r.out).toContain(`backend    ${PACKAGE_VERSION} over HTTP, store at migration`);
     expect(r.out).toMatch(/ORG\s+FUNCTIONS\s+RULES\nacme\s+1\s+0\nglobex\s+0\s+0/);
   });
 

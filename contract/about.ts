@@ -10,6 +10,8 @@ import { z } from 'zod';
 export const BackendAboutSchema = z.object({
   /** The backend's package version. */
   version: z.string(),
+  /** How vCD reaches it (VCD_TRANSPORT): its MQTT bus, an AMQP extension, or HTTP forwarding (the mock's). */
+  transport: z.enum(['mqtt', 'amqp', 'http']),
   migrations: z.object({
     /** The store's newest applied migration (schema_migrations), 0 on an empty store. */
     level: z.number().int(),

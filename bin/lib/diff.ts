@@ -33,6 +33,7 @@ export function factsOf(s: EnvironmentStatus): Facts {
     facts.set('backend', 'unreachable');
   } else {
     facts.set('backend version', s.backend.version);
+    facts.set('backend transport', s.backend.transport);
     facts.set('backend migration level', String(s.backend.migrations.level));
     for (const m of s.backend.migrations.applied) facts.set(`backend migration ${m}`, 'applied');
   }

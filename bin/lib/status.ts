@@ -98,8 +98,8 @@ export function formatStatus(s: EnvironmentStatus): string[] {
   if ('error' in s.backend) {
     lines.push(`backend    unreachable: ${s.backend.error}`);
   } else {
-    const { version, migrations, orgs } = s.backend;
-    lines.push(`backend    ${version}, store at migration ${migrations.level} (${migrations.applied.at(-1) ?? 'none'})`);
+    const { version, transport, migrations, orgs } = s.backend;
+    lines.push(`backend    ${version} over ${transport.toUpperCase()}, store at migration ${migrations.level} (${migrations.applied.at(-1) ?? 'none'})`);
     if (orgs.length) lines.push('', ...table([['ORG', 'FUNCTIONS', 'RULES'], ...orgs.map((o) => [o.org, String(o.functions), String(o.rules)])]));
   }
   lines.push('', 'error' in s.rateCard ? `rate card  unreadable: ${s.rateCard.error}` : `rate card  ${s.rateCard.currency} ${JSON.stringify(s.rateCard.rates)}${Object.keys(s.rateCard.overrides).length ? `, overrides for ${Object.keys(s.rateCard.overrides).join(', ')}` : ''}`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { autoscaleOrgFigures } from '../autoscale/figures';
+import { transportOf } from '../config';
 import { registerProviderPaths } from '../provider/openapi';
 import { aboutRoutes, providerRoutes } from '../provider/routes';
 import { ProviderService } from '../provider/service';
@@ -25,7 +26,7 @@ export function composeProvider({ config, db }: ComposeContext, deps: { showback
     functions: deps.functionFigures,
     cost: showbackOrgFigures(deps.showback),
     autoscale: autoscaleOrgFigures(db),
-    facts: async () => ({ version: PACKAGE_VERSION, migrations: await migrationLevel(db) }),
+    facts: async () => ({ version: PACKAGE_VERSION, transport: transportOf(config), migrations: await migrationLevel(db) }),
   });
   return {
     tenantRoutes: [

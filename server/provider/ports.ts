@@ -16,8 +16,8 @@ export type FunctionFigures = (orgs: string[], since: Date) => Promise<Map<strin
 export type CostFigures = (orgs: string[]) => Promise<Map<string, TenantRow['cost']>>;
 export type AutoscaleFigures = (orgs: string[]) => Promise<Map<string, TenantRow['autoscale']>>;
 
-/** The backend's own version and its store's migration level (GET .../faas/provider/about). */
-export type BackendFacts = () => Promise<Pick<BackendAbout, 'version' | 'migrations'>>;
+/** The backend's own version, transport and its store's migration level (GET .../faas/provider/about). */
+export type BackendFacts = () => Promise<Pick<BackendAbout, 'version' | 'transport' | 'migrations'>>;
 
 export interface ProviderDeps {
   orgs: OrgList;
