@@ -1,12 +1,19 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { autoscaleOrgFigures } from '../autoscale/figures';
+import { transportOf } from '../config';
 import { registerProviderPaths } from '../provider/openapi';
-import { providerRoutes } from '../provider/routes';
+import { aboutRoutes, providerRoutes } from '../provider/routes';
 import { ProviderService } from '../provider/service';
 import type { FunctionFigures } from '../provider/ports';
 import type { ShowbackService } from '../showback/service';
 import { showbackOrgFigures } from '../showback/figures';
+import { migrationLevel } from '../store/migrate';
 import { createVcdOrgDirectory } from '../vcd/orgs';
 import type { ComposeContext, Part } from './part';
+
+/** package.json is the one place a version is set (the image carries it beside server/). */
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The provider's side (issue 18): the tenants overview. It reads no feature's tables: each feature answers its
@@ -19,9 +26,13 @@ export function composeProvider({ config, db }: ComposeContext, deps: { showback
     functions: deps.functionFigures,
     cost: showbackOrgFigures(deps.showback),
     autoscale: autoscaleOrgFigures(db),
+    facts: async () => ({ version: PACKAGE_VERSION, transport: transportOf(config), migrations: await migrationLevel(db) }),
   });
   return {
-    tenantRoutes: [{ path: '/provider', router: providerRoutes(service) }],
+    tenantRoutes: [
+      { path: '/provider', router: providerRoutes(service) },
+      { path: '/faas/provider', router: aboutRoutes(service) },
+    ],
     openApiPaths: registerProviderPaths,
     async close() {},
   };
