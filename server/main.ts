@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import pino, { type DestinationStream } from 'pino';
 import { composeAutoscale } from './compose/autoscale';
 import { composeFunctions, type FunctionsPart } from './compose/functions';
+import { composeLimits } from './compose/limits';
 import type { ComposeContext, Part } from './compose/part';
 import { composeProvider } from './compose/provider';
 import { composeShowback } from './compose/showback';
@@ -37,11 +38,13 @@ export async function startServer(overrides: Partial<Config> = {}, options: { lo
 
   const db = await openStore(config, log);
   const ctx = { config, db, log };
-  const functions = await composeFunctions(ctx);
+  // The provider's per-org limits, enforced by functions and autoscale through a port each.
+  const limits = composeLimits(ctx);
+  const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
   const showback = composeShowback(ctx, { functionUsage: functions.usage });
-  const autoscale = composeAutoscale(ctx);
+  const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf });
   // The provider's overview meets the others only through their figures, handed over here.
-  const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures });
+  const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });
   const features: Part[] = [functions, showback, autoscale, provider];
 
   const app = httpApp(ctx, features, functions);

@@ -1,4 +1,7 @@
 import { autoscaleOrgFigures } from '../autoscale/figures';
+import type { LimitsService } from '../provider/limits';
+import { registerLimitsPaths } from '../provider/limits-openapi';
+import { providerLimitsRoutes, tenantLimitsRoutes } from '../provider/limits-routes';
 import { registerProviderPaths } from '../provider/openapi';
 import { providerRoutes } from '../provider/routes';
 import { ProviderService } from '../provider/service';
@@ -13,7 +16,7 @@ import type { ComposeContext, Part } from './part';
  * own "org figures" function (functions/figures.ts, built by composeFunctions as it flushes queued calls;
  * showback/figures.ts over the summary; autoscale/figures.ts), connected here to the provider feature's ports; the org list is vCD's, read with the provider's session.
  */
-export function composeProvider({ config, db }: ComposeContext, deps: { showback: Pick<ShowbackService, 'summary'>; functionFigures: FunctionFigures }): Part {
+export function composeProvider({ config, db }: ComposeContext, deps: { showback: Pick<ShowbackService, 'summary'>; functionFigures: FunctionFigures; limits: LimitsService }): Part {
   const service = new ProviderService({
     orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
     functions: deps.functionFigures,
@@ -21,8 +24,16 @@ export function composeProvider({ config, db }: ComposeContext, deps: { showback
     autoscale: autoscaleOrgFigures(db),
   });
   return {
-    tenantRoutes: [{ path: '/provider', router: providerRoutes(service) }],
-    openApiPaths: registerProviderPaths,
+    tenantRoutes: [
+      // Before /provider: its router answers the tenants overview only.
+      { path: '/provider/limits', router: providerLimitsRoutes(deps.limits) },
+      { path: '/provider', router: providerRoutes(service) },
+      { path: '/limits', router: tenantLimitsRoutes(deps.limits) },
+    ],
+    openApiPaths: (registry, common) => {
+      registerProviderPaths(registry, common);
+      registerLimitsPaths(registry, common);
+    },
     async close() {},
   };
 }
