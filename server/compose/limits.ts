@@ -1,5 +1,6 @@
 import type { OrgLimits } from '../../contract/limits';
 import { LimitsService } from '../provider/limits';
+import { createVcdOrgDirectory } from '../vcd/orgs';
 import { LimitsStore } from '../provider/limits-store';
 import type { LimitsChange } from '../provider/ports';
 import type { ComposeContext } from './part';
@@ -20,7 +21,13 @@ export function composeLimits({ config, db }: ComposeContext, options: { onChang
     egress: true,
     autoscaleMaxVms: 100,
   };
-  const service = new LimitsService({ store: new LimitsStore(db), fallback, cacheTtlMs: config.limitsCacheTtlMs, onChange: options.onChange });
+  const service = new LimitsService({
+    store: new LimitsStore(db),
+    fallback,
+    cacheTtlMs: config.limitsCacheTtlMs,
+    orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
+    onChange: options.onChange,
+  });
   return {
     service,
     /** The functions feature's port. */

@@ -29,10 +29,10 @@ export function registerLimitsPaths(registry: OpenAPIRegistry, common: { securit
     request: { params }, responses: { 200: json(OrgLimitsListSchema, 'Overrides'), ...errors },
   });
   op('get', `${base}/orgs/{tenant}`, 'One org\'s override and effective limits (provider only)', {
-    request: { params: tenantParams }, responses: { 200: json(OrgLimitsViewSchema, 'The org\'s limits'), ...invalid, ...errors },
+    request: { params: tenantParams }, responses: { 200: json(OrgLimitsViewSchema, 'The org\'s limits'), 404: problem('vCD knows no such org'), ...invalid, ...errors },
   });
   op('put', `${base}/orgs/{tenant}`, 'Sets one org\'s override: the fields given replace the default\'s (provider only)', {
-    request: { params: tenantParams, body: body(OrgLimitsOverrideSchema) }, responses: { 200: json(OrgLimitsViewSchema, 'The org\'s limits'), ...invalid, ...errors },
+    request: { params: tenantParams, body: body(OrgLimitsOverrideSchema) }, responses: { 200: json(OrgLimitsViewSchema, 'The org\'s limits'), 404: problem('vCD knows no such org'), ...invalid, ...errors },
   });
   op('delete', `${base}/orgs/{tenant}`, 'Removes one org\'s override: it gets the default again (provider only)', {
     request: { params: tenantParams }, responses: { 204: { description: 'Removed' }, 404: problem('The org has no override'), ...invalid, ...errors },

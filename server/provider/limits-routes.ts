@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { Forbidden } from '../errors';
-import { principal } from '../http/auth';
+import { principal, sessionToken } from '../http/auth';
 import type { LimitsService } from './limits';
 
 /** Only the provider sets limits; a tenant is told so (403), even for its own org. */
@@ -26,10 +26,10 @@ export function providerLimitsRoutes(limits: LimitsService): Router {
   });
   router.get('/orgs/:tenant', async (req, res) => {
     providerName(res);
-    res.json(await limits.getOrg(req.params.tenant));
+    res.json(await limits.getOrg(req.params.tenant, sessionToken(req)?.token ?? ''));
   });
   router.put('/orgs/:tenant', async (req, res) => {
-    res.json(await limits.putOrg(req.params.tenant, req.body, providerName(res)));
+    res.json(await limits.putOrg(req.params.tenant, req.body, { by: providerName(res), token: sessionToken(req)?.token ?? '' }));
   });
   router.delete('/orgs/:tenant', async (req, res) => {
     await limits.removeOrg(req.params.tenant, providerName(res));

@@ -65,6 +65,11 @@ describe.each(STORES)('per-org limits on %s', (kind) => {
     const name = await provider.get(`${LIMITS}/orgs/${encodeURIComponent('*')}`);
     expect(name.status).toBe(400);
     expect((await provider.delete(`${LIMITS}/orgs/globex`)).status).toBe(404);
+    // An org vCD does not know is a typo, not an org to limit.
+    const unknown = await provider.put(`${LIMITS}/orgs/acmee`, { memoryMb: 64 });
+    expect(unknown.status).toBe(404);
+    expect((await problemOf(unknown)).detail).toBe('vCD knows no organization "acmee"');
+    expect((await provider.get(`${LIMITS}/orgs/acmee`)).status).toBe(404);
   });
 
   it('refuses a function over the org\'s memory, timeout or egress limit naming the limit and its value, and sizes a default within it', async () => {
@@ -141,7 +146,7 @@ describe.each(STORES)('per-org limits across replicas on %s', (kind) => {
       const replica = () => new LimitsService({ store: new LimitsStore(db), fallback: FULL, cacheTtlMs: 2000, now: () => now });
       const [a, b] = [replica(), replica()];
       expect((await b.effective('acme')).memoryMb).toBe(128);
-      await a.putOrg('acme', { memoryMb: 32 }, 'test');
+      await a.putOrg('acme', { memoryMb: 32 }, { by: 'test' });
       expect((await a.effective('ACME')).memoryMb).toBe(32);
       now = 1999;
       expect((await b.effective('acme')).memoryMb).toBe(128);

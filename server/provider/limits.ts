@@ -25,6 +25,14 @@ export interface LimitsServiceDeps {
   /** Told of every change after it is stored (the audit log). */
   onChange?: (change: LimitsChange) => Promise<void>;
   now?: () => number;
+  /** vCD's org by name with the caller's session: limits are set only for an org vCD knows (a typo is a 404). */
+  orgs?: { orgUuid(org: string, token: string): Promise<string | undefined> };
+}
+
+/** Who asks: the provider's name for the record, and its vCD session to look the org up with. */
+export interface LimitsActor {
+  by: string;
+  token?: string;
 }
 
 /** What a vCD org name may be here: no "*" (the default's key), no path tricks. */
@@ -72,12 +80,16 @@ export class LimitsService {
     return { items, total: items.length };
   }
 
-  async getOrg(org: string): Promise<OrgLimitsView> {
-    return this.viewOf(this.keyOf(org), await this.rows());
+  /** With a token (the provider naming any org), the org must be one vCD knows; without, it is the caller's own. */
+  async getOrg(org: string, token?: string): Promise<OrgLimitsView> {
+    const key = this.keyOf(org);
+    if (token) await this.mustExist(org, token);
+    return this.viewOf(key, await this.rows());
   }
 
-  async putOrg(org: string, body: unknown, by: string): Promise<OrgLimitsView> {
+  async putOrg(org: string, body: unknown, { by, token }: LimitsActor): Promise<OrgLimitsView> {
     const key = this.keyOf(org);
+    if (token) await this.mustExist(org, token);
     const override = only(parseOrThrow(OrgLimitsOverrideSchema, body, 'invalid limits'));
     const before = await this.getOrg(key);
     await this.write(() => this.deps.store.put(key, override, by));
@@ -91,6 +103,10 @@ export class LimitsService {
     const before = await this.getOrg(key);
     if (!(await this.write(() => this.deps.store.remove(key)))) throw new NotFound(`organization "${org}" has no limits of its own`);
     await this.deps.onChange?.({ org: key, by, action: 'delete', before: before.override, after: null });
+  }
+
+  private async mustExist(org: string, token: string): Promise<void> {
+    if (this.deps.orgs && !(await this.deps.orgs.orgUuid(org, token))) throw new NotFound(`vCD knows no organization "${org}"`);
   }
 
   private keyOf(org: string): string {
