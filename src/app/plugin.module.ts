@@ -5,6 +5,8 @@ import { AUTOSCALE_ROUTES } from './autoscale/autoscale.routes';
 import { provideServerlessCore, provideServerlessHttp } from './core/core.providers';
 import { FUNCTIONS_ROUTES } from './functions/functions.routes';
 import { landing } from './core/acting-org';
+import { AUDIT_ROUTES } from './audit/audit.routes';
+import { LIMITS_ROUTES } from './limits/limits.routes';
 import { PROVIDER_ROUTES } from './provider/provider.routes';
 import { PluginShellComponent } from './shell/plugin-shell.component';
 import { SHOWBACK_ROUTES } from './showback/showback.routes';
@@ -23,6 +25,8 @@ export const PLUGIN_ROUTES: Routes = [
       { path: 'showback', children: SHOWBACK_ROUTES },
       { path: 'autoscale', children: AUTOSCALE_ROUTES },
       ...PROVIDER_ROUTES,
+      ...LIMITS_ROUTES,
+      ...AUDIT_ROUTES,
     ],
   },
 ];
