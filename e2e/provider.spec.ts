@@ -65,6 +65,15 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/provider-${name}.png`, fullPage: true });
 }
 
+/** The page in the light theme and, toggled, the dark one; back to light afterwards. */
+async function shotBothThemes(page: Page, name: string): Promise<void> {
+  await shot(page, name);
+  await page.locator(portal.themeToggle).click();
+  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
+  await shot(page, `${name}-dark`);
+  await page.locator(portal.themeToggle).click();
+}
+
 test.beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-e2e-provider-'));
   stack = await startStack({ dataDir, logLevel: 'warn', backend: { showbackHttpAllowedHosts: '127.0.0.1:9', showbackRetryBaseMs: 600_000 } });
@@ -95,11 +104,7 @@ test('the provider sees every tenant with its month\'s cost and opens acme\'s fu
   await expect(acme.getByTestId('tenant-decision')).toContainText('web:');
   await expect(globex.getByTestId('tenant-calls')).toHaveText('0');
   await expect(page.locator('[data-test="tenant-row"][data-test-org="System"]')).toHaveCount(0);
-  await shot(page, '01-tenants');
-  await page.locator(portal.themeToggle).click();
-  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
-  await shot(page, '01-tenants-dark');
-  await page.locator(portal.themeToggle).click();
+  await shotBothThemes(page, '01-tenants');
 
   // Acting on acme: the tenant's own functions page, with the banner; the API calls name acme.
   const listed = page.waitForResponse((r) => r.url().includes('/api/org/acme/faas/functions'));
@@ -109,11 +114,7 @@ test('the provider sees every tenant with its month\'s cost and opens acme\'s fu
   await expect(page.getByTestId('acting-org')).toContainText('Acting on organization acme');
   await expect(page.locator('[data-test="function-row"][data-test-function="greeter"]')).toBeVisible();
   await expect(page.getByTestId('function-url')).toHaveText('/api/org/acme/greeter');
-  await shot(page, '02-acting-acme-functions');
-  await page.locator(portal.themeToggle).click();
-  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
-  await shot(page, '02-acting-acme-functions-dark');
-  await page.locator(portal.themeToggle).click();
+  await shotBothThemes(page, '02-acting-acme-functions');
 
   // The same frame's showback page is acme's; the way back leads to the overview.
   await page.getByTestId('acting-showback').click();
@@ -133,11 +134,7 @@ test('the provider lowers acme\'s memory limit and acme\'s next function over it
   await page.getByTestId('nav-provider-limits').click();
   await page.waitForURL(/\/provider\/plugins\/serverless\/provider-limits$/);
   await expect(page.getByTestId('default-limits').getByTestId('limit-memoryMb')).toHaveValue('128');
-  await shot(page, '03-limits');
-  await page.locator(portal.themeToggle).click();
-  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
-  await shot(page, '03-limits-dark');
-  await page.locator(portal.themeToggle).click();
+  await shotBothThemes(page, '03-limits');
 
   await page.getByTestId('limits-org-input').fill('acme');
   await page.getByTestId('limits-org-open').click();
@@ -169,10 +166,6 @@ test('the provider lowers acme\'s memory limit and acme\'s next function over it
   const change = page.locator('[data-test="audit-row"][data-test-kind="limits"][data-test-org="acme"]');
   await expect(change.getByTestId('audit-who')).toHaveText('administrator@System (provider)');
   await expect(change.getByTestId('audit-change')).toHaveText('{} → {"memoryMb":64}');
-  await shot(page, '05-audit');
-  await page.locator(portal.themeToggle).click();
-  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
-  await shot(page, '05-audit-dark');
-  await page.locator(portal.themeToggle).click();
+  await shotBothThemes(page, '05-audit');
   expect(pageErrors).toEqual([]);
 });

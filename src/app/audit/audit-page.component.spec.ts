@@ -1,9 +1,7 @@
 import { HttpTestingController } from '@angular/common/http/testing';
-import { TestBed } from '@angular/core/testing';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { SESSION_ORGANIZATION, SESSION_SCOPE } from '@vcd/sdk/common';
 import type { AuditEntry } from '../../../contract/audit';
-import { TEST_API_ROOT, providePluginTesting } from '../../testing/plugin-testing';
+import { TEST_API_ROOT, openPluginAt } from '../../testing/plugin-testing';
 import { PLUGIN_ROUTES } from '../plugin.module';
 
 const plain = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
@@ -18,12 +16,7 @@ describe('the audit log page', () => {
   const page = (): HTMLElement => harness.routeNativeElement as HTMLElement;
 
   async function setUp(scope: 'service-provider' | 'tenant', org: string): Promise<void> {
-    TestBed.configureTestingModule({
-      providers: [...providePluginTesting({ routes: PLUGIN_ROUTES }), { provide: SESSION_SCOPE, useValue: scope }, { provide: SESSION_ORGANIZATION, useValue: org }],
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl('/audit');
+    ({ harness, http } = await openPluginAt({ routes: PLUGIN_ROUTES, scope, org, url: '/audit' }));
   }
 
   async function settle(): Promise<void> {

@@ -2,9 +2,8 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { SESSION_ORGANIZATION, SESSION_SCOPE } from '@vcd/sdk/common';
 import type { OrgLimits, OrgLimitsView } from '../../../contract/limits';
-import { TEST_API_ROOT, providePluginTesting } from '../../testing/plugin-testing';
+import { TEST_API_ROOT, openPluginAt } from '../../testing/plugin-testing';
 import { PLUGIN_ROUTES } from '../plugin.module';
 
 const BASE = `${TEST_API_ROOT}/api/org/System/provider/limits`;
@@ -21,12 +20,7 @@ describe('the limits pages', () => {
   const root = (): HTMLElement => harness.fixture.nativeElement as HTMLElement;
 
   async function setUp(scope: 'service-provider' | 'tenant', org: string, url: string): Promise<void> {
-    TestBed.configureTestingModule({
-      providers: [...providePluginTesting({ routes: PLUGIN_ROUTES }), { provide: SESSION_SCOPE, useValue: scope }, { provide: SESSION_ORGANIZATION, useValue: org }],
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl(url);
+    ({ harness, http } = await openPluginAt({ routes: PLUGIN_ROUTES, scope, org, url: url }));
   }
 
   async function settle(): Promise<void> {
