@@ -13,7 +13,7 @@ export * from './activations';
 
 /** Words a function route or name may not take: the product's own features and vCD's own /api/org children. */
 export const RESERVED_ROUTES = [
-  'faas', 'showback', 'autoscale', 'provider',
+  'faas', 'showback', 'autoscale', 'provider', 'limits', 'audit',
   'admin', 'action', 'catalog', 'catalogs', 'vdc', 'vdcs', 'vdcsRollup', 'network', 'networks',
   'metadata', 'tasksList', 'task', 'hybrid', 'groups', 'users', 'roles', 'rights', 'extension',
   'query', 'session', 'sessions', 'login', 'logout', 'versions', 'cloudapi', 'api', 'org',
@@ -41,7 +41,7 @@ export const RouteSchema = z
         message: 'route must be "/"-separated DNS labels (lower-case letters, digits and "-")',
       })
       .refine((r) => !RESERVED_ROUTES.includes(r.split('/')[0]), {
-        message: 'route starts with a reserved word (faas, showback, autoscale, provider or a vCD path)',
+        message: 'route starts with a reserved word (faas, showback, autoscale, provider, limits, audit or a vCD path)',
       }),
   );
 

@@ -72,6 +72,10 @@ export const ConfigSchema = z
     orgMaxFunctions: z.coerce.number().int().min(1).default(100),
     /** Calls of an org's functions running at once on a replica (429 with Retry-After beyond). */
     orgMaxConcurrentCalls: z.coerce.number().int().min(1).default(50),
+    /** How soon a replica sees the provider's per-org limits changed on another replica (its own changes at once). */
+    limitsCacheTtlMs: z.coerce.number().int().min(0).max(60_000).default(2000),
+    /** Audit log entries are kept this many days. */
+    auditRetentionDays: z.coerce.number().int().min(1).default(365),
     /** Activation records kept per function (the newest) and at most this old. */
     activationsMaxPerFunction: z.coerce.number().int().min(1).default(1000),
     activationsMaxAgeHours: z.coerce.number().positive().default(7 * 24),
@@ -192,6 +196,8 @@ const ENV: Record<string, keyof ConfigInput> = {
   FUNCTION_MAX_RESPONSE: 'functionMaxResponseBytes',
   ORG_MAX_FUNCTIONS: 'orgMaxFunctions',
   ORG_MAX_CONCURRENT_CALLS: 'orgMaxConcurrentCalls',
+  LIMITS_CACHE_TTL_MS: 'limitsCacheTtlMs',
+  AUDIT_RETENTION_DAYS: 'auditRetentionDays',
   ACTIVATIONS_MAX_PER_FUNCTION: 'activationsMaxPerFunction',
   ACTIVATIONS_MAX_AGE_HOURS: 'activationsMaxAgeHours',
   SECRETS_KEY: 'secretsKey',

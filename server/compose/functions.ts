@@ -13,6 +13,7 @@ import { FunctionStore } from '../functions/store';
 import { functionOrgFigures } from '../functions/figures';
 import { activationUsageReader, type FunctionUsageReader } from '../functions/usage';
 import { createVcdOrgDirectory } from '../vcd/orgs';
+import type { OrgLimitsOf } from '../functions/ports';
 import type { ComposeContext, Mount, Part } from './part';
 
 export interface FunctionsPart extends Part {
@@ -30,7 +31,7 @@ export interface FunctionsPart extends Part {
 }
 
 /** The functions feature: store, secrets, runtimes (isolate, and Podman containers when enabled), service, routes. */
-export async function composeFunctions({ config, db, log }: ComposeContext): Promise<FunctionsPart> {
+export async function composeFunctions({ config, db, log }: ComposeContext, ports: { orgLimits?: OrgLimitsOf } = {}): Promise<FunctionsPart> {
   // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
   const secrets = new SecretBox(loadSecretsKey(config));
   // Container functions start the project's Podman service (and build base images) on first use only.
@@ -73,6 +74,7 @@ export async function composeFunctions({ config, db, log }: ComposeContext): Pro
     },
     orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
     log,
+    orgLimits: ports.orgLimits,
   });
   return {
     service,

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { autoscaleOrgFigures } from '../autoscale/figures';
 import { transportOf } from '../config';
+import type { LimitsService } from '../provider/limits';
+import { registerLimitsPaths } from '../provider/limits-openapi';
+import { providerLimitsRoutes, tenantLimitsRoutes } from '../provider/limits-routes';
 import { registerProviderPaths } from '../provider/openapi';
 import { aboutRoutes, providerRoutes } from '../provider/routes';
 import { ProviderService } from '../provider/service';
@@ -20,7 +23,7 @@ const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(__dirname, '../../pac
  * own "org figures" function (functions/figures.ts, built by composeFunctions as it flushes queued calls;
  * showback/figures.ts over the summary; autoscale/figures.ts), connected here to the provider feature's ports; the org list is vCD's, read with the provider's session.
  */
-export function composeProvider({ config, db }: ComposeContext, deps: { showback: Pick<ShowbackService, 'summary'>; functionFigures: FunctionFigures }): Part {
+export function composeProvider({ config, db }: ComposeContext, deps: { showback: Pick<ShowbackService, 'summary'>; functionFigures: FunctionFigures; limits: LimitsService }): Part {
   const service = new ProviderService({
     orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
     functions: deps.functionFigures,
@@ -30,10 +33,16 @@ export function composeProvider({ config, db }: ComposeContext, deps: { showback
   });
   return {
     tenantRoutes: [
+      // Before /provider: its router answers the tenants overview only.
+      { path: '/provider/limits', router: providerLimitsRoutes(deps.limits) },
       { path: '/provider', router: providerRoutes(service) },
       { path: '/faas/provider', router: aboutRoutes(service) },
+      { path: '/limits', router: tenantLimitsRoutes(deps.limits) },
     ],
-    openApiPaths: registerProviderPaths,
+    openApiPaths: (registry, common) => {
+      registerProviderPaths(registry, common);
+      registerLimitsPaths(registry, common);
+    },
     async close() {},
   };
 }

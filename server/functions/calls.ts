@@ -5,7 +5,8 @@ import type { VcdNotification } from '../vcd/notification';
 import { capLogs } from './activations';
 import type { Logger } from 'pino';
 import type { ActivationRecord, ActivationStore } from './activations';
-import type { FunctionEvent, HttpEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
+import { CallRate } from './org-limits';
+import type { FunctionEvent, HttpEvent, InvokeFailureDetails, InvokeResult, OrgLimitsOf, Runtime } from './ports';
 import { applyResponsePolicy, type SafeAnswer } from './response-policy';
 import type { RunnableVersions } from './runnable';
 import type { FunctionRecord, FunctionStore } from './store';
@@ -22,6 +23,8 @@ export interface FunctionCallsDeps {
   versions: RunnableVersions;
   /** Calls of an org's functions running at once on this replica (429 beyond). */
   quotas: { maxConcurrentCallsPerOrg: number };
+  /** The provider's per-org limits: concurrentCalls replaces the quota above, callsPerSecond adds a rate. */
+  orgLimits?: OrgLimitsOf;
   /** A handler's response body above this many bytes answers 502 response-too-large. */
   maxResponseBytes: number;
   log: Logger;
@@ -51,6 +54,7 @@ const EVENT_CLAIM_MAX_AGE_MS = 7 * 24 * 3_600_000;
 export class FunctionCalls {
   private readonly running = new Map<string, number>();
   private readonly eventRuns = new Set<Promise<void>>();
+  private readonly rate = new CallRate();
   private lastClaimPrune = 0;
 
   constructor(private readonly deps: FunctionCallsDeps) {}
@@ -106,11 +110,18 @@ export class FunctionCalls {
       record('rejected', 503, [], false);
       throw withId(new NotReady(`function "${fn.name}" ${why}`));
     }
-    const max = this.deps.quotas.maxConcurrentCallsPerOrg;
+    const limits = await this.deps.orgLimits?.(org);
+    const max = limits?.concurrentCalls ?? this.deps.quotas.maxConcurrentCallsPerOrg;
     const running = this.running.get(org) ?? 0;
     if (running >= max) {
       record('rejected', 429, [], false);
-      throw withId(new TooManyRequests(`organization "${org}" already runs ${max} calls at once, its quota; retry shortly`, 1));
+      throw withId(new TooManyRequests(`organization "${org}" already runs ${max} calls at once, its concurrentCalls limit; retry shortly`, 1));
+    }
+    try {
+      this.rate.admit(org, limits?.callsPerSecond ?? 0);
+    } catch (err) {
+      record('rejected', 429, [], false);
+      throw withId(err as Error);
     }
     this.running.set(org, running + 1);
     let result: InvokeResult;

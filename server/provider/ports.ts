@@ -27,3 +27,12 @@ export interface ProviderDeps {
   facts: BackendFacts;
   now?: () => Date;
 }
+
+/** A change of the provider's limits, as the audit log records it (org null: the default). */
+export interface LimitsChange {
+  org: string | null;
+  by: string;
+  action: 'update' | 'delete';
+  before: object | null;
+  after: object | null;
+}

@@ -5,6 +5,8 @@ import { AUTOSCALE_ROUTES } from './autoscale/autoscale.routes';
 import { provideServerlessCore, provideServerlessHttp } from './core/core.providers';
 import { FUNCTIONS_ROUTES } from './functions/functions.routes';
 import { landing } from './core/acting-org';
+import { AUDIT_ROUTES } from './audit/audit.routes';
+import { LIMITS_ROUTES } from './limits/limits.routes';
 import { providerRoutes } from './provider/provider.routes';
 import { PluginShellComponent } from './shell/plugin-shell.component';
 import { SHOWBACK_ROUTES } from './showback/showback.routes';
@@ -28,6 +30,8 @@ export const PLUGIN_ROUTES: Routes = [
       { path: '', pathMatch: 'full', canActivate: [landing], children: [] },
       ...TENANT_FEATURES,
       ...providerRoutes(TENANT_FEATURES),
+      ...LIMITS_ROUTES,
+      ...AUDIT_ROUTES,
     ],
   },
 ];
