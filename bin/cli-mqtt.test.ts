@@ -74,7 +74,7 @@ async function answeredOverBus(): Promise<number> {
 }
 
 const SERVICE_ID = 'urn:vcloud:extension-api:vcd-serverless:serverless:1.0.0';
-const PRODUCT_FILTER = '(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)';
+const PRODUCT_FILTER = '(/api/org/[^/]+/(faas|showback|autoscale|provider|limits|audit)(/.*)?)';
 
 describe('vcd-serverless deploy over MQTT', () => {
   it('registers the external service, its filter, a token kept in a 0600 file and never printed, and the plugin for every tenant', async () => {
@@ -104,6 +104,14 @@ describe('vcd-serverless deploy over MQTT', () => {
     expect(state.tokenFile?.mode).toBe(0o600);
     // The waiting backend reads the file and answers through vCD's bus.
     expect(await answeredOverBus()).toBe(200);
+    // Every page of the plugin reaches the backend through the one product filter: the provider's tenants overview
+    // and limits, a tenant's limits and audit log (each a 404 from vCD itself if the filter missed it).
+    const provider = api(() => h.mock.url, await h.login('provider'));
+    const acme = api(() => h.mock.url, await h.login('acme'));
+    expect((await provider.get('/api/org/System/provider/tenants')).status).toBe(200);
+    expect((await provider.get('/api/org/System/provider/limits/default')).status).toBe(200);
+    expect((await acme.get('/api/org/acme/limits')).status).toBe(200);
+    expect((await acme.get('/api/org/acme/audit')).status).toBe(200);
   });
 
   it("gives a function's route its own filter once the backend answers, then a further deploy changes nothing at all", async () => {
@@ -115,7 +123,7 @@ describe('vcd-serverless deploy over MQTT', () => {
     expect(second.code).toBe(0);
     expect(second.out).toContain('add API filter (/api/org/acme/hello(/.*)?)');
     const deployed = busState();
-    expect(deployed.filters.map((f) => f.urlPattern)).toEqual(['(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)', '(/api/org/acme/hello(/.*)?)']);
+    expect(deployed.filters.map((f) => f.urlPattern)).toEqual(['(/api/org/[^/]+/(faas|showback|autoscale|provider|limits|audit)(/.*)?)', '(/api/org/acme/hello(/.*)?)']);
     // Only the filter is new: same service, same token, same plugin, the token file untouched.
     expect({ ...deployed, filters: [] }).toEqual({ ...before, filters: [] });
 

@@ -60,7 +60,7 @@ describe('vcd-serverless status over MQTT', () => {
     const s = JSON.parse(r.out);
     expect(s.plugin).toEqual({ name: 'Serverless', version: '1.2.3', status: 'ready', publishedTo: ['acme', 'globex'] });
     expect(s.registrations).toEqual([
-      { transport: 'mqtt', service: 'vcd-serverless/serverless/1.0.0', enabled: true, filters: ['(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)'] },
+      { transport: 'mqtt', service: 'vcd-serverless/serverless/1.0.0', enabled: true, filters: ['(/api/org/[^/]+/(faas|showback|autoscale|provider|limits|audit)(/.*)?)'] },
     ]);
     expect(s.backend.transport).toBe('mqtt');
     expect(s.backend.orgs).toEqual([

@@ -79,7 +79,7 @@ describe('vcd-serverless status', () => {
     const s = JSON.parse(r.out);
     expect(s.plugin).toEqual({ name: 'Serverless', version: '1.0.0', status: 'ready', publishedTo: ['acme', 'globex'] });
     expect(s.registrations).toEqual([
-      { transport: 'amqp', service: 'serverless', enabled: true, filters: ['(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)'] },
+      { transport: 'amqp', service: 'serverless', enabled: true, filters: ['(/api/org/[^/]+/(faas|showback|autoscale|provider|limits|audit)(/.*)?)'] },
     ]);
     expect(s.backend.version).toBe(PACKAGE_VERSION);
     expect(s.backend.transport).toBe('http');

@@ -11,9 +11,15 @@ export * from './activations';
  * and src/ (types only: `import type`).
  */
 
+/**
+ * The product's own first segments under /api/org/{org}/: the backend mounts its features there, and the deploy CLI
+ * registers one vCD API filter for them (bin/lib/deploy.ts), so a feature added here is reachable through vCD.
+ */
+export const PRODUCT_ROUTES = ['faas', 'showback', 'autoscale', 'provider', 'limits', 'audit'] as const;
+
 /** Words a function route or name may not take: the product's own features and vCD's own /api/org children. */
 export const RESERVED_ROUTES = [
-  'faas', 'showback', 'autoscale', 'provider', 'limits', 'audit',
+  ...PRODUCT_ROUTES,
   'admin', 'action', 'catalog', 'catalogs', 'vdc', 'vdcs', 'vdcsRollup', 'network', 'networks',
   'metadata', 'tasksList', 'task', 'hybrid', 'groups', 'users', 'roles', 'rights', 'extension',
   'query', 'session', 'sessions', 'login', 'logout', 'versions', 'cloudapi', 'api', 'org',

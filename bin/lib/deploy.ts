@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import AdmZip from 'adm-zip';
 import { type MqttTarget, mqttDeploySteps, mqttUndeploySteps } from './deploy-mqtt';
 import { upgradeStep } from './plugin-upgrade';
+import { PRODUCT_ROUTES } from '../../contract/functions';
 import type { Step } from './step';
 import * as vcd from './vcd-admin';
 import { installUiPlugin, registerApiExtension, type ProviderSession, VcdProviderError } from './vcd-provider';
@@ -55,7 +56,7 @@ export async function readPluginZip(zipPath: string): Promise<PluginManifest> {
 }
 
 /** The product's own paths (Java regex, whole path; vCD's UrlPattern), wrapped in a group as VCD-WIRE §3 shows. */
-export const PRODUCT_PATTERN = '(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)';
+export const PRODUCT_PATTERN = `(/api/org/[^/]+/(${PRODUCT_ROUTES.join('|')})(/.*)?)`;
 const regexQuote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const routePattern = (org: string, route: string) => `(/api/org/${regexQuote(org)}/${regexQuote(route)}(/.*)?)`;
 

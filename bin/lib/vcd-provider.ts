@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { PRODUCT_ROUTES } from '../../contract/functions';
 
 /**
  * What a provider does to install the product in vCD, over vCD's own REST API (VCD-WIRE §1–3).
@@ -154,7 +155,7 @@ async function uploadPluginZip(session: ProviderSession, pluginUrl: string, zipB
 /** URL patterns (Java regex, whole path) of everything the backend answers under /api/org/{org}/. */
 export const EXTENSION_URL_PATTERNS = [
   // The product's own routes.
-  '/api/org/[^/]+/(faas|showback|autoscale)(/.*)?',
+  `/api/org/[^/]+/(${PRODUCT_ROUTES.join('|')})(/.*)?`,
   // Function routes: any other DNS-label path under an org; the backend refuses reserved words when a route is made.
   '/api/org/[^/]+/[a-z0-9][a-z0-9-]*(/.*)?',
 ];
