@@ -6,17 +6,20 @@
 //   src/               the vCD UI plugin (Angular); talks to the backend over HTTP only
 //   server/main.ts     the composition root: calls one compose function per feature (server/compose/)
 //   server/compose/    builds a feature's drivers, service and routers from the config; the only wiring
-//   server/<feature>/  functions | showback | autoscale: routes → service → ports ← drivers; features meet only
+//   server/<feature>/  functions | showback | autoscale | provider: routes → service → ports ← drivers; features meet only
 //                      through ports that server/compose/ connects (e.g. showback prices the functions usage reader)
 //   server/http/       the shared HTTP edge (auth, tenancy, errors, limits); it is handed the feature routers
 //   server/store|vcd|transport|config|errors   shared infrastructure any feature may use
-//   server/testing/, mock-vcd/testing/, *.test.ts, *.spec.ts, *.testing.ts   test code only
+//   src/app/<feature>/ functions | showback | autoscale | provider: a plugin feature imports core/ and shared/, never
+//                      another feature; plugin.module.ts (the plugin's root) hands the tenant features to provider/
+//   server/testing/, mock-vcd/testing/, src/testing/, *.test.ts, *.spec.ts   test code only
 //   mock-vcd/          the stand-in for vCD (and vROps, billing); tests and scripts start it, production never
 //   podman/, scripts/  command-line scripts; they may call product code, never the other way round
 
 /** Test code: helper folders, test files, and the suites that consist of tests and their helpers only. */
-const TEST = '(^|/)testing/|^src/test\\.ts$|\\.(test|spec)\\.ts$|\\.testing\\.ts$|^server/(faults|hardening)/|^e2e/|^bench/';
-const FEATURES = '^server/(functions|showback|autoscale)/';
+const TEST = '(^|/)testing/|^src/test\\.ts$|\\.(test|spec)\\.ts$|^server/(faults|hardening)/|^e2e/|^bench/';
+const FEATURES = '^server/(functions|showback|autoscale|provider)/';
+const PLUGIN_FEATURES = '^src/app/(functions|showback|autoscale|provider)/';
 
 module.exports = {
   forbidden: [
@@ -35,6 +38,20 @@ module.exports = {
       to: { path: FEATURES, pathNot: '^server/$1/' },
     },
     {
+      name: 'plugin-feature-imports-feature',
+      severity: 'error',
+      comment: 'A plugin feature imports another feature. Move what both use to src/app/shared/ (or core/ if cross-cutting); routes of several features meet in plugin.module.ts.',
+      from: { path: PLUGIN_FEATURES, pathNot: TEST },
+      to: { path: PLUGIN_FEATURES, pathNot: '^src/app/$1/' },
+    },
+    {
+      name: 'plugin-shared-imports-feature',
+      severity: 'error',
+      comment: 'src/app/core/ and src/app/shared/ serve every feature, so they import none.',
+      from: { path: '^src/app/(core|shared|shell)/' },
+      to: { path: PLUGIN_FEATURES },
+    },
+    {
       name: 'http-imports-feature',
       severity: 'error',
       comment: 'server/http/ is shared by every feature; createApp is handed the routers, it does not import them.',
@@ -51,15 +68,15 @@ module.exports = {
     {
       name: 'production-imports-test-code',
       severity: 'error',
-      comment: 'Production code imports a test helper or test file. Test helpers live in server/testing/ or mock-vcd/testing/.',
+      comment: 'Production code imports a test helper or test file. Test helpers live in server/testing/, mock-vcd/testing/ or src/testing/.',
       from: { path: '^(server|src|contract|bin)/', pathNot: TEST },
       to: { path: TEST },
     },
     {
       name: 'production-imports-mock',
       severity: 'error',
-      comment: 'The backend or the plugin imports the mock vCD; production talks to a real vCD.',
-      from: { path: '^(server|src|contract)/', pathNot: TEST },
+      comment: 'The backend, the plugin or the provider CLI imports the mock vCD; production talks to a real vCD.',
+      from: { path: '^(server|src|contract|bin)/', pathNot: TEST },
       to: { path: '^mock-vcd/' },
     },
     {

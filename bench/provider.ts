@@ -12,7 +12,7 @@ import { writeCosts, type CostRecord } from '../server/showback/store';
 import type { Db } from '../server/store/db';
 import { openPgDb } from '../server/store/drivers/pg';
 import { openPgliteDb } from '../server/store/drivers/pglite';
-import { migrate } from '../server/store/migrate';
+import { migrate, migrationLevel } from '../server/store/migrate';
 import { freshStore } from '../server/testing/harness';
 import { type Figures, percentile } from './figures';
 
@@ -63,6 +63,7 @@ async function measure(figures: Figures, kind: 'pglite' | 'postgres', db: Db): P
     functions: functionOrgFigures({ db, flush: async () => undefined }),
     cost: showbackOrgFigures(new ShowbackService({ db, queries: new ShowbackQueries(db), rateCard: new RateCardStore(db) })),
     autoscale: autoscaleOrgFigures(db),
+    facts: async () => ({ version: 'bench', transport: 'http' as const, migrations: await migrationLevel(db) }),
   });
   const times: number[] = [];
   for (let i = 0; i < 12; i++) {

@@ -1,6 +1,7 @@
 import express from 'express';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,6 +77,19 @@ async function benchIsolateMemory(figures: Figures): Promise<void> {
   }
 }
 
+/** The floor of any Node server here (issue 16): the same hello answer from bare node:http, no framework. */
+async function nodeHttpHello(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const name = new URL(req.url ?? '/', 'http://x').searchParams.get('name') || 'world';
+    const body = JSON.stringify({ message: 'Hello ' + name });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hello` };
+}
+
 async function benchInvoke(figures: Figures): Promise<void> {
   const n = quick ? 300 : 2000;
   const seconds = quick ? 3 : 10;
@@ -91,6 +105,7 @@ async function benchInvoke(figures: Figures): Promise<void> {
   const baselineServer = baseline.listen(0, '127.0.0.1');
   await new Promise((r) => baselineServer.once('listening', r));
   const baselineUrl = `http://127.0.0.1:${(baselineServer.address() as AddressInfo).port}/hello`;
+  const bare = await nodeHttpHello();
   try {
     const token = await login(mock.url, 'admin@acme', 'acme-demo');
     const auth = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
@@ -113,10 +128,12 @@ async function benchInvoke(figures: Figures): Promise<void> {
     figures.add('invoke.express_baseline.p50_ms', { value: baseP50, unit: 'ms' });
     figures.add('invoke.isolate_warm.p50_ms', { value: warmP50, unit: 'ms', baseline: baseP50, ratio: warmP50 / baseP50 });
     figures.add('invoke.isolate_warm.p99_ms', { value: percentile(warm, 99), unit: 'ms' });
+    const nodeRps = await rps(bare.url, {}, seconds);
     const baseRps = await rps(baselineUrl, {}, seconds);
     const warmRps = await rps(invokeUrl, auth, seconds);
-    figures.add('invoke.express_baseline.rps', { value: baseRps, unit: 'req/s' });
-    figures.add('invoke.isolate_warm.rps', { value: warmRps, unit: 'req/s', baseline: baseRps, ratio: warmRps / baseRps });
+    figures.add('invoke.node_http_baseline.rps', { value: nodeRps, unit: 'req/s', note: 'bare node:http hello, same client' });
+    figures.add('invoke.express_baseline.rps', { value: baseRps, unit: 'req/s', baseline: nodeRps, ratio: baseRps / nodeRps });
+    figures.add('invoke.isolate_warm.rps', { value: warmRps, unit: 'req/s', baseline: baseRps, ratio: warmRps / baseRps, note: `${(warmRps / nodeRps).toFixed(2)}x node:http` });
 
     // Cold: the first call of a function after a backend start has no isolate yet.
     const builds: number[] = [];
@@ -136,6 +153,7 @@ async function benchInvoke(figures: Figures): Promise<void> {
     figures.add('invoke.isolate_cold.p50_ms', { value: percentile(cold, 50), unit: 'ms', baseline: warmP50, ratio: percentile(cold, 50) / warmP50 });
   } finally {
     baselineServer.close();
+    bare.server.close();
     await backend.close();
     await mock.close();
     rmSync(dataDir, { recursive: true, force: true });

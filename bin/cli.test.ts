@@ -132,7 +132,7 @@ describe('vcd-serverless deploy / undeploy', () => {
         exchange: 'vcdext',
         routingKey: 'serverless',
         enabled: true,
-        filters: ['(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)', '(/api/org/acme/hello(/.*)?)'],
+        filters: ['(/api/org/[^/]+/(faas|showback|autoscale|provider|limits|audit)(/.*)?)', '(/api/org/acme/hello(/.*)?)'],
       },
     ]);
     expect(deployed.amqp).toMatchObject({ AmqpHost: '127.0.0.1', AmqpPort: 5672, AmqpUsername: 'guest', AmqpExchange: 'systemExchange', AmqpPrefix: 'vcd' });

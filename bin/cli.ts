@@ -2,11 +2,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { planDeploy, planUndeploy, readPluginZip, type Step } from './lib/deploy';
 import type { AmqpSettings } from './lib/vcd-admin';
+import { runInspect } from './lib/inspect-cli';
+import { verifiedReleaseZip } from './lib/release';
 import { loginAsProvider, VcdProviderError } from './lib/vcd-provider';
 import { trustVcdForFetch, vcdTls } from '../server/transport/mqtt/tls';
 
 const USAGE = `Usage:
-  vcd-serverless deploy   --vcd URL --user administrator@System [--zip dist/plugin.zip] [--name serverless]
+  vcd-serverless deploy   --vcd URL --user administrator@System [--zip dist/plugin.zip | --release release/<version>]
+                          [--allow-downgrade] [--name serverless]
                           [--transport mqtt|amqp] [--dry-run] [--ca-file vcd-ca.pem | --insecure]
         mqtt (default; vCD 10.4+): [--vendor vcd-serverless] [--service-version 1.0.0]
                           [--token-file .data/backend/mqtt-extension.token]
@@ -14,6 +17,13 @@ const USAGE = `Usage:
                           [--amqp-exchange systemExchange] [--amqp-prefix vcd]
   vcd-serverless undeploy --vcd URL --user administrator@System [--name serverless] [--plugin-name Serverless]
                           [--vendor ..] [--service-version ..] [--token-file ..] [--dry-run]
+  vcd-serverless status   (--env envs/staging.env | --vcd URL --user administrator@System) [--json]
+                          [--name serverless] [--plugin-name Serverless] [--vendor ..] [--service-version ..]
+  vcd-serverless diff     --from envs/staging.env --to envs/production.env [--json]
+                          (exit 0: they match; 1: the differences are listed; 2: could not compare)
+
+An env file holds VCD_URL, VCD_USER, VCD_PASSWORD_VAR (the variable with the password; VCD_PASSWORD when unset),
+and optionally VCD_CA_FILE or VCD_INSECURE_TLS=1. Never the password itself.
 
 The vCD password comes from VCD_PASSWORD or a prompt; the broker's from AMQP_PASSWORD. Never as an argument.
 The EXTENSION token goes to --token-file (mode 0600), where the backend reads it; it is never printed.
@@ -46,6 +56,12 @@ const OPTIONS = {
   insecure: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
+  env: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  release: { type: 'string' },
+  'allow-downgrade': { type: 'boolean', default: false },
 } as const;
 
 class UsageError extends Error {}
@@ -98,11 +114,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(USAGE);
       return values.help ? 0 : 2;
     }
+    if ((command === 'status' || command === 'diff') && positionals.length === 1) return await runInspect(command, values, io);
     if (!['deploy', 'undeploy'].includes(command) || positionals.length > 1) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
     if (!values.vcd || !values.user) throw new UsageError('--vcd and --user are required');
     vcdUrl = values.vcd.replace(/\/+$/, '');
     user = values.user;
-    const zipPath = path.resolve(values.zip ?? 'dist/plugin.zip');
+    if (values.release && values.zip) throw new UsageError('--release and --zip exclude each other: a release carries its plugin.zip');
+    // A release's zip only when SHA256SUMS vouches for its bytes: checked before anything is asked or changed.
+    const zipPath = values.release && command === 'deploy' ? await verifiedReleaseZip(values.release) : path.resolve(values.zip ?? 'dist/plugin.zip');
     const name = values.name;
     const transport = values.transport ?? (values['amqp-url'] ? 'amqp' : 'mqtt');
     if (transport !== 'mqtt' && transport !== 'amqp') throw new UsageError(`--transport must be mqtt or amqp (got "${transport}")`);
@@ -119,7 +138,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const session = await loginAsProvider({ vcdUrl, user, password: await password(io, user) });
       const as = transport === 'mqtt' ? `external service ${mqtt.service.vendor}/${name}/${mqtt.service.version} on vCD's MQTT bus` : `API extension ${name} over AMQP`;
       io.out(`vCD ${vcdUrl}: deploying ${manifest.name} ${manifest.version} as ${as}`);
-      steps = await planDeploy(session, { zipPath, name, exchange: values.exchange, routingKey: values['routing-key'] ?? name, amqp, transport, mqtt });
+      steps = await planDeploy(session, { zipPath, name, exchange: values.exchange, routingKey: values['routing-key'] ?? name, amqp, transport, mqtt, allowDowngrade: values['allow-downgrade'] });
     } else {
       const pluginName = values['plugin-name'] ?? (await readPluginZip(zipPath).then((m) => m.name, () => 'Serverless'));
       const session = await loginAsProvider({ vcdUrl, user, password: await password(io, user) });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { PageQuerySchema } from './problem';
-import { RUNTIMES, SANDBOXES } from './runtimes';
+import { CONTAINER_MODES, RUNTIMES, SANDBOXES } from './runtimes';
 import { MaxConcurrencySchema } from './concurrency';
 import { ScheduleTriggerSchema } from './schedules';
 import { VCD_EVENT_TYPES } from './vcd-events';
 
-export { defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type FunctionRuntime, type Sandbox } from './runtimes';
+export { CONTAINER_MODES, defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type ContainerMode, type FunctionRuntime, type Sandbox } from './runtimes';
 export * from './activations';
 export * from './schedules';
 export * from './concurrency';
@@ -15,9 +15,15 @@ export * from './concurrency';
  * and src/ (types only: `import type`).
  */
 
+/**
+ * The product's own first segments under /api/org/{org}/: the backend mounts its features there, and the deploy CLI
+ * registers one vCD API filter for them (bin/lib/deploy.ts), so a feature added here is reachable through vCD.
+ */
+export const PRODUCT_ROUTES = ['faas', 'showback', 'autoscale', 'provider', 'limits', 'audit'] as const;
+
 /** Words a function route or name may not take: the product's own features and vCD's own /api/org children. */
 export const RESERVED_ROUTES = [
-  'faas', 'showback', 'autoscale', 'provider',
+  ...PRODUCT_ROUTES,
   'admin', 'action', 'catalog', 'catalogs', 'vdc', 'vdcs', 'vdcsRollup', 'network', 'networks',
   'metadata', 'tasksList', 'task', 'hybrid', 'groups', 'users', 'roles', 'rights', 'extension',
   'query', 'session', 'sessions', 'login', 'logout', 'versions', 'cloudapi', 'api', 'org',
@@ -45,7 +51,7 @@ export const RouteSchema = z
         message: 'route must be "/"-separated DNS labels (lower-case letters, digits and "-")',
       })
       .refine((r) => !RESERVED_ROUTES.includes(r.split('/')[0]), {
-        message: 'route starts with a reserved word (faas, showback, autoscale, provider or a vCD path)',
+        message: 'route starts with a reserved word (faas, showback, autoscale, provider, limits, audit or a vCD path)',
       }),
   );
 
@@ -88,9 +94,6 @@ export type Trigger = z.output<typeof TriggerSchema>;
 /** Several triggers at once (docs/functions.md): at most one http or event trigger, plus schedules. */
 export const TriggersSchema = z.array(TriggerSchema, { invalid_type_error: 'triggers is a list of triggers' }).min(1, 'give at least one trigger').max(5, 'at most 5 triggers');
 
-/** Containers only: a fresh container per call, or warm containers reused (scale to zero after idle). */
-export const CONTAINER_MODES = ['per-call', 'warm'] as const;
-export type ContainerMode = (typeof CONTAINER_MODES)[number];
 export const LimitsSchema = z
   .object({ memoryMb: z.number().int().min(8).max(1024).optional(), timeoutMs: z.number().int().min(10).max(300_000).optional() })
   .strict();

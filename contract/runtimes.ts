@@ -8,6 +8,9 @@ export type FunctionRuntime = (typeof RUNTIMES)[number];
 /** Where a version runs: a V8 isolate (nodejs20 only) or a Podman container. */
 export const SANDBOXES = ['isolate', 'container'] as const;
 export type Sandbox = (typeof SANDBOXES)[number];
+/** Containers only: a fresh container per call, or warm containers reused (scale to zero after idle). */
+export const CONTAINER_MODES = ['per-call', 'warm'] as const;
+export type ContainerMode = (typeof CONTAINER_MODES)[number];
 
 /**
  * The sandboxes each runtime can run in, its default first (the one definition of this fact for the backend and the

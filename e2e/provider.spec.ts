@@ -7,8 +7,10 @@ import { startStack, type Stack } from '../scripts/stack';
 import { loginToPortal, openPlugin, portal } from './support/portal';
 
 /**
- * The provider's side (issue 18 items 1-2): the provider logs in, the plugin opens on the tenants overview with acme
- * and globex and their month's cost, and opens acme's functions acting on acme (banner, way back).
+ * The provider's side (issue 18): the provider logs in, the plugin opens on the tenants overview with acme
+ * and globex and their month's cost, and opens acme's functions acting on acme (banner, way back); then it lowers
+ * acme's memory limit on the Limits page, acme's next function over it is refused naming the limit, and the
+ * change shows in the audit log.
  * Screenshots: e2e/screenshots/provider-NN-*.png.
  */
 
@@ -63,6 +65,15 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/provider-${name}.png`, fullPage: true });
 }
 
+/** The page in the light theme and, toggled, the dark one; back to light afterwards. */
+async function shotBothThemes(page: Page, name: string): Promise<void> {
+  await shot(page, name);
+  await page.locator(portal.themeToggle).click();
+  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
+  await shot(page, `${name}-dark`);
+  await page.locator(portal.themeToggle).click();
+}
+
 test.beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-e2e-provider-'));
   stack = await startStack({ dataDir, logLevel: 'warn', backend: { showbackHttpAllowedHosts: '127.0.0.1:9', showbackRetryBaseMs: 600_000 } });
@@ -93,11 +104,7 @@ test('the provider sees every tenant with its month\'s cost and opens acme\'s fu
   await expect(acme.getByTestId('tenant-decision')).toContainText('web:');
   await expect(globex.getByTestId('tenant-calls')).toHaveText('0');
   await expect(page.locator('[data-test="tenant-row"][data-test-org="System"]')).toHaveCount(0);
-  await shot(page, '01-tenants');
-  await page.locator(portal.themeToggle).click();
-  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
-  await shot(page, '01-tenants-dark');
-  await page.locator(portal.themeToggle).click();
+  await shotBothThemes(page, '01-tenants');
 
   // Acting on acme: the tenant's own functions page, with the banner; the API calls name acme.
   const listed = page.waitForResponse((r) => r.url().includes('/api/org/acme/faas/functions'));
@@ -107,11 +114,7 @@ test('the provider sees every tenant with its month\'s cost and opens acme\'s fu
   await expect(page.getByTestId('acting-org')).toContainText('Acting on organization acme');
   await expect(page.locator('[data-test="function-row"][data-test-function="greeter"]')).toBeVisible();
   await expect(page.getByTestId('function-url')).toHaveText('/api/org/acme/greeter');
-  await shot(page, '02-acting-acme-functions');
-  await page.locator(portal.themeToggle).click();
-  await expect(page.locator('body')).toHaveAttribute('cds-theme', 'dark');
-  await shot(page, '02-acting-acme-functions-dark');
-  await page.locator(portal.themeToggle).click();
+  await shotBothThemes(page, '02-acting-acme-functions');
 
   // The same frame's showback page is acme's; the way back leads to the overview.
   await page.getByTestId('acting-showback').click();
@@ -120,5 +123,49 @@ test('the provider sees every tenant with its month\'s cost and opens acme\'s fu
   await page.waitForURL(/\/tenants$/);
   await expect(page.getByTestId('acting-banner')).toHaveCount(0);
   await expect(acme).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});
+
+test('the provider lowers acme\'s memory limit and acme\'s next function over it is refused, naming the limit', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await loginToPortal(page, stack.vcdUrl, 'administrator@System', 'provider-demo');
+  await openPlugin(page, 'Serverless');
+  await page.getByTestId('nav-provider-limits').click();
+  await page.waitForURL(/\/provider\/plugins\/serverless\/provider-limits$/);
+  await expect(page.getByTestId('default-limits').getByTestId('limit-memoryMb')).toHaveValue('128');
+  await shotBothThemes(page, '03-limits');
+
+  await page.getByTestId('limits-org-input').fill('acme');
+  await page.getByTestId('limits-org-open').click();
+  const form = page.getByTestId('org-limits-form');
+  await expect(form.getByTestId('limit-memoryMb')).toHaveValue('128');
+  await form.getByTestId('limit-memoryMb').fill('64');
+  const saved = page.waitForResponse((r) => r.url().endsWith('/provider/limits/orgs/acme') && r.request().method() === 'PUT');
+  await page.getByTestId('org-limits-form-save').click();
+  expect((await saved).status()).toBe(200);
+  await expect(page.getByTestId('limits-saved')).toContainText('The limits of acme are saved.');
+  await expect(page.locator('[data-test="override-row"][data-test-org="acme"]')).toContainText('Memory per call (MB): 64');
+  await shot(page, '04-limits-acme');
+
+  // acme's next function asks for 128 MB: refused, naming the limit, its value and who set it.
+  const token = await tokenOf('admin@acme', 'acme-demo');
+  const fn = { name: 'hungry', runtime: 'nodejs20', code: 'module.exports = async () => ({ statusCode: 200, body: "hi" });', trigger: { type: 'http', route: 'hungry' }, limits: { memoryMb: 128 } };
+  const refused = await fetch(`${stack.vcdUrl}/api/org/acme/faas/functions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(fn),
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect((await refused.json()).detail).toContain("memoryMb 128 is over this org's limit of 64 MB set by the provider");
+
+  // The change is in the audit log: who, which org, before and after.
+  await page.getByTestId('nav-audit').click();
+  await page.waitForURL(/\/provider\/plugins\/serverless\/audit$/);
+  const change = page.locator('[data-test="audit-row"][data-test-kind="limits"][data-test-org="acme"]');
+  await expect(change.getByTestId('audit-who')).toHaveText('administrator@System (provider)');
+  await expect(change.getByTestId('audit-change')).toHaveText('{} → {"memoryMb":64}');
+  await shotBothThemes(page, '05-audit');
   expect(pageErrors).toEqual([]);
 });

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { transportFromEnv, type Transport } from './stack';
+import { DEMO_LOGINS, transportFromEnv, type Stack, type Transport } from './stack';
 
 export interface PortWanted {
   /** The environment variable that moves it. */
@@ -113,6 +113,27 @@ export function transportLine(transport: Transport): string {
     http: "HTTP forwarding (the mock's debugging shortcut)",
   }[transport];
   return `${how} (VCD_TRANSPORT=http|amqp|mqtt)`;
+}
+
+/** The banner `npm start` prints once the stack runs: where the portal, vCD's API and its bus are, and the logins. */
+export function runningLines(stack: Stack, { seeded, env }: { seeded: string[]; env: Env }): string[] {
+  return [
+    '',
+    'vcd-serverless is running on the mock vCD.',
+    '',
+    ...(seeded.length ? [`  Showback: the demo billing source collected its months for ${seeded.join(', ')}.`, ''] : []),
+    `  Portal:   ${stack.portalUrl}`,
+    `  vCD API:  ${stack.vcdUrl}/api/org/<org>/...   (backend directly: ${stack.backendUrl})`,
+    `  vCD bus:  ${stack.busUrl}`,
+    ...partsLines(env, transportLine(stack.transport)),
+    ...(stack.caFile ? [`  HTTPS with a self-signed certificate: MOCK_VCD_CA_FILE=${stack.caFile}`] : []),
+    '',
+    '  Demo logins:',
+    ...DEMO_LOGINS.map((d) => `    ${(d.login + ' / ' + d.password).padEnd(38)} ${d.role}`),
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
 }
 
 /** Checks what npm start needs before it builds; prints the parts; exit 1 naming each problem. */

@@ -43,6 +43,8 @@ export interface Stack {
   caFile?: string;
   portalUrl: string;
   vcdUrl: string;
+  /** vCD's MQTT bus: ws:// or, with TLS, wss:// (the backend's extension service is on it in mqtt mode). */
+  busUrl: string;
   backendUrl: string;
   close(): Promise<void>;
 }
@@ -53,11 +55,13 @@ export const DEMO_LOGINS = [
   { login: 'administrator@System', password: 'provider-demo', role: 'provider (System administrator)' },
 ];
 
+type MockVcd = Awaited<ReturnType<typeof startMockVcd>>;
+type Backend = Awaited<ReturnType<typeof startServer>>;
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
   const root = path.resolve(__dirname, '..');
   const sharedSecret = randomBytes(32).toString('hex');
-  const backendPort = options.backendPort ?? 0;
   const amqpUrl = options.amqpUrl ?? (process.env.VCD_AMQP_URL || undefined);
   const transport = options.transport ?? transportFromEnv(amqpUrl);
   if (transport === 'amqp' && !amqpUrl) throw new Error('VCD_TRANSPORT=amqp needs VCD_AMQP_URL (amqp://guest:guest@127.0.0.1:5672)');
@@ -75,21 +79,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   // HTTPS: this process (registration, demo data) trusts the mock's own certificate for the mock's origin only.
   if (mock.caFile) trustVcdForFetch(mock.url, { ca: readFileSync(mock.caFile, 'utf8') });
-  // On the bus the external service must exist, with its token, before the backend connects (deploy does this).
-  let bus: Record<string, unknown> = {};
-  try {
-    if (transport === 'mqtt') {
-      const { token } = await registerMqttService(mock.url);
-      // vCD's events and metrics as the demo System administrator, like showback's usage account.
-      bus = { mqttToken: token, vcdEventsUser: 'administrator@System', vcdEventsPassword: 'provider-demo' };
-    }
-  } catch (err) {
-    await mock.close();
-    throw err;
-  }
+  const bus = await busConfig(transport, mock);
   const backend = await startServer({
     host,
-    port: backendPort,
+    port: options.backendPort ?? 0,
     vcdUrl: mock.url,
     extensionSharedSecret: sharedSecret,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -101,28 +94,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...bus,
     ...options.backend,
   } as never);
-  // vCD notifications (VM created, powered, deleted) reach event-triggered functions over the bus (mqtt), through
-  // vcd.notifications20 like the extension requests (amqp), or through the signed webhook (http).
-  if (transport === 'http') {
-    mock.state.httpExtensions.serverless = backend.url;
-    mock.state.infra.notifier.targets.push(`${backend.url}/notifications/vcd`);
-  }
-
-  try {
-    const session = await loginAsProvider({ vcdUrl: mock.url, user: 'administrator@System', password: 'provider-demo' });
-    await installUiPlugin(session, { zipPath: options.zipPath ?? path.join(root, 'dist/plugin.zip') });
-    if (transport !== 'mqtt') await registerApiExtension(session);
-  } catch (err) {
-    await backend.close();
-    await mock.close();
-    throw err;
-  }
+  await provision({ mock, backend, transport, zipPath: options.zipPath ?? path.join(root, 'dist/plugin.zip') });
 
   return {
     transport,
     caFile: mock.caFile,
     portalUrl: `${mock.url}/login`,
     vcdUrl: mock.url,
+    busUrl: mock.mqttUrl,
     backendUrl: backend.url,
     async close() {
       await backend.close();
@@ -131,10 +110,62 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
+/** On the bus the external service must exist, with its token, before the backend connects (deploy does this). */
+async function busConfig(transport: Transport, mock: MockVcd): Promise<Record<string, unknown>> {
+  if (transport !== 'mqtt') return {};
+  try {
+    const { token } = await registerMqttService(mock.url);
+    // vCD's events and metrics as the demo System administrator, like showback's usage account.
+    return { mqttToken: token, vcdEventsUser: 'administrator@System', vcdEventsPassword: 'provider-demo' };
+  } catch (err) {
+    await mock.close();
+    throw err;
+  }
+}
+
+/** Points vCD at the backend and installs the plugin as a provider would; on a failure both stop again. */
+async function provision(s: { mock: MockVcd; backend: Backend; transport: Transport; zipPath: string }): Promise<void> {
+  const { mock, backend, transport } = s;
+  // vCD notifications (VM created, powered, deleted) reach event-triggered functions over the bus (mqtt), through
+  // vcd.notifications20 like the extension requests (amqp), or through the signed webhook (http).
+  if (transport === 'http') {
+    mock.state.httpExtensions.serverless = backend.url;
+    mock.state.infra.notifier.targets.push(`${backend.url}/notifications/vcd`);
+  }
+  try {
+    const session = await loginAsProvider({ vcdUrl: mock.url, user: 'administrator@System', password: 'provider-demo' });
+    await installUiPlugin(session, { zipPath: s.zipPath });
+    if (transport !== 'mqtt') await registerApiExtension(session);
+  } catch (err) {
+    await backend.close();
+    await mock.close();
+    throw err;
+  }
+}
+
 /** VCD_TRANSPORT, else amqp when a RabbitMQ is given (as before MQTT), else mqtt. */
-export function transportFromEnv(amqpUrl: string | undefined): Transport {
-  const value = process.env.VCD_TRANSPORT;
+export function transportFromEnv(amqpUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): Transport {
+  const value = env.VCD_TRANSPORT;
   if (value === 'http' || value === 'amqp' || value === 'mqtt') return value;
   if (value) throw new Error(`VCD_TRANSPORT must be http, amqp or mqtt (got "${value}")`);
   return amqpUrl ? 'amqp' : 'mqtt';
+}
+
+/** What `npm start` (scripts/serve.ts) asks of the stack, from its environment; the transport is left to startStack. */
+export function stackOptionsFromEnv(env: NodeJS.ProcessEnv): StackOptions {
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    mockPort: Number(env.MOCK_VCD_PORT ?? 8088),
+    backendPort: Number(env.PORT ?? 8089),
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    logLevel: env.LOG_LEVEL ?? 'warn',
+    // MOCK_VCD_TLS=1: vCD's API, portal and wss:// bus over HTTPS with a self-signed certificate made once.
+    tlsDir: env.MOCK_VCD_TLS === '1' ? path.join(env.MOCK_VCD_DATA_DIR ?? '.data/mock-vcd', 'tls') : undefined,
+    // Showback's vCD usage reads the mock's VMs with its demo provider account unless told otherwise.
+    backend: {
+      showbackVcdUser: env.SHOWBACK_VCD_USER ?? 'administrator@System',
+      showbackVcdPassword: env.SHOWBACK_VCD_PASSWORD ?? 'provider-demo',
+    },
+  };
 }

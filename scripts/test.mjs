@@ -167,9 +167,15 @@ function hardeningCounts() {
   }
   const sandbox = readJson(path.join(results, 'sandbox.json'));
   if (sandbox) lines.push(`sandbox escapes: ${sandbox.attacks} attacks, the host and the other org's function unharmed after each`);
-  const served = ['pglite-http', 'postgres-amqp', 'pglite-mqtt'].map((s) => readJson(path.join(results, `sandbox-answers-${s}.json`))).filter(Boolean);
+  // One file per store × transport that ran (server/hardening/sandbox.test.ts), each counting its own attacks.
+  const combos = ['pglite', 'postgres'].flatMap((store) => ['http', 'amqp', 'mqtt'].map((transport) => `${store}-${transport}`));
+  const served = combos.map((c) => [c, readJson(path.join(results, `sandbox-answers-${c}.json`))]).filter(([, r]) => r);
   if (served.length) {
-    lines.push(`sandbox answers (issue 19): ${served.reduce((n, r) => n + r.attacks, 0)} attacks on the vCD origin (runtime × attack × via vCD over HTTP, AMQP and MQTT, or direct), each answered safely`);
+    const each = served.map(([c, r]) => `${r.attacks} ${c}`).join(', ');
+    lines.push(
+      `sandbox answers (issue 19): ${served.reduce((n, [, r]) => n + r.attacks, 0)} attacks on the vCD origin ` +
+        `(runtime × attack × via vCD or direct, per store and transport: ${each}), each answered safely`,
+    );
   }
   // Issue 17: axe-core over the plugin's pages in both themes (e2e/a11y.spec.ts).
   const a11y = readJson(path.join(results, 'a11y.json'));

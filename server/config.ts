@@ -23,6 +23,8 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('.data/backend'),
     /** PostgreSQL connection string; when set, the backend uses it instead of PGlite. */
     databaseUrl: z.string().url().optional(),
+    /** Connections each replica opens to PostgreSQL at most (its pool); mind PostgreSQL's max_connections across replicas. */
+    databasePoolMax: z.coerce.number().int().min(1).max(1000).default(10),
     /** RabbitMQ for showback's metered custom services (amqp://user:pass@host:port); without it they are not offered. */
     showbackAmqpUrl: z.string().url().optional(),
     /** A failed showback run is retried this long after, doubling per attempt (3 retries). */
@@ -70,6 +72,10 @@ export const ConfigSchema = z
     orgMaxFunctions: z.coerce.number().int().min(1).default(100),
     /** Calls of an org's functions running at once on a replica (429 with Retry-After beyond). */
     orgMaxConcurrentCalls: z.coerce.number().int().min(1).default(50),
+    /** How soon a replica sees the provider's per-org limits changed on another replica (its own changes at once). */
+    limitsCacheTtlMs: z.coerce.number().int().min(0).max(60_000).default(2000),
+    /** Audit log entries are kept this many days. */
+    auditRetentionDays: z.coerce.number().int().min(1).default(365),
     /** Activation records kept per function (the newest) and at most this old. */
     activationsMaxPerFunction: z.coerce.number().int().min(1).default(1000),
     activationsMaxAgeHours: z.coerce.number().positive().default(7 * 24),
@@ -117,7 +123,7 @@ export const ConfigSchema = z
     mqttToken: z.string().min(1).optional(),
     /** Extension requests run at once per replica; the rest wait (and other replicas may take them). */
     mqttMaxInFlight: z.coerce.number().int().min(1).max(1000).default(32),
-    /** A request older than this is not run (vCD's bus expires messages after ~5 minutes). */
+    /** A request that waited in the backend longer than this since its delivery is not run (it carries no timestamp; vCD's bus expires messages after ~5 minutes). */
     mqttRequestExpiryMs: z.coerce.number().int().min(100).default(300_000),
     /** This replica's name in the request claims (default host-pid). */
     mqttReplicaId: z.string().min(1).optional(),
@@ -162,6 +168,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   PORT: 'port',
   DATA_DIR: 'dataDir',
   DATABASE_URL: 'databaseUrl',
+  DATABASE_POOL_MAX: 'databasePoolMax',
   SHOWBACK_AMQP_URL: 'showbackAmqpUrl',
   SHOWBACK_RETRY_BASE_MS: 'showbackRetryBaseMs',
   SHOWBACK_VCD_USER: 'showbackVcdUser',
@@ -192,6 +199,8 @@ const ENV: Record<string, keyof ConfigInput> = {
   FUNCTION_MAX_RESPONSE: 'functionMaxResponseBytes',
   ORG_MAX_FUNCTIONS: 'orgMaxFunctions',
   ORG_MAX_CONCURRENT_CALLS: 'orgMaxConcurrentCalls',
+  LIMITS_CACHE_TTL_MS: 'limitsCacheTtlMs',
+  AUDIT_RETENTION_DAYS: 'auditRetentionDays',
   ACTIVATIONS_MAX_PER_FUNCTION: 'activationsMaxPerFunction',
   ACTIVATIONS_MAX_AGE_HOURS: 'activationsMaxAgeHours',
   SECRETS_KEY: 'secretsKey',

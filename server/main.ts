@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import pino, { type DestinationStream } from 'pino';
+import { composeAudit } from './compose/audit';
 import { composeAutoscale } from './compose/autoscale';
 import { composeFunctions, type FunctionsPart } from './compose/functions';
+import { composeLimits } from './compose/limits';
 import type { ComposeContext, Part } from './compose/part';
 import { composeProvider } from './compose/provider';
 import { composeShowback } from './compose/showback';
@@ -40,14 +42,17 @@ export async function startServer(
 
   const db = await openStore(config, log);
   const ctx = { config, db, log, clock: options.clock };
-  const functions = await composeFunctions(ctx);
+  // The provider's per-org limits, enforced by functions and autoscale through a port each.
+  const audit = composeAudit(ctx);
+  const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
+  const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
   const showback = composeShowback(ctx, { functionUsage: functions.usage });
-  const autoscale = composeAutoscale(ctx);
+  const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf });
   // The provider's overview meets the others only through their figures, handed over here.
-  const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures });
-  const features: Part[] = [functions, showback, autoscale, provider];
+  const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });
+  const features: Part[] = [functions, showback, autoscale, provider, audit];
 
-  const app = httpApp(ctx, features, functions);
+  const app = httpApp(ctx, features, functions, [audit.trail]);
   // How vCD reaches the backend (VCD_TRANSPORT; default its MQTT bus): the same app, dispatched in process; vCD's
   // notifications feed FaaS event triggers, its pushed metrics autoscale.
   const transport = composeTransport(ctx, {
@@ -81,7 +86,7 @@ export async function startServer(
     });
     await lease.close();
     // Scheduled work (showback, autoscale) stops before the function runtimes do; the store closes last.
-    for (const f of [provider, showback, autoscale, functions]) await f.close();
+    for (const f of [audit, provider, showback, autoscale, functions]) await f.close();
     await db.close();
     log.info('backend stopped');
   };
@@ -89,10 +94,11 @@ export async function startServer(
 }
 
 /** The HTTP app with every feature's routers; a function's own route comes after all of them. */
-function httpApp({ config, db, log }: ComposeContext, features: Part[], functions: FunctionsPart): Express {
+function httpApp({ config, db, log }: ComposeContext, features: Part[], functions: FunctionsPart, tenantMiddleware: RequestHandler[]): Express {
   return createApp({
     log,
     vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
+    tenantMiddleware,
     tenantRoutes: features.flatMap((f) => f.tenantRoutes ?? []),
     tenantFallback: functions.invoke,
     vcdRoutes: functions.vcdRoutes,

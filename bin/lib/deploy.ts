@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import AdmZip from 'adm-zip';
 import { type MqttTarget, mqttDeploySteps, mqttUndeploySteps } from './deploy-mqtt';
+import { upgradeStep } from './plugin-upgrade';
+import { PRODUCT_ROUTES } from '../../contract/functions';
 import type { Step } from './step';
 import * as vcd from './vcd-admin';
 import { installUiPlugin, registerApiExtension, type ProviderSession, VcdProviderError } from './vcd-provider';
@@ -18,6 +20,8 @@ export interface DeployTarget {
   /** How vCD reaches the backend: its MQTT bus (an external service, vCD 10.4+) or an AMQP extension service. */
   transport: 'mqtt' | 'amqp';
   mqtt: Pick<MqttTarget, 'service' | 'tokenFile' | 'note'>;
+  /** Install a plugin older than the one vCD runs (refused otherwise). */
+  allowDowngrade?: boolean;
 }
 
 export type { Step } from './step';
@@ -52,7 +56,7 @@ export async function readPluginZip(zipPath: string): Promise<PluginManifest> {
 }
 
 /** The product's own paths (Java regex, whole path; vCD's UrlPattern), wrapped in a group as VCD-WIRE §3 shows. */
-export const PRODUCT_PATTERN = '(/api/org/[^/]+/(faas|showback|autoscale)(/.*)?)';
+export const PRODUCT_PATTERN = `(/api/org/[^/]+/(${PRODUCT_ROUTES.join('|')})(/.*)?)`;
 const regexQuote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const routePattern = (org: string, route: string) => `(/api/org/${regexQuote(org)}/${regexQuote(route)}(/.*)?)`;
 
@@ -66,7 +70,8 @@ async function pluginSteps(session: ProviderSession, target: DeployTarget, manif
   };
   if (installed.length !== 1) return [install];
   const [current] = installed;
-  if (current.version !== manifest.version || (current.plugin_status && current.plugin_status !== 'ready')) return [install];
+  if (current.plugin_status && current.plugin_status !== 'ready') return [install];
+  if (current.version !== manifest.version) return [await upgradeStep(session, current, manifest, { zipPath: target.zipPath, allowDowngrade: target.allowDowngrade })];
   const published = new Set((await vcd.pluginTenants(session, current.id)).map((o) => o.id));
   const missing = (await vcd.tenantOrgs(session)).filter((o) => !published.has(o.id));
   if (!missing.length) return [];

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { PRODUCT_ROUTES } from '../../contract/functions';
 
 /**
  * What a provider does to install the product in vCD, over vCD's own REST API (VCD-WIRE §1–3).
@@ -63,19 +64,50 @@ export async function installUiPlugin(
   session: ProviderSession,
   options: { zipPath: string },
 ): Promise<UiPlugin> {
-  const { default: AdmZip } = await import('adm-zip');
-  const zipBytes = await readFile(options.zipPath);
-  const manifestEntry = new AdmZip(zipBytes).getEntry('manifest.json');
-  if (!manifestEntry) throw new VcdProviderError(`${options.zipPath} is not a vCD UI plugin: it has no manifest.json`);
-  const manifest = JSON.parse(manifestEntry.getData().toString('utf8'));
+  const { zipBytes, manifest } = await readPluginZip(options.zipPath);
   const base = `${session.vcdUrl}/cloudapi/extensions/ui`;
+  const created = await replacePluginEntry(session, base, manifest);
+  await uploadPluginZip(session, `${base}/${encodeURIComponent(created.id)}`, zipBytes);
 
+  const installed = (await (
+    await expectOk(await fetch(`${base}/${encodeURIComponent(created.id)}`, { headers: headers(session) }), 'reading the plugin')
+  ).json()) as UiPlugin;
+  if (installed.plugin_status && installed.plugin_status !== 'ready') {
+    throw new VcdProviderError(`vCD did not accept the plugin: status ${installed.plugin_status}`);
+  }
+  await expectOk(
+    await fetch(`${base}/${encodeURIComponent(created.id)}/tenants/publishAll`, { method: 'POST', headers: headers(session) }),
+    'publishing the plugin to all tenants',
+  );
+  return installed;
+}
+
+// The plugin's own manifest.json (vCD's UI plugin format); only the fields the metadata needs are read.
+interface PluginManifest {
+  name: string;
+  vendor: string;
+  description?: string;
+  version: string;
+  license?: string;
+  link?: string;
+  scope?: string[];
+}
+
+async function readPluginZip(zipPath: string): Promise<{ zipBytes: Buffer; manifest: PluginManifest }> {
+  const { default: AdmZip } = await import('adm-zip');
+  const zipBytes = await readFile(zipPath);
+  const manifestEntry = new AdmZip(zipBytes).getEntry('manifest.json');
+  if (!manifestEntry) throw new VcdProviderError(`${zipPath} is not a vCD UI plugin: it has no manifest.json`);
+  return { zipBytes, manifest: JSON.parse(manifestEntry.getData().toString('utf8')) };
+}
+
+/** Removes any plugin of the manifest's name, then creates the plugin's metadata entry. */
+async function replacePluginEntry(session: ProviderSession, base: string, manifest: PluginManifest): Promise<UiPlugin> {
   const existing = (await (await expectOk(await fetch(base, { headers: headers(session) }), 'listing UI plugins')).json()) as UiPlugin[];
   for (const plugin of existing.filter((p) => p.pluginName === manifest.name)) {
     await expectOk(await fetch(`${base}/${encodeURIComponent(plugin.id)}`, { method: 'DELETE', headers: headers(session) }), `removing old plugin ${plugin.id}`);
   }
-
-  const created = (await (
+  return (await (
     await expectOk(
       await fetch(base, {
         method: 'POST',
@@ -95,9 +127,12 @@ export async function installUiPlugin(
       'creating the UI plugin',
     )
   ).json()) as UiPlugin;
+}
 
+/** vCD's two-step upload: ask for a transfer URL (the Link header), then PUT the zip's bytes there. */
+async function uploadPluginZip(session: ProviderSession, pluginUrl: string, zipBytes: Buffer): Promise<void> {
   const transfer = await expectOk(
-    await fetch(`${base}/${encodeURIComponent(created.id)}/plugin`, {
+    await fetch(`${pluginUrl}/plugin`, {
       method: 'POST',
       headers: headers(session, { 'Content-Type': 'application/json' }),
       body: JSON.stringify({ fileName: 'plugin.zip', size: zipBytes.length }),
@@ -115,24 +150,12 @@ export async function installUiPlugin(
     }),
     'uploading plugin.zip',
   );
-
-  const installed = (await (
-    await expectOk(await fetch(`${base}/${encodeURIComponent(created.id)}`, { headers: headers(session) }), 'reading the plugin')
-  ).json()) as UiPlugin;
-  if (installed.plugin_status && installed.plugin_status !== 'ready') {
-    throw new VcdProviderError(`vCD did not accept the plugin: status ${installed.plugin_status}`);
-  }
-  await expectOk(
-    await fetch(`${base}/${encodeURIComponent(created.id)}/tenants/publishAll`, { method: 'POST', headers: headers(session) }),
-    'publishing the plugin to all tenants',
-  );
-  return installed;
 }
 
 /** URL patterns (Java regex, whole path) of everything the backend answers under /api/org/{org}/. */
 export const EXTENSION_URL_PATTERNS = [
   // The product's own routes.
-  '/api/org/[^/]+/(faas|showback|autoscale)(/.*)?',
+  `/api/org/[^/]+/(${PRODUCT_ROUTES.join('|')})(/.*)?`,
   // Function routes: any other DNS-label path under an org; the backend refuses reserved words when a route is made.
   '/api/org/[^/]+/[a-z0-9][a-z0-9-]*(/.*)?',
 ];

@@ -49,18 +49,16 @@ const filterJson = (f: ExternalApiFilter, services: ExternalServices) => ({
   responseContentType: null,
 });
 
-/** `/cloudapi/extensions/api`, `/cloudapi/1.0.0/apiFilters`, `/cloudapi/1.0.0/tokens` (EXTENSION): provider only. */
-export function externalServiceRoutes(deps: { sessions: SessionStore; services: ExternalServices }): Router {
-  const router = Router();
-  const { services } = deps;
-  const guard = [requireApiVersion, requireSession(deps.sessions), requireProvider];
+type Guard = ReturnType<typeof requireSession>[];
+const list = <T>(req: Request, res: Response, values: T[]) => res.json(paged(values, req.query));
+
+/** `/cloudapi/extensions/api`: the external services themselves. */
+function serviceRoutes(router: Router, services: ExternalServices, guard: Guard): void {
   const serviceOf = (id: string) => {
     const s = services.services.get(id);
     if (!s) throw notFound(`External service ${id} not found.`);
     return s;
   };
-  const list = <T>(req: Request, res: Response, values: T[]) => res.json(paged(values, req.query));
-
   const api = '/cloudapi/extensions/api';
   router.get(api, ...guard, (req, res) => list(req, res, [...services.services.values()].map(serviceJson)));
   router.post(api, ...guard, json, (req, res) => {
@@ -85,7 +83,10 @@ export function externalServiceRoutes(deps: { sessions: SessionStore; services: 
     services.remove(serviceOf(String(req.params.id)));
     res.status(204).end();
   });
+}
 
+/** `/cloudapi/1.0.0/apiFilters`: which request URLs vCD forwards to which service. */
+function filterRoutes(router: Router, services: ExternalServices, guard: Guard): void {
   const filters = '/cloudapi/1.0.0/apiFilters';
   router.get(filters, ...guard, (req, res) => list(req, res, [...services.filters.values()].map((f) => filterJson(f, services))));
   router.post(filters, ...guard, json, (req, res) => {
@@ -110,9 +111,13 @@ export function externalServiceRoutes(deps: { sessions: SessionStore; services: 
     if (!services.filters.delete(String(req.params.id))) throw notFound(`API filter ${req.params.id} not found.`);
     res.status(204).end();
   });
+}
 
+const tokenJson = (t: ExtensionToken) => ({ id: t.id, name: t.name, expirationTimeUtc: null, owner: t.owner, org: t.org, type: 'EXTENSION' });
+
+/** `/cloudapi/1.0.0/tokens` of type EXTENSION: what an external service logs in to the bus with. */
+function tokenRoutes(router: Router, services: ExternalServices, guard: Guard): void {
   const tokens = '/cloudapi/1.0.0/tokens';
-  const tokenJson = (t: ExtensionToken) => ({ id: t.id, name: t.name, expirationTimeUtc: null, owner: t.owner, org: t.org, type: 'EXTENSION' });
   router.get(tokens, ...guard, (req, res) => list(req, res, [...services.tokens.values()].map(tokenJson)));
   router.post(tokens, ...guard, json, (req, res) => {
     const body = parse(TokenBody, req.body);
@@ -133,5 +138,14 @@ export function externalServiceRoutes(deps: { sessions: SessionStore; services: 
     services.revokeToken(t);
     res.status(204).end();
   });
+}
+
+/** `/cloudapi/extensions/api`, `/cloudapi/1.0.0/apiFilters`, `/cloudapi/1.0.0/tokens` (EXTENSION): provider only. */
+export function externalServiceRoutes(deps: { sessions: SessionStore; services: ExternalServices }): Router {
+  const router = Router();
+  const guard = [requireApiVersion, requireSession(deps.sessions), requireProvider];
+  serviceRoutes(router, deps.services, guard);
+  filterRoutes(router, deps.services, guard);
+  tokenRoutes(router, deps.services, guard);
   return router;
 }

@@ -33,27 +33,27 @@ function sendTask(req: Request, res: Response, task: Task): void {
   send(req, res, body, 202, 'task');
 }
 
-/** The legacy `/api` surface: vApps, VMs, templates, tasks, metrics and the query service. */
-export function infraRoutes(deps: { sessions: SessionStore; infra: Infra }): Router {
-  const router = Router();
+type Deps = { sessions: SessionStore; infra: Infra };
+type Inventory = Infra['inventory'];
+
+function vappOf(inv: Inventory, res: Response, uuid: string): VApp {
+  const vapp = findVapp(inv, uuid);
+  if (!vapp || !canSee(res, vapp.orgId)) throw noAccess();
+  return vapp;
+}
+
+function vmOf(inv: Inventory, res: Response, uuid: string): { vapp: VApp; vm: Vm } {
+  const found = findVm(inv, uuid);
+  if (!found || !canSee(res, found.vapp.orgId)) throw noAccess();
+  return found;
+}
+
+/** Reads: a vApp, a VM, a template, a VDC, a task, and the query service. */
+function entityRoutes(router: Router, deps: Deps): void {
   const inv = deps.infra.inventory;
-  router.use(['/api/vApp', '/api/vAppTemplate', '/api/task', '/api/query', '/api/vdc'], requireApiVersion, requireSession(deps.sessions));
-  router.use(auditTrailRoutes({ sessions: deps.sessions, notifier: deps.infra.notifier }));
-
-  const vappOf = (res: Response, uuid: string): VApp => {
-    const vapp = findVapp(inv, uuid);
-    if (!vapp || !canSee(res, vapp.orgId)) throw noAccess();
-    return vapp;
-  };
-  const vmOf = (res: Response, uuid: string): { vapp: VApp; vm: Vm } => {
-    const found = findVm(inv, uuid);
-    if (!found || !canSee(res, found.vapp.orgId)) throw noAccess();
-    return found;
-  };
-
-  router.get('/api/vApp/vapp-:id', (req, res) => send(req, res, vappJson(baseUrlOf(req), vappOf(res, req.params.id)), 200, 'vApp'));
+  router.get('/api/vApp/vapp-:id', (req, res) => send(req, res, vappJson(baseUrlOf(req), vappOf(inv, res, req.params.id)), 200, 'vApp'));
   router.get('/api/vApp/vm-:id', (req, res) => {
-    const { vapp, vm } = vmOf(res, req.params.id);
+    const { vapp, vm } = vmOf(inv, res, req.params.id);
     send(req, res, vmJson(baseUrlOf(req), vapp, vm), 200, 'vm');
   });
   router.get('/api/vAppTemplate/vappTemplate-:id', (req, res) => {
@@ -75,38 +75,51 @@ export function infraRoutes(deps: { sessions: SessionStore; infra: Infra }): Rou
     const body = queryRecords({ base: baseUrlOf(req), inv, visible: (orgId) => canSee(res, orgId), query: req.query as Record<string, unknown>, orgName: (orgId) => deps.infra.orgName(orgId) });
     send(req, res, body, 200, 'query.records');
   });
+}
 
+type HistoricSpec = { fromTime?: string; toTime?: string; metricPattern?: string[] };
+
+/** A VM's historic usage body: the series the spec's patterns name, over its window (the last day by default). */
+function historicMetrics(infra: Infra, vm: Vm, spec: HistoricSpec) {
+  const now = Date.now();
+  const from = spec.fromTime ? Date.parse(spec.fromTime) : now - 86_400_000;
+  const to = spec.toTime ? Date.parse(spec.toTime) : now;
+  if (Number.isNaN(from)) throw badRequest('fromTime is not an ISO 8601 date-time.');
+  if (Number.isNaN(to)) throw badRequest('toTime is not an ISO 8601 date-time.');
+  const samples = infra.history.window(vm.uuid, from, to);
+  const series = [
+    { name: 'cpu.usage.average', unit: 'PERCENT', pick: (s: { cpu: number }) => s.cpu },
+    { name: 'mem.usage.average', unit: 'PERCENT', pick: (s: { mem: number }) => s.mem },
+  ].filter((m) => !spec.metricPattern?.length || spec.metricPattern.some((p) => new RegExp(`^${p.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).test(m.name)));
+  return {
+    otherAttributes: {},
+    metricSeries: series.map((m) => ({
+      name: m.name,
+      unit: m.unit,
+      expectedInterval: 20,
+      sample: samples.map((s) => ({ timestamp: new Date(s.timestamp).toISOString(), value: String(m.pick(s)) })),
+    })),
+  };
+}
+
+function metricRoutes(router: Router, deps: Deps): void {
+  const inv = deps.infra.inventory;
   router.get('/api/vApp/vm-:id/metrics/current', (req, res) => {
-    const { vapp, vm } = vmOf(res, req.params.id);
+    const { vapp, vm } = vmOf(inv, res, req.params.id);
     const base = baseUrlOf(req);
     send(req, res, { otherAttributes: {}, link: [{ rel: 'up', href: `${base}/api/vApp/vm-${vm.uuid}`, type: 'application/vnd.vmware.vcloud.vm+json' }], metric: currentMetrics(vm, usageOf(inv, vapp, vm)) }, 200, 'metrics.currentUsageSpec');
   });
   router.post('/api/vApp/vm-:id/metrics/historic', vcdJsonBody, (req, res) => {
-    const { vm } = vmOf(res, req.params.id);
-    const spec = (req.body ?? {}) as { fromTime?: string; toTime?: string; metricPattern?: string[] };
-    const now = Date.now();
-    const from = spec.fromTime ? Date.parse(spec.fromTime) : now - 86_400_000;
-    const to = spec.toTime ? Date.parse(spec.toTime) : now;
-    if (Number.isNaN(from)) throw badRequest('fromTime is not an ISO 8601 date-time.');
-    if (Number.isNaN(to)) throw badRequest('toTime is not an ISO 8601 date-time.');
-    const samples = deps.infra.history.window(vm.uuid, from, to);
-    const series = [
-      { name: 'cpu.usage.average', unit: 'PERCENT', pick: (s: { cpu: number }) => s.cpu },
-      { name: 'mem.usage.average', unit: 'PERCENT', pick: (s: { mem: number }) => s.mem },
-    ].filter((m) => !spec.metricPattern?.length || spec.metricPattern.some((p) => new RegExp(`^${p.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).test(m.name)));
-    send(req, res, {
-      otherAttributes: {},
-      metricSeries: series.map((m) => ({
-        name: m.name,
-        unit: m.unit,
-        expectedInterval: 20,
-        sample: samples.map((s) => ({ timestamp: new Date(s.timestamp).toISOString(), value: String(m.pick(s)) })),
-      })),
-    }, 200, 'metrics.historicUsageSpec');
+    const { vm } = vmOf(inv, res, req.params.id);
+    send(req, res, historicMetrics(deps.infra, vm, (req.body ?? {}) as HistoricSpec), 200, 'metrics.historicUsageSpec');
   });
+}
 
+/** Changes, each answered with a task: recompose a vApp with one VM, power a VM on or off, delete it. */
+function actionRoutes(router: Router, deps: Deps): void {
+  const inv = deps.infra.inventory;
   router.post('/api/vApp/vapp-:id/action/recomposeVApp', vcdJsonBody, (req, res) => {
-    const vapp = vappOf(res, req.params.id);
+    const vapp = vappOf(inv, res, req.params.id);
     const items = (req.body?.sourcedItem ?? []) as { source?: { href?: string }; vmGeneralParams?: { name?: string } }[];
     if (!Array.isArray(items) || items.length !== 1) throw badRequest('sourcedItem: this mock composes exactly one VM per recompose.');
     const href = items[0]?.source?.href ?? '';
@@ -121,15 +134,25 @@ export function infraRoutes(deps: { sessions: SessionStore; infra: Infra }): Rou
     sendTask(req, res, deps.infra.recompose(sessionOf(res), vapp, template, name));
   });
   router.post('/api/vApp/vm-:id/power/action/:action', (req, res) => {
-    const { vapp, vm } = vmOf(res, req.params.id);
+    const { vapp, vm } = vmOf(inv, res, req.params.id);
     const action = req.params.action;
     if (action === 'powerOn') return sendTask(req, res, deps.infra.powerOn(sessionOf(res), vapp, vm));
     if (action === 'powerOff') return sendTask(req, res, deps.infra.powerOff(sessionOf(res), vapp, vm));
     throw badRequest(`Unsupported power action "${action}"; use powerOn or powerOff.`);
   });
   router.delete('/api/vApp/vm-:id', (req, res) => {
-    const { vapp, vm } = vmOf(res, req.params.id);
+    const { vapp, vm } = vmOf(inv, res, req.params.id);
     sendTask(req, res, deps.infra.deleteVm(sessionOf(res), vapp, vm));
   });
+}
+
+/** The legacy `/api` surface: vApps, VMs, templates, tasks, metrics and the query service. */
+export function infraRoutes(deps: Deps): Router {
+  const router = Router();
+  router.use(['/api/vApp', '/api/vAppTemplate', '/api/task', '/api/query', '/api/vdc'], requireApiVersion, requireSession(deps.sessions));
+  router.use(auditTrailRoutes({ sessions: deps.sessions, notifier: deps.infra.notifier }));
+  entityRoutes(router, deps);
+  metricRoutes(router, deps);
+  actionRoutes(router, deps);
   return router;
 }

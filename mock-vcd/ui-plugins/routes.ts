@@ -79,46 +79,51 @@ function toPluginJson(req: Request, plugin: UiPlugin) {
 const tenantRefs = (deps: UiPluginRoutesDeps, plugin: UiPlugin) =>
   [...plugin.publishedTo].map((id) => findOrgById(deps.directory, id)).filter((o): o is Org => !!o).map((o) => ({ name: o.name, id: o.id }));
 
-/** UI plugin extensions (VCD-WIRE §1): metadata, upload through a transfer URL, publishing, and the unpacked files. */
-export function uiPluginRoutes(deps: UiPluginRoutesDeps): Router {
-  const router = Router();
-  const base = '/cloudapi/extensions/ui';
+const BASE = '/cloudapi/extensions/ui';
+
+/** What every group of plugin routes shares: the guards, the versioned JSON answer, the plugin a caller may see. */
+function kitOf(deps: UiPluginRoutesDeps) {
   const session = requireSession(deps.sessions);
-  const read = [requireApiVersion, session];
-  const write = [requireApiVersion, session, requireProvider];
   const sendJson = (res: Response, status: number, body: unknown) =>
     res.status(status).type(`application/json;version=${res.locals.apiVersion}`).send(JSON.stringify(body));
-
   const visiblePlugin = (req: Request, res: Response): UiPlugin => {
     const plugin = deps.plugins.find(String(req.params.id));
     if (!plugin || !canSee(sessionOf(res), plugin)) throw notFound(`UI plugin ${req.params.id} not found.`);
     return plugin;
   };
+  return { session, read: [requireApiVersion, session], write: [requireApiVersion, session, requireProvider], sendJson, visiblePlugin };
+}
+type Kit = ReturnType<typeof kitOf>;
 
-  router.get(base, ...read, (req, res) => {
+/** The plugin's metadata: list, create, read, replace, delete. */
+function metadataRoutes(router: Router, deps: UiPluginRoutesDeps, { read, write, sendJson, visiblePlugin }: Kit): void {
+  router.get(BASE, ...read, (req, res) => {
     const s = sessionOf(res);
     sendJson(res, 200, [...deps.plugins.plugins.values()].filter((p) => canSee(s, p)).map((p) => toPluginJson(req, p)));
   });
 
-  router.post(base, ...write, json, (req, res) => {
+  router.post(BASE, ...write, json, (req, res) => {
     const plugin = deps.plugins.create(parse(MetadataSchema, req.body));
     sendJson(res, 201, toPluginJson(req, plugin));
   });
 
-  router.get(`${base}/:id`, ...read, (req, res) => sendJson(res, 200, toPluginJson(req, visiblePlugin(req, res))));
+  router.get(`${BASE}/:id`, ...read, (req, res) => sendJson(res, 200, toPluginJson(req, visiblePlugin(req, res))));
 
-  router.put(`${base}/:id`, ...write, json, (req, res) => {
+  router.put(`${BASE}/:id`, ...write, json, (req, res) => {
     const plugin = visiblePlugin(req, res);
     Object.assign(plugin, parse(MetadataSchema, req.body));
     sendJson(res, 200, toPluginJson(req, plugin));
   });
 
-  router.delete(`${base}/:id`, ...write, (req, res) => {
+  router.delete(`${BASE}/:id`, ...write, (req, res) => {
     deps.plugins.delete(visiblePlugin(req, res));
     res.status(204).end();
   });
+}
 
-  router.post(`${base}/:id/plugin`, ...write, json, (req, res) => {
+/** The upload: a transfer URL for the zip, the PUT of its bytes, and uninstalling. */
+function uploadRoutes(router: Router, deps: UiPluginRoutesDeps, { session, write, visiblePlugin }: Kit): void {
+  router.post(`${BASE}/:id/plugin`, ...write, json, (req, res) => {
     const plugin = visiblePlugin(req, res);
     const file = parse(TransferRequestSchema, req.body);
     if (file.size > MAX_PLUGIN_BYTES) throw badRequest(`Invalid size: a plugin may be at most ${MAX_PLUGIN_BYTES} bytes.`);
@@ -127,7 +132,7 @@ export function uiPluginRoutes(deps: UiPluginRoutesDeps): Router {
     res.status(204).set('Link', `<${url}>;rel="upload:default";type="application/octet-stream"`).end();
   });
 
-  router.delete(`${base}/:id/plugin`, ...write, (req, res) => {
+  router.delete(`${BASE}/:id/plugin`, ...write, (req, res) => {
     deps.plugins.uninstall(visiblePlugin(req, res));
     res.status(204).end();
   });
@@ -153,8 +158,10 @@ export function uiPluginRoutes(deps: UiPluginRoutesDeps): Router {
       res.status(200).end();
     },
   );
+}
 
-  // Publishing: answers the org references the plugin is published to afterwards.
+/** Publishing: each change answers the org references the plugin is published to afterwards. */
+function publishingRoutes(router: Router, deps: UiPluginRoutesDeps, { write, sendJson, visiblePlugin }: Kit): void {
   const publishing = (change: (plugin: UiPlugin, orgs: Org[]) => void, needsBody: boolean) => [
     ...write,
     json,
@@ -172,15 +179,24 @@ export function uiPluginRoutes(deps: UiPluginRoutesDeps): Router {
       sendJson(res, 200, paged(tenantRefs(deps, plugin), req.query));
     },
   ];
-  router.post(`${base}/:id/tenants/publishAll`, ...publishing((p, orgs) => orgs.forEach((o) => p.publishedTo.add(o.id)), false));
-  router.post(`${base}/:id/tenants/publish`, ...publishing((p, orgs) => orgs.forEach((o) => p.publishedTo.add(o.id)), true));
-  router.post(`${base}/:id/tenants/unpublish`, ...publishing((p, orgs) => orgs.forEach((o) => p.publishedTo.delete(o.id)), true));
-  router.post(`${base}/:id/tenants/unpublishAll`, ...publishing((p) => p.publishedTo.clear(), false));
-  router.get(`${base}/:id/tenants`, ...write, (req, res) => sendJson(res, 200, paged(tenantRefs(deps, visiblePlugin(req, res)), req.query)));
+  router.post(`${BASE}/:id/tenants/publishAll`, ...publishing((p, orgs) => orgs.forEach((o) => p.publishedTo.add(o.id)), false));
+  router.post(`${BASE}/:id/tenants/publish`, ...publishing((p, orgs) => orgs.forEach((o) => p.publishedTo.add(o.id)), true));
+  router.post(`${BASE}/:id/tenants/unpublish`, ...publishing((p, orgs) => orgs.forEach((o) => p.publishedTo.delete(o.id)), true));
+  router.post(`${BASE}/:id/tenants/unpublishAll`, ...publishing((p) => p.publishedTo.clear(), false));
+  router.get(`${BASE}/:id/tenants`, ...write, (req, res) => sendJson(res, 200, paged(tenantRefs(deps, visiblePlugin(req, res)), req.query)));
+}
+
+/** UI plugin extensions (VCD-WIRE §1): metadata, upload through a transfer URL, publishing, and the unpacked files. */
+export function uiPluginRoutes(deps: UiPluginRoutesDeps): Router {
+  const router = Router();
+  const kit = kitOf(deps);
+  metadataRoutes(router, deps, kit);
+  uploadRoutes(router, deps, kit);
+  publishingRoutes(router, deps, kit);
 
   // The unpacked files, for the portal host's loader (session by header or the login cookie, since <script> sends no header).
   router.get('/plugins/:id/*file', requireSession(deps.sessions, { allowCookie: true }), (req, res) => {
-    const plugin = visiblePlugin(req, res);
+    const plugin = kit.visiblePlugin(req, res);
     const name = ([] as string[]).concat(req.params.file as unknown as string[]).join('/');
     const bytes = plugin.files.get(name);
     if (!bytes) throw notFound(`UI plugin ${req.params.id} has no file ${name}.`);

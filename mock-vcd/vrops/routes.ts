@@ -14,15 +14,31 @@ const uuidOf = (id: string) => id.slice(id.lastIndexOf(':') + 1);
 
 const groupJson = (g: VropsGroup) => ({ ...g, members: g.members.map((m) => `urn:vcloud:vm:${m}`) });
 
-/**
- * The mock vROps's configuration API under `/mock/vrops` (a vCD session: tenants manage their own org's groups,
- * the provider any org's with `?org=<name>`; targets are provider-only). See docs/architecture.md.
- */
-export function vropsRoutes(deps: { directory: Directory; sessions: SessionStore; infra: Infra; vrops: VropsMock }): Router {
-  const router = Router();
-  const { vrops } = deps;
-  router.use('/mock/vrops', requireSession(deps.sessions), express.json({ limit: '100kb' }));
+type Deps = { directory: Directory; sessions: SessionStore; infra: Infra; vrops: VropsMock };
 
+/** A group's `thresholds` body: known kinds only, each a percentage; null or absent leaves a kind unset. */
+function thresholdsOf(value: unknown): Partial<Record<ThresholdKind, number>> {
+  const thresholdsIn = (value ?? {}) as Record<string, unknown>;
+  if (typeof thresholdsIn !== 'object' || Array.isArray(thresholdsIn)) throw badRequest('thresholds must be an object.');
+  const thresholds: Partial<Record<ThresholdKind, number>> = {};
+  for (const [kind, v] of Object.entries(thresholdsIn)) {
+    if (!(THRESHOLD_KINDS as string[]).includes(kind)) throw badRequest(`thresholds.${kind}: unknown; use ${THRESHOLD_KINDS.join(', ')}.`);
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'number' || v < 0 || v > 100) throw badRequest(`thresholds.${kind} must be a percentage 0–100.`);
+    thresholds[kind as ThresholdKind] = v;
+  }
+  return thresholds;
+}
+
+function cyclesOf(body: Record<string, unknown>, field: 'waitCycles' | 'cancelCycles'): number {
+  const v = body[field] ?? 1;
+  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 100) throw badRequest(`${field} must be an integer 1–100.`);
+  return v as number;
+}
+
+/** The org-scoped lookups every group route shares. */
+function scopeOf(deps: Deps) {
+  const { vrops } = deps;
   /** The org a call acts in: the tenant's own, or the provider's `?org=`. */
   const orgOf = (req: Request, res: Response): string => {
     const session = sessionOf(res);
@@ -46,7 +62,13 @@ export function vropsRoutes(deps: { directory: Directory; sessions: SessionStore
     });
   };
   const visibleGroups = (res: Response) => [...vrops.groups.values()].filter((g) => isProvider(sessionOf(res)) || g.orgId === sessionOf(res).org.id);
+  return { orgOf, groupOf, membersOf, visibleGroups };
+}
 
+/** Groups, their members and their alerts: a tenant's own org, the provider's any. */
+function groupRoutes(router: Router, deps: Deps): void {
+  const { vrops } = deps;
+  const { orgOf, groupOf, membersOf, visibleGroups } = scopeOf(deps);
   router.get('/mock/vrops/groups', (_req, res) => {
     res.json({ groups: visibleGroups(res).map(groupJson) });
   });
@@ -55,27 +77,14 @@ export function vropsRoutes(deps: { directory: Directory; sessions: SessionStore
     const name = String(req.params.name);
     if (!/^[\w.-]{1,80}$/.test(name)) throw badRequest('name: 1–80 letters, digits, dot, dash or underscore.');
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const thresholdsIn = (body.thresholds ?? {}) as Record<string, unknown>;
-    if (typeof thresholdsIn !== 'object' || Array.isArray(thresholdsIn)) throw badRequest('thresholds must be an object.');
-    const thresholds: Partial<Record<ThresholdKind, number>> = {};
-    for (const [kind, value] of Object.entries(thresholdsIn)) {
-      if (!(THRESHOLD_KINDS as string[]).includes(kind)) throw badRequest(`thresholds.${kind}: unknown; use ${THRESHOLD_KINDS.join(', ')}.`);
-      if (value === null || value === undefined) continue;
-      if (typeof value !== 'number' || value < 0 || value > 100) throw badRequest(`thresholds.${kind} must be a percentage 0–100.`);
-      thresholds[kind as ThresholdKind] = value;
-    }
-    const cycles = (field: 'waitCycles' | 'cancelCycles') => {
-      const v = body[field] ?? 1;
-      if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 100) throw badRequest(`${field} must be an integer 1–100.`);
-      return v as number;
-    };
+    const thresholds = thresholdsOf(body.thresholds);
     const group = vrops.upsertGroup({
       orgId,
       name,
       members: membersOf(orgId, body.members ?? [], 'members'),
       thresholds,
-      waitCycles: cycles('waitCycles'),
-      cancelCycles: cycles('cancelCycles'),
+      waitCycles: cyclesOf(body, 'waitCycles'),
+      cancelCycles: cyclesOf(body, 'cancelCycles'),
     });
     res.json(groupJson(group));
   });
@@ -102,7 +111,10 @@ export function vropsRoutes(deps: { directory: Directory; sessions: SessionStore
     const ids = new Set(visibleGroups(res).map((g) => g.id));
     res.json({ alerts: vrops.activeAlerts().filter((a) => ids.has(a.resourceId)) });
   });
+}
 
+/** The notification targets (REST and SNMP) and a manual evaluation: provider only. */
+function targetRoutes(router: Router, vrops: VropsMock): void {
   router.get('/mock/vrops/targets', requireProvider, (_req, res) => {
     res.json({ rest: vrops.restTargets, snmp: vrops.snmpTargets, deliveries: vrops.deliveries });
   });
@@ -132,6 +144,17 @@ export function vropsRoutes(deps: { directory: Directory; sessions: SessionStore
     await vrops.evaluate();
     res.json({ alerts: vrops.activeAlerts() });
   });
+}
+
+/**
+ * The mock vROps's configuration API under `/mock/vrops` (a vCD session: tenants manage their own org's groups,
+ * the provider any org's with `?org=<name>`; targets are provider-only). See docs/architecture.md.
+ */
+export function vropsRoutes(deps: Deps): Router {
+  const router = Router();
+  router.use('/mock/vrops', requireSession(deps.sessions), express.json({ limit: '100kb' }));
+  groupRoutes(router, deps);
+  targetRoutes(router, deps.vrops);
   router.use('/mock/vrops', (_req, _res, next) => next(forbidden()));
   return router;
 }

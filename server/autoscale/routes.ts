@@ -21,10 +21,17 @@ function authorOf(res: Response): ChangeAuthor {
   return { user: p.userName, org: p.orgName };
 }
 
-/** /api/org/{org}/autoscale/... (mounted after auth and tenancy). */
+/** /api/org/{org}/autoscale/... (mounted after auth and tenancy): rules, the wizard's pickers, vROps's alerts. */
 export function autoscaleRoutes(service: AutoscaleService): Router {
   const router = Router({ mergeParams: true });
+  ruleRoutes(router, service);
+  pickerRoutes(router, service);
+  alertRoutes(router, service);
+  return router;
+}
 
+/** A rule's life: list, create, backtest a draft, read, edit, its history and events, metrics, dry run, delete. */
+function ruleRoutes(router: Router, service: AutoscaleService): void {
   router.get('/rules', async (req, res) => {
     res.json(await service.list(org(res), parseOrThrow(Page, req.query, 'invalid query')));
   });
@@ -58,8 +65,10 @@ export function autoscaleRoutes(service: AutoscaleService): Router {
   router.post('/rules/:id/dry-run', async (req, res) => {
     res.json(await service.dryRun(org(res), tokenOf(req), req.params.id));
   });
+}
 
-  // The wizard's pickers, read from vCD as the caller.
+/** The wizard's pickers, read from vCD as the caller. */
+function pickerRoutes(router: Router, service: AutoscaleService): void {
   const { pickers } = service;
   router.get('/catalog/vapps', async (req, res) => {
     res.json(await pickers.vApps(org(res), tokenOf(req)));
@@ -73,13 +82,14 @@ export function autoscaleRoutes(service: AutoscaleService): Router {
   router.get('/catalog/edge-gateways/:id/pools', async (req, res) => {
     res.json(await pickers.pools(org(res), tokenOf(req), req.params.id));
   });
+}
 
-  // vROps's REST notification plugin POSTs an ACTIVE alert (expects 201) and PUTs its update or cancel (expects 202).
+/** vROps's REST notification plugin POSTs an ACTIVE alert (expects 201) and PUTs its update or cancel (expects 202). */
+function alertRoutes(router: Router, service: AutoscaleService): void {
   router.post('/alerts', async (req, res) => {
     res.status(201).json(await service.receiveAlert(org(res), tokenOf(req), req.body));
   });
   router.put(['/alerts', '/alerts/:alertId'], async (req, res) => {
     res.status(202).json(await service.receiveAlert(org(res), tokenOf(req), req.body));
   });
-  return router;
 }

@@ -31,6 +31,8 @@ export interface AutoscaleDeps {
   /** Carries out decisions; absent = decisions are journalled only. */
   executor?: ScaleExecutor;
   now?: () => number;
+  /** The provider's limit of maxVms per rule for an org (issue 18; the provider feature keeps it, compose wires it). */
+  maxVmsOf?: (org: string) => Promise<number>;
 }
 
 /** What the rule's vApp looks like now: averages over its powered-on VMs. */
@@ -60,6 +62,7 @@ export class AutoscaleService {
 
   async create(org: string, token: string, body: unknown, author: ChangeAuthor): Promise<Rule> {
     const spec = parseOrThrow(RuleCreateSchema, body, 'invalid rule');
+    await this.checkMaxVms(org, spec.maxVms);
     await this.ensureNoClash(org, spec);
     await this.checkReferences(org, token, spec);
     try {
@@ -67,6 +70,14 @@ export class AutoscaleService {
     } catch (err) {
       throw this.conflictOf(err, spec);
     }
+  }
+
+  /** A rule's maxVms within the provider's autoscaleMaxVms for the org (400 naming the limit). */
+  private async checkMaxVms(org: string, maxVms: number): Promise<void> {
+    const limit = await this.deps.maxVmsOf?.(org);
+    if (limit === undefined || maxVms <= limit) return;
+    const message = `maxVms ${maxVms} is over this org's limit of ${limit} VMs per rule set by the provider`;
+    throw new Invalid(`invalid rule: ${message}`, [{ path: 'maxVms', message }]);
   }
 
   /** Names are unique, and one rule per vApp: two rules scaling the same vApp would fight over its VM count. */
@@ -102,6 +113,7 @@ export class AutoscaleService {
     if (issues.length > 0) throw new Invalid('invalid rule', issues);
     const changes = fieldChanges(specOf(old), spec);
     if (changes.length === 0) return old;
+    if (changes.some((c) => c.field === 'maxVms')) await this.checkMaxVms(org, spec.maxVms);
     if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.ensureNoClash(org, spec, id);
     const onlySwitchingOff = changes.length === 1 && changes[0].field === 'enabled' && spec.enabled === false;
     if (!onlySwitchingOff) await this.checkReferences(org, token, spec);

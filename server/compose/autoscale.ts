@@ -14,11 +14,11 @@ import type { ComposeContext, Part } from './part';
  * Autoscale: rules, the executor (with its retries and orphan reload), the metric poller (on the lease holder) and
  * the vROps SNMP trap receiver, both with the service account; without one neither runs.
  */
-export function composeAutoscale({ config, db, log }: ComposeContext): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
+export function composeAutoscale({ config, db, log }: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number> } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db);
   const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
-  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log });
+  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const login = () => vcdInfra.login(pollUser as string, pollPassword as string);
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service, login, log }) : undefined;

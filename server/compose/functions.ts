@@ -15,6 +15,7 @@ import { FunctionStore } from '../functions/store';
 import { functionOrgFigures } from '../functions/figures';
 import { activationUsageReader, type FunctionUsageReader } from '../functions/usage';
 import { createVcdOrgDirectory } from '../vcd/orgs';
+import type { OrgLimitsOf } from '../functions/ports';
 import type { ComposeContext, Mount, Part } from './part';
 
 export interface FunctionsPart extends Part {
@@ -32,7 +33,7 @@ export interface FunctionsPart extends Part {
 }
 
 /** The functions feature: store, secrets, runtimes (isolate, and Podman containers when enabled), service, routes. */
-export async function composeFunctions({ config, db, log, clock }: ComposeContext): Promise<FunctionsPart> {
+export async function composeFunctions({ config, db, log, clock }: ComposeContext, ports: { orgLimits?: OrgLimitsOf } = {}): Promise<FunctionsPart> {
   // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
   const secrets = new SecretBox(loadSecretsKey(config));
   // Container functions start the project's Podman service (and build base images) on first use only.
@@ -84,6 +85,7 @@ export async function composeFunctions({ config, db, log, clock }: ComposeContex
     },
     orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
     log,
+    orgLimits: ports.orgLimits,
   });
   return {
     service,

@@ -29,32 +29,16 @@ export interface ShowbackPart extends Part {
   service: ShowbackService;
 }
 
-export function composeShowback({ config, db, log }: ComposeContext, deps: { functionUsage: FunctionUsageSource }): ShowbackPart {
+export function composeShowback(context: ComposeContext, deps: { functionUsage: FunctionUsageSource }): ShowbackPart {
+  const { config, db, log } = context;
   const rateCard = new RateCardStore(db);
-  const faas = new FaasBillingSource({ usage: deps.functionUsage, rateCard });
-  const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
-  const { showbackVcdUser: usageUser, showbackVcdPassword: usagePassword } = config;
-  const vcd =
-    usageUser && usagePassword
-      ? new VcdUsageBillingSource({
-          db,
-          rateCard,
-          inventory: createServiceAccountUsage({
-            reader: createVcdUsageReader({ vcdUrl: config.vcdUrl }),
-            login: () => createVcdInfra({ vcdUrl: config.vcdUrl }).login(usageUser, usagePassword),
-          }),
-        })
-      : undefined;
-  const http = new HttpBillingSource({
-    allowedHosts: [new URL(config.vcdUrl).host, ...config.showbackHttpAllowedHosts.split(',')],
-    maxBytes: config.showbackHttpMaxBytes,
-    timeoutMs: config.showbackHttpTimeoutMs,
-  });
+  const drivers = composeBillingSources(context, rateCard, deps.functionUsage);
+  const { metered } = drivers;
   const queries = new ShowbackQueries(db);
   const budgets = composeBudgets({ config, db, log }, queries);
   const collector = new Collector({
     db,
-    drivers: { http, faas, metered, vcd },
+    drivers,
     log,
     retryBaseMs: config.showbackRetryBaseMs,
     afterRun: (org) => budgets.budgets.check(org),
@@ -92,6 +76,30 @@ export function composeShowback({ config, db, log }: ComposeContext, deps: { fun
       await metered?.close();
     },
   };
+}
+
+/** The billing-source drivers: FaaS usage (through the functions feature's port), vCD usage (with a service account), HTTP, the metered queue. */
+function composeBillingSources({ config, db, log }: ComposeContext, rateCard: RateCardStore, functionUsage: FunctionUsageSource) {
+  const faas = new FaasBillingSource({ usage: functionUsage, rateCard });
+  const metered = config.showbackAmqpUrl ? new MeteredBillingSource({ url: config.showbackAmqpUrl, rateCard, log }) : undefined;
+  const { showbackVcdUser: usageUser, showbackVcdPassword: usagePassword } = config;
+  const vcd =
+    usageUser && usagePassword
+      ? new VcdUsageBillingSource({
+          db,
+          rateCard,
+          inventory: createServiceAccountUsage({
+            reader: createVcdUsageReader({ vcdUrl: config.vcdUrl }),
+            login: () => createVcdInfra({ vcdUrl: config.vcdUrl }).login(usageUser, usagePassword),
+          }),
+        })
+      : undefined;
+  const http = new HttpBillingSource({
+    allowedHosts: [new URL(config.vcdUrl).host, ...config.showbackHttpAllowedHosts.split(',')],
+    maxBytes: config.showbackHttpMaxBytes,
+    timeoutMs: config.showbackHttpTimeoutMs,
+  });
+  return { http, faas, metered, vcd };
 }
 
 /** Budgets and alert delivery: the webhook secret is sealed with the backend's secrets key (as function secrets are). */

@@ -8,7 +8,7 @@ import { migrate } from '../store/migrate';
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded PGlite; migrated, or closed again when migrating fails. */
 export async function openStore(config: Config, log: Logger): Promise<Db> {
-  const db = config.databaseUrl ? await openPgDb({ databaseUrl: config.databaseUrl }) : await openPgliteDb({ dataDir: config.dataDir });
+  const db = config.databaseUrl ? await openPgDb({ databaseUrl: config.databaseUrl, max: config.databasePoolMax }) : await openPgliteDb({ dataDir: config.dataDir });
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ migrations: applied }, 'store migrated');

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Harness } from '../testing/harness';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -15,9 +16,14 @@ export interface BackendProcess {
   output(): string;
 }
 
-/** `ledgerUrl`: every isolate invocation carrying a ledger id reports to that ledger (server/testing/ledger-hook.ts). */
-export async function startBackendProcess(env: Record<string, string>, options: { ledgerUrl?: string } = {}): Promise<BackendProcess> {
-  const preload = options.ledgerUrl ? ['--import', path.join(root, 'server/testing/ledger-hook.ts')] : [];
+/**
+ * `ledgerUrl`: every isolate invocation carrying a ledger id reports to that ledger (server/testing/ledger-hook.ts).
+ * `preload`: test-only modules (paths from the repository root) loaded before the backend, e.g. a negative control
+ * that removes a guarantee (server/testing/without-job-leases.ts).
+ */
+export async function startBackendProcess(env: Record<string, string>, options: { ledgerUrl?: string; preload?: string[] } = {}): Promise<BackendProcess> {
+  const modules = [...(options.ledgerUrl ? ['server/testing/ledger-hook.ts'] : []), ...(options.preload ?? [])];
+  const preload = modules.flatMap((m) => ['--import', path.join(root, m)]);
   // node itself with tsx's loader (not the tsx wrapper, which would outlive the kill's target).
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', ...preload, path.join(root, 'server/main.ts')], {
     cwd: root,
@@ -49,5 +55,16 @@ export async function startBackendProcess(env: Record<string, string>, options: 
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
+  };
+}
+
+/** A second replica of the harness's backend: its PostgreSQL, its data dir (the replicas share secrets.key, as
+ * replicas of one database must), the same vCD; no container engine. */
+export function replicaEnv(harness: Pick<Harness, 'store' | 'mock'>): Record<string, string> {
+  return {
+    DATABASE_URL: harness.store.overrides.databaseUrl as string,
+    DATA_DIR: harness.store.overrides.dataDir as string,
+    VCD_URL: harness.mock.url,
+    CONTAINER_ENGINE: 'off',
   };
 }

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../main';
+import { until } from '../testing/until';
 import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
 
 /**
@@ -21,16 +22,6 @@ const LOG_EVENT = 'module.exports = async (event) => { console.log(JSON.stringif
 
 type Client = ReturnType<typeof api>;
 type Activation = { id: string; trigger: string; attempt?: number; status: string; statusCode: number; logs: string[] };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(STORES)('async calls and dead letters on %s', (kind) => {
   let h: Harness;

@@ -5,7 +5,8 @@ import type { VcdNotification } from '../vcd/notification';
 import { capLogs } from './activations';
 import type { Logger } from 'pino';
 import type { ActivationRecord, ActivationStore } from './activations';
-import type { FunctionEvent, HttpEvent, InvokeFailureDetails, InvokeResult, Runtime } from './ports';
+import { CallRate } from './org-limits';
+import type { FunctionEvent, HttpEvent, InvokeFailureDetails, InvokeResult, OrgLimitsOf, Runtime } from './ports';
 import { applyResponsePolicy, type SafeAnswer } from './response-policy';
 import type { RunnableVersions } from './runnable';
 import type { FunctionRecord, FunctionStore } from './store';
@@ -22,6 +23,8 @@ export interface FunctionCallsDeps {
   versions: RunnableVersions;
   /** Calls of an org's functions running at once on this replica (429 beyond). */
   quotas: { maxConcurrentCallsPerOrg: number };
+  /** The provider's per-org limits: concurrentCalls replaces the quota above, callsPerSecond adds a rate. */
+  orgLimits?: OrgLimitsOf;
   /** A handler's response body above this many bytes answers 502 response-too-large. */
   maxResponseBytes: number;
   log: Logger;
@@ -53,6 +56,7 @@ const EVENT_CLAIM_MAX_AGE_MS = 7 * 24 * 3_600_000;
 export class FunctionCalls {
   private readonly running = new Map<string, number>();
   private readonly eventRuns = new Set<Promise<void>>();
+  private readonly rate = new CallRate();
   private lastClaimPrune = 0;
 
   constructor(private readonly deps: FunctionCallsDeps) {}
@@ -110,7 +114,7 @@ export class FunctionCalls {
     }
     let release: () => void;
     try {
-      release = this.admit(fn);
+      release = this.admit(fn, await this.deps.orgLimits?.(org));
     } catch (err) {
       record('rejected', 429, [], false);
       throw withId(err as Error);
@@ -150,17 +154,19 @@ export class FunctionCalls {
   }
 
   /**
-   * Counts a call against the org's quota and the function's own maxConcurrency, on this replica; throws 429 over
-   * either (a queued call put back by it waits in the queue). Answers the release.
+   * Counts a call against the org's concurrent calls (the provider's concurrentCalls limit, else the quota), the
+   * function's own maxConcurrency and the org's callsPerSecond, on this replica; throws 429 over any (a queued call
+   * put back by it waits in the queue). Answers the release.
    */
-  private admit(fn: FunctionRecord): () => void {
+  private admit(fn: FunctionRecord, limits: Awaited<ReturnType<OrgLimitsOf>> | undefined): () => void {
     const keys = [fn.org, `${fn.org}/${fn.name}`];
     const [org, own] = keys.map((k) => this.running.get(k) ?? 0);
-    const max = this.deps.quotas.maxConcurrentCallsPerOrg;
-    if (org >= max) throw new TooManyRequests(`organization "${fn.org}" already runs ${max} calls at once, its quota; retry shortly`, 1);
+    const max = limits?.concurrentCalls ?? this.deps.quotas.maxConcurrentCallsPerOrg;
+    if (org >= max) throw new TooManyRequests(`organization "${fn.org}" already runs ${max} calls at once, its concurrentCalls limit; retry shortly`, 1);
     if (fn.maxConcurrency !== null && own >= fn.maxConcurrency) {
       throw new TooManyRequests(`function "${fn.name}" already runs ${fn.maxConcurrency} calls at once, its maxConcurrency; retry shortly`, 1);
     }
+    this.rate.admit(fn.org, limits?.callsPerSecond ?? 0);
     for (const k of keys) this.running.set(k, (this.running.get(k) ?? 0) + 1);
     return () => {
       for (const k of keys) {

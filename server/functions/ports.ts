@@ -1,4 +1,5 @@
 import type { FunctionRuntime, Sandbox, ScheduleEvent } from '../../contract/functions';
+import type { OrgLimits } from '../../contract/limits';
 import type { VcdNotification } from '../vcd/notification';
 
 /** What a runtime needs to know about one function version. */
@@ -92,3 +93,9 @@ export interface SandboxAvailability {
   available: boolean;
   reason?: string;
 }
+
+/**
+ * The provider's limits of an org (the provider feature keeps them; server/compose/ wires them in). Answered from a
+ * short-lived copy, so it may be asked on every call.
+ */
+export type OrgLimitsOf = (org: string) => Promise<OrgLimits>;

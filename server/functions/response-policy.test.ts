@@ -55,14 +55,22 @@ describe('the function response policy', () => {
     ]);
   });
 
-  it('keeps a redirect that stays on the host and drops every one that leaves it', () => {
-    for (const stays of ['/api/org/acme/shop/done', 'done', '../shop?x=1', '#top']) {
-      expect(applyResponsePolicy(answer({ Location: stays }, { statusCode: 302 }), ctx).headers).toEqual({ location: stays });
+  it("keeps a redirect to a relative path or under the org's own route prefix and drops every other one", () => {
+    for (const stays of ['/api/org/acme/shop/done', '/API/ORG/Acme/shop', 'done', '../shop?x=1', '#top', '?step=2', '/api/org/acme/faas/../shop/%2e/x', '?next=/provider']) {
+      expect(applyResponsePolicy(answer({ Location: stays }, { statusCode: 302 }), ctx).headers, stays).toEqual({ location: stays });
     }
-    for (const leaves of ['https://evil.example/', '//evil.example/', '/\\evil.example', '/\t/evil.example', 'javascript:alert(1)', 'HTTPS:evil.example', ' //evil.example']) {
+    const otherHosts = ['https://evil.example/', '//evil.example/', '/\\evil.example', '/\t/evil.example', 'javascript:alert(1)', 'HTTPS:evil.example', ' //evil.example'];
+    // The same host, but vCD's own portals and API, another org's functions, or a path that gets there by resolution.
+    const vcdPages = [
+      '/provider/administration', '/tenant/acme/vdcs', '/cloudapi/1.0.0/sessions', '/api/sessions', '/api/org/globex/shop', '/api/org/acme',
+      '/api/org/acme/../../../provider', '/api/org/acme/%2e%2e/%2E%2E/%2e%2e/cloudapi/1.0.0/users', '/api/org/acme/.%2e/globex/shop',
+      '../../../../tenant/acme', '../../globex/shop', '../..', '%2e%2e/%2e%2e/%2e%2e/provider', '/api/org/acme/%2F..%2F..%2Fprovider',
+      '/api/org/acme/..%5C..%5Cprovider', '/api/org/acme/shop//evil', 'a//b', '\\api\\org\\acme', '/api/org/acme\\..\\..\\provider',
+    ];
+    for (const leaves of [...otherHosts, ...vcdPages]) {
       const safe = applyResponsePolicy(answer({ Location: leaves }, { statusCode: 302 }), ctx);
       expect(safe.headers, leaves).toEqual({});
-      expect(safe.dropped).toEqual(['location']);
+      expect(safe.dropped, leaves).toEqual(['location']);
     }
   });
 

@@ -134,12 +134,22 @@ function refusal(name: string, value: string, ctx: AnswerContext): string | unde
   return undefined;
 }
 
-/** Only a relative reference that stays on vCD's host: no scheme, no `//host`, nothing the URL parser turns into one. */
+/**
+ * Only a relative reference (`next`, `?page=2`, `../done`) or an absolute path, either of which lands under the
+ * function's own org prefix `/api/org/{org}/` once `..`, `%2e` and the like are resolved: never another host, nor
+ * vCD's own pages and API on this host (`/provider/...`, `/tenant/...`, `/cloudapi/...`). No scheme, no `//host`,
+ * no backslash, whitespace or encoded separator that a browser or a proxy in front of vCD could read differently.
+ */
 function redirectAllowed(value: string, ctx: AnswerContext): boolean {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value) || /[\\\s]/.test(value) || value.startsWith('//')) return false;
-  const base = new URL(`https://vcd.invalid${ctx.path ?? `/api/org/${ctx.org}/${ctx.route ?? ''}`}`);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) || /[\\\s]/.test(value) || value.includes('//')) return false;
+  // In the path, %2F and %5C are a separator to some proxies and a plain character to the browser: neither reading is safe.
+  if (/%(2f|5c)/i.test(value.split(/[?#]/)[0])) return false;
+  const prefix = `/api/org/${encodeURIComponent(ctx.org)}/`.toLowerCase();
   try {
-    return new URL(value, base).origin === base.origin;
+    const base = new URL(`https://vcd.invalid${ctx.path ?? `/api/org/${ctx.org}/${ctx.route ?? ''}`}`);
+    // WHATWG URL resolution: `..`, `.`, `%2e` and `.%2E` segments are removed, as the browser does before it follows.
+    const to = new URL(value, base);
+    return to.origin === base.origin && to.pathname.toLowerCase().startsWith(prefix);
   } catch {
     return false;
   }

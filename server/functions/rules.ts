@@ -1,4 +1,5 @@
 import type { Trigger } from '../../contract/functions';
+import type { OrgLimits } from '../../contract/limits';
 import { Conflict, Invalid, QuotaExceeded, type FieldError } from '../errors';
 import type { OrgDirectory } from './ports';
 import type { FunctionStore } from './store';
@@ -77,7 +78,7 @@ export async function orgUuidFor(
 /** The org's quota of functions: a create past it is refused, naming the quota. */
 export async function assertUnderQuota(store: Pick<FunctionStore, 'count'>, org: string, max: number): Promise<void> {
   if ((await store.count(org)) < max) return;
-  throw new QuotaExceeded(`organization "${org}" has reached its quota of ${max} functions; delete one to create another`, [
+  throw new QuotaExceeded(`organization "${org}" has reached its quota of ${max} functions (its "functions" limit); delete one to create another`, [
     { path: 'name', message: `the organization's quota of ${max} functions is used up` },
   ]);
 }
@@ -90,4 +91,14 @@ export function patchSecrets(current: Record<string, string>, patch: Record<stri
     else next[key] = value;
   }
   return next;
+}
+
+export { checkOrgLimits } from './org-limits';
+
+/** Memory and timeout of a version: as asked, else the configured defaults, never over the org's limits. */
+export function sizing(asked: { memoryMb?: number; timeoutMs?: number } | undefined, limits: FunctionLimits, org?: OrgLimits): { memoryMb: number; timeoutMs: number } {
+  return {
+    memoryMb: asked?.memoryMb ?? Math.min(limits.defaultMemoryMb, org?.memoryMb ?? Infinity),
+    timeoutMs: asked?.timeoutMs ?? Math.min(limits.defaultTimeoutMs, org?.timeoutMs ?? Infinity),
+  };
 }

@@ -9,11 +9,11 @@ import { AsyncCalls } from './async-calls';
 import type { AsyncJobStore } from './async-store';
 import { AsyncWorker, type AsyncWorkerOptions } from './async-worker';
 import type { VcdNotification } from '../vcd/notification';
-import type { HttpEvent, OrgDirectory, Runtime } from './ports';
+import type { HttpEvent, OrgDirectory, OrgLimitsOf, Runtime } from './ports';
 import { FunctionBuilds } from './builds';
 import { FunctionCalls, type CallResult } from './calls';
 import { RouteCache } from './route-cache';
-import { assertFree, assertRouteFree, assertUnderQuota, checkVersion, orgUuidFor, patchSecrets, type Caller, type FunctionLimits } from './rules';
+import { assertFree, assertRouteFree, assertUnderQuota, checkOrgLimits, checkVersion, orgUuidFor, patchSecrets, sizing, type Caller, type FunctionLimits } from './rules';
 import { RunnableVersions } from './runnable';
 import type { SecretBox } from './secrets';
 import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
@@ -47,6 +47,7 @@ export interface FunctionsServiceDeps {
   db: Db;
   jobs: AsyncJobStore;
   asyncOptions: AsyncWorkerOptions;
+  orgLimits?: OrgLimitsOf;
 }
 
 export class FunctionsService {
@@ -75,25 +76,25 @@ export class FunctionsService {
 
   async create(org: string, body: unknown, caller: Caller = {}): Promise<FunctionView> {
     const input = parseOrThrow(CreateFunctionSchema, body, 'invalid function');
-    const { limits } = this.deps;
-    const memoryMb = input.limits?.memoryMb ?? limits.defaultMemoryMb;
-    const timeoutMs = input.limits?.timeoutMs ?? limits.defaultTimeoutMs;
+    const orgLimits = await this.deps.orgLimits?.(org);
+    const { memoryMb, timeoutMs } = sizing(input.limits, this.deps.limits, orgLimits);
     const env = input.env ?? {};
     const secrets = input.secrets ?? {};
     checkVersion(this.deps.limits, 'invalid function', { memoryMb, timeoutMs, env, secrets });
-
+    const where = placement(input.runtime, input.sandbox, input.mode, undefined, input.network?.egress);
+    checkOrgLimits(orgLimits, { memoryMb, timeoutMs, ...where });
     const { trigger, moreTriggers, route } = triggersOf(input);
     await assertFree(this.deps.store, org, input.name, route);
     await this.async.checkDestinations(org, input.name, input.async);
     const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller);
-    await assertUnderQuota(this.deps.store, org, this.deps.quotas.maxFunctionsPerOrg);
+    await assertUnderQuota(this.deps.store, org, orgLimits?.functions ?? this.deps.quotas.maxFunctionsPerOrg);
     let record: FunctionRecord;
     try {
       record = await this.deps.store.insert({
         org,
         name: input.name,
         runtime: input.runtime,
-        ...placement(input.runtime, input.sandbox, input.mode, undefined, input.network?.egress),
+        ...where,
         code: input.code,
         trigger,
         moreTriggers,
@@ -139,6 +140,7 @@ export class FunctionsService {
       secretNames: Object.keys(secrets).sort(),
     };
     checkVersion(this.deps.limits, 'invalid function', { ...next, secrets });
+    checkOrgLimits(await this.deps.orgLimits?.(org), next);
     await assertRouteFree(this.deps.store, org, next.route, name);
     if (input.async) await this.async.checkDestinations(org, name, input.async);
     const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller, fn.orgUuid);

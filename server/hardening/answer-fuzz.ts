@@ -36,7 +36,7 @@ const headerValue = fc.oneof(
   { weight: 6, arbitrary: fc.string({ maxLength: 30 }) },
   {
     weight: 6,
-    arbitrary: fc.constantFrom('text/html', 'application/json', 'text/plain; charset=utf-8', 'public, max-age=60', 'private', 'https://evil.example/', '//evil.example', '/\\evil.example', '/ok', 'next', `0; url=https://evil.example/`),
+    arbitrary: fc.constantFrom('text/html', 'application/json', 'text/plain; charset=utf-8', 'public, max-age=60', 'private', 'https://evil.example/', '//evil.example', '/\\evil.example', '/ok', '/provider/', '../..', '/api/org/acme/%2e%2e/globex/x', '/api/org/acme/done', 'next', `0; url=https://evil.example/`),
   },
   { weight: 1, arbitrary: fc.constantFrom('html', 'a\r\nSet-Cookie: x=1', 'a\nb', 'a\0b', '\u00e9t\u00e9', '☕') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 10 }) },
@@ -91,7 +91,7 @@ export function judgeAnswer(a: GeneratedAnswer, res: { status: number; headers: 
   for (const [name, value] of res.headers) {
     const theirs = gave.get(name);
     if (NEVER_THE_FUNCTIONS.includes(name) && theirs !== undefined && value === theirs && !(name in lower(PLATFORM_SECURITY_HEADERS))) return `${name}: ${value} passed`;
-    if (name === 'location' && new URL(value, 'https://vcd.invalid/api/org/acme/x').origin !== 'https://vcd.invalid') return `location ${value} leaves the host`;
+    if (name === 'location' && !stays(value)) return `location ${value} leaves the org's own routes`;
     if (!strict || PLATFORM_OWN.has(name)) continue;
     const allowed = DOCUMENTED_ALLOWED.includes(name) || (name.startsWith('x-') && !/^x-(vmware|vcloud|forwarded)-/.test(name));
     if (!allowed) return `${name} is not a header a function may set`;
@@ -100,6 +100,16 @@ export function judgeAnswer(a: GeneratedAnswer, res: { status: number; headers: 
   }
   if (res.headers.getSetCookie().some((c) => [...gave.values()].includes(c))) return 'a cookie of the function passed';
   return undefined;
+}
+
+/** A redirect the function may give: one that lands under /api/org/acme/ (the fuzzed function is /api/org/acme/echo). */
+function stays(location: string): boolean {
+  try {
+    const to = new URL(location, 'https://vcd.invalid/api/org/acme/echo');
+    return to.origin === 'https://vcd.invalid' && to.pathname.toLowerCase().startsWith('/api/org/acme/');
+  } catch {
+    return false;
+  }
 }
 
 const lower = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));

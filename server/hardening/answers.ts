@@ -111,6 +111,33 @@ export const ANSWER_ATTACKS: AnswerAttack[] = [
       expect(seen.headers.get('location')).toBeNull();
     },
   })),
+  // vCD's host, but not the function's: the portals, vCD's API, another org's functions, or there by `..` and encodings.
+  ...[
+    '/provider/administration/settings',
+    '/tenant/acme/vdcs',
+    '/cloudapi/1.0.0/sessions/current',
+    '/api/org/globex/bystander',
+    '/api/org/acme/../../../provider',
+    '/api/org/acme/%2e%2e/%2E%2E/%2e%2e/cloudapi/1.0.0/users',
+    '../../../../tenant/acme',
+    '/api/org/acme/..%2F..%2F..%2Fprovider',
+    '/api/org/acme\\..\\..\\..\\provider',
+  ].map((to) => ({
+    name: `redirects elsewhere on vCD's host to ${JSON.stringify(to)} (same-host redirect)`,
+    answer: { statusCode: 302, headers: { location: to } },
+    check: (seen: SeenAnswer) => {
+      served(302, ['location'])(seen);
+      expect(seen.headers.get('location')).toBeNull();
+    },
+  })),
+  {
+    name: "redirects to another route of its own org by absolute path (allowed)",
+    answer: { statusCode: 307, headers: { location: '/api/org/acme/shop/done?order=7' } },
+    check: (seen) => {
+      served(307, [])(seen);
+      expect(seen.headers.get('location')).toBe('/api/org/acme/shop/done?order=7');
+    },
+  },
   {
     name: 'redirects after a refresh header (open redirect)',
     answer: { headers: { refresh: `0; url=https://${PLANTED}.example/` }, body: 'moved' },

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAsProvider, registerApiExtension } from '../../bin/lib/vcd-provider';
 import { startAmqpHarness, stopAmqpHarness } from '../testing/amqp';
-import { api, jsonOf, newFunction, startHarness, type Harness } from '../testing/harness';
+import { api, jsonOf, newFunction, startHarness, STORES, type Harness } from '../testing/harness';
 import { ANSWER_ATTACKS, nodeAttacker, pythonAttacker } from './answers';
 import { startNamespacedListener, type NamespacedListener } from '../testing/netns';
 
@@ -229,13 +229,12 @@ module.exports = async (event) => {
 
 /**
  * Issue 19: what a function answers is served on vCD's origin. Each attack of answers.ts through vCD (HTTP
- * forwarding on PGlite, AMQP on PostgreSQL) and directly against the backend, in the isolate and in containers.
+ * forwarding, AMQP and the MQTT default) and directly against the backend, on PGlite and on PostgreSQL, in the
+ * isolate and in containers. scripts/test.mjs reads the .test-results/sandbox-answers-{store}-{transport}.json files.
  */
-describe.each([
-  { store: 'pglite' as const, transport: 'http' },
-  { store: 'postgres' as const, transport: 'amqp' },
-  { store: 'pglite' as const, transport: 'mqtt' },
-])('answers a browser acts on, on $store, through vCD over $transport and directly', ({ store, transport }) => {
+const ANSWER_MATRIX = STORES.flatMap((store) => ['http', 'amqp', 'mqtt'].map((transport) => ({ store, transport })));
+
+describe.each(ANSWER_MATRIX)('answers a browser acts on, on $store, through vCD over $transport and directly', ({ store, transport }) => {
   let h: Harness;
   let stop: () => Promise<void>;
   let acme: ReturnType<typeof api>;

@@ -109,7 +109,7 @@ describe('tenant matrix over every OpenAPI operation', () => {
   it('covers every tenant operation of the document, and only the server\'s own routes go without an org', () => {
     const withoutOrg = operations.filter((o) => !o.path.startsWith('/api/org/{org}/')).map((o) => o.path);
     expect(withoutOrg.filter((p) => !SERVER_OWN.includes(p) && !SIGNED_BY_VCD.includes(p))).toEqual([]);
-    for (const area of ['/faas/functions', '/showback/summary', '/autoscale/rules', '/provider/tenants', '/{route}']) {
+    for (const area of ['/faas/functions', '/showback/summary', '/autoscale/rules', '/provider/tenants', '/provider/limits/orgs/{tenant}', '/{org}/limits', '/provider/audit', '/{org}/audit', '/{route}']) {
       expect(operations.some((o) => o.path.includes(area))).toBe(true);
     }
   });
@@ -117,7 +117,11 @@ describe('tenant matrix over every OpenAPI operation', () => {
   it('refuses a tenant every provider-only operation in its own org with 403 problem+json saying so, and lets the provider through', async () => {
     const providerOnly = operations.filter((o) => /\(provider only/i.test(o.summary ?? ''));
     // The document marks them; the overview's routes (issue 18) and showback's provider routes are among them.
-    expect(providerOnly.map((o) => o.path)).toEqual(expect.arrayContaining(['/api/org/{org}/provider/tenants', '/api/org/{org}/provider/tenants.csv']));
+    expect(providerOnly.map((o) => o.path)).toEqual(
+      expect.arrayContaining(['/api/org/{org}/provider/tenants', '/api/org/{org}/provider/tenants.csv', '/api/org/{org}/provider/limits/default', '/api/org/{org}/provider/limits/orgs/{tenant}', '/api/org/{org}/provider/audit']),
+    );
+    // Changing limits is among them for every method: a tenant may not change its own.
+    expect(providerOnly.filter((o) => o.path.includes('/provider/limits/') && o.method !== 'GET').length).toBe(3);
     const failures: string[] = [];
     for (const op of providerOnly) {
       const own = await call('own', op);

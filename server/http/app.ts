@@ -21,6 +21,8 @@ export interface AppDeps {
   vcd: VcdClient;
   /** Under /api/org/{org} after auth, tenancy, the org rate limit and body parsing, in this order. */
   tenantRoutes: MountedRouter[];
+  /** Under /api/org/{org} after body parsing, before the tenant routes (the audit trail). */
+  tenantMiddleware?: RequestHandler[];
   /** Under /api/org/{org} after every tenant route: whatever they left (a function's own route). */
   tenantFallback?: RequestHandler;
   /** Called by vCD itself, without a session (each checks the extension secret's signature). */
@@ -98,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   // Auth and tenancy come before body parsing: nobody unauthenticated makes us read a megabyte.
   const tenant = Router({ mergeParams: true });
   tenant.use(requireOrgAccess, orgRateLimit({ perMinute: deps.orgRateLimitPerMinute ?? 0 }), ...bodyParsers(deps.bodyLimitBytes));
+  for (const handler of deps.tenantMiddleware ?? []) tenant.use(handler);
   for (const { path, router } of deps.tenantRoutes) tenant.use(path, router);
   if (deps.tenantFallback) tenant.all('/*route', deps.tenantFallback);
   app.use('/api/org/:org', auth, tenant);

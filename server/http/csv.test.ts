@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvDocument } from './csv';
+import { csvCell, csvDocument, csvText } from './csv';
 
 /** What a spreadsheet gets from a CSV the product writes: read back with a real CSV parser. */
 const cellsOf = (csv: string): string[][] => parse(csv, { relaxQuotes: false }) as string[][];
@@ -25,5 +25,12 @@ describe('CSV cells', () => {
     const doc = csvDocument(['a', 'b'], [['billing, queue', 'say "hi"\r\nnext line']]);
     expect(doc).toBe('a,b\r\n"billing, queue","say ""hi""\r\nnext line"\r\n');
     expect(cellsOf(doc)).toEqual([['a', 'b'], ['billing, queue', 'say "hi"\r\nnext line']]);
+  });
+
+  it("reads back the text of every neutralised cell, and leaves a ' the cell had of its own", () => {
+    const texts = ['=HYPERLINK("http://evil","x")', "=cmd|'/C calc'!A0", '+1+1', '-calls', '@SUM(A1:A9)', '\t=1', '\r=1', '  =1+1', "'quoted", "it's", 'mq-api', '-12.50'];
+    const [row] = cellsOf(csvDocument(texts, []));
+    expect(row.map(csvText)).toEqual(texts);
+    expect(["'quoted", "'", "''=x"].map(csvText)).toEqual(["'quoted", "'", "''=x"]);
   });
 });

@@ -6,6 +6,7 @@
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const FORMULA_START = /^[ ]*[=+\-@\t\r]/;
+const NEUTRALISED = /^'[ ]*[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One cell: numbers and dates as themselves, text neutralised and quoted where needed. */
@@ -26,4 +27,13 @@ export function csvRow(values: unknown[]): string {
 /** A whole document: the header row, the rows, each ended by CRLF. */
 export function csvDocument(header: string[], rows: unknown[][]): string {
   return [header, ...rows].map(csvRow).join('\r\n') + '\r\n';
+}
+
+/**
+ * The text a cell read from a CSV stands for: the ' that csvCell (or another exporter following OWASP's rule) put
+ * before a formula lead is taken off again, so the product's own export imports back as the text it was exported
+ * from. A ' before anything else is the cell's own and stays.
+ */
+export function csvText(cell: string): string {
+  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }

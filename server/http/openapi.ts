@@ -14,20 +14,15 @@ const COMMON = {
   403: problem('The organization is not the session\'s'),
 };
 
-/** A feature's paths (its openapi.ts), registered with the document's security scheme and org parameter. */
-export type RegisterPaths = (registry: OpenAPIRegistry, common: { security: { vcdBearer: never[] }[]; org: z.ZodTypeAny }) => void;
+type Security = { vcdBearer: never[] }[];
 
-/**
- * The backend's OpenAPI document, generated from the same zod schemas that validate requests; each feature adds its
- * own paths (`features`, in order), so this file imports none of them.
- */
-export function buildOpenApiDocument(options: { version: string; features?: RegisterPaths[] }): object {
-  const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'vcdBearer', { type: 'http', scheme: 'bearer', description: 'vCD access token' });
-  const security = [{ vcdBearer: [] }];
+/** A feature's paths (its openapi.ts), registered with the document's security scheme and org parameter. */
+export type RegisterPaths = (registry: OpenAPIRegistry, common: { security: Security; org: z.ZodTypeAny }) => void;
+
+/** The function collection and a function (the functions feature's own lifecycle paths add to these). */
+function registerFunctionPaths(registry: OpenAPIRegistry, security: Security): void {
   const orgParams = z.object({ org: Org });
   const fnParams = z.object({ org: Org, name: FunctionNameSchema });
-
   registry.registerPath({
     method: 'get', path: '/api/org/{org}/faas/functions', summary: 'List the org\'s functions', tags: ['functions'], security,
     request: { params: orgParams, query: PageQuerySchema },
@@ -54,6 +49,10 @@ export function buildOpenApiDocument(options: { version: string; features?: Regi
     request: { params: fnParams },
     responses: { 204: { description: 'Deleted' }, 404: problem('No such function'), ...COMMON },
   });
+}
+
+/** Invoking a function through its trigger route, with any method. */
+function registerInvokePaths(registry: OpenAPIRegistry, security: Security): void {
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
     registry.registerPath({
       method, path: '/api/org/{org}/{route}', summary: 'Invoke the function whose trigger route matches', tags: ['invoke'], security,
@@ -76,6 +75,18 @@ export function buildOpenApiDocument(options: { version: string; features?: Regi
       },
     });
   }
+}
+
+/**
+ * The backend's OpenAPI document, generated from the same zod schemas that validate requests; each feature adds its
+ * own paths (`features`, in order), so this file imports none of them.
+ */
+export function buildOpenApiDocument(options: { version: string; features?: RegisterPaths[] }): object {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'vcdBearer', { type: 'http', scheme: 'bearer', description: 'vCD access token' });
+  const security: Security = [{ vcdBearer: [] }];
+  registerFunctionPaths(registry, security);
+  registerInvokePaths(registry, security);
   for (const register of options.features ?? []) register(registry, { security, org: Org });
   registry.registerPath({ method: 'get', path: '/healthz', summary: 'The process is up', tags: ['ops'], responses: { 200: { description: 'ok' } } });
   registry.registerPath({

@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ProblemSchema } from '../../contract/problem';
+import { BackendAboutSchema } from '../../contract/about';
 import { TenantsOverviewSchema } from '../../contract/provider';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -23,5 +24,9 @@ export function registerProviderPaths(registry: OpenAPIRegistry, common: { secur
   registry.registerPath({
     method: 'get', path: `${base}/tenants.csv`, summary: 'The tenants overview as CSV (provider only; formula-safe)',
     request: { params }, responses: { 200: { description: 'text/csv' }, ...errors }, tags, security,
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/org/{org}/faas/provider/about', summary: 'What this backend runs: version, migration level, function and rule counts per org (provider only)',
+    request: { params }, responses: { 200: { description: 'About', content: { 'application/json': { schema: BackendAboutSchema } } }, ...errors }, tags, security,
   });
 }

@@ -1,3 +1,4 @@
+import type { BackendAbout } from '../../contract/about';
 import type { TenantRow } from '../../contract/provider';
 
 /**
@@ -15,10 +16,23 @@ export type FunctionFigures = (orgs: string[], since: Date) => Promise<Map<strin
 export type CostFigures = (orgs: string[]) => Promise<Map<string, TenantRow['cost']>>;
 export type AutoscaleFigures = (orgs: string[]) => Promise<Map<string, TenantRow['autoscale']>>;
 
+/** The backend's own version, transport and its store's migration level (GET .../faas/provider/about). */
+export type BackendFacts = () => Promise<Pick<BackendAbout, 'version' | 'transport' | 'migrations'>>;
+
 export interface ProviderDeps {
   orgs: OrgList;
   functions: FunctionFigures;
   cost: CostFigures;
   autoscale: AutoscaleFigures;
+  facts: BackendFacts;
   now?: () => Date;
+}
+
+/** A change of the provider's limits, as the audit log records it (org null: the default). */
+export interface LimitsChange {
+  org: string | null;
+  by: string;
+  action: 'update' | 'delete';
+  before: object | null;
+  after: object | null;
 }

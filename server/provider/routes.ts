@@ -24,3 +24,12 @@ export function providerRoutes(service: ProviderService): Router {
   });
   return router;
 }
+
+/** /api/org/{org}/faas/provider/about: under /faas, which the deployed API filter forwards (contract/about.ts). */
+export function aboutRoutes(service: ProviderService): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/about', async (req, res) => {
+    res.json(await service.about(providerToken(req, res)));
+  });
+  return router;
+}

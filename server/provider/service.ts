@@ -1,3 +1,4 @@
+import type { BackendAbout } from '../../contract/about';
 import type { TenantRow, TenantsOverview } from '../../contract/provider';
 import { csvDocument } from '../http/csv';
 import { orgKey } from '../http/tenancy';
@@ -38,6 +39,12 @@ export class ProviderService {
       };
     });
     return { month: now.toISOString().slice(0, 7), generatedAt: now.toISOString(), items, total: items.length };
+  }
+
+  /** What this backend runs: its version, its store's migration level, and each tenant's function and rule counts. */
+  async about(token: string): Promise<BackendAbout> {
+    const [facts, overview] = await Promise.all([this.deps.facts(), this.tenants(token)]);
+    return { ...facts, orgs: overview.items.map((r) => ({ org: r.org, functions: r.functions.total, rules: r.autoscale.rules })) };
   }
 
   /** The overview's rows as CSV; org names and source names come from vCD and tenants, so csvDocument neutralises formulas. */

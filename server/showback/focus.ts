@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { FOCUS_REQUIRED_COLUMNS } from '../../contract/showback';
 import { Invalid, type FieldError } from '../errors';
+import { csvText } from '../http/csv';
 import type { CostRecord } from './store';
 
 /** Where FOCUS imports are filed: one pseudo-source per org. */
@@ -26,7 +27,9 @@ function rowsOf(body: unknown, format: 'csv' | 'json'): { rows: { row: Row; line
       info: { lines: number };
     }[];
     const header = parse(String(body), { bom: true, to_line: 1 }) as string[][];
-    return { rows: records.map((r) => ({ row: r.record, line: r.info.lines })), columns: (header[0] ?? []).map((c) => c.trim()) };
+    // A cell the product's export neutralised (`'=SUM(…)`) is read as the text it was exported from: a round trip keeps names.
+    const text = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? csvText(v) : v]));
+    return { rows: records.map((r) => ({ row: text(r.record), line: r.info.lines })), columns: (header[0] ?? []).map((c) => c.trim()) };
   } catch (err) {
     const e = err as { message: string; lines?: number };
     throw new Invalid(`the CSV cannot be read: ${e.message}`, [{ path: `line ${e.lines ?? 1}`, message: e.message }]);

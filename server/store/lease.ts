@@ -43,69 +43,80 @@ export function soleLease(options: Pick<LeaseOptions, 'onAcquired'>): Lease {
 }
 
 export function postgresLease(options: LeaseOptions & { databaseUrl: string }): Lease {
-  let client: pg.Client | undefined;
-  let held = false;
-  let closed = false;
-  let timer: NodeJS.Timeout | undefined;
+  return new PostgresLease(options);
+}
 
-  const schedule = () => {
-    if (closed || timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void attempt();
-    }, options.retryMs ?? 5000);
-    timer.unref();
-  };
+/** One connection holding (or trying for) the advisory lock; a lost connection means a lost lease. */
+class PostgresLease implements Lease {
+  private client: pg.Client | undefined;
+  private isHeld = false;
+  private closed = false;
+  private timer: NodeJS.Timeout | undefined;
 
-  const lost = async (c: pg.Client) => {
-    if (client !== c) return;
-    client = undefined;
+  constructor(private readonly options: LeaseOptions & { databaseUrl: string }) {}
+
+  get held(): boolean {
+    return this.isHeld;
+  }
+
+  start = (): Promise<void> => this.attempt();
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.isHeld = false;
+    const c = this.client;
+    this.client = undefined;
+    await c?.end().catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.attempt();
+    }, this.options.retryMs ?? 5000);
+    this.timer.unref();
+  }
+
+  private async lost(c: pg.Client): Promise<void> {
+    if (this.client !== c) return;
+    this.client = undefined;
     c.end().catch(() => undefined);
-    if (held) {
-      held = false;
-      options.log.warn({ lease: options.name }, 'lease lost: scheduled work stops here');
-      await options.onLost();
+    if (this.isHeld) {
+      this.isHeld = false;
+      this.options.log.warn({ lease: this.options.name }, 'lease lost: scheduled work stops here');
+      await this.options.onLost();
     }
-    schedule();
-  };
+    this.schedule();
+  }
 
-  async function attempt(): Promise<void> {
-    if (closed) return;
+  private async connect(): Promise<pg.Client> {
+    const c = new pg.Client({ connectionString: this.options.databaseUrl, application_name: `lease:${this.options.name}` });
+    c.on('error', () => void this.lost(c));
+    c.on('end', () => void this.lost(c));
+    await c.connect();
+    this.client = c;
+    return c;
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.closed) return;
+    const { name, log } = this.options;
     try {
-      if (!client) {
-        const c = new pg.Client({ connectionString: options.databaseUrl, application_name: `lease:${options.name}` });
-        c.on('error', () => void lost(c));
-        c.on('end', () => void lost(c));
-        await c.connect();
-        client = c;
-      }
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [options.name]);
-      if (rows[0]?.ok && !closed) {
-        held = true;
-        options.log.info({ lease: options.name }, 'lease acquired: this replica runs the scheduled work');
-        await options.onAcquired();
+      const client = this.client ?? (await this.connect());
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name]);
+      if (rows[0]?.ok && !this.closed) {
+        this.isHeld = true;
+        log.info({ lease: name }, 'lease acquired: this replica runs the scheduled work');
+        await this.options.onAcquired();
         return;
       }
     } catch (err) {
-      options.log.warn({ lease: options.name, err: (err as Error).message }, 'lease try failed');
-      if (client) await lost(client);
+      log.warn({ lease: name, err: (err as Error).message }, 'lease try failed');
+      if (this.client) await this.lost(this.client);
       return;
     }
-    schedule();
+    this.schedule();
   }
-
-  return {
-    start: attempt,
-    get held() {
-      return held;
-    },
-    async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      held = false;
-      const c = client;
-      client = undefined;
-      await c?.end().catch(() => undefined);
-    },
-  };
 }

@@ -56,6 +56,7 @@ export async function orgState(h: Harness, org: DemoOrg, token: string, f: OrgFi
   const rules = await jsonOf(await c.get(`${base}/autoscale/rules`));
   const sources = await jsonOf(await c.get(`${base}/showback/sources`));
   const budgets = await jsonOf(await c.get(`${base}/showback/budgets`));
+  const limits = await jsonOf(await c.get(`${base}/limits`));
   return {
     fn: { version: fn.version, status: fn.status, code: fn.code, trigger: fn.trigger, env: fn.env, limits: fn.limits },
     functions: functions.total,
@@ -63,6 +64,7 @@ export async function orgState(h: Harness, org: DemoOrg, token: string, f: OrgFi
     activations: activations.total,
     rules: rules.items.map((r: Record<string, unknown>) => ({ ...r, status: undefined, lastDecision: undefined, currentVms: undefined, updatedAt: undefined })),
     sources: sources.items.map((s: Record<string, unknown>) => ({ id: s.id, name: s.name, enabled: s.enabled, config: s.config, schedule: s.schedule })),
+    limits: { override: limits.override, effective: limits.effective },
     budgets: budgets.items.map((b: Record<string, unknown>) => ({ ...b, state: undefined, updatedAt: undefined })),
   };
 }
@@ -74,7 +76,7 @@ export function fillPath(template: string, org: DemoOrg, f: OrgFixtures): string
     .map((segment, i) => {
       const param = /^\{(\w+)\}$/.exec(segment)?.[1];
       if (!param) return segment;
-      if (param === 'org') return org;
+      if (param === 'org' || param === 'tenant') return org;
       if (param === 'name' || param === 'route') return f.fn;
       const before = segments[i - 1];
       if (param === 'id' || param.endsWith('Id')) {

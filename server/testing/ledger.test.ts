@@ -75,6 +75,26 @@ describe('the execution ledger', () => {
     expect(v).toMatchObject({ ranTwice: [], interrupted: 1, answeredOnce: 2, problems: [] });
   });
 
+  it('judges work the test observed itself (a build, an action) by id like a reported call', async () => {
+    ledger = await startLedger();
+    const [build, action] = [ledger.id(), ledger.id()];
+    ledger.observed(build, 'start', 7);
+    ledger.observed(action, 'start', 7);
+    expect(await ledger.fault(async () => undefined)).toEqual([build, action]);
+    // Process 7 was killed; process 8 finished the build once and the action twice (two VMs from one scale out).
+    ledger.observed(build, 'start', 8);
+    ledger.observed(build, 'end', 8);
+    for (let i = 0; i < 2; i++) {
+      ledger.observed(action, 'start', 8);
+      ledger.observed(action, 'end', 8);
+    }
+    ledger.answered(build, 202);
+    ledger.answered(action, 200);
+    const v = ledger.verdict({ killed: [7] });
+    expect(v).toMatchObject({ inFlightAtFault: 2, answeredOnce: 1, interrupted: 2, ranTwice: [action] });
+    expect(v.problems).toEqual([`${action} ran 2 times (answered 200)`]);
+  });
+
   it('says so when no fault was marked', async () => {
     ledger = await startLedger();
     expect(ledger.verdict().problems).toEqual(['fault() was never called: nothing says what was in flight']);

@@ -72,6 +72,8 @@ export interface Ledger {
   fault(inject: () => Promise<unknown>): Promise<string[]>;
   /** What the caller got for an id (HTTP status), and the id the answer's body names (it must be the same). */
   answered(id: string, status: number, echoed?: unknown): void;
+  /** Work that is no function call (a build, a scale-out action) seen by the test itself: a start or end in `pid`. */
+  observed(id: string, event: 'start' | 'end', pid: number): void;
   /** Sends one call with a fresh id, records its answer, and resolves with its status. */
   call(send: (id: string) => Promise<Response>): Promise<number>;
   /**
@@ -199,6 +201,10 @@ class ExecutionLedger implements Ledger {
   answered(id: string, status: number, echoed?: unknown): void {
     this.answers.set(id, status);
     if (status >= 200 && status < 300 && echoed !== undefined && echoed !== id) this.mismatches.push(`${id} was answered with ${JSON.stringify(echoed)}'s answer`);
+  }
+
+  observed(id: string, event: 'start' | 'end', pid: number): void {
+    this.entries.push({ id, event, pid, at: Date.now() });
   }
 
   async call(send: (id: string) => Promise<Response>): Promise<number> {

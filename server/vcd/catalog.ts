@@ -42,28 +42,52 @@ const uuidIn = (href: unknown, prefix: string): string => {
 const vdcUuid = (href: unknown) => /\/api\/vdc\/([0-9a-f-]{36})$/i.exec(String(href ?? ''))?.[1].toLowerCase() ?? '';
 const sameOrg = (a: unknown, b: string) => String(a ?? '').toLowerCase() === b.toLowerCase();
 
-export function createVcdCatalog(get: VcdGet): VcdCatalog {
-  async function query(token: string, type: string, filter?: string): Promise<Json[]> {
-    const out: Json[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const params = new URLSearchParams({ type, format: 'records', page: String(page), pageSize: '128', sortAsc: 'name' });
-      if (filter) params.set('filter', filter);
-      const body = (await get(token, `/api/query?${params}`, true)) as Json | null;
-      const records: Json[] = body?.record ?? [];
-      out.push(...records);
-      if (!body || !(body.link ?? []).some((l: Json) => l.rel === 'nextPage')) break;
-    }
-    return out;
+async function query(get: VcdGet, token: string, type: string, filter?: string): Promise<Json[]> {
+  const out: Json[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const params = new URLSearchParams({ type, format: 'records', page: String(page), pageSize: '128', sortAsc: 'name' });
+    if (filter) params.set('filter', filter);
+    const body = (await get(token, `/api/query?${params}`, true)) as Json | null;
+    const records: Json[] = body?.record ?? [];
+    out.push(...records);
+    if (!body || !(body.link ?? []).some((l: Json) => l.rel === 'nextPage')) break;
   }
-  /** The uuids of the org's vDCs: what keeps a provider session's lists inside the named org. */
-  async function vdcsOf(token: string, org: string): Promise<Set<string>> {
-    const vdcs = await query(token, 'orgVdc');
-    return new Set(vdcs.filter((d) => sameOrg(d.orgName, org)).map((d) => vdcUuid(d.href)));
-  }
+  return out;
+}
 
+/** The uuids of the org's vDCs: what keeps a provider session's lists inside the named org. */
+async function vdcsOf(get: VcdGet, token: string, org: string): Promise<Set<string>> {
+  const vdcs = await query(get, token, 'orgVdc');
+  return new Set(vdcs.filter((d) => sameOrg(d.orgName, org)).map((d) => vdcUuid(d.href)));
+}
+
+/** How many VMs each vApp template holds, by the template's uuid. */
+function vmCountsByTemplate(vms: Json[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const vm of vms) {
+    const key = uuidIn(vm.container, 'vappTemplate');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function listEdgeGateways(get: VcdGet, token: string, org: string): Promise<VcdEdgeSummary[]> {
+  const out: VcdEdgeSummary[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const body = (await get(token, `/cloudapi/1.0.0/edgeGateways?page=${page}&pageSize=128&sortAsc=name`, false)) as Json | null;
+    const values: Json[] = body?.values ?? [];
+    for (const e of values) {
+      if (sameOrg(e.orgRef?.name, org)) out.push({ id: String(e.id), name: String(e.name), vdcName: String(e.orgVdc?.name ?? e.ownerRef?.name ?? '') });
+    }
+    if (!body || page >= Number(body.pageCount ?? 1)) break;
+  }
+  return out;
+}
+
+export function createVcdCatalog(get: VcdGet): VcdCatalog {
   return {
     async listVApps(token, org) {
-      const [records, vdcs] = await Promise.all([query(token, 'vApp'), vdcsOf(token, org)]);
+      const [records, vdcs] = await Promise.all([query(get, token, 'vApp'), vdcsOf(get, token, org)]);
       return records
         .filter((r) => vdcs.has(vdcUuid(r.vdc)))
         .map((r) => ({
@@ -76,15 +100,11 @@ export function createVcdCatalog(get: VcdGet): VcdCatalog {
     },
     async listTemplates(token, org) {
       const [records, vms, vdcs] = await Promise.all([
-        query(token, 'vAppTemplate'),
-        query(token, 'vm', 'isVAppTemplate==true'),
-        vdcsOf(token, org),
+        query(get, token, 'vAppTemplate'),
+        query(get, token, 'vm', 'isVAppTemplate==true'),
+        vdcsOf(get, token, org),
       ]);
-      const counts = new Map<string, number>();
-      for (const vm of vms) {
-        const key = uuidIn(vm.container, 'vappTemplate');
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
+      const counts = vmCountsByTemplate(vms);
       return records
         .filter((r) => vdcs.has(vdcUuid(r.vdc)))
         .map((r) => {
@@ -92,17 +112,6 @@ export function createVcdCatalog(get: VcdGet): VcdCatalog {
           return { id: `urn:vcloud:vapptemplate:${uuid}`, name: String(r.name), vmCount: counts.get(uuid) ?? 0, catalogName: String(r.catalogName ?? '') };
         });
     },
-    async listEdgeGateways(token, org) {
-      const out: VcdEdgeSummary[] = [];
-      for (let page = 1; page <= MAX_PAGES; page++) {
-        const body = (await get(token, `/cloudapi/1.0.0/edgeGateways?page=${page}&pageSize=128&sortAsc=name`, false)) as Json | null;
-        const values: Json[] = body?.values ?? [];
-        for (const e of values) {
-          if (sameOrg(e.orgRef?.name, org)) out.push({ id: String(e.id), name: String(e.name), vdcName: String(e.orgVdc?.name ?? e.ownerRef?.name ?? '') });
-        }
-        if (!body || page >= Number(body.pageCount ?? 1)) break;
-      }
-      return out;
-    },
+    listEdgeGateways: (token, org) => listEdgeGateways(get, token, org),
   };
 }

@@ -57,60 +57,64 @@ function vmOfRecord(r: Json) {
   };
 }
 
+/** vCD's answer 401: the service account's session expired (the reader answers null, the caller logs in again). */
+class Expired extends Error {}
+
+interface Conn {
+  base: string;
+  timeoutMs: number;
+}
+
+const accept = (legacy: boolean) => `application/${legacy ? '*+json' : 'json'};version=${VCD_API_VERSION}`;
+
+/** GET as the service account: 401 means the session expired (Expired), any other failure is Upstream. */
+async function get(conn: Conn, token: string, path: string, legacy: boolean): Promise<Json> {
+  const what = path.split('?')[0];
+  const init = { headers: { Accept: accept(legacy), Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(conn.timeoutMs) };
+  const res = await fetch(conn.base + path, init).catch((err: Error) => {
+    throw new Upstream(`vCD is not reachable (${err.message})`, 'vcd');
+  });
+  if (!res.ok) await res.body?.cancel();
+  if (res.status === 401) throw new Expired();
+  if (!res.ok) throw new Upstream(`vCD answered ${res.status} for ${what}`, 'vcd');
+  return (await res.json().catch(() => {
+    throw new Upstream(`vCD answered ${what} with a body that is not JSON`, 'vcd');
+  })) as Json;
+}
+
+/** Every record of a query type matching the FIQL filter, page by page. */
+async function query(conn: Conn, token: string, type: string, filter: string): Promise<Json[]> {
+  const out: Json[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const q = new URLSearchParams({ type, format: 'records', page: String(page), pageSize: String(PAGE_SIZE), filter });
+    const body = await get(conn, token, `/api/query?${q}`, true);
+    const records = Array.isArray(body.record) ? body.record : [];
+    out.push(...records);
+    if (records.length < PAGE_SIZE || out.length >= Number(body.total ?? 0)) return out;
+  }
+  throw new Upstream(`vCD listed more than ${MAX_PAGES * PAGE_SIZE} ${type} records`, 'vcd');
+}
+
+async function orgHref(conn: Conn, token: string, orgName: string): Promise<string | null> {
+  const q = new URLSearchParams({ filter: `name==${orgName}`, pageSize: String(PAGE_SIZE) });
+  const body = await get(conn, token, `/cloudapi/1.0.0/orgs?${q}`, false);
+  const org = (Array.isArray(body.values) ? body.values : []).find((o: Json) => String(o.name).toLowerCase() === orgName.toLowerCase());
+  return org ? `${conn.base}/api/org/${String(org.id).slice(String(org.id).lastIndexOf(':') + 1)}` : null;
+}
+
 export function createVcdUsageReader(options: { vcdUrl: string; timeoutMs?: number }): VcdUsageReader {
-  const base = options.vcdUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 15_000;
-
-  class Expired extends Error {}
-
-  const accept = (legacy: boolean) => `application/${legacy ? '*+json' : 'json'};version=${VCD_API_VERSION}`;
-
-  /** GET as the service account: 401 means the session expired (Expired), any other failure is Upstream. */
-  async function get(token: string, path: string, legacy: boolean): Promise<Json> {
-    const what = path.split('?')[0];
-    const init = { headers: { Accept: accept(legacy), Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) };
-    const res = await fetch(base + path, init).catch((err: Error) => {
-      throw new Upstream(`vCD is not reachable (${err.message})`, 'vcd');
-    });
-    if (!res.ok) await res.body?.cancel();
-    if (res.status === 401) throw new Expired();
-    if (!res.ok) throw new Upstream(`vCD answered ${res.status} for ${what}`, 'vcd');
-    return (await res.json().catch(() => {
-      throw new Upstream(`vCD answered ${what} with a body that is not JSON`, 'vcd');
-    })) as Json;
-  }
-
-  /** Every record of a query type matching the FIQL filter, page by page. */
-  async function query(token: string, type: string, filter: string): Promise<Json[]> {
-    const out: Json[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const q = new URLSearchParams({ type, format: 'records', page: String(page), pageSize: String(PAGE_SIZE), filter });
-      const body = await get(token, `/api/query?${q}`, true);
-      const records = Array.isArray(body.record) ? body.record : [];
-      out.push(...records);
-      if (records.length < PAGE_SIZE || out.length >= Number(body.total ?? 0)) return out;
-    }
-    throw new Upstream(`vCD listed more than ${MAX_PAGES * PAGE_SIZE} ${type} records`, 'vcd');
-  }
-
-  async function orgHref(token: string, orgName: string): Promise<string | null> {
-    const q = new URLSearchParams({ filter: `name==${orgName}`, pageSize: String(PAGE_SIZE) });
-    const body = await get(token, `/cloudapi/1.0.0/orgs?${q}`, false);
-    const org = (Array.isArray(body.values) ? body.values : []).find((o: Json) => String(o.name).toLowerCase() === orgName.toLowerCase());
-    return org ? `${base}/api/org/${String(org.id).slice(String(org.id).lastIndexOf(':') + 1)}` : null;
-  }
-
+  const conn: Conn = { base: options.vcdUrl.replace(/\/+$/, ''), timeoutMs: options.timeoutMs ?? 15_000 };
   return {
     async orgUsage(token, orgName) {
       try {
-        const href = await orgHref(token, orgName);
+        const href = await orgHref(conn, token, orgName);
         if (!href) throw new Upstream(`the showback vCD account cannot see the organization "${orgName}"`, 'vcd');
         // vCD answers hrefs under its public address, which may differ from ours: compare by the org's uuid.
         const orgUuid = uuidOfHref(href);
         const sameOrg = (r: Json) => uuidOfHref(String(r.org ?? '')) === orgUuid;
         const [vmRecords, vappRecords] = await Promise.all([
-          query(token, 'adminVM', `isVAppTemplate==false;org==${href}`),
-          query(token, 'adminVApp', `org==${href}`),
+          query(conn, token, 'adminVM', `isVAppTemplate==false;org==${href}`),
+          query(conn, token, 'adminVApp', `org==${href}`),
         ]);
         const vapps = vappRecords.filter(sameOrg).map(vappOfRecord);
         const vms = vmRecords.filter((r) => sameOrg(r) && r.isVAppTemplate !== true && r.isDeleted !== true).map(vmOfRecord);

@@ -5,9 +5,18 @@ import { AUTOSCALE_ROUTES } from './autoscale/autoscale.routes';
 import { provideServerlessCore, provideServerlessHttp } from './core/core.providers';
 import { FUNCTIONS_ROUTES } from './functions/functions.routes';
 import { landing } from './core/acting-org';
-import { PROVIDER_ROUTES } from './provider/provider.routes';
+import { AUDIT_ROUTES } from './audit/audit.routes';
+import { LIMITS_ROUTES } from './limits/limits.routes';
+import { providerRoutes } from './provider/provider.routes';
 import { PluginShellComponent } from './shell/plugin-shell.component';
 import { SHOWBACK_ROUTES } from './showback/showback.routes';
+
+/** The tenant's features: under the shell for a tenant, and again under `orgs/{org}` for the provider acting on one. */
+const TENANT_FEATURES: Routes = [
+  { path: 'functions', children: FUNCTIONS_ROUTES },
+  { path: 'showback', children: SHOWBACK_ROUTES },
+  { path: 'autoscale', children: AUTOSCALE_ROUTES },
+];
 
 /**
  * Children of the host's plugin route (`tenant/{org}/plugins/serverless`, manifest `route`; the provider's
@@ -19,10 +28,10 @@ export const PLUGIN_ROUTES: Routes = [
     component: PluginShellComponent,
     children: [
       { path: '', pathMatch: 'full', canActivate: [landing], children: [] },
-      { path: 'functions', children: FUNCTIONS_ROUTES },
-      { path: 'showback', children: SHOWBACK_ROUTES },
-      { path: 'autoscale', children: AUTOSCALE_ROUTES },
-      ...PROVIDER_ROUTES,
+      ...TENANT_FEATURES,
+      ...providerRoutes(TENANT_FEATURES),
+      ...LIMITS_ROUTES,
+      ...AUDIT_ROUTES,
     ],
   },
 ];

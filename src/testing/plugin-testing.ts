@@ -1,4 +1,6 @@
-import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { RouterTestingHarness } from '@angular/router/testing';
 import { LOCALE_ID, Provider, EnvironmentProviders } from '@angular/core';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import { Routes, provideRouter } from '@angular/router';
@@ -46,3 +48,14 @@ export function wireFunction(overrides: Record<string, unknown> = {}): Record<st
 }
 
 export const FUNCTIONS_URL = `${TEST_API_ROOT}/api/org/${TEST_ORG}/faas/functions`;
+
+/** The whole plugin (its routes) in a portal scope and org, opened at `url`: the harness and the test HTTP backend. */
+export async function openPluginAt(options: { routes: Routes; scope: 'service-provider' | 'tenant'; org: string; url: string }): Promise<{ harness: RouterTestingHarness; http: HttpTestingController }> {
+  TestBed.configureTestingModule({
+    providers: [...providePluginTesting({ routes: options.routes }), { provide: SESSION_SCOPE, useValue: options.scope }, { provide: SESSION_ORGANIZATION, useValue: options.org }],
+  });
+  const http = TestBed.inject(HttpTestingController);
+  const harness = await RouterTestingHarness.create();
+  await harness.navigateByUrl(options.url);
+  return { harness, http };
+}

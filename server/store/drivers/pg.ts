@@ -34,9 +34,15 @@ function wrap(q: pg.Pool | pg.PoolClient): Queryable {
 }
 
 /** A PostgreSQL server through a pool: the store for DATABASE_URL and for several replicas. */
-export async function openPgDb(options: { databaseUrl: string; max?: number }): Promise<Db> {
-  // A connect that hangs (server stopping) gives up instead of holding the request forever.
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.max ?? 10, connectionTimeoutMillis: 5000 });
+export async function openPgDb(options: { databaseUrl: string; max?: number; applicationName?: string }): Promise<Db> {
+  // A connect that hangs (server stopping) gives up instead of holding the request forever. The application name
+  // shows the pool in pg_stat_activity, beside the lease's own connection (lease:<name>).
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    application_name: options.applicationName ?? 'vcd-serverless',
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const client = await pool.connect();

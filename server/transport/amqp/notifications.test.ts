@@ -17,13 +17,14 @@ async function start() {
   return started;
 }
 
+/** Polls until `count` activations exist, for up to 90 s (a hang guard: a loaded machine is slow, not wrong). */
 async function activations(client: ReturnType<typeof api>, name: string, count: number) {
-  for (let i = 0; i < 300; i++) {
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
     const items = (await jsonOf(await client.get(`/api/org/acme/faas/functions/${name}/activations`))).items as { trigger: string; status: string }[];
     if (items.length >= count) return items;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`${name} did not reach ${count} activations`);
+  throw new Error(`${name} did not reach ${count} activations in 90 s`);
 }
 
 /** The mock's Notifier publishes vm/create for acme's VM `n` as vCD would after a recompose. */

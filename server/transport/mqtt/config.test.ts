@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { startMockVcd } from '../../../mock-vcd/main';
 import { loadConfig, mqttUrlOf, transportOf } from '../../config';
+import { startServer } from '../../main';
+import { api, freshStore } from '../../testing/harness';
+import { registerMqttService } from '../../testing/mqtt-service';
 
 /** How the configuration picks vCD's transport and finds its bus, from the environment a provider sets. */
 
@@ -29,5 +33,35 @@ describe('transport configuration', () => {
     expect(loadConfig({ VCD_INSECURE_TLS: '1' }).vcdInsecureTls).toBe(true);
     expect(loadConfig({ VCD_INSECURE_TLS: '0' }).vcdInsecureTls).toBe(false);
     expect(() => loadConfig({ VCD_INSECURE_TLS: 'yes please' })).toThrow(/VCD_INSECURE_TLS/);
+  });
+});
+
+describe('a backend started with no transport setting', () => {
+  it("answers vCD's calls over the MQTT bus, the only way the mock vCD can reach it", async () => {
+    const saved = { VCD_TRANSPORT: process.env.VCD_TRANSPORT, AMQP_URL: process.env.AMQP_URL };
+    delete process.env.VCD_TRANSPORT;
+    delete process.env.AMQP_URL;
+    const mock = await startMockVcd({ portalDir: '/nonexistent-portal' });
+    const store = await freshStore('pglite');
+    try {
+      // No HTTP forwarding and no AMQP in this mock: only the external service on its bus serves /api/org/.../faas.
+      const { token } = await registerMqttService(mock.url);
+      const backend = await startServer({ port: 0, vcdUrl: mock.url, mqttToken: token, logLevel: 'silent', ...store.overrides });
+      try {
+        const login = await fetch(`${mock.url}/cloudapi/1.0.0/sessions`, {
+          method: 'POST',
+          headers: { Accept: 'application/json;version=37.0', Authorization: `Basic ${Buffer.from('admin@acme:acme-demo').toString('base64')}` },
+        });
+        const acme = api(() => mock.url, login.headers.get('x-vmware-vcloud-access-token') as string);
+        await expect.poll(async () => (await acme.get('/api/org/acme/faas/functions')).status, { timeout: 15_000 }).toBe(200);
+        expect(mock.state.mqtt.connectedClients).toBeGreaterThanOrEqual(1);
+      } finally {
+        await backend.close();
+      }
+    } finally {
+      await mock.close();
+      await store.drop();
+      for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    }
   });
 });

@@ -22,7 +22,10 @@ export interface MqttExtensionOptions {
   claims?: RequestClaims;
   /** Requests run at once; the rest wait here (their copies on other replicas are claimed there meanwhile). */
   maxInFlight: number;
-  /** A request older than this is not run: vCD's bus expires messages after ~5 minutes, its caller gave up. */
+  /**
+   * A request that waited in this replica longer than this is not run: its caller gave up long ago. Measured from the
+   * message's arrival, because vCD's API_REQUEST and MQTT 3.1.1 carry no timestamp (docs/vcd-mqtt.md §4.1).
+   */
   expiryMs: number;
   tls?: MqttTls;
   log: Logger;
@@ -48,6 +51,7 @@ export interface ExtensionStats {
 
 interface Queued {
   request: ApiRequest;
+  /** When the bus delivered it: the only clock a request has (it carries no timestamp of its own). */
   receivedAt: number;
 }
 

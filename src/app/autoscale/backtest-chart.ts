@@ -1,8 +1,6 @@
-import { CategoryScale, Chart, ChartConfiguration, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
+import { ChartConfiguration } from 'chart.js';
 import { BacktestView, ScaleThresholds } from './autoscale.model';
-import { metricPalette } from './metric-chart.component';
-
-Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
+import { MetricPalette, percentOverTimeOptions } from './time-chart';
 
 /** Texts of the backtest chart (translated by the caller). */
 export interface BacktestChartTexts {
@@ -22,7 +20,7 @@ export function toBacktestChartConfig(options: {
   scaleOut: ScaleThresholds;
   texts: BacktestChartTexts;
   locale: string;
-  palette: ReturnType<typeof metricPalette>;
+  palette: MetricPalette;
 }): ChartConfiguration<'line'> {
   const { result, texts, palette } = options;
   const when = new Intl.DateTimeFormat(options.locale, { weekday: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -48,20 +46,14 @@ export function toBacktestChartConfig(options: {
         series(texts.actualVms, (p) => p.actualVms, palette.grid, { yAxisID: 'vms', stepped: true, borderDash: [2, 3] }),
       ],
     },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+    options: percentOverTimeOptions({
+      span,
+      time: when,
+      maxTicks: 7,
+      palette,
       scales: {
-        x: { type: 'linear', min: span[0], max: span[1], ticks: { color: palette.text, maxTicksLimit: 7, callback: (v) => when.format(new Date(Number(v))) }, grid: { color: palette.grid } },
-        y: { min: 0, max: 100, ticks: { color: palette.text, callback: (v) => `${v} %` }, grid: { color: palette.grid } },
         vms: { position: 'right', min: 0, suggestedMax: Math.max(1, ...result.points.map((p) => Math.max(p.vms, p.actualVms))) + 1, ticks: { color: palette.text, precision: 0 }, grid: { drawOnChartArea: false } },
       },
-      plugins: {
-        legend: { labels: { color: palette.text } },
-        tooltip: { callbacks: { title: (items) => (items[0] ? when.format(new Date(Number(items[0].parsed.x))) : '') } },
-      },
-    },
+    }),
   };
 }

@@ -4,7 +4,7 @@ import type { Backtest } from '../../../contract/autoscale';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { toAutoscaleRule, toBacktest, toRuleDraft } from './autoscale.model';
 import { AutoscaleService } from './autoscale.service';
-import { AUTOSCALE_URL, wireRule } from './autoscale.testing';
+import { AUTOSCALE_URL, wireRule } from '../../testing/autoscale-testing';
 import { BacktestPanelComponent } from './backtest-panel.component';
 import { toBacktestChartConfig } from './backtest-chart';
 

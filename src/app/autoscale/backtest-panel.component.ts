@@ -9,7 +9,7 @@ import { ChartCanvasComponent } from '../shared/chart-canvas.component';
 import { BacktestView, RuleDraft } from './autoscale.model';
 import { AutoscaleService } from './autoscale.service';
 import { toBacktestChartConfig } from './backtest-chart';
-import { metricPalette } from './metric-chart.component';
+import { metricPalette } from './time-chart';
 
 /** Windows a user may replay (the backend takes 1–30 days). */
 export const BACKTEST_DAYS = [1, 7, 14, 30] as const;

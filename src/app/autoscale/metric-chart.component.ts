@@ -1,9 +1,8 @@
 import { ChangeDetectionStrategy, Component, Input, OnChanges } from '@angular/core';
-import { CategoryScale, Chart, ChartConfiguration, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
+import { ChartConfiguration } from 'chart.js';
 import { ChartCanvasComponent } from '../shared/chart-canvas.component';
 import { MetricPoint, ScaleThresholds } from './autoscale.model';
-
-Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
+import { MetricPalette, metricPalette, percentOverTimeOptions } from './time-chart';
 
 /** Texts of the chart (translated by the caller). */
 export interface MetricChartTexts {
@@ -13,20 +12,6 @@ export interface MetricChartTexts {
   scaleInCpu: string;
 }
 
-/** Colours of the current theme: CDS variables on <body> (`cds-theme="dark"` switches them). */
-export function metricPalette(root: HTMLElement = document.body): { cpu: string; memory: string; threshold: string; text: string; grid: string } {
-  const style = getComputedStyle(root);
-  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-  const dark = root.getAttribute('cds-theme') === 'dark';
-  return {
-    cpu: read(dark ? '--cds-global-color-blue-400' : '--cds-global-color-blue-700', dark ? '#49afd9' : '#0072a3'),
-    memory: read(dark ? '--cds-global-color-green-400' : '--cds-global-color-green-700', dark ? '#5eb715' : '#3c8500'),
-    threshold: read(dark ? '--cds-global-color-ochre-400' : '--cds-global-color-ochre-700', '#c25400'),
-    text: read('--cds-global-typography-color-400', dark ? '#e9ecef' : '#333333'),
-    grid: dark ? 'rgba(255,255,255,0.15)' : 'rgba(0,0,0,0.1)',
-  };
-}
-
 /** The chart.js line chart of a rule's vApp: CPU and memory in percent over time, with the CPU thresholds as dashed lines. */
 export function toMetricChartConfig(options: {
   points: MetricPoint[];
@@ -34,7 +19,7 @@ export function toMetricChartConfig(options: {
   scaleIn: ScaleThresholds;
   texts: MetricChartTexts;
   locale: string;
-  palette: ReturnType<typeof metricPalette>;
+  palette: MetricPalette;
 }): ChartConfiguration<'line'> {
   const { points, texts, palette } = options;
   const time = new Intl.DateTimeFormat(options.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -60,20 +45,7 @@ export function toMetricChartConfig(options: {
         line(texts.scaleInCpu, span.map((x) => ({ x, y: options.scaleIn.cpuPercent })), palette.threshold, true),
       ],
     },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      interaction: { mode: 'nearest', axis: 'x', intersect: false },
-      scales: {
-        x: { type: 'linear', min: span[0], max: span[1], ticks: { color: palette.text, maxTicksLimit: 6, callback: (v) => time.format(new Date(Number(v))) }, grid: { color: palette.grid } },
-        y: { min: 0, max: 100, ticks: { color: palette.text, callback: (v) => `${v} %` }, grid: { color: palette.grid } },
-      },
-      plugins: {
-        legend: { labels: { color: palette.text } },
-        tooltip: { callbacks: { title: (items) => (items[0] ? time.format(new Date(Number(items[0].parsed.x))) : '') } },
-      },
-    },
+    options: percentOverTimeOptions({ span, time, maxTicks: 6, palette }),
   };
 }
 

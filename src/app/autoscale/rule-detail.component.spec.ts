@@ -3,7 +3,7 @@ import { ComponentFixture, TestBed, discardPeriodicTasks, fakeAsync, tick } from
 import { ActivatedRoute, Router, convertToParamMap } from '@angular/router';
 import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, wireRule, wireVApps } from './autoscale.testing';
+import { AUTOSCALE_URL, wireRule, wireVApps } from '../../testing/autoscale-testing';
 import { RuleDetailComponent } from './rule-detail.component';
 
 const RULE = `${AUTOSCALE_URL}/rules/r-1`;

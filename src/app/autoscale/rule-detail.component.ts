@@ -8,7 +8,7 @@ import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleChangeView, R
 import { AutoscaleService } from './autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { RuleBehaviourComponent } from './rule-behaviour.component';
-import { DecisionLabelComponent } from './decision-label.component';
+import { DecisionLabelComponent } from '../shared/decision-label.component';
 import { DryRunPanelComponent } from './dry-run-panel.component';
 import { MetricChartComponent, MetricChartTexts } from './metric-chart.component';
 import { RuleHistoryComponent } from './rule-history.component';

@@ -3,7 +3,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { FormGroup } from '@angular/forms';
 import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from './autoscale.testing';
+import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
 import { toAutoscaleRule, vcdUuid } from './autoscale.model';
 import { RuleWizardComponent } from './rule-wizard.component';
 

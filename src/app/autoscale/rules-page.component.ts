@@ -7,7 +7,7 @@ import { ApiError } from '../core/api-error';
 import { AutoscaleRule, PickerOption, vcdUuid } from './autoscale.model';
 import { AutoscaleService } from './autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
-import { DecisionLabelComponent } from './decision-label.component';
+import { DecisionLabelComponent } from '../shared/decision-label.component';
 import { RuleWizardComponent } from './rule-wizard.component';
 
 /** How often the grid re-reads quietly: rules act on their own (poller, alerts), so VM counts and decisions move. */

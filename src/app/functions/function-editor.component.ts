@@ -7,7 +7,7 @@ import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { functionCodeControls, showFieldErrors } from './function-form';
 import { FunctionFormFieldsComponent } from './function-form-fields.component';
-import { EVENT_HANDLER, HELLO_WORLD_HANDLER } from './function-templates';
+import { EVENT_HANDLER, HELLO_WORLD_HANDLER, isolateAllowed } from './function-templates';
 import { NAME_MAX_LENGTH, ROUTE_MAX_LENGTH, dnsLabel, routeSegments } from './function-validators';
 import { NewFunction, TriggerKind } from './functions.model';
 import { SchedulePreviewComponent } from './schedule-preview.component';
@@ -80,10 +80,10 @@ export class FunctionEditorComponent {
     });
   }
 
-  /** The chosen runtime and sandbox run in a container (python3 runs nowhere else). */
+  /** The chosen runtime and sandbox run in a container (a runtime without an isolate, python3, runs nowhere else). */
   protected wantsContainer(): boolean {
     const { runtime, sandbox } = this.form.getRawValue();
-    return sandbox === 'container' || runtime === 'python3';
+    return sandbox === 'container' || !isolateAllowed(runtime);
   }
 
   /** An HTTP trigger needs a route, an event trigger its notification types, a schedule its cron: only the chosen one is checked and sent. */

@@ -2,8 +2,9 @@ import { ChangeDetectionStrategy, Component, EventEmitter, Input, Output, inject
 import { ControlContainer, FormGroup, FormGroupDirective, ReactiveFormsModule } from '@angular/forms';
 import { ClrFormsModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
+import { CONTAINER_MODES, RUNTIMES, SANDBOXES } from '../../../contract/runtimes';
 import { CodeEditorComponent, CodeMarker, languageOf } from './code-editor.component';
-import { EDITOR_MODES, EDITOR_RUNTIMES, EDITOR_SANDBOXES, STARTER_TEMPLATES, isolateAllowed } from './function-templates';
+import { STARTER_TEMPLATES, isolateAllowed } from './function-templates';
 import { VCD_EVENT_TYPES, shortEventType } from './vcd-event-types';
 
 /**
@@ -41,9 +42,10 @@ export class FunctionFormFieldsComponent {
   /** After a starter template replaced the code (and runtime). */
   @Output() readonly templateUsed = new EventEmitter<void>();
 
-  protected readonly runtimes = EDITOR_RUNTIMES;
-  protected readonly sandboxes = EDITOR_SANDBOXES;
-  protected readonly modes = EDITOR_MODES;
+  /** The runtimes, sandboxes and container modes the contract defines (the backend refuses one it cannot run, naming the field). */
+  protected readonly runtimes = RUNTIMES;
+  protected readonly sandboxes = SANDBOXES;
+  protected readonly modes = CONTAINER_MODES;
   protected readonly templates = STARTER_TEMPLATES;
   protected readonly eventTypes = VCD_EVENT_TYPES;
   protected readonly isolateAllowed = isolateAllowed;

@@ -57,13 +57,6 @@ module.exports = async (event, context) => {
   },
 ];
 
-/** Runtimes the editor offers (the backend refuses one it cannot run, naming the field). */
-export const EDITOR_RUNTIMES = ['nodejs20', 'python3'] as const;
-
-/** Where a version runs (contract SANDBOXES) and, in a container, how (CONTAINER_MODES). */
-export const EDITOR_SANDBOXES = ['isolate', 'container'] as const;
-export const EDITOR_MODES = ['per-call', 'warm'] as const;
-
 /** python3 runs only in a container; nodejs20 defaults to the isolate (the contract's RUNTIME_SANDBOXES). */
 export const defaultSandboxOf = (runtime: string): string => defaultSandbox(runtime as FunctionRuntime);
 export const isolateAllowed = (runtime: string): boolean => runsIn(runtime as FunctionRuntime, 'isolate');

@@ -1,9 +1,6 @@
 import { Route, Routes } from '@angular/router';
-import { AUTOSCALE_ROUTES } from '../autoscale/autoscale.routes';
 import { ApiClient } from '../core/api-client';
 import { ActingOrg, actOnOrg, providerOnly } from '../core/acting-org';
-import { FUNCTIONS_ROUTES } from '../functions/functions.routes';
-import { SHOWBACK_ROUTES } from '../showback/showback.routes';
 import { ActingOrgFrameComponent } from './acting-org-frame.component';
 import { TenantsPageComponent } from './tenants-page.component';
 import { TenantsService } from './tenants.service';
@@ -17,21 +14,19 @@ function copyRoutes(routes: Routes): Routes {
 }
 
 /**
- * The provider's pages under the shell: `tenants` (the overview) and `orgs/{org}/functions|showback|autoscale`, the
- * tenant's own pages and forms acting on that org (ActingOrg and an ApiClient of its own on the route).
+ * The provider's pages under the shell: `tenants` (the overview) and `orgs/{org}/<feature>`, the tenant's own pages
+ * and forms acting on that org (ActingOrg and an ApiClient of its own on the route). The tenant features
+ * (functions, showback, autoscale) are handed in by the plugin's root, so this feature imports none of them.
  */
-export const PROVIDER_ROUTES: Routes = [
-  { path: 'tenants', canActivate: [providerOnly], providers: [TenantsService], component: TenantsPageComponent },
-  {
-    path: 'orgs/:org',
-    canActivate: [providerOnly, actOnOrg],
-    providers: [ActingOrg, ApiClient],
-    component: ActingOrgFrameComponent,
-    children: [
-      { path: '', pathMatch: 'full', redirectTo: 'functions' },
-      { path: 'functions', children: copyRoutes(FUNCTIONS_ROUTES) },
-      { path: 'showback', children: copyRoutes(SHOWBACK_ROUTES) },
-      { path: 'autoscale', children: copyRoutes(AUTOSCALE_ROUTES) },
-    ],
-  },
-];
+export function providerRoutes(tenantFeatures: Routes): Routes {
+  return [
+    { path: 'tenants', canActivate: [providerOnly], providers: [TenantsService], component: TenantsPageComponent },
+    {
+      path: 'orgs/:org',
+      canActivate: [providerOnly, actOnOrg],
+      providers: [ActingOrg, ApiClient],
+      component: ActingOrgFrameComponent,
+      children: [{ path: '', pathMatch: 'full', redirectTo: 'functions' }, ...copyRoutes(tenantFeatures)],
+    },
+  ];
+}

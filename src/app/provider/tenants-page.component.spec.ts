@@ -2,9 +2,8 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { SESSION_ORGANIZATION, SESSION_SCOPE } from '@vcd/sdk/common';
 import type { TenantRow } from '../../../contract/provider';
-import { TEST_API_ROOT, providePluginTesting, wireFunction } from '../../testing/plugin-testing';
+import { TEST_API_ROOT, openPluginAt, wireFunction } from '../../testing/plugin-testing';
 import { PLUGIN_ROUTES } from '../plugin.module';
 
 const TENANTS_URL = `${TEST_API_ROOT}/api/org/System/provider/tenants`;
@@ -39,12 +38,7 @@ describe('the provider pages (tenants overview, acting on an org)', () => {
   const orgsInOrder = (): string[] => Array.from(page().querySelectorAll('[data-test="tenant-row"]')).map((r) => r.getAttribute('data-test-org') ?? '');
 
   async function setUp(scope: 'service-provider' | 'tenant', org: string, url: string): Promise<void> {
-    TestBed.configureTestingModule({
-      providers: [...providePluginTesting({ routes: PLUGIN_ROUTES }), { provide: SESSION_SCOPE, useValue: scope }, { provide: SESSION_ORGANIZATION, useValue: org }],
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl(url);
+    ({ harness, http } = await openPluginAt({ routes: PLUGIN_ROUTES, scope, org, url: url }));
   }
 
   async function overview(items: TenantRow[] = [ACME, GLOBEX]): Promise<void> {

@@ -4,11 +4,11 @@ import { RouterLink } from '@angular/router';
 import { ClrCheckboxModule, ClrDatagridModule, ClrDatagridNumericFilterInterface } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
 import type { TenantRow, TenantsOverview } from '../../../contract/provider';
-import { DecisionLabelComponent } from '../autoscale/decision-label.component';
 import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
-import { saveBlob } from '../showback/showback-dashboard.component';
-import { formatMoney, toMajor } from '../showback/showback.model';
+import { DecisionLabelComponent } from '../shared/decision-label.component';
+import { formatMoney, toMajor } from '../shared/money';
+import { saveBlob } from '../shared/save-blob';
 import { TenantsService } from './tenants.service';
 
 /** A Clarity numeric filter over one figure of a row (money in major units, as the cell shows it). */

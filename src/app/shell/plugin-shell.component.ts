@@ -15,10 +15,15 @@ export const PLUGIN_SECTIONS: PluginSection[] = [
   { path: 'functions', labelKey: 'serverless.nav.functions', testId: 'nav-functions' },
   { path: 'showback', labelKey: 'serverless.nav.showback', testId: 'nav-showback' },
   { path: 'autoscale', labelKey: 'serverless.nav.autoscale', testId: 'nav-autoscale' },
+  { path: 'limits', labelKey: 'serverless.nav.limits', testId: 'nav-limits' },
+  { path: 'audit', labelKey: 'serverless.nav.audit', testId: 'nav-audit' },
 ];
 
 /** The provider's own entries, first: the tenants overview is the provider's landing page. */
-export const PROVIDER_SECTIONS: PluginSection[] = [{ path: 'tenants', labelKey: 'serverless.nav.tenants', testId: 'nav-tenants' }];
+export const PROVIDER_SECTIONS: PluginSection[] = [
+  { path: 'tenants', labelKey: 'serverless.nav.tenants', testId: 'nav-tenants' },
+  { path: 'provider-limits', labelKey: 'serverless.nav.providerLimits', testId: 'nav-provider-limits' },
+];
 
 /**
  * The frame of every plugin page: a Clarity subnav over the feature pages (functions, showback, autoscale); the
@@ -56,5 +61,6 @@ export const PROVIDER_SECTIONS: PluginSection[] = [{ path: 'tenants', labelKey: 
   ],
 })
 export class PluginShellComponent {
-  protected readonly sections = isProviderScope() ? [...PROVIDER_SECTIONS, ...PLUGIN_SECTIONS] : PLUGIN_SECTIONS;
+  // The provider sets limits (provider-limits); the System org's own read-only limits would only repeat the default.
+  protected readonly sections = isProviderScope() ? [...PROVIDER_SECTIONS, ...PLUGIN_SECTIONS.filter((s) => s.path !== 'limits')] : PLUGIN_SECTIONS;
 }

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, EventEmitter, Input, LOCALE_ID, Out
 import { ClarityModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
 import type { Budget } from '../../../contract/showback-budgets';
-import { formatMoney } from './showback.model';
+import { formatMoney } from '../shared/money';
 
 /**
  * Each budget's state this month: spent and forecast against the amount (a bar that turns amber, then red), and which

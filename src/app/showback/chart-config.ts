@@ -1,5 +1,6 @@
 import type { ChartConfiguration, ChartDataset, TooltipItem } from 'chart.js';
-import { ChartData, ChartPalette, currencyDigits, formatMoney, sliceColors } from './showback.model';
+import { currencyDigits, formatMoney } from '../shared/money';
+import { ChartData, ChartPalette, sliceColors } from './showback.model';
 
 export type ChartKind = 'stackedBar' | 'line' | 'doughnut';
 

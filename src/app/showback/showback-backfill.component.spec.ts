@@ -4,7 +4,7 @@ import type { Run } from '../../../contract/showback';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { ShowbackBackfillComponent } from './showback-backfill.component';
 import { ShowbackService } from './showback.service';
-import { SHOWBACK_URL, wireSource } from './showback.testing';
+import { SHOWBACK_URL, wireSource } from '../../testing/showback-testing';
 
 describe('ShowbackBackfillComponent', () => {
   let fixture: ComponentFixture<ShowbackBackfillComponent>;

@@ -4,7 +4,7 @@ import type { Alert, Budget } from '../../../contract/showback-budgets';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { ShowbackBudgetsComponent, budgetRequest } from './showback-budgets.component';
 import { ShowbackService } from './showback.service';
-import { SHOWBACK_URL, wireAlert, wireBudget } from './showback.testing';
+import { SHOWBACK_URL, wireAlert, wireBudget } from '../../testing/showback-testing';
 
 const plain = (text: string | null | undefined): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
 

@@ -8,7 +8,8 @@ import type { Alert, AlertDetail, Budget, CreateBudgetRequest } from '../../../c
 import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { BudgetListComponent } from './budget-list.component';
-import { formatInstant, formatMoney } from './showback.model';
+import { formatMoney } from '../shared/money';
+import { formatInstant } from './showback.model';
 import { ShowbackService } from './showback.service';
 
 export type BudgetScope = 'org' | 'service' | 'vapp';

@@ -6,7 +6,7 @@ import { TEST_TOKEN, providePluginTesting } from '../../testing/plugin-testing';
 import { ChartComponent } from './chart.component';
 import { ShowbackDashboardComponent } from './showback-dashboard.component';
 import { ShowbackService } from './showback.service';
-import { SHOWBACK_URL, wireBreakdown, wireBudget, wireDaily, wireMonthly, wireSummary } from './showback.testing';
+import { SHOWBACK_URL, wireBreakdown, wireBudget, wireDaily, wireMonthly, wireSummary } from '../../testing/showback-testing';
 import type { Budget } from '../../../contract/showback-budgets';
 
 const plain = (text: string | null | undefined): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();

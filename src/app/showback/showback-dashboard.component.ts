@@ -8,6 +8,8 @@ import type { Breakdown, BreakdownDimension, Daily, Monthly, Summary } from '../
 import type { Budget } from '../../../contract/showback-budgets';
 import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { formatMoney } from '../shared/money';
+import { saveBlob } from '../shared/save-blob';
 import { BudgetListComponent } from './budget-list.component';
 import { ChartComponent } from './chart.component';
 import { ChartTexts } from './chart-config';
@@ -21,7 +23,6 @@ import {
   dailyChart,
   formatDate,
   formatInstant,
-  formatMoney,
   formatShare,
   isEmpty,
   monthlyChart,
@@ -233,17 +234,4 @@ export class ShowbackDashboardComponent implements OnInit {
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
-}
-
-/** Hands a blob to the browser as a file download. */
-export function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

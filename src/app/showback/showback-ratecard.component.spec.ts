@@ -4,7 +4,7 @@ import type { RateCardView } from '../../../contract/showback';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { ShowbackRateCardComponent, formatRate } from './showback-ratecard.component';
 import { ShowbackService } from './showback.service';
-import { SHOWBACK_URL } from './showback.testing';
+import { SHOWBACK_URL } from '../../testing/showback-testing';
 
 const RATECARD_URL = `${SHOWBACK_URL}/ratecard`;
 const RATES = { vcpuHour: 0.02, ramGbHour: 0.005, storageGbMonth: 0.08, functionInvocation: 0.0000002, functionGbSecond: 0.0000166667 };

@@ -3,7 +3,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { providePluginTesting } from '../../testing/plugin-testing';
 import { ShowbackService } from './showback.service';
 import { ShowbackSourcesComponent } from './showback-sources.component';
-import { SHOWBACK_URL, wireSource } from './showback.testing';
+import { SHOWBACK_URL, wireSource } from '../../testing/showback-testing';
 
 const SOURCES_URL = `${SHOWBACK_URL}/sources`;
 

@@ -1,5 +1,6 @@
-import { breakdownChart, dailyChart, formatChange, formatMoney, monthlyChart, presetRange, toKpis, withAlpha, DEFAULT_PALETTE } from './showback.model';
-import { wireBreakdown, wireDaily, wireMonthly, wireSummary } from './showback.testing';
+import { formatMoney } from '../shared/money';
+import { breakdownChart, dailyChart, formatChange, monthlyChart, presetRange, toKpis, withAlpha, DEFAULT_PALETTE } from './showback.model';
+import { wireBreakdown, wireDaily, wireMonthly, wireSummary } from '../../testing/showback-testing';
 
 // Intl uses U+00A0 / U+202F between number and symbol in some locales; compare with plain spaces.
 const plain = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');

@@ -1,35 +1,10 @@
 import type { Breakdown, BreakdownDimension, Daily, Monthly, Summary } from '../../../contract/showback';
+import { formatMoney, safeLocale, toMajor } from '../shared/money';
 
 /**
  * Pure view logic of the showback dashboard: money, percent and dates formatted for the portal's locale (Intl),
  * and chart data built from the API's answers. No Angular, no DOM: the specs feed it API bodies directly.
  */
-
-/** Digits after the decimal point of a currency (EUR 2, JPY 0), per Intl. */
-export function currencyDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
-
-/** Integer minor units (cents) → major units of the currency. */
-export function toMajor(minor: number, currency: string): number {
-  return minor / 10 ** currencyDigits(currency);
-}
-
-/** 123456 EUR cents in de-DE → "1.234,56 €"; in en-US → "€1,234.56". */
-export function formatMoney(minor: number, currency: string, locale: string, options: { compact?: boolean } = {}): string {
-  const compact: Intl.NumberFormatOptions = options.compact ? { notation: 'compact', maximumFractionDigits: 1 } : {};
-  try {
-    return new Intl.NumberFormat(safeLocale(locale), { style: 'currency', currency, ...compact }).format(toMajor(minor, currency));
-  } catch {
-    // Not an ISO 4217 code (a source mapped something else): the number with the code as it came, never a broken page.
-    const number = new Intl.NumberFormat(safeLocale(locale), { minimumFractionDigits: 2, maximumFractionDigits: 2, ...compact }).format(minor / 100);
-    return `${number} ${String(currency)}`;
-  }
-}
 
 /** A change in percent with its sign: "+12.3%", "−4%" (locale's own signs and separators). */
 export function formatChange(pct: number, locale: string): string {
@@ -59,14 +34,6 @@ export function formatDate(day: string, locale: string): string {
 /** An ISO instant with date and time, in the locale (UTC, as the data's days are UTC). */
 export function formatInstant(iso: string, locale: string): string {
   return `${new Intl.DateTimeFormat(safeLocale(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(Date.parse(iso))} UTC`;
-}
-
-function safeLocale(locale: string): string {
-  try {
-    return Intl.NumberFormat.supportedLocalesOf([locale.replace('_', '-')])[0] ?? 'en';
-  } catch {
-    return 'en';
-  }
 }
 
 // ---------- KPIs ----------

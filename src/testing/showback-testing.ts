@@ -1,6 +1,6 @@
-import type { Breakdown, Daily, Monthly, Source, Summary } from '../../../contract/showback';
-import type { Alert, Budget } from '../../../contract/showback-budgets';
-import { TEST_API_ROOT, TEST_ORG } from '../../testing/plugin-testing';
+import type { Breakdown, Daily, Monthly, Source, Summary } from '../../contract/showback';
+import type { Alert, Budget } from '../../contract/showback-budgets';
+import { TEST_API_ROOT, TEST_ORG } from './plugin-testing';
 
 /** API bodies as the backend answers them (contract/showback.ts), for the specs. */
 export const SHOWBACK_URL = `${TEST_API_ROOT}/api/org/${TEST_ORG}/showback`;

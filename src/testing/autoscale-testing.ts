@@ -1,5 +1,5 @@
-import type { CatalogEdgeGateway, CatalogPool, CatalogTemplate, CatalogVApp, RuleSummary } from '../../../contract/autoscale';
-import { TEST_API_ROOT, TEST_ORG } from '../../testing/plugin-testing';
+import type { CatalogEdgeGateway, CatalogPool, CatalogTemplate, CatalogVApp, RuleSummary } from '../../contract/autoscale';
+import { TEST_API_ROOT, TEST_ORG } from './plugin-testing';
 
 /** API bodies as the backend answers them (contract/autoscale.ts), for the specs. */
 export const AUTOSCALE_URL = `${TEST_API_ROOT}/api/org/${TEST_ORG}/autoscale`;
