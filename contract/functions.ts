@@ -2,97 +2,24 @@ import { z } from 'zod';
 import { PageQuerySchema } from './problem';
 import { CONTAINER_MODES, RUNTIMES, SANDBOXES } from './runtimes';
 import { MaxConcurrencySchema } from './concurrency';
-import { ScheduleTriggerSchema } from './schedules';
-import { VCD_EVENT_TYPES } from './vcd-events';
+import { DNS_LABEL, HTTP_METHODS, TriggerSchema, TriggersSchema } from './triggers';
 
 export { CONTAINER_MODES, defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, SANDBOXES, type ContainerMode, type FunctionRuntime, type Sandbox } from './runtimes';
 export * from './activations';
 export * from './schedules';
 export * from './concurrency';
+export * from './triggers';
 
 /**
  * The functions part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
  * and src/ (types only: `import type`).
  */
 
-/**
- * The product's own first segments under /api/org/{org}/: the backend mounts its features there, and the deploy CLI
- * registers one vCD API filter for them (bin/lib/deploy.ts), so a feature added here is reachable through vCD.
- */
-export const PRODUCT_ROUTES = ['faas', 'showback', 'autoscale', 'provider', 'limits', 'audit'] as const;
-
-/** Words a function route or name may not take: the product's own features and vCD's own /api/org children. */
-export const RESERVED_ROUTES = [
-  ...PRODUCT_ROUTES,
-  'admin', 'action', 'catalog', 'catalogs', 'vdc', 'vdcs', 'vdcsRollup', 'network', 'networks',
-  'metadata', 'tasksList', 'task', 'hybrid', 'groups', 'users', 'roles', 'rights', 'extension',
-  'query', 'session', 'sessions', 'login', 'logout', 'versions', 'cloudapi', 'api', 'org',
-].map((w) => w.toLowerCase());
-
-/** A DNS label (RFC 1123): what a function name and a route segment must be. */
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
 export const FunctionNameSchema = z
   .string({ required_error: 'name is required' })
   .min(1, 'name is required')
   .max(63, 'name is at most 63 characters')
   .regex(DNS_LABEL, 'name must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit');
-
-export const RouteSchema = z
-  .string({ required_error: 'route is required' })
-  .min(1, 'route is required')
-  .max(200, 'route is at most 200 characters')
-  .transform((r) => r.replace(/^\/+|\/+$/g, ''))
-  .pipe(
-    z
-      .string()
-      .min(1, 'route is required')
-      .refine((r) => r.split('/').every((s) => DNS_LABEL.test(s)), {
-        message: 'route must be "/"-separated DNS labels (lower-case letters, digits and "-")',
-      })
-      .refine((r) => !RESERVED_ROUTES.includes(r.split('/')[0]), {
-        message: 'route starts with a reserved word (faas, showback, autoscale, provider, limits, audit or a vCD path)',
-      }),
-  );
-
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-
-export const HttpTriggerSchema = z
-  .object({
-    type: z.literal('http'),
-    route: RouteSchema,
-    methods: z.array(z.enum(HTTP_METHODS)).min(1).optional(),
-  })
-  .strict();
-
-export { VCD_EVENT_TYPES } from './vcd-events';
-
-/** Notifications an event function subscribes to, at most this many types. */
-export const MAX_EVENT_TYPES = 32;
-
-export const EventTriggerSchema = z
-  .object({
-    type: z.literal('event'),
-    events: z
-      .array(
-        z.string().refine((t) => VCD_EVENT_TYPES.includes(t), {
-          message: 'not a vCD notification type (e.g. com/vmware/vcloud/event/vm/create)',
-        }),
-        { required_error: 'events is required', invalid_type_error: 'events is a list of vCD notification types' },
-      )
-      .min(1, 'subscribe to at least one vCD notification type')
-      .max(MAX_EVENT_TYPES, `at most ${MAX_EVENT_TYPES} notification types`)
-      .transform((events) => [...new Set(events)].sort()),
-  })
-  .strict();
-
-export const TriggerSchema = z.discriminatedUnion('type', [HttpTriggerSchema, EventTriggerSchema, ScheduleTriggerSchema], {
-  errorMap: (issue, ctx) =>
-    issue.code === 'invalid_union_discriminator' ? { message: 'trigger type must be "http", "event" or "schedule"' } : { message: ctx.defaultError },
-});
-export type Trigger = z.output<typeof TriggerSchema>;
-/** Several triggers at once (docs/functions.md): at most one http or event trigger, plus schedules. */
-export const TriggersSchema = z.array(TriggerSchema, { invalid_type_error: 'triggers is a list of triggers' }).min(1, 'give at least one trigger').max(5, 'at most 5 triggers');
 
 export const LimitsSchema = z
   .object({ memoryMb: z.number().int().min(8).max(1024).optional(), timeoutMs: z.number().int().min(10).max(300_000).optional() })
