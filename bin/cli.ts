@@ -103,6 +103,19 @@ async function password(io: CliIo, user: string): Promise<string> {
   return io.askSecret(`vCD password for ${user}: `);
 }
 
+/** Says each step and, unless a dry run, makes it. */
+async function applySteps(steps: Step[], dryRun: boolean, io: CliIo): Promise<void> {
+  if (!steps.length) {
+    io.out('no changes: vCD already holds this state');
+    return;
+  }
+  for (const step of steps) {
+    io.out(`${dryRun ? 'would ' : ''}${step.describe}`);
+    if (!dryRun) await step.apply();
+  }
+  io.out(dryRun ? `dry run: ${steps.length} change(s) planned, none made` : `done: ${steps.length} change(s)`);
+}
+
 /** Runs the CLI; resolves with the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let vcdUrl = '';
@@ -146,15 +159,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       steps = await planUndeploy(session, { name, pluginName, mqtt });
     }
 
-    if (!steps.length) {
-      io.out('no changes: vCD already holds this state');
-      return 0;
-    }
-    for (const step of steps) {
-      io.out(`${values['dry-run'] ? 'would ' : ''}${step.describe}`);
-      if (!values['dry-run']) await step.apply();
-    }
-    io.out(values['dry-run'] ? `dry run: ${steps.length} change(s) planned, none made` : `done: ${steps.length} change(s)`);
+    await applySteps(steps, Boolean(values['dry-run']), io);
     return 0;
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

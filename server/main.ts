@@ -65,14 +65,7 @@ export async function startServer(
   const { server, url, port } = await listen(app, config);
   const resumed = await functions.resumeBuilds();
   for (const f of features) await f.start?.();
-  const lease = scheduledWorkLease(config, log, {
-    onAcquired: async () => {
-      for (const f of features) await f.onLeaseAcquired?.();
-    },
-    onLost: async () => {
-      for (const f of features) await f.onLeaseLost?.();
-    },
-  });
+  const lease = featuresLease(ctx, features);
   await lease.start();
   await transport.start();
   log.info({ url, store: config.databaseUrl ? 'postgresql' : 'pglite', transport: transportOf(config), resumedBuilds: resumed }, 'backend listening');
@@ -110,6 +103,18 @@ function httpApp({ config, db, log }: ComposeContext, features: Part[], function
     sessionCacheTtlMs: config.sessionCacheTtlMs,
     bodyLimitBytes: config.bodyLimitBytes,
     orgRateLimitPerMinute: config.orgRateLimitPerMinute,
+  });
+}
+
+/** The scheduled-work lease: the features hear when this replica acquires or loses it. */
+function featuresLease({ config, log }: ComposeContext, features: Part[]): ReturnType<typeof scheduledWorkLease> {
+  return scheduledWorkLease(config, log, {
+    onAcquired: async () => {
+      for (const f of features) await f.onLeaseAcquired?.();
+    },
+    onLost: async () => {
+      for (const f of features) await f.onLeaseLost?.();
+    },
   });
 }
 

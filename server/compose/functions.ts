@@ -33,20 +33,11 @@ export interface FunctionsPart extends Part {
 }
 
 /** The functions feature: store, secrets, runtimes (isolate, and Podman containers when enabled), service, routes. */
-export async function composeFunctions({ config, db, log, clock }: ComposeContext, ports: { orgLimits?: OrgLimitsOf } = {}): Promise<FunctionsPart> {
+export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?: OrgLimitsOf } = {}): Promise<FunctionsPart> {
+  const { config, db, log, clock } = ctx;
   // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
   const secrets = new SecretBox(loadSecretsKey(config));
-  // Container functions start the project's Podman service (and build base images) on first use only.
-  const containers =
-    config.containerEngine === 'podman'
-      ? new ContainerRuntime({
-          paths: podmanPaths(config.containerDataDir, config.containerSocket),
-          maxWarm: config.containerMaxWarm,
-          maxQueue: config.containerMaxQueue,
-          idleMs: config.containerIdleMs,
-        })
-      : undefined;
-  const runtime = new RuntimeSelector(new IsolateRuntime(), containers);
+  const runtime = functionRuntime(config);
   const activations = new ActivationStore(
     db,
     { maxPerFunction: config.activationsMaxPerFunction, maxAgeMs: config.activationsMaxAgeHours * 3_600_000 },
@@ -62,40 +53,10 @@ export async function composeFunctions({ config, db, log, clock }: ComposeContex
     clock: clock ?? (() => new Date()),
     options: { pollMs: config.schedulePollMs, graceMs: config.scheduleGraceMs },
   });
-  const service = new FunctionsService({
-    store: new FunctionStore(db),
-    db,
-    jobs,
-    asyncOptions: {
-      pollMs: config.asyncPollMs,
-      concurrency: config.asyncConcurrency,
-      retryBaseMs: config.asyncRetryBaseMs,
-      leaseGraceMs: config.asyncLeaseGraceMs,
-    },
-    runtime,
-    activations,
-    secrets,
-    quotas: { maxFunctionsPerOrg: config.orgMaxFunctions, maxConcurrentCallsPerOrg: config.orgMaxConcurrentCalls },
-    maxResponseBytes: config.functionMaxResponseBytes,
-    limits: {
-      defaultMemoryMb: config.functionDefaultMemoryMb,
-      maxMemoryMb: config.functionMaxMemoryMb,
-      defaultTimeoutMs: config.functionDefaultTimeoutMs,
-      maxTimeoutMs: config.functionMaxTimeoutMs,
-    },
-    orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
-    log,
-    orgLimits: ports.orgLimits,
-  });
+  const service = functionsService(ctx, { jobs, runtime, activations, secrets, orgLimits: ports.orgLimits });
   return {
     service,
-    tenantRoutes: [
-      { path: '/faas', router: functionsRoutes(service) },
-      { path: '/faas', router: scheduleRoutes(db) },
-    ],
-    invoke: invokeRoute(service),
-    vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret }) }],
-    openApiPaths: registerFunctionLifecyclePaths,
+    ...functionsHttp(ctx, service),
     usage: activationUsageReader(db),
     figures: functionOrgFigures({ db, flush: () => activations.flush() }),
     resumeBuilds: () => service.resumeBuilds(),
@@ -110,5 +71,68 @@ export async function composeFunctions({ config, db, log, clock }: ComposeContex
       await activations.close();
       await runtime.close();
     },
+  };
+}
+
+/** The isolate runtime, and Podman containers when enabled. */
+function functionRuntime(config: ComposeContext['config']): RuntimeSelector {
+  // Container functions start the project's Podman service (and build base images) on first use only.
+  const containers =
+    config.containerEngine === 'podman'
+      ? new ContainerRuntime({
+          paths: podmanPaths(config.containerDataDir, config.containerSocket),
+          maxWarm: config.containerMaxWarm,
+          maxQueue: config.containerMaxQueue,
+          idleMs: config.containerIdleMs,
+        })
+      : undefined;
+  return new RuntimeSelector(new IsolateRuntime(), containers);
+}
+
+/** The service with the config's quotas, limits and async options. */
+function functionsService(
+  { config, db, log }: ComposeContext,
+  parts: { jobs: AsyncJobStore; runtime: RuntimeSelector; activations: ActivationStore; secrets: SecretBox; orgLimits?: OrgLimitsOf },
+): FunctionsService {
+  return new FunctionsService({
+    store: new FunctionStore(db),
+    db,
+    jobs: parts.jobs,
+    asyncOptions: {
+      pollMs: config.asyncPollMs,
+      concurrency: config.asyncConcurrency,
+      retryBaseMs: config.asyncRetryBaseMs,
+      leaseGraceMs: config.asyncLeaseGraceMs,
+    },
+    runtime: parts.runtime,
+    activations: parts.activations,
+    secrets: parts.secrets,
+    quotas: { maxFunctionsPerOrg: config.orgMaxFunctions, maxConcurrentCallsPerOrg: config.orgMaxConcurrentCalls },
+    maxResponseBytes: config.functionMaxResponseBytes,
+    limits: {
+      defaultMemoryMb: config.functionDefaultMemoryMb,
+      maxMemoryMb: config.functionMaxMemoryMb,
+      defaultTimeoutMs: config.functionDefaultTimeoutMs,
+      maxTimeoutMs: config.functionMaxTimeoutMs,
+    },
+    orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
+    log,
+    orgLimits: parts.orgLimits,
+  });
+}
+
+/** The feature's routers and its paths in the OpenAPI document. */
+function functionsHttp(
+  { config, db }: ComposeContext,
+  service: FunctionsService,
+): Pick<FunctionsPart, 'tenantRoutes' | 'invoke' | 'vcdRoutes' | 'openApiPaths'> {
+  return {
+    tenantRoutes: [
+      { path: '/faas', router: functionsRoutes(service) },
+      { path: '/faas', router: scheduleRoutes(db) },
+    ],
+    invoke: invokeRoute(service),
+    vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret }) }],
+    openApiPaths: registerFunctionLifecyclePaths,
   };
 }

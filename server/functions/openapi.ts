@@ -21,12 +21,24 @@ const problem = (description: string) => ({ description, content: { 'application
 const json = (schema: z.ZodTypeAny, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = (schema: z.ZodTypeAny) => ({ content: { 'application/json': { schema } }, required: true });
 
+const COMMON = { 401: problem('No, wrong or expired vCD session'), 403: problem("The organization is not the session's") };
+const fn = '/api/org/{org}/faas/functions/{name}';
+
+type Common = { security: { vcdBearer: never[] }[]; org: z.ZodTypeAny };
+/** What every group of paths shares: the session's security, the org parameter and one function's parameters. */
+type PathContext = Common & { fnParams: z.AnyZodObject };
+
 /** The function lifecycle routes (PUT, versions, rollback, activations) in the backend's OpenAPI document. */
-export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common: { security: { vcdBearer: never[] }[]; org: z.ZodTypeAny }): void {
-  const { security } = common;
-  const COMMON = { 401: problem('No, wrong or expired vCD session'), 403: problem("The organization is not the session's") };
-  const fnParams = z.object({ org: common.org, name: FunctionNameSchema });
-  const fn = '/api/org/{org}/faas/functions/{name}';
+export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common: Common): void {
+  const context: PathContext = { ...common, fnParams: z.object({ org: common.org, name: FunctionNameSchema }) };
+  // Registration order is the document's order.
+  registerVersionPaths(registry, context);
+  registerAsyncPaths(registry, context);
+  registerOrgPaths(registry, context);
+}
+
+/** Change a function, its versions, rollback and calls. */
+function registerVersionPaths(registry: OpenAPIRegistry, { security, fnParams }: PathContext): void {
   registry.registerPath({
     method: 'put', path: fn, summary: 'Change a function: a new version from the latest one and the given fields', tags: ['functions'], security,
     request: { params: fnParams, body: body(UpdateFunctionSchema) },
@@ -53,7 +65,11 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
     request: { params: fnParams, query: ActivationQuerySchema },
     responses: { 200: json(ActivationListSchema, 'A page of activations'), 400: problem('Bad filter'), 404: problem('No such function'), ...COMMON },
   });
-  const dlParams = z.object({ org: common.org, name: FunctionNameSchema, id: z.string().describe('the dead letter\'s id (its first activation id)') });
+}
+
+/** Queued calls and their dead letters. */
+function registerAsyncPaths(registry: OpenAPIRegistry, { security, org, fnParams }: PathContext): void {
+  const dlParams = z.object({ org, name: FunctionNameSchema, id: z.string().describe('the dead letter\'s id (its first activation id)') });
   registry.registerPath({
     method: 'post', path: `${fn}/invocations`,
     summary: 'Queue a call of the function (as X-Invocation-Type: Event does on its route): the handler gets a POST of its route with this body and query',
@@ -78,6 +94,10 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
     request: { params: dlParams },
     responses: { 204: { description: 'Deleted' }, 404: problem('No such function or dead letter'), ...COMMON },
   });
+}
+
+/** A schedule's ticks, the runtimes, vCD's notifications and one activation by id. */
+function registerOrgPaths(registry: OpenAPIRegistry, { security, org, fnParams }: PathContext): void {
   registry.registerPath({
     method: 'get', path: `${fn}/ticks`,
     summary: "A schedule-triggered function's ticks, newest first: each run, and one entry per stretch of ticks missed while no backend was up",
@@ -89,7 +109,7 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
     method: 'get', path: '/api/org/{org}/faas/runtimes',
     summary: 'The runtimes, the sandboxes each runs in, and which sandboxes this installation can run now (with the reason when not)',
     tags: ['functions'], security,
-    request: { params: z.object({ org: common.org }) },
+    request: { params: z.object({ org }) },
     responses: { 200: json(RuntimesInfoSchema, 'Runtimes and sandboxes'), ...COMMON },
   });
   registry.registerPath({
@@ -105,7 +125,7 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
   });
   registry.registerPath({
     method: 'get', path: '/api/org/{org}/faas/activations/{id}', summary: 'One call', tags: ['activations'], security,
-    request: { params: z.object({ org: common.org, id: z.string() }) },
+    request: { params: z.object({ org, id: z.string() }) },
     responses: { 200: json(ActivationSchema, 'The activation'), 404: problem('No such activation in this org'), ...COMMON },
   });
 }

@@ -28,7 +28,17 @@ function callerOf(req: Request, res: Response): Caller {
 /** /api/org/{org}/faas/... (mounted after auth and tenancy). */
 export function functionsRoutes(service: FunctionsService): Router {
   const router = Router({ mergeParams: true });
+  // Express matches in the order routes are added: the groups keep the routes' order.
+  collectionRoutes(router, service);
+  versionRoutes(router, service);
+  asyncRoutes(router, service);
+  orgWideRoutes(router, service);
+  deleteRoute(router, service);
+  return router;
+}
 
+/** List, create, read and change a function. */
+function collectionRoutes(router: Router, service: FunctionsService): void {
   router.get('/functions', async (req, res) => {
     const page = parseOrThrow(PageQuerySchema, req.query, 'invalid query');
     res.json(await service.list(org(res), page));
@@ -48,7 +58,10 @@ export function functionsRoutes(service: FunctionsService): Router {
     res.locals.function = req.params.name;
     res.status(202).json(await service.update(org(res), String(req.params.name), req.body, callerOf(req, res)));
   });
+}
 
+/** A function's versions, rollback and calls. */
+function versionRoutes(router: Router, service: FunctionsService): void {
   router.get('/functions/:name/versions', async (req, res) => {
     res.locals.function = req.params.name;
     res.json(await service.versions(org(res), String(req.params.name), req.query));
@@ -63,7 +76,10 @@ export function functionsRoutes(service: FunctionsService): Router {
     res.locals.function = req.params.name;
     res.json(await service.activations(org(res), String(req.params.name), req.query));
   });
+}
 
+/** Queued calls (X-Invocation-Type: Event) and their dead letters. */
+function asyncRoutes(router: Router, service: FunctionsService): void {
   router.post('/functions/:name/invocations', async (req, res) => {
     res.locals.function = req.params.name;
     const queued = await service.invokeAsyncByName(org(res), String(req.params.name), eventOf(req), String(res.locals.requestId));
@@ -88,7 +104,10 @@ export function functionsRoutes(service: FunctionsService): Router {
     await service.deleteDeadLetter(org(res), String(req.params.name), String(req.params.id));
     res.status(204).end();
   });
+}
 
+/** The runtimes and one activation, by id, in the org. */
+function orgWideRoutes(router: Router, service: FunctionsService): void {
   router.get('/runtimes', async (_req, res) => {
     res.json(await service.runtimes());
   });
@@ -96,14 +115,15 @@ export function functionsRoutes(service: FunctionsService): Router {
   router.get('/activations/:id', async (req, res) => {
     res.json(await service.activation(org(res), String(req.params.id)));
   });
+}
 
+/** Delete a function. */
+function deleteRoute(router: Router, service: FunctionsService): void {
   router.delete('/functions/:name', async (req, res) => {
     res.locals.function = req.params.name;
     await service.delete(org(res), String(req.params.name));
     res.status(204).end();
   });
-
-  return router;
 }
 
 function eventOf(req: Request): HttpEvent {
