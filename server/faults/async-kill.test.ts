@@ -6,6 +6,7 @@ import { login } from '../../mock-vcd/testing/mock';
 import { api, freshStore, type StoreHandle } from '../testing/harness';
 import { SLOW_LEDGER_HANDLER, startLedger } from '../testing/ledger';
 import { startBackendProcess } from './backend-process';
+import { until as poll } from '../testing/until';
 
 /**
  * Issue 13, item 1: queued calls across a backend kill -9. Calls accepted with 202 are running (held in the
@@ -17,15 +18,8 @@ import { startBackendProcess } from './backend-process';
 
 const CALLS = 12;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The shared poller (server/testing/until.ts) with this file's patience. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => poll(what, probe, { timeoutMs: 90_000, everyMs: 50 });
 
 describe('queued calls when the backend is killed -9 (PostgreSQL)', () => {
   let mock: RunningMockVcd;

@@ -10,6 +10,7 @@ import { api, freshStore, jsonOf, type StoreHandle } from '../testing/harness';
 import { startBackendProcess, type BackendProcess } from './backend-process';
 import { ruleFor } from '../testing/autoscale';
 import { startLedger, type Ledger } from '../testing/ledger';
+import { until as poll } from '../testing/until';
 
 /**
  * Issue 7/20, crashes: the backend is its own process on PostgreSQL and is killed with SIGKILL while a function
@@ -21,21 +22,13 @@ import { startLedger, type Ledger } from '../testing/ledger';
  * "ran twice" names the build or action.
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Org = keyof typeof DEMO_INFRA_IDS;
 // A marker of this run: the image cannot come from an earlier run's cache, so the build really runs.
 const RUN = randomBytes(6).toString('hex');
 const PYTHON = `# run ${RUN}\ndef handle(event, context):\n    return {"statusCode": 200, "headers": {}, "body": {"survived": True}}\n`;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** The shared poller (server/testing/until.ts) with this file's patience. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => poll(what, probe, { timeoutMs: 90_000, everyMs: 50 });
 
 describe('the backend killed -9 and started again on PostgreSQL', () => {
   let mock: RunningMockVcd;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { until as poll } from '../testing/until';
 
 /**
  * Issue 13, item 4: a function's own maxConcurrency beside the org's quota. Synchronous calls over it answer 429 with
@@ -18,15 +19,8 @@ const SLOW = `module.exports = async (event) => {
 type Client = ReturnType<typeof api>;
 type Activation = { id: string; trigger: string; attempt?: number; status: string; start: string; durationMs: number };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The shared poller (server/testing/until.ts) with this file's patience. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => poll(what, probe, { timeoutMs: 30_000 });
 
 describe.each(STORES)('per-function concurrency on %s', (kind) => {
   let h: Harness;

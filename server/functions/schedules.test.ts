@@ -7,6 +7,7 @@ import { openTestDb } from '../testing/harness';
 import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
 import { AsyncJobStore } from './async-store';
 import { FunctionSchedules } from './schedules';
+import { until as poll } from '../testing/until';
 
 /**
  * Issue 13, item 2: schedule triggers run a function once per tick, with the tick in its event, across replicas;
@@ -21,15 +22,8 @@ type Client = ReturnType<typeof api>;
 type Activation = { id: string; trigger: string; tick?: string; status: string; logs: string[] };
 type Tick = { tick: string; kind: 'run' | 'missed'; activationId?: string; missed?: number; missedFrom?: string };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The shared poller (server/testing/until.ts) with this file's patience. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => poll(what, probe, { timeoutMs: 20_000 });
 
 describe.each(STORES)('schedule triggers on %s', (kind) => {
   let h: Harness;
