@@ -45,7 +45,7 @@ describe('vcd-serverless status over MQTT', () => {
     const s = JSON.parse(r.out);
     expect(s.plugin).toBeNull();
     expect(s.registrations).toEqual([]);
-    expect(s.backend.error).toContain('GET /api/org/System/faas/provider/about through vCD answered HTTP');
+    expect(s.backend.error).toContain('GET /api/org/System/provider/about through vCD answered HTTP');
     const text = await cli('status');
     expect(text.out).toContain('plugin     not installed');
     expect(text.out).toContain('extension  not registered');

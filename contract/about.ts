@@ -3,9 +3,7 @@ import { z } from 'zod';
 /**
  * What a backend runs (issue 17, `vcd-serverless status` and `diff`), shared by server/ (OpenAPI) and bin/.
  *
- *   GET /api/org/{org}/faas/provider/about   provider session only; any `{org}`, e.g. System
- *
- * Under /faas so that the API filter `vcd-serverless deploy` registers forwards it through vCD.
+ *   GET /api/org/{org}/provider/about   provider session only; any `{org}`, e.g. System
  */
 export const BackendAboutSchema = z.object({
   /** The backend's package version. */

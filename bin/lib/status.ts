@@ -74,7 +74,7 @@ export async function collectStatus(session: ProviderSession, target: StatusTarg
   const [plugin, registrations, backend, card] = await Promise.all([
     pluginOf(session, target.pluginName),
     registrationsOf(session, target),
-    throughVcd(session, 'faas/provider/about', (b) => BackendAboutSchema.parse(b)),
+    throughVcd(session, 'provider/about', (b) => BackendAboutSchema.parse(b)),
     throughVcd(session, 'showback/ratecard', (b) => RateCardViewSchema.parse(b)),
   ]);
   const rateCard = 'error' in card ? card : { currency: card.currency, rates: card.rates, overrides: card.overrides };

@@ -6,7 +6,7 @@ import type { LimitsService } from '../provider/limits';
 import { registerLimitsPaths } from '../provider/limits-openapi';
 import { providerLimitsRoutes, tenantLimitsRoutes } from '../provider/limits-routes';
 import { registerProviderPaths } from '../provider/openapi';
-import { aboutRoutes, providerRoutes } from '../provider/routes';
+import { providerRoutes } from '../provider/routes';
 import { ProviderService } from '../provider/service';
 import type { FunctionFigures } from '../provider/ports';
 import type { ShowbackService } from '../showback/service';
@@ -36,7 +36,6 @@ export function composeProvider({ config, db }: ComposeContext, deps: { showback
       // Before /provider: its router answers the tenants overview only.
       { path: '/provider/limits', router: providerLimitsRoutes(deps.limits) },
       { path: '/provider', router: providerRoutes(service) },
-      { path: '/faas/provider', router: aboutRoutes(service) },
       { path: '/limits', router: tenantLimitsRoutes(deps.limits) },
     ],
     openApiPaths: (registry, common) => {

@@ -26,7 +26,7 @@ export function registerProviderPaths(registry: OpenAPIRegistry, common: { secur
     request: { params }, responses: { 200: { description: 'text/csv' }, ...errors }, tags, security,
   });
   registry.registerPath({
-    method: 'get', path: '/api/org/{org}/faas/provider/about', summary: 'What this backend runs: version, migration level, function and rule counts per org (provider only)',
+    method: 'get', path: '/api/org/{org}/provider/about', summary: 'What this backend runs: version, migration level, function and rule counts per org (provider only)',
     request: { params }, responses: { 200: { description: 'About', content: { 'application/json': { schema: BackendAboutSchema } } }, ...errors }, tags, security,
   });
 }

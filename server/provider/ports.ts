@@ -16,7 +16,7 @@ export type FunctionFigures = (orgs: string[], since: Date) => Promise<Map<strin
 export type CostFigures = (orgs: string[]) => Promise<Map<string, TenantRow['cost']>>;
 export type AutoscaleFigures = (orgs: string[]) => Promise<Map<string, TenantRow['autoscale']>>;
 
-/** The backend's own version, transport and its store's migration level (GET .../faas/provider/about). */
+/** The backend's own version, transport and its store's migration level (GET .../provider/about). */
 export type BackendFacts = () => Promise<Pick<BackendAbout, 'version' | 'transport' | 'migrations'>>;
 
 export interface ProviderDeps {

@@ -22,12 +22,7 @@ export function providerRoutes(service: ProviderService): Router {
     const { month, csv } = await service.tenantsCsv(providerToken(req, res));
     res.type('text/csv; charset=utf-8').attachment(`tenants-${month}.csv`).send(csv);
   });
-  return router;
-}
-
-/** /api/org/{org}/faas/provider/about: under /faas, which the deployed API filter forwards (contract/about.ts). */
-export function aboutRoutes(service: ProviderService): Router {
-  const router = Router({ mergeParams: true });
+  // What this backend runs, for `vcd-serverless status` and `diff` (contract/about.ts).
   router.get('/about', async (req, res) => {
     res.json(await service.about(providerToken(req, res)));
   });

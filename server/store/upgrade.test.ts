@@ -38,7 +38,7 @@ describe.each(STORES)('upgrading a previous release\'s store on %s', (kind) => {
 
   it('migrates the store forward to the newest migration', async () => {
     const provider = api(() => h.backend.url, await h.login('provider'));
-    const about = await jsonOf(await provider.get('/api/org/System/faas/provider/about'));
+    const about = await jsonOf(await provider.get('/api/org/System/provider/about'));
     const names = readMigrations().map((m) => m.name);
     expect(about.migrations).toEqual({ level: readMigrations().at(-1)!.version, applied: names });
     expect(about.orgs).toContainEqual({ org: 'acme', functions: 1, rules: 1 });
