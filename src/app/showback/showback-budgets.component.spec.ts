@@ -122,7 +122,11 @@ describe('ShowbackBudgetsComponent', () => {
     answer([wireBudget()], [wireAlert()]);
     expect(q('budgets-checked')?.textContent).toContain('1 new alerts recorded.');
   });
+});
 
+// Outside the component's describe: it sets up no TestBed, so that describe's afterEach (http.verify) has nothing to
+// verify, and under Jasmine's random order it failed whenever this test ran before any other.
+describe('budgetRequest', () => {
   it('builds the request without empty thresholds or webhook', () => {
     expect(budgetRequest({ name: ' a ', amount: 1, scope: 'org', scopeValue: 'ignored', actualPct: null, forecastPct: null, webhookUrl: ' ' })).toEqual({ name: 'a', amount: 100 });
   });
