@@ -63,7 +63,18 @@ async function playwright(specs, report, extraEnv = {}) {
   if (!r) return { passed: 0, failed: 1, note: `playwright wrote no results (exit ${code})` };
   const s = r.stats;
   const failed = s.unexpected + (code !== 0 && s.unexpected === 0 ? 1 : 0);
-  return ranSomething({ passed: s.expected + s.flaky, failed, skipped: s.skipped });
+  return ranSomething({ passed: s.expected + s.flaky, failed, skipped: s.skipped, failures: playwrightFailures(r), flaky: s.flaky });
+}
+
+/** The specs that failed in a Playwright JSON report, as "file:line title". */
+function playwrightFailures(report) {
+  const out = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) if (!spec.ok) out.push(`${spec.file}:${spec.line} ${spec.title}`);
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  return out;
 }
 
 /** One vitest run (its JSON report in .test-results/<out>) as a suite's counts. */
@@ -73,7 +84,19 @@ async function vitest(out, args) {
   const r = readJson(file);
   if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
   const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
-  return ranSomething({ passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests });
+  return ranSomething({ passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) });
+}
+
+/** The tests (or whole files that failed to load or in a hook) that failed in a vitest JSON report. */
+function vitestFailures(report) {
+  const out = [];
+  for (const file of report.testResults ?? []) {
+    const name = path.relative(root, file.name);
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) out.push(`${name} > ${t.fullName}`);
+    if (file.status === 'failed' && failedTests.length === 0) out.push(`${name}: ${String(file.message ?? 'failed').split('\n')[0]}`);
+  }
+  return out;
 }
 
 /** Every folder with code of ours; the rules say which may import which. */
@@ -118,7 +141,9 @@ const suites = [
       const ran = Number(executed[1]);
       const failedCount = Number(executed[3] ?? 0);
       const failed = failedCount + (code !== 0 && failedCount === 0 ? 1 : 0);
-      return ranSomething({ passed: ran - failedCount, failed, skipped: Number(executed[4] ?? 0) });
+      // Karma's progress reporter names each failed spec on a line "<browser> (<os>) <describe> <it> FAILED".
+      const failures = [...new Set([...output.matchAll(/^.*?\(Linux[^)]*\) (.+) FAILED\s*$/gm)].map((m) => m[1]))];
+      return ranSomething({ passed: ran - failedCount, failed, skipped: Number(executed[4] ?? 0), failures });
     },
   },
   {
@@ -206,12 +231,18 @@ async function main() {
   if (!built) summary.push({ name: 'build (ng build plugin, ng build portal)', passed: 0, failed: 1 });
   for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.key))) {
     console.log(`\n=== ${suite.name} ===\n`);
-    summary.push({ name: suite.name, ...(await suite.run()) });
+    const started = Date.now();
+    const counts = await suite.run();
+    summary.push({ name: suite.name, ...counts, seconds: Math.round((Date.now() - started) / 1000) });
   }
   console.log('\n=== summary ===');
   for (const s of summary) {
-    const extra = [s.skipped ? `${s.skipped} skipped` : '', s.note ?? ''].filter(Boolean).join('; ');
+    const extra = [s.skipped ? `${s.skipped} skipped` : '', s.flaky ? `${s.flaky} passed only on a retry` : '', s.note ?? '', s.seconds !== undefined ? `${s.seconds} s` : '']
+      .filter(Boolean)
+      .join('; ');
     console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed${extra ? ` (${extra})` : ''}`);
+    // The CI log keeps only its tail: name what failed here, where it is kept.
+    for (const f of (s.failures ?? []).slice(0, 20)) console.log(`  FAILED ${f}`);
   }
   for (const line of hardeningCounts()) console.log(line);
   const passed = summary.reduce((n, s) => n + s.passed, 0);
