@@ -26,7 +26,11 @@ module.exports = function (config) {
     autoWatch: false,
     singleRun: true,
     restartOnFileChange: false,
+    // Hang guards, not speed checks: on a loaded 2-core machine the bundle's first run starves the browser's socket
+    // pings and Karma's 2 s defaults dropped a browser that was working ("Disconnected ... ping timeout").
     browserNoActivityTimeout: 120000,
     captureTimeout: 120000,
+    pingTimeout: 60000,
+    browserDisconnectTimeout: 60000,
   });
 };

@@ -36,6 +36,10 @@ describe('the audit log page', () => {
     expect(plain(row.querySelector('[data-test="audit-what"]')?.textContent)).toBe('created: function hello');
     expect(plain(row.querySelector('[data-test="audit-change"]')?.textContent)).toBe('code, name, secrets (secrets: API_KEY)');
     expect(page().querySelector('[data-test="audit-org"]')).toBeNull();
+    // When, in the reader's locale, not the wire's ISO string.
+    const at = plain(row.querySelector('[data-test="audit-at"]')?.textContent);
+    expect(at).toMatch(/2026/);
+    expect(at).not.toContain('T10:00:00');
   });
 
   it('lets the provider filter every org by org, user and kind, and shows before and after', async () => {
