@@ -42,15 +42,7 @@ export async function startServer(
 
   const db = await openStore(config, log);
   const ctx = { config, db, log, clock: options.clock };
-  // The provider's per-org limits, enforced by functions and autoscale through a port each.
-  const audit = composeAudit(ctx);
-  const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
-  const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
-  const showback = composeShowback(ctx, { functionUsage: functions.usage });
-  const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf });
-  // The provider's overview meets the others only through their figures, handed over here.
-  const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });
-  const features: Part[] = [functions, showback, autoscale, provider, audit];
+  const { features, functions, audit, autoscale, showback, provider } = await composeFeatures(ctx);
 
   const app = httpApp(ctx, features, functions, [audit.trail]);
   // How vCD reaches the backend (VCD_TRANSPORT; default its MQTT bus): the same app, dispatched in process; vCD's
@@ -84,6 +76,21 @@ export async function startServer(
     log.info('backend stopped');
   };
   return { url, port, close: () => (closing ??= stop()) };
+}
+
+/**
+ * Every feature, wired to the others through ports: the provider's per-org limits (enforced by functions and
+ * autoscale), the functions' usage (priced by showback), the figures the provider's overview shows.
+ */
+export async function composeFeatures(ctx: ComposeContext) {
+  const audit = composeAudit(ctx);
+  const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
+  const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
+  const showback = composeShowback(ctx, { functionUsage: functions.usage });
+  const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf });
+  const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });
+  const features: Part[] = [functions, showback, autoscale, provider, audit];
+  return { features, functions, audit, autoscale, showback, provider };
 }
 
 /** The HTTP app with every feature's routers; a function's own route comes after all of them. */

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { Unauthenticated, parseOrThrow } from '../errors';
 import { principal, sessionToken } from '../http/auth';
+import { changes, named, noChange } from '../http/changes';
 import type { ChangeAuthor } from './journal';
 import type { AutoscaleService } from './service';
 
@@ -35,24 +36,24 @@ function ruleRoutes(router: Router, service: AutoscaleService): void {
   router.get('/rules', async (req, res) => {
     res.json(await service.list(org(res), parseOrThrow(Page, req.query, 'invalid query')));
   });
-  router.post('/rules', async (req, res) => {
+  router.post('/rules', changes('rules', 'create', named('rule')), async (req, res) => {
     const rule = await service.create(org(res), tokenOf(req), req.body, authorOf(res));
     res.status(201).location(`${req.baseUrl}/rules/${rule.id}`).json(rule);
   });
   // Before /rules/:id: "backtest" is no rule id.
-  router.post('/rules/backtest', async (req, res) => {
+  router.post('/rules/backtest', noChange('a replay of a draft rule: nothing is stored'), async (req, res) => {
     res.json(await service.backtests.run(tokenOf(req), req.body));
   });
   router.get('/rules/:id', async (req, res) => {
     res.json(await service.get(org(res), req.params.id));
   });
-  router.put('/rules/:id', async (req, res) => {
+  router.put('/rules/:id', changes('rules', 'update', named('rule', 'id')), async (req, res) => {
     res.json(await service.update(org(res), tokenOf(req), req.params.id, req.body, authorOf(res)));
   });
   router.get('/rules/:id/history', async (req, res) => {
     res.json(await service.history(org(res), req.params.id, parseOrThrow(Page, req.query, 'invalid query')));
   });
-  router.delete('/rules/:id', async (req, res) => {
+  router.delete('/rules/:id', changes('rules', 'delete', named('rule', 'id')), async (req, res) => {
     await service.remove(org(res), req.params.id);
     res.status(204).end();
   });
@@ -62,7 +63,7 @@ function ruleRoutes(router: Router, service: AutoscaleService): void {
   router.get('/rules/:id/metrics', async (req, res) => {
     res.json(await service.metrics(org(res), tokenOf(req), req.params.id, req.query));
   });
-  router.post('/rules/:id/dry-run', async (req, res) => {
+  router.post('/rules/:id/dry-run', noChange('a dry run decides without acting'), async (req, res) => {
     res.json(await service.dryRun(org(res), tokenOf(req), req.params.id));
   });
 }
@@ -86,10 +87,10 @@ function pickerRoutes(router: Router, service: AutoscaleService): void {
 
 /** vROps's REST notification plugin POSTs an ACTIVE alert (expects 201) and PUTs its update or cancel (expects 202). */
 function alertRoutes(router: Router, service: AutoscaleService): void {
-  router.post('/alerts', async (req, res) => {
+  router.post('/alerts', noChange("vROps's alert: the rule's events record what it caused"), async (req, res) => {
     res.status(201).json(await service.receiveAlert(org(res), tokenOf(req), req.body));
   });
-  router.put(['/alerts', '/alerts/:alertId'], async (req, res) => {
+  router.put(['/alerts', '/alerts/:alertId'], noChange("vROps's alert update: the rule's events record what it caused"), async (req, res) => {
     res.status(202).json(await service.receiveAlert(org(res), tokenOf(req), req.body));
   });
 }

@@ -124,6 +124,12 @@ describe.each(STORES)('async calls and dead letters on %s', (kind) => {
     // Gone: a second delete, or a re-drive of a letter that is no longer dead, is a 404.
     expect((await problemOf(await acme.delete(`/api/org/acme/faas/functions/redrive/dead-letters/${second.id}`))).status).toBe(404);
     expect((await acme.post(`/api/org/acme/faas/functions/redrive/dead-letters/${first.id}/redrive`, {})).status).toBe(404);
+    // Both are in the org's audit log, once each (the refused second tries are not).
+    const audit = (await jsonOf(await acme.get('/api/org/acme/audit?kind=deadLetters'))).items as { action: string; target: string }[];
+    expect(audit.map((e) => `${e.action} ${e.target}`)).toEqual([
+      `delete dead letter ${second.id} of function redrive`,
+      `redrive dead letter ${first.id} of function redrive`,
+    ]);
   });
 
   it('calls onSuccess and onFailure destinations with the outcome', async () => {

@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { PageQuerySchema } from '../../contract/problem';
 import { Invalid, parseOrThrow } from '../errors';
 import { principal, sessionToken } from '../http/auth';
+import { changes, named, noChange } from '../http/changes';
 import { orgKey } from '../http/tenancy';
 import type { HttpEvent } from './ports';
 import { PLATFORM_SECURITY_HEADERS } from './response-policy';
@@ -18,6 +19,7 @@ const PRIVATE_HEADERS = new Set([
 ]);
 
 const org = (res: Response): string => res.locals.org as string;
+const deadLetter = (req: Request): string => `dead letter ${String(req.params.id)} of function ${String(req.params.name)}`;
 
 /** The caller's own org UUID when the URL names their org (a provider acting for another org has none) and token. */
 function callerOf(req: Request, res: Response): Caller {
@@ -44,7 +46,7 @@ function collectionRoutes(router: Router, service: FunctionsService): void {
     res.json(await service.list(org(res), page));
   });
 
-  router.post('/functions', async (req, res) => {
+  router.post('/functions', changes('functions', 'create', named('function')), async (req, res) => {
     const fn = await service.create(org(res), req.body, callerOf(req, res));
     res.status(202).location(`${req.baseUrl}/functions/${fn.name}`).json(fn);
   });
@@ -54,7 +56,7 @@ function collectionRoutes(router: Router, service: FunctionsService): void {
     res.json(await service.get(org(res), String(req.params.name)));
   });
 
-  router.put('/functions/:name', async (req, res) => {
+  router.put('/functions/:name', changes('versions', 'update', named('function', 'name')), async (req, res) => {
     res.locals.function = req.params.name;
     res.status(202).json(await service.update(org(res), String(req.params.name), req.body, callerOf(req, res)));
   });
@@ -67,7 +69,7 @@ function versionRoutes(router: Router, service: FunctionsService): void {
     res.json(await service.versions(org(res), String(req.params.name), req.query));
   });
 
-  router.post('/functions/:name/rollback', async (req, res) => {
+  router.post('/functions/:name/rollback', changes('versions', 'rollback', named('function', 'name')), async (req, res) => {
     res.locals.function = req.params.name;
     res.status(202).json(await service.rollback(org(res), String(req.params.name), req.body));
   });
@@ -80,7 +82,7 @@ function versionRoutes(router: Router, service: FunctionsService): void {
 
 /** Queued calls (X-Invocation-Type: Event) and their dead letters. */
 function asyncRoutes(router: Router, service: FunctionsService): void {
-  router.post('/functions/:name/invocations', async (req, res) => {
+  router.post('/functions/:name/invocations', noChange('a call: its activation records it'), async (req, res) => {
     res.locals.function = req.params.name;
     const queued = await service.invokeAsyncByName(org(res), String(req.params.name), eventOf(req), String(res.locals.requestId));
     res.status(202).setHeader('X-Activation-Id', queued.activationId);
@@ -92,14 +94,14 @@ function asyncRoutes(router: Router, service: FunctionsService): void {
     res.json(await service.deadLetters(org(res), String(req.params.name), req.query));
   });
 
-  router.post('/functions/:name/dead-letters/:id/redrive', async (req, res) => {
+  router.post('/functions/:name/dead-letters/:id/redrive', changes('deadLetters', 'redrive', deadLetter), async (req, res) => {
     res.locals.function = req.params.name;
     const queued = await service.redrive(org(res), String(req.params.name), String(req.params.id));
     res.status(202).setHeader('X-Activation-Id', queued.activationId);
     res.json(queued);
   });
 
-  router.delete('/functions/:name/dead-letters/:id', async (req, res) => {
+  router.delete('/functions/:name/dead-letters/:id', changes('deadLetters', 'delete', deadLetter), async (req, res) => {
     res.locals.function = req.params.name;
     await service.deleteDeadLetter(org(res), String(req.params.name), String(req.params.id));
     res.status(204).end();
@@ -119,7 +121,7 @@ function orgWideRoutes(router: Router, service: FunctionsService): void {
 
 /** Delete a function. */
 function deleteRoute(router: Router, service: FunctionsService): void {
-  router.delete('/functions/:name', async (req, res) => {
+  router.delete('/functions/:name', changes('functions', 'delete', named('function', 'name')), async (req, res) => {
     res.locals.function = req.params.name;
     await service.delete(org(res), String(req.params.name));
     res.status(204).end();

@@ -1,7 +1,11 @@
 import { Router, type Response } from 'express';
 import { Forbidden } from '../errors';
 import { principal, sessionToken } from '../http/auth';
+import { noChange } from '../http/changes';
 import type { LimitsService } from './limits';
+
+/** The limits service records its own changes in the audit log, with before and after. */
+const RECORDED_BY_LIMITS = 'recorded by the limits service, with before and after';
 
 /** Only the provider sets limits; a tenant is told so (403), even for its own org. */
 function providerName(res: Response): string {
@@ -17,7 +21,7 @@ export function providerLimitsRoutes(limits: LimitsService): Router {
     providerName(res);
     res.json(await limits.getDefault());
   });
-  router.put('/default', async (req, res) => {
+  router.put('/default', noChange(RECORDED_BY_LIMITS), async (req, res) => {
     res.json(await limits.putDefault(req.body, providerName(res)));
   });
   router.get('/orgs', async (_req, res) => {
@@ -28,10 +32,10 @@ export function providerLimitsRoutes(limits: LimitsService): Router {
     providerName(res);
     res.json(await limits.getOrg(req.params.tenant, sessionToken(req)?.token ?? ''));
   });
-  router.put('/orgs/:tenant', async (req, res) => {
+  router.put('/orgs/:tenant', noChange(RECORDED_BY_LIMITS), async (req, res) => {
     res.json(await limits.putOrg(req.params.tenant, req.body, { by: providerName(res), token: sessionToken(req)?.token ?? '' }));
   });
-  router.delete('/orgs/:tenant', async (req, res) => {
+  router.delete('/orgs/:tenant', noChange(RECORDED_BY_LIMITS), async (req, res) => {
     await limits.removeOrg(req.params.tenant, providerName(res));
     res.status(204).end();
   });

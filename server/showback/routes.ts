@@ -3,6 +3,7 @@ import { BreakdownQuerySchema, DailyQuerySchema, FOCUS_EXPORT_VERSION, MonthlyQu
 import { focusCsv, focusJson } from './focus-export';
 import { Forbidden, Invalid, parseOrThrow } from '../errors';
 import { principal } from '../http/auth';
+import { changes, named, noChange } from '../http/changes';
 import { budgetRoutes } from './budget-routes';
 import type { Budgets } from './budgets';
 import type { Collector } from './collector';
@@ -94,24 +95,24 @@ function sourceRoutes(router: Router, collector: Collector): void {
   router.get('/sources', async (_req, res) => {
     res.json(await collector.list(org(res)));
   });
-  router.post('/sources', async (req, res) => {
+  router.post('/sources', changes('sources', 'create', named('source')), async (req, res) => {
     const source = await collector.create(org(res), req.body);
     res.status(201).location(`${req.baseUrl}/sources/${source.id}`).json(source);
   });
   router.get('/sources/:id', async (req, res) => {
     res.json(await collector.get(org(res), String(req.params.id)));
   });
-  router.put('/sources/:id', async (req, res) => {
+  router.put('/sources/:id', changes('sources', 'update', named('source', 'id')), async (req, res) => {
     res.json(await collector.update(org(res), String(req.params.id), req.body));
   });
-  router.delete('/sources/:id', async (req, res) => {
+  router.delete('/sources/:id', changes('sources', 'delete', named('source', 'id')), async (req, res) => {
     await collector.delete(org(res), String(req.params.id));
     res.status(204).end();
   });
-  router.post('/sources/:id/run', async (req, res) => {
+  router.post('/sources/:id/run', changes('sources', 'run', named('source', 'id')), async (req, res) => {
     res.json(await collector.runNow(org(res), String(req.params.id), req.body ?? {}));
   });
-  router.post('/sources/:id/test', async (req, res) => {
+  router.post('/sources/:id/test', noChange('a test of the connection: nothing is stored'), async (req, res) => {
     res.json(await collector.test(org(res), String(req.params.id)));
   });
   router.get('/sources/:id/runs', async (req, res) => {
@@ -121,7 +122,7 @@ function sourceRoutes(router: Router, collector: Collector): void {
 
 /** FOCUS imports, the rate card (the provider edits it) and the provider's view of every org. */
 function importAndRateCardRoutes(router: Router, service: ShowbackService): void {
-  router.post('/imports', async (req, res) => {
+  router.post('/imports', changes('imports', 'create', 'FOCUS import'), async (req, res) => {
     const type = req.get('content-type') ?? '';
     const format = /json/i.test(type) ? 'json' : /csv|text\/plain/i.test(type) ? 'csv' : null;
     if (!format) throw new Invalid('send a FOCUS file as text/csv or application/json', [{ path: 'Content-Type', message: 'must be text/csv or application/json' }]);
@@ -132,7 +133,7 @@ function importAndRateCardRoutes(router: Router, service: ShowbackService): void
   router.get('/ratecard', async (_req, res) => {
     res.json(await service.rateCardView(org(res), principal(res).isProvider));
   });
-  router.put('/ratecard', async (req, res) => {
+  router.put('/ratecard', changes('ratecard', 'update', 'rate card'), async (req, res) => {
     providerOnly(res);
     res.json(await service.putRateCard(req.body));
   });
