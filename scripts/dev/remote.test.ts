@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installUiPlugin, loginAsProvider } from '../../bin/lib/vcd-provider';
 import { startMockVcd } from '../../mock-vcd/main';
 import { pluginZip } from '../../mock-vcd/testing/mock';
-import { newFunction } from '../../server/testing/harness';
+import { freshStore, newFunction, type StoreHandle } from '../../server/testing/harness';
 import { registerMqttService } from '../../server/testing/mqtt-service';
 import { trustVcdForFetch } from '../../server/transport/mqtt/tls';
 import { localCookie, remoteProxy } from './proxy';
@@ -25,41 +25,45 @@ const manifest = (version: string) => ({
   urn: 'vmware:vcloud:plugin:serverless', name: 'Serverless', containerVersion: '10.0.0', version, scope: ['tenant'],
   permissions: [], description: 'test build', vendor: 'Tests', license: 'Apache-2.0', link: 'https://example.invalid', module: 'PluginModule', route: 'serverless',
 });
-let remote: Awaited<ReturnType<typeof startMockVcd>>;
-let dev: RemoteDev;
-
-beforeAll(async () => {
-  remote = await startMockVcd({ tls: { dir: path.join(dir, 'tls') } });
-  trustVcdForFetch(remote.url, { ca: readFileSync(remote.caFile!, 'utf8') });
-  const { token } = await registerMqttService(remote.url);
-  // The remote runs an older build of the same plugin, which the local one stands in for.
-  writeFileSync(path.join(dir, 'remote.zip'), pluginZip({ manifest: manifest('0.9.0') }));
-  const provider = await loginAsProvider({ vcdUrl: remote.url, user: 'administrator@System', password: 'provider-demo' });
-  await installUiPlugin(provider, { zipPath: path.join(dir, 'remote.zip') });
-  writeFileSync(path.join(dir, 'local.zip'), pluginZip({ manifest: manifest('1.0.0-dev') }));
-  dev = await startRemoteDev({
-    vcdUrl: remote.url, caFile: remote.caFile, zipPath: path.join(dir, 'local.zip'), portalDir: path.join(dir, 'no-portal'),
-    backend: { dataDir: path.join(dir, 'backend'), mqttToken: token, logLevel: 'silent' },
-  });
-}, 120_000);
-afterAll(async () => {
-  await dev?.close();
-  await remote?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+writeFileSync(path.join(dir, 'remote.zip'), pluginZip({ manifest: manifest('0.9.0') }));
+writeFileSync(path.join(dir, 'local.zip'), pluginZip({ manifest: manifest('1.0.0-dev') }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const ACCEPT = 'application/json;version=37.0';
 
-async function tenantLogin(): Promise<{ token: string; cookie: string | null }> {
+async function tenantLogin(dev: RemoteDev): Promise<{ token: string; cookie: string | null }> {
   const res = await fetch(`${dev.portalUrl}/cloudapi/1.0.0/sessions`, { method: 'POST', headers: { Authorization: basic('admin@acme', 'acme-demo'), Accept: ACCEPT } });
   expect(res.status).toBe(200);
   return { token: res.headers.get('x-vmware-vcloud-access-token') ?? '', cookie: res.headers.get('set-cookie') };
 }
 
-describe('npm start -- --vcd <remote vCD>', () => {
+describe.each(['pglite', 'postgres'] as const)('npm start -- --vcd <remote vCD> (%s store)', (kind) => {
+  let remote: Awaited<ReturnType<typeof startMockVcd>>;
+  let dev: RemoteDev;
+  let store: StoreHandle;
+
+  beforeAll(async () => {
+    remote = await startMockVcd({ tls: { dir: path.join(dir, kind, 'tls') } });
+    trustVcdForFetch(remote.url, { ca: readFileSync(remote.caFile!, 'utf8') });
+    const { token } = await registerMqttService(remote.url);
+    // The remote runs an older build of the same plugin, which the local one stands in for.
+    const provider = await loginAsProvider({ vcdUrl: remote.url, user: 'administrator@System', password: 'provider-demo' });
+    await installUiPlugin(provider, { zipPath: path.join(dir, 'remote.zip') });
+    store = await freshStore(kind);
+    dev = await startRemoteDev({
+      vcdUrl: remote.url, caFile: remote.caFile, zipPath: path.join(dir, 'local.zip'), portalDir: path.join(dir, 'no-portal'),
+      backend: { ...store.overrides, mqttToken: token, logLevel: 'silent' },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await dev?.close();
+    await remote?.close();
+    await store?.drop();
+  });
+
   it('logs a tenant in at the remote vCD through the local origin, the session cookie kept for plain http', async () => {
-    const { token, cookie } = await tenantLogin();
+    const { token, cookie } = await tenantLogin(dev);
     expect(token).toBeTruthy();
     expect(cookie).toMatch(/^vcloud_session_id=/);
     expect(cookie).not.toMatch(/;\s*(secure|domain=)/i);
@@ -70,7 +74,7 @@ describe('npm start -- --vcd <remote vCD>', () => {
   });
 
   it('lists the local plugin build instead of the remote\'s of the same name and serves its files', async () => {
-    const { token } = await tenantLogin();
+    const { token } = await tenantLogin(dev);
     const list = (await (await fetch(`${dev.portalUrl}/cloudapi/extensions/ui`, { headers: { Authorization: `Bearer ${token}`, Accept: ACCEPT } })).json()) as Record<string, unknown>[];
     const mine = list.filter((p) => p.pluginName === 'Serverless');
     expect(mine).toEqual([expect.objectContaining({ version: '1.0.0-dev', resourcePath: '/local-plugin', plugin_status: 'ready', tenant_scoped: true })]);
@@ -81,7 +85,7 @@ describe('npm start -- --vcd <remote vCD>', () => {
   });
 
   it('creates and calls a function through the remote vCD, which reaches the local backend over its bus', async () => {
-    const { token } = await tenantLogin();
+    const { token } = await tenantLogin(dev);
     const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' };
     const created = await fetch(`${dev.portalUrl}/api/org/acme/faas/functions`, { method: 'POST', headers, body: JSON.stringify(newFunction('hello')) });
     expect(created.status).toBe(202);
@@ -91,6 +95,11 @@ describe('npm start -- --vcd <remote vCD>', () => {
     const answer = await fetch(`${dev.portalUrl}/api/org/acme/hello?who=remote`, { headers });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ hello: 'remote' });
+    // Another tenant's own session through the same proxy sees nothing of acme's.
+    const globex = await fetch(`${dev.portalUrl}/cloudapi/1.0.0/sessions`, { method: 'POST', headers: { Authorization: basic('admin@globex', 'globex-demo'), Accept: ACCEPT } });
+    const theirs = { Authorization: `Bearer ${globex.headers.get('x-vmware-vcloud-access-token')}`, Accept: 'application/json' };
+    expect([403, 404]).toContain((await fetch(`${dev.portalUrl}/api/org/acme/faas/functions/hello`, { headers: theirs })).status);
+    expect(((await (await fetch(`${dev.portalUrl}/api/org/globex/faas/functions`, { headers: theirs })).json()) as { items: unknown[] }).items).toEqual([]);
     // It went over the remote's bus: the local backend is its only connected extension client.
     const provider = await loginAsProvider({ vcdUrl: remote.url, user: 'administrator@System', password: 'provider-demo' });
     const bus = await fetch(`${remote.url}/mock/admin/mqtt`, { headers: { Authorization: `Bearer ${provider.token}`, Accept: 'application/json' } });
