@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluginZip } from '../mock-vcd/testing/mock';
 import { startHarness, type Harness } from '../server/testing/harness';
 import { runCli } from './cli';
+import { pluginTenants } from './lib/vcd-admin';
+import { loginAsProvider } from './lib/vcd-provider';
 
 /** `vcd-serverless deploy --release release/<v>`: checksums, upgrades in place, downgrades refused (mock vCD). */
 
@@ -26,6 +28,7 @@ function release(name: string, version: string, sums?: (real: string) => string)
 }
 const V1 = release('1.0.0', '1.0.0');
 const V2 = release('2.0.0', '2.0.0');
+const V3 = release('3.0.0', '3.0.0');
 
 async function cli(args: string[]) {
   const out: string[] = [];
@@ -58,10 +61,10 @@ describe('vcd-serverless deploy --release', () => {
   });
 
   it('refuses a release whose plugin is another version than its directory names', async () => {
-    const misnamed = release('3.0.0', '1.0.0');
+    const misnamed = release('9.0.0', '1.0.0');
     const r = await deploy('--release', misnamed);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('is version 1.0.0, not the 3.0.0 its directory names');
+    expect(r.err).toContain('is version 1.0.0, not the 9.0.0 its directory names');
     expect(plugins()).toEqual([]);
   });
 
@@ -82,11 +85,34 @@ describe('vcd-serverless deploy --release', () => {
     expect((await deploy('--release', V2)).out).toContain('no changes');
   });
 
+  it('keeps a provider\'s unpublish: re-deploying the same version and upgrading leave the publication set as it is', async () => {
+    const [plugin] = plugins();
+    const session = await loginAsProvider({ vcdUrl: h.mock.url, user: 'administrator@System', password: 'provider-demo' });
+    const unpublish = await fetch(`${h.mock.url}/cloudapi/extensions/ui/${encodeURIComponent(plugin.id)}/tenants/unpublish`, {
+      method: 'POST',
+      headers: { Accept: 'application/json;version=37.0', Authorization: `Bearer ${session.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify([{ name: 'globex' }]),
+    });
+    expect(unpublish.status).toBe(200);
+    const publishedTo = async () => (await pluginTenants(session, plugin.id)).map((o) => o.name);
+
+    const again = await deploy('--release', V2);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('no changes');
+    expect(await publishedTo()).toEqual(['acme']);
+
+    const newer = await deploy('--release', V3);
+    expect(newer.code).toBe(0);
+    expect(newer.out).toContain('replace UI plugin Serverless 2.0.0 with 3.0.0 in place (it stays published to acme)');
+    expect(plugins()).toEqual([{ id: plugin.id, version: '3.0.0', status: 'ready', publishedTo: 1 }]);
+    expect(await publishedTo()).toEqual(['acme']);
+  });
+
   it('refuses to go back to an older release unless --allow-downgrade, then does it in place', async () => {
     const [before] = plugins();
     const refused = await deploy('--release', V1);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain('vCD runs UI plugin Serverless 2.0.0, newer than the 1.0.0');
+    expect(refused.err).toContain('vCD runs UI plugin Serverless 3.0.0, newer than the 1.0.0');
     expect(refused.err).toContain('pass --allow-downgrade');
     expect(plugins()).toEqual([before]);
 

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { parseRemoteArgs, type RemoteArgs, tokenProblem } from './dev/args';
 import { DEMO_LOGINS, transportFromEnv, type Stack, type Transport } from './stack';
 
 export interface PortWanted {
@@ -145,12 +146,22 @@ async function main(): Promise<void> {
   } catch (err) {
     problems.push((err as Error).message);
   }
+  // `npm start -- --vcd URL`: the backend joins that vCD's bus with the token deploy stored there.
+  let remote: RemoteArgs | undefined;
+  try {
+    remote = parseRemoteArgs(process.argv.slice(2));
+    const missing = remote && tokenProblem(process.env, remote.vcdUrl);
+    if (missing) problems.push(missing);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
   problems.push(...(problems.length ? [] : await portProblems(host, ports)));
   if (problems.length) {
     process.stderr.write(problems.map((p) => `vcd-serverless cannot start: ${p}\n`).join(''));
     process.exit(1);
   }
-  process.stdout.write(['Starting with:', ...partsLines(process.env, transportLine(transport)), ''].join('\n'));
+  const how = remote ? `the MQTT bus of ${remote.vcdUrl} (an external service; npm start -- --vcd)` : transportLine(transport);
+  process.stdout.write(['Starting with:', ...partsLines(process.env, how), ''].join('\n'));
 }
 
 if (require.main === module) void main();

@@ -1,9 +1,13 @@
 import { seedShowbackDemo } from './demo-data';
+import { parseRemoteArgs } from './dev/args';
+import { serveRemote } from './dev/serve-remote';
 import { portProblems, runningLines, startPorts } from './first-run';
 import { stackOptionsFromEnv, startStack } from './stack';
 
 /** `npm start`'s long-running part: the stack on fixed, configurable ports until Ctrl-C. */
 async function main(): Promise<void> {
+  const remote = parseRemoteArgs(process.argv.slice(2));
+  if (remote) return serveRemote(remote, process.env);
   const wanted = startPorts(process.env);
   const problems = wanted.problems.length ? wanted.problems : await portProblems(wanted.host, wanted.ports);
   if (problems.length) throw new Error(problems.join('\n  '));

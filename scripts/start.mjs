@@ -16,13 +16,15 @@ const run = (cmd, args, opts = {}) => {
 
 if (!existsSync(path.join(root, 'node_modules/.package-lock.json'))) run('npm', ['ci']);
 // A taken port is named (with the variable that moves it) before minutes of builds; then which parts are on.
-const preflight = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/first-run.ts'], { cwd: root, stdio: 'inherit' });
+// `npm start -- --vcd https://vcd.example [--vcd-ca ca.pem | --insecure-tls]`: against a remote vCD (docs/deploy.md).
+const args = process.argv.slice(2);
+const preflight = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/first-run.ts', ...args], { cwd: root, stdio: 'inherit' });
 if (preflight.status !== 0) process.exit(preflight.status ?? 1);
 console.log('Building the plugin (dist/plugin.zip) and the mock vCD portal ...');
 run('npx', ['ng', 'build', 'plugin'], { env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
 run('npx', ['ng', 'build', 'portal'], { env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
 
-const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'scripts/serve.ts'], {
+const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'scripts/serve.ts', ...args], {
   cwd: root,
   stdio: 'inherit',
 });

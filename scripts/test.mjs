@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { checkRelease, releaseLines, runRelease } from './release-check.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const results = path.join(root, '.test-results');
@@ -44,6 +45,8 @@ function run(cmd, args, extraEnv = {}) {
 }
 
 let built = false;
+/** `npm run release`'s run (the first build step), when the backend suite or its own check is among those run. */
+let rel;
 
 /** A test runner's counts: one that ran no test fails (nothing passes by not running), skipped or not. */
 function ranSomething(counts) {
@@ -78,9 +81,9 @@ function playwrightFailures(report) {
 }
 
 /** One vitest run (its JSON report in .test-results/<out>) as a suite's counts. */
-async function vitest(out, args) {
+async function vitest(out, args, extraEnv = {}) {
   const file = path.join(results, out);
-  const { code } = await run('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const { code } = await run('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], extraEnv);
   const r = readJson(file);
   if (!r) return { passed: 0, failed: 1, note: `vitest wrote no results (exit ${code})` };
   const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
@@ -124,7 +127,13 @@ const suites = [
   {
     name: 'backend + mock vCD (vitest: HTTP on PGlite and PostgreSQL)',
     key: 'backend',
-    run: () => vitest('vitest.json', []),
+    // The image test loads the backend-image.tar the release wrote instead of building the image again.
+    run: () => vitest('vitest.json', [], rel && existsSync(rel.imageTar) ? { VSL_RELEASE_IMAGE_TAR: rel.imageTar } : {}),
+  },
+  {
+    name: 'release (npm run release, run first as the build: checksums, SBOM, plugin.zip version and reproducible bytes)',
+    key: 'release',
+    run: () => (rel ? checkRelease(run, rel, { results }) : { passed: 0, failed: 1, note: 'npm run release did not run' }),
   },
   {
     name: 'faults (vitest, one file at a time: backend killed -9, PostgreSQL and RabbitMQ restarted)',
@@ -222,10 +231,13 @@ async function main() {
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true });
 
-  // Built once, first: the mock vCD suite installs the real dist/plugin.zip, the e2e suite serves both.
-  console.log('\n=== build: dist/plugin.zip and the mock portal ===\n');
-  const plugin = await run('npx', ['ng', 'build', 'plugin']);
-  built = plugin.code === 0 && (await run('npx', ['ng', 'build', 'portal'])).code === 0;
+  // Built once, first: the mock vCD suite installs the real dist/plugin.zip, the e2e suite serves both. With the
+  // backend suite, the build is the real `npm run release` (plugin.zip, backend image, SBOM, notes, checksums).
+  const releasing = only.length === 0 || only.includes('backend') || only.includes('release');
+  console.log(`\n=== build: ${releasing ? 'npm run release (dist/plugin.zip, the backend image, ...)' : 'dist/plugin.zip'} and the mock portal ===\n`);
+  if (releasing) rel = await runRelease(run, { root, results });
+  const pluginBuilt = existsSync(path.join(root, 'dist/plugin.zip')) && rel?.code === 0 ? true : (await run('npx', ['ng', 'build', 'plugin'])).code === 0;
+  built = pluginBuilt && (await run('npx', ['ng', 'build', 'portal'])).code === 0;
 
   const summary = [];
   if (!built) summary.push({ name: 'build (ng build plugin, ng build portal)', passed: 0, failed: 1 });
@@ -244,7 +256,7 @@ async function main() {
     // The CI log keeps only its tail: name what failed here, where it is kept.
     for (const f of (s.failures ?? []).slice(0, 20)) console.log(`  FAILED ${f}`);
   }
-  for (const line of hardeningCounts()) console.log(line);
+  for (const line of [...releaseLines(rel), ...hardeningCounts()]) console.log(line);
   const passed = summary.reduce((n, s) => n + s.passed, 0);
   const failed = summary.reduce((n, s) => n + s.failed, 0);
   const skipped = summary.reduce((n, s) => n + (s.skipped ?? 0), 0);

@@ -72,10 +72,9 @@ async function pluginSteps(session: ProviderSession, target: DeployTarget, manif
   const [current] = installed;
   if (current.plugin_status && current.plugin_status !== 'ready') return [install];
   if (current.version !== manifest.version) return [await upgradeStep(session, current, manifest, { zipPath: target.zipPath, allowDowngrade: target.allowDowngrade })];
-  const published = new Set((await vcd.pluginTenants(session, current.id)).map((o) => o.id));
-  const missing = (await vcd.tenantOrgs(session)).filter((o) => !published.has(o.id));
-  if (!missing.length) return [];
-  return [{ describe: `publish UI plugin ${manifest.name} to ${missing.map((o) => o.name).join(', ')}`, apply: async () => void (await vcd.publishToAll(session, current.id)) }];
+  // Only a first install publishes to every tenant; after that the orgs it is published to are the provider's choice
+  // (a re-deploy of the same version must not undo an unpublish).
+  return [];
 }
 
 export async function wantedPatterns(session: ProviderSession): Promise<string[]> {

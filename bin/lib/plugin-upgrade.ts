@@ -66,8 +66,7 @@ export async function upgradeUiPlugin(session: ProviderSession, id: string, zipP
   await call(session, 'uploading plugin.zip', upload, { method: 'PUT', headers: { 'Content-Type': 'application/zip' }, body: bytes });
   const installed = (await (await call(session, 'reading the plugin', base)).json()) as { plugin_status?: string };
   if (installed.plugin_status && installed.plugin_status !== 'ready') throw new VcdProviderError(`vCD did not accept the plugin: status ${installed.plugin_status}`);
-  // Deploy's target state is "published to every tenant" (as a first install): the orgs it had stay, new ones join.
-  await vcd.publishToAll(session, id);
+  // The publication set is the provider's: an upgrade keeps exactly the orgs it had (an org they unpublished stays so).
 }
 
 /** The step that takes the installed plugin to the zip's version; refuses an older version without allowDowngrade. */
@@ -87,7 +86,7 @@ export async function upgradeStep(
   const orgs = (await vcd.pluginTenants(session, installed.id)).map((t) => t.name).sort();
   return {
     describe: `replace UI plugin ${manifest.name} ${installed.version} with ${manifest.version}${older ? ' (a downgrade, allowed)' : ''} in place ` +
-      `(it stays published to ${orgs.join(', ') || 'no org'}) and publish it to all tenants`,
+      `(it stays published to ${orgs.join(', ') || 'no org'})`,
     apply: () => upgradeUiPlugin(session, installed.id, options.zipPath),
   };
 }

@@ -6,22 +6,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAsProvider, loginAsTenant, registerApiExtension } from '../../bin/lib/vcd-provider';
+import { loginAsTenant } from '../../bin/lib/vcd-provider';
+import { registerMqttService } from '../../server/testing/mqtt-service';
 import { startMockVcd, type RunningMockVcd } from '../../mock-vcd/main';
 import { freshStore, HELLO, type StoreHandle } from '../../server/testing/harness';
 import { podmanPaths } from '../../server/functions/drivers/container/podman-service';
-import { buildBackendImage, podman, type BuiltImage } from './image';
+import { buildBackendImage, loadBackendImage, podman, type BuiltImage } from './image';
 
 /**
  * Issue 17 item 2: the released backend image runs as a provider would run it — real Podman, host network on
- * 127.0.0.1, a read-only root with the data volume, PostgreSQL as the store — behind the mock vCD, and a tenant's
- * function is created and called through vCD.
+ * 127.0.0.1, a read-only root with the data volume, PostgreSQL as the store, the default transport (vCD's MQTT bus,
+ * with the EXTENSION token of the product's external service) — behind the mock vCD, and a tenant's function is
+ * created and called through vCD. With VSL_RELEASE_IMAGE_TAR (npm test: the backend-image.tar `npm run release` just
+ * wrote) that archive is loaded instead of building the image a second time.
  */
 const root = path.resolve(__dirname, '../..');
 const paths = podmanPaths(path.join(root, '.data/podman'));
 const tmp = mkdtempSync(path.join(tmpdir(), 'vsl-image-'));
 const container = `vsl-image-test-${randomBytes(4).toString('hex')}`;
-const secret = randomBytes(32).toString('hex');
 let image: BuiltImage;
 let mock: RunningMockVcd;
 let store: StoreHandle;
@@ -48,23 +50,29 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, tries = 
 }
 
 beforeAll(async () => {
-  image = await buildBackendImage({ root, version: 'image-test', revision: 'test', created: new Date(), saveTo: path.join(tmp, 'image.tar') });
-  mock = await startMockVcd({ portalDir: '/nonexistent-portal', sharedSecret: secret });
+  const released = process.env.VSL_RELEASE_IMAGE_TAR;
+  image = released
+    ? await loadBackendImage({ root, tarball: released })
+    : await buildBackendImage({ root, version: 'image-test', revision: 'test', created: new Date(), saveTo: path.join(tmp, 'image.tar') });
+  mock = await startMockVcd({ portalDir: '/nonexistent-portal' });
+  // What deploy does for the MQTT transport: the external service with its filters, and its EXTENSION token.
+  const { token } = await registerMqttService(mock.url);
   store = await freshStore('postgres');
   const port = await freePort();
   backendUrl = `http://127.0.0.1:${port}`;
   await podman(paths, [
     'run', '-d', '--rm', '--name', container, '--network', 'host', '--read-only', '--tmpfs', '/tmp:rw,mode=1777',
     '--cap-drop', 'all', '--security-opt', 'no-new-privileges', '-v', `${container}-data:/data`,
-    '-e', 'HOST=127.0.0.1', '-e', `PORT=${port}`, '-e', 'VCD_TRANSPORT=http', '-e', `VCD_URL=${mock.url}`, '-e', `DATABASE_URL=${store.overrides.databaseUrl}`,
-    '-e', `EXTENSION_SHARED_SECRET=${secret}`, '-e', 'LOG_LEVEL=warn', image.name,
-  ]);
+    '-e', 'HOST=127.0.0.1', '-e', `PORT=${port}`, '-e', `VCD_URL=${mock.url}`, '-e', `DATABASE_URL=${store.overrides.databaseUrl}`,
+    '-e', 'VCD_EXTENSION_TOKEN', '-e', 'LOG_LEVEL=warn', image.name,
+  ], { VCD_EXTENSION_TOKEN: token });
 }, 480_000);
 
 afterAll(async () => {
   await podman(paths, ['rm', '-f', '-t', '2', container]).catch(() => '');
   await podman(paths, ['volume', 'rm', '-f', `${container}-data`]).catch(() => '');
-  await podman(paths, ['rmi', image?.name ?? 'none']).catch(() => '');
+  // A release's image stays (npm run release made it); the test's own build goes.
+  if (!process.env.VSL_RELEASE_IMAGE_TAR) await podman(paths, ['rmi', image?.name ?? 'none']).catch(() => '');
   await mock?.close();
   await store?.drop();
   rmSync(tmp, { recursive: true, force: true });
@@ -90,10 +98,9 @@ describe('the backend image', () => {
     expect(Number(rows[0]!.n)).toBe(shipped);
   }, 90_000);
 
-  it("runs a tenant's function called through vCD", async () => {
+  it("runs a tenant's function called through vCD, which hands it to the container over its MQTT bus", async () => {
     await until('readyz', async () => ((await fetch(`${backendUrl}/readyz`)).status === 200 ? true : undefined));
-    mock.state.httpExtensions.serverless = backendUrl;
-    await registerApiExtension(await loginAsProvider({ vcdUrl: mock.url, user: 'administrator@System', password: 'provider-demo' }));
+    await until('the backend on the bus', async () => (mock.state.mqtt.connectedClients > 0 ? true : undefined));
     const acme = await loginAsTenant({ vcdUrl: mock.url, user: 'admin@acme', password: 'acme-demo' });
     const headers = { Authorization: `Bearer ${acme.token}`, Accept: 'application/json', 'Content-Type': 'application/json' };
     const created = await fetch(`${mock.url}/api/org/acme/faas/functions`, {
@@ -109,5 +116,8 @@ describe('the backend image', () => {
     const called = await fetch(`${mock.url}/api/org/acme/hello?who=image`, { headers });
     expect(called.status).toBe(200);
     expect(await called.json()).toMatchObject({ hello: 'image', org: 'acme' });
+    // Nothing but the bus reaches it: the mock forwards no HTTP, and the container is the one client of the service.
+    expect(mock.state.httpExtensions).toEqual({});
+    expect(mock.state.mqtt.connectedClients).toBe(1);
   }, 90_000);
 });

@@ -39,9 +39,20 @@ const NATIVE = [{ name: 'isolated-vm', built: 'out' }];
 
 const run = promisify(execFile);
 
-export async function podman(p: PodmanPaths, args: string[]): Promise<string> {
-  const { stdout } = await run('podman', [...podmanArgs(p), ...args], { env: podmanEnv(p), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/** Podman on the project's storage; `env` adds variables a `-e NAME` passes on without putting values in argv. */
+export async function podman(p: PodmanPaths, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await run('podman', [...podmanArgs(p), ...args], { env: { ...podmanEnv(p), ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return stdout.trim();
+}
+
+/** A release's backend-image.tar loaded into the project's Podman (what a provider's `podman load -i` does). */
+export async function loadBackendImage(options: { root: string; tarball: string; podmanDir?: string }): Promise<BuiltImage> {
+  const paths = podmanPaths(options.podmanDir ?? path.join(options.root, '.data/podman'));
+  const out = await podman(paths, ['load', '-i', options.tarball]);
+  const name = /Loaded image(?:\(s\))?: *(\S+)/.exec(out)?.[1];
+  if (!name) throw new Error(`podman load -i ${options.tarball} named no image: ${out}`);
+  const id = await podman(paths, ['image', 'inspect', '--format', '{{.Id}}', name]);
+  return { name, id, tarball: options.tarball };
 }
 
 export async function buildBackendImage(options: ImageOptions): Promise<BuiltImage> {
