@@ -14,6 +14,8 @@ export class OrgReadCache {
   constructor(
     readonly enabled: boolean,
     private readonly maxOrgs = 10_000,
+    /** Keys per org (e.g. pages of a list): beyond, the org's kept answers start over. */
+    private readonly maxKeys = 100,
   ) {}
 
   /** The kept answer of org/key, else load()'s (kept unless a write of the org runs or it failed). */
@@ -26,6 +28,8 @@ export class OrgReadCache {
       if (this.orgs.size >= this.maxOrgs) this.orgs.clear();
       entries = new Map();
       this.orgs.set(org, entries);
+    } else if (entries.size >= this.maxKeys) {
+      entries.clear();
     }
     const loading = load();
     entries.set(key, loading);
