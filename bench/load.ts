@@ -1,12 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { loginAsTenant } from '../bin/lib/vcd-provider';
 import { startMockVcd } from '../mock-vcd/main';
 import { DEMO_INFRA_IDS } from '../mock-vcd/infra/demo';
 import { ruleFor } from '../server/testing/autoscale';
+import { freshStore, type StoreKind } from '../server/testing/harness';
 import { startServer } from '../server/main';
 import type { Figures } from './figures';
 
@@ -21,15 +19,31 @@ autocannon({ url: o.url, connections: o.connections, duration: o.seconds, header
   console.log(JSON.stringify({ codes: r.statusCodeStats, p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, total: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts }));
 });`;
 
+type LoadResult = { codes: Record<string, { count: number }>; p50: number; p99: number; rps: number; total: number; non2xx: number; errors: number; timeouts: number };
+
 /**
  * Issue 7, load: 100 concurrent clients for 60 s (10 s quick) over a function's route, the showback summary and the
- * autoscale rule list, all as acme; errors are any non-2xx, connection error or timeout.
+ * autoscale rule list, all as acme; errors are any non-2xx, connection error or timeout. Issue 16: on the embedded
+ * default (load.*) and on PostgreSQL beside it (load.postgres.*), in one run.
  */
 export async function benchLoad(figures: Figures, options: { quick: boolean }): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-load-'));
+  for (const kind of ['pglite', 'postgres'] as const) {
+    const r = await loadOn(kind, options);
+    const prefix = kind === 'pglite' ? 'load' : 'load.postgres';
+    process.stdout.write(`  ${prefix}: ${r.total} requests from 100 clients, status codes ${JSON.stringify(r.codes)}\n`);
+    figures.add(`${prefix}.p99_ms`, { value: r.p99, unit: 'ms' });
+    figures.add(`${prefix}.p50_ms`, { value: r.p50, unit: 'ms' });
+    figures.add(`${prefix}.rps`, { value: r.rps, unit: 'req/s' });
+    figures.add(`${prefix}.requests`, { value: r.total, unit: 'count' });
+    figures.add(`${prefix}.errors`, { value: r.non2xx + r.errors + r.timeouts, unit: 'count' });
+  }
+}
+
+async function loadOn(kind: StoreKind, options: { quick: boolean }): Promise<LoadResult> {
+  const store = await freshStore(kind);
   const mock = await startMockVcd({ port: 0 });
   // The org's quotas are a provider's setting; here they must not stand between 100 clients and the backend.
-  const backend = await startServer({ port: 0, vcdUrl: mock.url, dataDir, logLevel: 'silent', orgRateLimitPerMinute: 0, orgMaxConcurrentCalls: 200 });
+  const backend = await startServer({ port: 0, vcdUrl: mock.url, ...store.overrides, logLevel: 'silent', orgRateLimitPerMinute: 0, orgMaxConcurrentCalls: 200 });
   try {
     const { token } = await loginAsTenant({ vcdUrl: mock.url, user: 'admin@acme', password: 'acme-demo' });
     const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' };
@@ -48,16 +62,10 @@ export async function benchLoad(figures: Figures, options: { quick: boolean }): 
     const paths = ['/api/org/acme/loaded?who=load', '/api/org/acme/showback/summary', '/api/org/acme/autoscale/rules'];
     const opts = { url: backend.url, connections: 100, seconds: options.quick ? 10 : 60, headers, paths };
     const { stdout } = await execFileAsync(process.execPath, ['-e', CLIENT, JSON.stringify(opts)], { maxBuffer: 16 * 1024 * 1024 });
-    const r = JSON.parse(stdout) as { codes: Record<string, { count: number }>; p50: number; p99: number; rps: number; total: number; non2xx: number; errors: number; timeouts: number };
-    process.stdout.write(`  load: ${r.total} requests from 100 clients, status codes ${JSON.stringify(r.codes)}\n`);
-    figures.add('load.p99_ms', { value: r.p99, unit: 'ms' });
-    figures.add('load.p50_ms', { value: r.p50, unit: 'ms' });
-    figures.add('load.rps', { value: r.rps, unit: 'req/s' });
-    figures.add('load.requests', { value: r.total, unit: 'count' });
-    figures.add('load.errors', { value: r.non2xx + r.errors + r.timeouts, unit: 'count' });
+    return JSON.parse(stdout) as LoadResult;
   } finally {
     await backend.close();
     await mock.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await store.drop();
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Decision, Rule, RuleEvent, RuleInput, RuleSummary } from '../../contract/autoscale';
 import type { Db, Queryable } from '../store/db';
+import { OrgReadCache } from '../store/read-cache';
 import type { DecisionHistory } from './decide';
 import { recordChange, type JournalEntry } from './journal';
 
@@ -35,14 +36,21 @@ const toRule = (r: RuleRow): Rule => ({ ...parsed(r.spec), enabled: r.enabled, i
 /** How many raw recommendations a rule keeps: enough for a stabilization window of evaluations. */
 const MAX_RECOMMENDATIONS = 200;
 
-/** Rules, their decision history and events; every query filters by org (the org name lower-cased). */
+/**
+ * Rules, their decision history and events; every query filters by org (the org name lower-cased). The rule list
+ * (with each rule's latest decision) is read through the org's read cache: every write of rules or events below
+ * goes through it.
+ */
 export class RuleStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly cache = new OrgReadCache(false),
+  ) {}
 
   /** The rule, its (empty) decision state and its journal entry: all or nothing. */
   async insert(org: string, spec: RuleInput, change?: JournalEntry): Promise<Rule> {
     const id = randomUUID();
-    return this.db.transaction(async (tx) => {
+    return this.cache.write(org, () => this.db.transaction(async (tx) => {
       const { rows } = await tx.query<RuleRow>(
         `INSERT INTO autoscale_rules (id, org, name, spec, enabled) VALUES ($1, $2, $3, $4, $5) RETURNING id, spec, enabled, created_at, updated_at`,
         [id, org, spec.name, JSON.stringify(spec), spec.enabled],
@@ -50,7 +58,7 @@ export class RuleStore {
       await tx.query(`INSERT INTO autoscale_state (rule_id, org) VALUES ($1, $2)`, [id, org]);
       if (change) await recordChange(tx, org, id, change);
       return toRule(rows[0]);
-    });
+    }));
   }
 
   /**
@@ -58,7 +66,7 @@ export class RuleStore {
    * is another table and stays: an edited rule keeps its cooldown and stabilization window.
    */
   async update(org: string, id: string, spec: RuleInput, change?: JournalEntry): Promise<Rule | null> {
-    return this.db.transaction(async (tx: Queryable) => {
+    return this.cache.write(org, () => this.db.transaction(async (tx: Queryable) => {
       const { rows } = await tx.query<RuleRow>(
         `UPDATE autoscale_rules SET name = $3, spec = $4, enabled = $5, updated_at = now() WHERE org = $1 AND id = $2
          RETURNING id, spec, enabled, created_at, updated_at`,
@@ -67,11 +75,11 @@ export class RuleStore {
       if (!rows[0]) return null;
       if (change && change.changes.length > 0) await recordChange(tx, org, id, change);
       return toRule(rows[0]);
-    });
+    }));
   }
 
   async remove(org: string, id: string): Promise<boolean> {
-    const { rows } = await this.db.query(`DELETE FROM autoscale_rules WHERE org = $1 AND id = $2 RETURNING id`, [org, id]);
+    const { rows } = await this.cache.write(org, () => this.db.query(`DELETE FROM autoscale_rules WHERE org = $1 AND id = $2 RETURNING id`, [org, id]));
     return rows.length > 0;
   }
 
@@ -84,7 +92,11 @@ export class RuleStore {
   }
 
   /** Rules by name, each with its latest journalled decision. */
-  async list(org: string, page: { limit: number; offset: number }): Promise<{ items: RuleSummary[]; total: number }> {
+  list(org: string, page: { limit: number; offset: number }): Promise<{ items: RuleSummary[]; total: number }> {
+    return this.cache.read(org, `rules:${page.limit}:${page.offset}`, () => this.readList(org, page));
+  }
+
+  private async readList(org: string, page: { limit: number; offset: number }): Promise<{ items: RuleSummary[]; total: number }> {
     const { rows } = await this.db.query<SummaryRow>(
       `SELECT r.id, r.spec, r.enabled, r.created_at, r.updated_at, d.at AS decided_at, d.data AS decision
        FROM autoscale_rules r
@@ -137,13 +149,8 @@ export class RuleStore {
   }
 
   async addEvent(org: string, ruleId: string, event: { kind: RuleEvent['kind']; message: string; data?: Record<string, unknown> }): Promise<void> {
-    await this.db.query(`INSERT INTO autoscale_events (org, rule_id, kind, message, data) VALUES ($1, $2, $3, $4, $5)`, [
-      org,
-      ruleId,
-      event.kind,
-      event.message,
-      JSON.stringify(event.data ?? {}),
-    ]);
+    const sql = `INSERT INTO autoscale_events (org, rule_id, kind, message, data) VALUES ($1, $2, $3, $4, $5)`;
+    await this.cache.write(org, () => this.db.query(sql, [org, ruleId, event.kind, event.message, JSON.stringify(event.data ?? {})]));
   }
 
   async events(org: string, ruleId: string, page: { limit: number; offset: number }): Promise<{ items: RuleEvent[]; total: number }> {

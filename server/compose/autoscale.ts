@@ -9,6 +9,7 @@ import { RuleJournal } from '../autoscale/journal';
 import { RuleStore } from '../autoscale/store';
 import { createVcdInfra } from '../vcd/infra';
 import type { ComposeContext, Part } from './part';
+import { orgReadCache } from './store';
 
 /**
  * Autoscale: rules, the executor (with its retries and orphan reload), the metric poller (on the lease holder) and
@@ -16,7 +17,7 @@ import type { ComposeContext, Part } from './part';
  */
 export function composeAutoscale({ config, db, log }: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number> } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
-  const rules = new RuleStore(db);
+  const rules = new RuleStore(db, orgReadCache(config));
   const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
   const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;

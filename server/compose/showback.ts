@@ -18,6 +18,7 @@ import { ShowbackService } from '../showback/service';
 import { createVcdInfra } from '../vcd/infra';
 import { createServiceAccountUsage, createVcdUsageReader } from '../vcd/usage';
 import type { ComposeContext, Part } from './part';
+import { orgReadCache } from './store';
 
 /**
  * Showback: the rate card, the billing-source drivers (FaaS usage, vCD usage, HTTP, metered queue), the collector
@@ -35,6 +36,7 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
   const drivers = composeBillingSources(context, rateCard, deps.functionUsage);
   const { metered } = drivers;
   const queries = new ShowbackQueries(db);
+  const cache = orgReadCache(config);
   const budgets = composeBudgets({ config, db, log }, queries);
   const collector = new Collector({
     db,
@@ -42,8 +44,9 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
     log,
     retryBaseMs: config.showbackRetryBaseMs,
     afterRun: (org) => budgets.budgets.check(org),
+    cache,
   });
-  const service = new ShowbackService({ db, queries, rateCard });
+  const service = new ShowbackService({ db, queries, rateCard, cache });
   let started = false;
   let checks: Cron | undefined;
   let checking: Promise<void> | undefined;

@@ -5,6 +5,7 @@ import { openPgDb } from '../store/drivers/pg';
 import { openPgliteDb } from '../store/drivers/pglite';
 import { postgresLease, soleLease, type Lease, type LeaseOptions } from '../store/lease';
 import { migrate } from '../store/migrate';
+import { OrgReadCache } from '../store/read-cache';
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded PGlite; migrated, or closed again when migrating fails. */
 export async function openStore(config: Config, log: Logger): Promise<Db> {
@@ -24,4 +25,12 @@ export function scheduledWorkLease(config: Config, log: Logger, hooks: Pick<Leas
   return config.databaseUrl
     ? postgresLease({ databaseUrl: config.databaseUrl, name: 'vcd-serverless:scheduled-work', log, ...hooks })
     : soleLease({ onAcquired: hooks.onAcquired });
+}
+
+/**
+ * A per-org read cache (server/store/read-cache.ts), on for the embedded store only: PGlite is written by this
+ * process alone, so a kept answer is dropped by every write that changes it; PostgreSQL may have other writers.
+ */
+export function orgReadCache(config: Config): OrgReadCache {
+  return new OrgReadCache(!config.databaseUrl);
 }

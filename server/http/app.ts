@@ -70,6 +70,19 @@ function bodyParsers(limit: number): RequestHandler[] {
   ];
 }
 
+/**
+ * Passes a request whose path is under none of the mounts (a function's route: those never start with a feature's
+ * word, contract/triggers.ts) and skips the route otherwise (next('route')), so the feature routers see it as before.
+ * Matched like Express mounts: case-insensitive, the mount itself or below it.
+ */
+function outsideMounts(mounts: MountedRouter[]): RequestHandler {
+  const prefixes = mounts.map((m) => m.path.replace(/\/+$/, '').toLowerCase());
+  return (req, _res, next) => {
+    const path = req.path.toLowerCase();
+    next(prefixes.some((p) => path === p || path.startsWith(`${p}/`)) ? 'route' : undefined);
+  };
+}
+
 /** The Express app; it never listens (main.ts does, tests mount it on port 0). */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -101,6 +114,8 @@ export function createApp(deps: AppDeps): Express {
   const tenant = Router({ mergeParams: true });
   tenant.use(requireOrgAccess, orgRateLimit({ perMinute: deps.orgRateLimitPerMinute ?? 0 }), ...bodyParsers(deps.bodyLimitBytes));
   for (const handler of deps.tenantMiddleware ?? []) tenant.use(handler);
+  // A path under no feature's mount would fall through every feature router: it goes to the fallback at once.
+  if (deps.tenantFallback) tenant.all('/*route', outsideMounts(deps.tenantRoutes), deps.tenantFallback);
   for (const { path, router } of deps.tenantRoutes) tenant.use(path, router);
   if (deps.tenantFallback) tenant.all('/*route', deps.tenantFallback);
   app.use('/api/org/:org', auth, tenant);

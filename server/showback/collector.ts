@@ -13,6 +13,7 @@ import {
 import { Conflict, Invalid, parseOrThrow } from '../errors';
 import type { Db } from '../store/db';
 import { isUniqueViolation } from '../store/db';
+import type { OrgReadCache } from '../store/read-cache';
 import type { BillingSource, Range } from './ports';
 import { SourceRunner } from './runner';
 import { checkSchedule, SourceScheduler } from './scheduler';
@@ -45,6 +46,8 @@ export interface CollectorOptions {
   now?: () => Date;
   /** After each successful run (the budget check, wired in server/compose/showback.ts). */
   afterRun?: (org: string) => Promise<unknown>;
+  /** The org's kept reads (the summary names stale sources and sums costs): sources and runs write through it. */
+  cache?: OrgReadCache;
 }
 
 /**
@@ -58,8 +61,12 @@ export class Collector {
 
   constructor(private readonly options: CollectorOptions) {
     this.sources = new SourceStore(options.db);
-    const { db, drivers, log, maxRetries, retryBaseMs, afterRun } = options;
-    this.runner = new SourceRunner({ db, sources: this.sources, drivers, log, maxRetries, retryBaseMs, afterRun });
+    const { db, drivers, log, maxRetries, retryBaseMs, afterRun, cache } = options;
+    this.runner = new SourceRunner({ db, sources: this.sources, drivers, log, maxRetries, retryBaseMs, afterRun, cache });
+  }
+
+  private writing<T>(org: string, work: () => Promise<T>): Promise<T> {
+    return this.options.cache ? this.options.cache.write(org, work) : work();
   }
 
   private get now() {
@@ -128,7 +135,7 @@ export class Collector {
     this.checkKind(input.kind);
     checkSchedule(input.schedule);
     this.options.drivers[input.kind]?.check?.(input);
-    const row = await this.sources.insert(randomUUID(), org, input.kind, input).catch((err: unknown) => {
+    const row = await this.writing(org, () => this.sources.insert(randomUUID(), org, input.kind, input)).catch((err: unknown) => {
       throw nameTaken(err, input.name);
     });
     this.schedule(row);
@@ -157,7 +164,7 @@ export class Collector {
     if (patch.schedule !== undefined) checkSchedule(patch.schedule);
     const config = patch.config ? this.mergeConfig(row, patch.config) : row.config;
     const fields = { name: patch.name ?? row.name, schedule: patch.schedule ?? row.schedule, enabled: patch.enabled ?? row.enabled, config };
-    const updated = await this.sources.update(org, id, fields).catch((err: unknown) => {
+    const updated = await this.writing(org, () => this.sources.update(org, id, fields)).catch((err: unknown) => {
       throw nameTaken(err, patch.name);
     });
     this.schedule(updated);
@@ -168,7 +175,7 @@ export class Collector {
   async delete(org: string, id: string): Promise<void> {
     const row = await this.sources.get(org, id);
     this.scheduler.remove(id);
-    await this.sources.delete(org, id);
+    await this.writing(org, () => this.sources.delete(org, id));
     await this.options.drivers[row.kind]?.forget?.(row).catch((err: Error) => {
       this.options.log.warn({ org, source: id, err: err.message }, 'showback source deleted, its driver state stays');
     });

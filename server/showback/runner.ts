@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Run, Source } from '../../contract/showback';
 import { Invalid } from '../errors';
 import type { Db } from '../store/db';
+import type { OrgReadCache } from '../store/read-cache';
 import type { BillingSource, Range } from './ports';
 import { toRun, type SourceRow, type SourceStore } from './sources';
 import { writeCosts } from './store';
@@ -17,6 +18,8 @@ export interface RunnerOptions {
   retryBaseMs?: number;
   /** Called after a run that stored its records (the budget check); its failure is logged, the run stays good. */
   afterRun?: (org: string) => Promise<unknown>;
+  /** The org's kept reads: a run (its costs, the source's stale mark) writes through it. */
+  cache?: OrgReadCache;
 }
 
 /** Runs a source: collect with its driver, store the costs, journal the run; a failed run is retried with backoff. */
@@ -44,7 +47,8 @@ export class SourceRunner {
 
   /** One attempt now; when it fails, retries in the background with backoff. Answers with the first attempt. */
   async runWithRetry(org: string, id: string, range: Range, trigger: Run['trigger'], attempt = 1): Promise<Run> {
-    const run = await this.runOnce(org, id, range, attempt === 1 ? trigger : 'retry', attempt);
+    const once = () => this.runOnce(org, id, range, attempt === 1 ? trigger : 'retry', attempt);
+    const run = await (this.options.cache ? this.options.cache.write(org, once) : once());
     const maxRetries = this.options.maxRetries ?? 3;
     if (run.status === 'failed' && attempt <= maxRetries && !this.closed) {
       const delay = (this.options.retryBaseMs ?? 30_000) * 2 ** (attempt - 1);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Breakdown, BreakdownDimension, Daily, ImportResult, Monthly, ProviderOrgs, RateCard, RateCardView, Summary } from '../../contract/showback';
 import type { Db } from '../store/db';
+import type { OrgReadCache } from '../store/read-cache';
 import { parseFocus } from './focus';
 import { focusRows, type FocusRow } from './focus-export';
 import type { ShowbackQueries } from './queries';
@@ -11,6 +12,8 @@ export interface ShowbackServiceDeps {
   db: Db;
   queries: ShowbackQueries;
   rateCard: RateCardStore;
+  /** The org's kept summary until a write of its costs or sources (off: every read asks the store). */
+  cache?: OrgReadCache;
 }
 
 type DayRange = { from?: string; to?: string };
@@ -22,8 +25,10 @@ type DayRange = { from?: string; to?: string };
 export class ShowbackService {
   constructor(private readonly deps: ShowbackServiceDeps) {}
 
+  /** Kept per org and UTC day (the month to date and forecast move with the day). */
   summary(org: string): Promise<Summary> {
-    return this.deps.queries.summary(org);
+    const read = () => this.deps.queries.summary(org);
+    return this.deps.cache ? this.deps.cache.read(org, `summary:${new Date().toISOString().slice(0, 10)}`, read) : read();
   }
 
   monthly(org: string, months: number): Promise<Monthly> {
@@ -53,7 +58,8 @@ export class ShowbackService {
   /** Stores a FOCUS file's records (idempotent by natural key) and says what it held. */
   async import(org: string, body: unknown, format: 'csv' | 'json'): Promise<ImportResult> {
     const records = parseFocus(org, body, format);
-    const written = await writeCosts(this.deps.db, records);
+    const write = () => writeCosts(this.deps.db, records);
+    const written = await (this.deps.cache ? this.deps.cache.write(org, write) : write());
     const times = records.flatMap((r) => [r.periodStart.getTime(), r.periodEnd.getTime()]);
     return {
       id: randomUUID(),
