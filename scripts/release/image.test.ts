@@ -76,7 +76,7 @@ afterAll(async () => {
   await mock?.close();
   await store?.drop();
   rmSync(tmp, { recursive: true, force: true });
-}, 60_000);
+}, 180_000);
 
 describe('the backend image', () => {
   it('runs as uid 1000 without dev dependencies, and is saved as an OCI archive naming it', async () => {

@@ -50,7 +50,7 @@ describe('queued calls when the backend is killed -9 (PostgreSQL)', () => {
     await db?.end();
     await mock?.close();
     await store?.drop();
-  }, 60_000);
+  }, 180_000);
 
   /**
    * The fault: CALLS queued calls accepted, the backend killed -9 while some are running (held in the ledger), then

@@ -63,7 +63,7 @@ describe('the backend killed -9 and started again on PostgreSQL', () => {
     await db?.end();
     await mock?.close();
     await store?.drop();
-  }, 60_000);
+  }, 180_000);
 
   it('finishes a function build it was killed in the middle of: one function, one version, ready and callable', async () => {
     const ledger = buildLedger;

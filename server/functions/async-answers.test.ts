@@ -38,7 +38,7 @@ describe.each(STORES)('answers of queued calls on %s', (kind) => {
     acme = api(() => h.backend.url, await h.login('acme'));
     expect((await acme.post('/api/org/acme/faas/functions', newFunction('answers', { code: ANSWERS, async: { maxRetries: 0 } }))).status).toBe(202);
     expect((await acme.waitBuilt('acme', 'answers')).status).toBe('ready');
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   const queueings = [

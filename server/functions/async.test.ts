@@ -43,7 +43,7 @@ describe.each(STORES)('async calls and dead letters on %s', (kind) => {
       backend: { extensionSharedSecret: secret, asyncPollMs: 50, asyncRetryBaseMs: 20, orgRateLimitPerMinute: 0 },
     });
     acme = api(() => h.backend.url, await h.login('acme'));
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('answers 202 with the activation id at once and runs the call in the background as trigger async, attempt 1', async () => {

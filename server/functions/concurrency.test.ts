@@ -36,7 +36,7 @@ describe.each(STORES)('per-function concurrency on %s', (kind) => {
   beforeAll(async () => {
     h = await startHarness(kind, { backend: { asyncPollMs: 30, asyncRetryBaseMs: 20, orgRateLimitPerMinute: 0 } });
     acme = api(() => h.backend.url, await h.login('acme'));
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('rejects a maxConcurrency that is not a whole number from 1 to 1000, naming the field', async () => {

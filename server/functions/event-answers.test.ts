@@ -36,7 +36,7 @@ describe('answers of event functions', () => {
       expect((await acme.waitBuilt('acme', name)).status).toBe('ready');
     }
     await notify();
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('names the headers it dropped in the activation of an event call', async () => {

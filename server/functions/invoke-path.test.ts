@@ -18,7 +18,7 @@ describe.each(STORES)('the invoke path on %s', (kind) => {
     acme = api(() => h.backend.url, await h.login('acme'));
     expect((await acme.post('/api/org/acme/faas/functions', newFunction('lean'))).status).toBe(202);
     expect((await acme.waitBuilt('acme', 'lean')).status).toBe('ready');
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it("answers a function's route with the platform's security headers, its activation and request ids", async () => {

@@ -24,7 +24,7 @@ describe.each(STORES)('sandboxes that cannot run, on %s', (kind) => {
       process.env.PATH = '/nonexistent';
       dataDir = mkdtempSync(path.join(tmpdir(), 'vsl-nopodman-'));
       h = await startHarness(kind, { backend: { containerEngine: 'podman', containerDataDir: dataDir } });
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await h?.close();
       process.env.PATH = path0;
@@ -60,7 +60,7 @@ describe.each(STORES)('sandboxes that cannot run, on %s', (kind) => {
     let h: Harness;
     beforeAll(async () => {
       h = await startHarness(kind, { backend: { containerEngine: 'off' } });
-    }, 60_000);
+    }, 180_000);
     afterAll(() => h?.close());
 
     it('says the container sandbox is off and why', async () => {

@@ -58,7 +58,7 @@ describe.each(STORES)('schedule triggers on %s', (kind) => {
   beforeAll(async () => {
     h = await startHarness(kind, { mock: { sharedSecret: secret }, backend, clock });
     acme = api(() => h.backend.url, await h.login('acme'));
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('rejects a schedule that does not parse, an unknown time zone, or more often than once a minute, naming the field', async () => {

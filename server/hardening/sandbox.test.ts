@@ -121,7 +121,7 @@ describe('sandbox escapes through the public API', () => {
     expect((await globex.post('/api/org/globex/faas/functions', newFunction('bystander', { code: bystander }))).status).toBe(202);
     expect((await globex.waitBuilt('globex', 'bystander')).status).toBe('ready');
     await bystanderIsWell();
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     const dir = path.resolve(__dirname, '../../.test-results');
@@ -146,7 +146,7 @@ describe('sandbox escapes through the public API', () => {
         await bystanderIsWell();
         // Counted in the summary only once everything above held.
         results[`isolate: ${attack.name}`] = String(res.status);
-      }, 60_000);
+      }, 180_000);
     });
 
     it('keeps the logs of a noisy call capped', async () => {
@@ -287,7 +287,7 @@ describe.each(ANSWER_MATRIX)('answers a browser acts on, on $store, through vCD 
             attack.check({ status: res.status, headers: res.headers, text, activation }, r.fn);
             tried[`${r.name} via ${via} over ${transport}: ${attack.name}`] = String(res.status);
           }
-        }, 60_000);
+        }, 180_000);
       });
     });
   }

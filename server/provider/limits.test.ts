@@ -20,7 +20,7 @@ describe.each(STORES)('per-org limits on %s', (kind) => {
   beforeAll(async () => {
     h = await startHarness(kind, { backend: { containerEngine: 'off', orgMaxFunctions: 50 } });
     [acme, globex, provider] = (await Promise.all([h.login('acme'), h.login('globex'), h.login('provider')])).map((t) => api(() => h.backend.url, t));
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('starts from the configured maxima, and the provider\'s default and an org\'s override are what each tenant then reads', async () => {

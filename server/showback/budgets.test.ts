@@ -72,7 +72,7 @@ describe.each(STORES)('showback budgets and alerts on %s', (kind) => {
     expect((await jsonOf(await acme.post(`${SB}/sources/${source.id}/run`, { from, to }))).status).toBe('succeeded');
     summary = await jsonOf(await acme.get(`${SB}/summary`));
     expect(summary.monthToDate).toBeGreaterThan(0);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await h?.close();
     await hook?.close();

@@ -56,7 +56,7 @@ describe.each(STORES)('CSV exports of formula rows on %s', (kind) => {
     expect(imported.status).toBe(201);
     expect(await jsonOf(imported)).toMatchObject({ rows: 2, written: 2 });
     expect(await jsonOf(await acme.post('/api/org/acme/showback/imports', FOCUS_JSON))).toMatchObject({ rows: 1, written: 1 });
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('exports imported formulas as text in export.csv, and costs, credits included, as numbers', async () => {

@@ -35,7 +35,7 @@ describe.each(STORES)('FOCUS export on %s', (kind) => {
       }),
     );
     expect((await jsonOf(await acme.post(`/api/org/acme/showback/sources/${source.id}/run`, { from, to }))).status).toBe('succeeded');
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('exports one FOCUS 1.2 row per charge, every mandatory column, costs adding up to the dashboard to the cent', async () => {

@@ -53,7 +53,7 @@ describe.each(STORES)('reads kept per org on %s: a write is visible on the next 
     h = await startHarness(kind);
     acme = api(() => h.backend.url, await h.login('acme'));
     globex = api(() => h.backend.url, await h.login('globex'));
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('lists a rule right after it is created, changed and deleted', async () => {

@@ -34,7 +34,7 @@ describe('container function egress (Podman)', () => {
   afterAll(async () => {
     await target?.close();
     await h?.close();
-  }, 60_000);
+  }, 180_000);
 
   const dial = (name: string) => acme.get(`/api/org/acme/${name}?host=${target.address}&port=${target.port}`);
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rt?.removeImages();
   await rt?.close();
-}, 60_000);
+}, 180_000);
 
 describe('container runtime (Podman)', () => {
   it('runs a node handler per call as a non-root user and returns its answer and logs', async () => {
@@ -254,7 +254,7 @@ describe('container functions with CONTAINER_ENGINE=off', () => {
   beforeAll(async () => {
     h = await startHarness('pglite', { backend: { containerEngine: 'off' } });
     acme = api(() => h.backend.url, await h.login('acme'));
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it('fails the build of a python function naming the reason, answers 503 for it, and isolate functions keep working', async () => {
