@@ -84,6 +84,8 @@ export class FunctionAliases {
   /** PUT: new traffic and/or auto rollback; for live, a new first version moves the function's current version. */
   async update(org: string, name: string, alias: string, body: unknown): Promise<AliasView> {
     const input = parseOrThrow(UpdateAliasSchema, body, 'invalid alias');
+    // Nothing to change: no history entry for it.
+    if (!input.traffic && input.autoRollback === undefined) return this.get(org, name, alias);
     return this.apply(org, name, alias, async (c) => {
       const before = this.existing(c, alias);
       const traffic = input.traffic ?? trafficOf(before, c.fn.version);
