@@ -23,6 +23,7 @@ export function trafficText(traffic: Traffic | undefined): string {
   imports: [ClrCheckboxModule, ClrDatagridModule, ClrFormsModule, ClrSpinnerModule, I18nModule, ProblemAlertComponent, ReactiveFormsModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './function-aliases.component.html',
+  styles: ['code + .label { margin-left: 0.5rem; }'],
 })
 export class FunctionAliasesComponent implements OnChanges {
   private readonly functionsService = inject(FunctionsService);
