@@ -17,6 +17,8 @@ export const ActivationSchema = z.object({
   trigger: z.enum(['http', 'event', 'async', 'schedule']),
   /** Scheduled runs: the tick this run was for (ISO 8601). */
   tick: z.string().datetime().optional(),
+  /** The alias the call came through (live for a function's route, events, schedules and queued calls); version says which version served. */
+  alias: z.string().optional(),
   /** Queued calls: which attempt this was (1 = the first). */
   attempt: z.number().int().optional(),
   /** When the call started (ISO 8601). */

@@ -8,6 +8,7 @@ export { CONTAINER_MODES, defaultSandbox, RUNTIME_SANDBOXES, RUNTIMES, runsIn, S
 export * from './activations';
 export * from './schedules';
 export * from './concurrency';
+export * from './aliases';
 export * from './triggers';
 
 /**

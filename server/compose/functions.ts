@@ -1,4 +1,8 @@
 import { ActivationStore } from '../functions/activations';
+import { AliasRouter } from '../functions/alias-router';
+import { aliasRoutes } from '../functions/alias-routes';
+import { AliasStore } from '../functions/alias-store';
+import { FunctionAliases } from '../functions/aliases';
 import { AsyncJobStore } from '../functions/async-store';
 import { ContainerRuntime } from '../functions/drivers/container/runtime';
 import { podmanPaths } from '../functions/drivers/container/podman-service';
@@ -53,10 +57,30 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
     clock: clock ?? (() => new Date()),
     options: { pollMs: config.schedulePollMs, graceMs: config.scheduleGraceMs },
   });
-  const service = functionsService(ctx, { jobs, runtime, activations, secrets, orgLimits: ports.orgLimits });
+  const aliasStore = new AliasStore(db);
+  const router = new AliasRouter({
+    aliases: aliasStore,
+    store: new FunctionStore(db),
+    flush: () => activations.flush(),
+    log,
+    // As long as the route cache (FunctionsService): a change on another replica is seen within it.
+    cacheTtlMs: 2000,
+  });
+  const service = functionsService(ctx, { jobs, runtime, activations, secrets, orgLimits: ports.orgLimits, aliases: router });
+  const aliases = new FunctionAliases({
+    aliases: aliasStore,
+    store: new FunctionStore(db),
+    log,
+    changed: (org, name) => {
+      router.forget(org, name);
+      service.forgetRoutes(org);
+    },
+  });
+  const http = functionsHttp(ctx, service);
   return {
     service,
-    ...functionsHttp(ctx, service),
+    ...http,
+    tenantRoutes: [...(http.tenantRoutes ?? []), { path: '/faas', router: aliasRoutes(aliases) }],
     usage: activationUsageReader(db),
     figures: functionOrgFigures({ db, flush: () => activations.flush() }),
     resumeBuilds: () => service.resumeBuilds(),
@@ -68,6 +92,7 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
     async close() {
       await schedules.close();
       await service.settled();
+      await router.settled();
       await activations.close();
       await runtime.close();
     },
@@ -92,7 +117,7 @@ function functionRuntime(config: ComposeContext['config']): RuntimeSelector {
 /** The service with the config's quotas, limits and async options. */
 function functionsService(
   { config, db, log }: ComposeContext,
-  parts: { jobs: AsyncJobStore; runtime: RuntimeSelector; activations: ActivationStore; secrets: SecretBox; orgLimits?: OrgLimitsOf },
+  parts: { jobs: AsyncJobStore; runtime: RuntimeSelector; activations: ActivationStore; secrets: SecretBox; orgLimits?: OrgLimitsOf; aliases: AliasRouter },
 ): FunctionsService {
   return new FunctionsService({
     store: new FunctionStore(db),
@@ -118,6 +143,7 @@ function functionsService(
     orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
     log,
     orgLimits: parts.orgLimits,
+    aliases: parts.aliases,
   });
 }
 

@@ -50,6 +50,7 @@ export function toActivationView(r: ActivationRecord): ActivationView {
     logs: r.logs,
     logsTruncated: r.logsTruncated,
     droppedHeaders: r.droppedHeaders,
+    ...(r.alias ? { alias: r.alias } : {}),
     ...(r.attempt ? { attempt: r.attempt } : {}),
     ...(r.tick ? { tick: r.tick } : {}),
   };
@@ -72,6 +73,7 @@ interface Row {
   dropped_headers: string[] | string | null;
   attempt?: number | null;
   tick?: Date | string | null;
+  alias?: string | null;
 }
 
 const toRecord = (r: Row): ActivationRecord => ({
@@ -89,6 +91,7 @@ const toRecord = (r: Row): ActivationRecord => ({
   logs: typeof r.logs === 'string' ? (JSON.parse(r.logs) as string[]) : r.logs,
   logsTruncated: r.logs_truncated,
   droppedHeaders: typeof r.dropped_headers === 'string' ? (JSON.parse(r.dropped_headers) as string[]) : (r.dropped_headers ?? []),
+  ...(r.alias ? { alias: r.alias } : {}),
   ...(r.attempt ? { attempt: r.attempt } : {}),
   ...(r.tick ? { tick: new Date(r.tick).toISOString() } : {}),
 });
@@ -113,13 +116,14 @@ export async function insertActivations(q: Queryable, batch: ActivationRecord[])
     dropped_headers: r.droppedHeaders,
     attempt: r.attempt ?? null,
     tick: r.tick ?? null,
+    alias: r.alias ?? null,
   }));
   await q.query(
-    `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt, tick)
-     SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt, tick
+    `INSERT INTO activations (id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt, tick, alias)
+     SELECT id, org, function, version, trigger, start, duration_ms, status, cold, memory_mb, status_code, logs, logs_truncated, dropped_headers, attempt, tick, alias
      FROM jsonb_to_recordset($1::jsonb) AS x(id text, org text, function text, version integer, trigger text, start timestamptz,
        duration_ms double precision, status text, cold boolean, memory_mb integer, status_code integer, logs jsonb, logs_truncated boolean,
-       dropped_headers jsonb, attempt integer, tick timestamptz)
+       dropped_headers jsonb, attempt integer, tick timestamptz, alias text)
      ON CONFLICT (id) DO NOTHING`,
     [JSON.stringify(rows)],
   );

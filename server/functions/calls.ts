@@ -3,6 +3,7 @@ import type { ActivationStatus } from '../../contract/functions';
 import { AppError, NotReady, Timeout, TooManyRequests, Upstream } from '../errors';
 import type { VcdNotification } from '../vcd/notification';
 import { capLogs } from './activations';
+import type { AliasRouter, Served } from './alias-router';
 import type { Logger } from 'pino';
 import type { ActivationRecord, ActivationStore } from './activations';
 import { CallRate } from './org-limits';
@@ -30,11 +31,15 @@ export interface FunctionCallsDeps {
   log: Logger;
   /** Queues a notification for a function still building: it runs once the function is ready. */
   defer?: (fn: FunctionRecord, call: { event: VcdNotification; requestId: string }) => Promise<void>;
+  /** Aliases: which version serves a call (a canary by weight), and the canary's automatic rollback. */
+  aliases?: AliasRouter;
 }
 
 /** How a call came: a route, a vCD notification, or a queued (async) call with its attempt and activation id. */
 export interface CallSpec {
   trigger: 'http' | 'event' | 'async' | 'schedule';
+  /** The alias called (default live: what a function's route, events, schedules and queued calls call). */
+  alias?: string;
   /** A scheduled run's tick (ISO 8601), kept in its activation. */
   tick?: string;
   event: FunctionEvent;
@@ -101,11 +106,13 @@ export class FunctionCalls {
     }
   }
 
-  /** Runs a function's serving version under the org's concurrency quota and records the activation. */
-  async run(fn: FunctionRecord, call: CallSpec): Promise<CallResult> {
+  /** Runs the version the alias picks (live: the serving one, or its canary) under the org's concurrency quota and records the activation. */
+  async run(current: FunctionRecord, call: CallSpec): Promise<CallResult> {
+    const served = await this.serve(current, call.alias);
+    const { fn } = served;
     const { org } = fn;
     const activationId = call.activationId ?? randomUUID();
-    const record = this.recorder(fn, call, activationId);
+    const record = this.recorder(served, call, activationId);
     const withId = <E extends Error>(err: E): E => Object.assign(err, { activationId });
     if (fn.status !== 'ready') {
       const why = fn.status === 'failed' ? `failed to build: ${fn.error?.message ?? 'unknown error'}` : 'is still initializing';
@@ -177,8 +184,15 @@ export class FunctionCalls {
     };
   }
 
-  /** Records this call's activation once its outcome is known; the duration counts from now. */
-  private recorder(fn: FunctionRecord, call: CallSpec, id: string) {
+  /** The alias's version for this call; a function not ready yet has nothing to choose from. */
+  private serve(fn: FunctionRecord, alias = 'live'): Promise<Served> | Served {
+    if (!this.deps.aliases || fn.status !== 'ready') return { fn, alias, canary: false };
+    return this.deps.aliases.serve(fn, alias);
+  }
+
+  /** Records this call's activation once its outcome is known (the duration counts from now), and tells the alias router. */
+  private recorder(served: Served, call: CallSpec, id: string) {
+    const { fn, alias } = served;
     const start = new Date();
     const t0 = performance.now();
     const { trigger, attempt, capture, tick } = call;
@@ -189,6 +203,7 @@ export class FunctionCalls {
         org: fn.org,
         function: fn.name,
         version: fn.version,
+        alias,
         trigger,
         ...(attempt ? { attempt } : {}),
         ...(tick ? { tick } : {}),
@@ -202,6 +217,7 @@ export class FunctionCalls {
         logsTruncated: capped.truncated,
         droppedHeaders,
       });
+      this.deps.aliases?.observe(served, status);
     };
   }
 }

@@ -16,6 +16,7 @@ import {
 } from '../../contract/functions';
 import { PageQuerySchema, ProblemSchema } from '../../contract/problem';
 import { vcdNotificationSchema } from '../vcd/notification';
+import { registerAliasPaths } from './alias-openapi';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const json = (schema: z.ZodTypeAny, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -35,6 +36,7 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
   registerVersionPaths(registry, context);
   registerAsyncPaths(registry, context);
   registerOrgPaths(registry, context);
+  registerAliasPaths(registry, common);
 }
 
 /** Change a function, its versions, rollback and calls. */

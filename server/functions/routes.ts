@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { AliasNameSchema } from '../../contract/aliases';
 import { PageQuerySchema } from '../../contract/problem';
 import { Invalid, parseOrThrow } from '../errors';
 import { principal, sessionToken } from '../http/auth';
@@ -161,9 +162,14 @@ export function invokeRoute(service: FunctionsService): RequestHandler {
       res.status(202).json({ activationId: queued.activationId, status: 'queued' });
       return;
     }
+    // Another alias than live (what the route calls by default): X-Function-Alias: beta.
+    const alias = req.get('x-function-alias');
+    if (alias !== undefined && !AliasNameSchema.safeParse(alias).success) {
+      throw new Invalid('X-Function-Alias names an alias of the function, such as beta', [{ path: 'X-Function-Alias', message: 'an alias name' }]);
+    }
     let result: Awaited<ReturnType<FunctionsService['invoke']>>;
     try {
-      result = await service.invoke(org(res), route, eventOf(req), String(res.locals.requestId));
+      result = await service.invoke(org(res), route, eventOf(req), String(res.locals.requestId), alias);
     } catch (err) {
       // A call that ran (or was refused) still has its activation: the caller can look it up.
       const activationId = (err as { activationId?: unknown }).activationId;

@@ -5,6 +5,7 @@ import { PageQuerySchema } from '../../contract/problem';
 import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow } from '../errors';
 import { isUniqueViolation, type Db } from '../store/db';
 import { toActivationView, type ActivationStore } from './activations';
+import type { AliasRouter } from './alias-router';
 import { AsyncCalls } from './async-calls';
 import type { AsyncJobStore } from './async-store';
 import { AsyncWorker, type AsyncWorkerOptions } from './async-worker';
@@ -48,6 +49,8 @@ export interface FunctionsServiceDeps {
   jobs: AsyncJobStore;
   asyncOptions: AsyncWorkerOptions;
   orgLimits?: OrgLimitsOf;
+  /** Which version of an alias serves each call (canaries), and their automatic rollback. */
+  aliases?: AliasRouter;
 }
 
 export class FunctionsService {
@@ -220,12 +223,17 @@ export class FunctionsService {
     this.deps.log.info({ org, function: name }, 'function deleted');
   }
 
-  /** Runs the function whose route matches `path` (below /api/org/{org}/); every call leaves an activation record. */
-  async invoke(org: string, path: string, event: HttpEvent, requestId: string): Promise<CallResult> {
+  /** Runs the function whose route matches `path` (below /api/org/{org}/) through an alias (default live); every call leaves an activation record. */
+  async invoke(org: string, path: string, event: HttpEvent, requestId: string, alias?: string): Promise<CallResult> {
     const fn = await this.routed(org, path, event);
     // Only a ready function is kept (RouteCache.set): the next calls of this path skip the store.
     this.routes.set(org, path, fn);
-    return this.calls.run(fn, { trigger: 'http', event, requestId });
+    return this.calls.run(fn, { trigger: 'http', event, requestId, ...(alias ? { alias } : {}) });
+  }
+
+  /** An alias changed the function's current version on this replica: its routes are read again. */
+  forgetRoutes(org: string): void {
+    this.routes.forgetOrg(org);
   }
 
   /**

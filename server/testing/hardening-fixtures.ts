@@ -57,11 +57,15 @@ export async function orgState(h: Harness, org: DemoOrg, token: string, f: OrgFi
   const sources = await jsonOf(await c.get(`${base}/showback/sources`));
   const budgets = await jsonOf(await c.get(`${base}/showback/budgets`));
   const limits = await jsonOf(await c.get(`${base}/limits`));
+  const aliases = await jsonOf(await c.get(`${base}/faas/functions/${f.fn}/aliases`));
+  const history = await jsonOf(await c.get(`${base}/faas/functions/${f.fn}/history`));
   return {
     fn: { version: fn.version, status: fn.status, code: fn.code, trigger: fn.trigger, env: fn.env, limits: fn.limits },
     functions: functions.total,
     versions: versions.total,
     activations: activations.total,
+    aliases: aliases.items,
+    history: history.total,
     rules: rules.items.map((r: Record<string, unknown>) => ({ ...r, status: undefined, lastDecision: undefined, currentVms: undefined, updatedAt: undefined })),
     sources: sources.items.map((s: Record<string, unknown>) => ({ id: s.id, name: s.name, enabled: s.enabled, config: s.config, schedule: s.schedule })),
     limits: { override: limits.override, effective: limits.effective },
@@ -78,6 +82,8 @@ export function fillPath(template: string, org: DemoOrg, f: OrgFixtures): string
       if (!param) return segment;
       if (param === 'org' || param === 'tenant') return org;
       if (param === 'name' || param === 'route') return f.fn;
+      // Every function has live: the other org's would answer if aliases leaked.
+      if (param === 'alias') return 'live';
       const before = segments[i - 1];
       if (param === 'id' || param.endsWith('Id')) {
         if (before === 'rules') return f.ruleId;

@@ -64,7 +64,12 @@ export const ACTIVATIONS_PAGE_SIZE = 10;
               <span class="clr-subtext" data-test="activation-tick">{{ 'serverless.functions.activations.tick' | translate: { tick: (a.tick | formatDateTime) } }}</span>
             }
           </clr-dg-cell>
-          <clr-dg-cell>{{ a.version }}</clr-dg-cell>
+          <clr-dg-cell data-test="activation-version">
+            {{ a.version }}
+            @if (a.alias) {
+              <span class="label" data-test="activation-alias">{{ a.alias }}</span>
+            }
+          </clr-dg-cell>
         </clr-dg-row>
       }
       <ng-template clrIfDetail let-detail>

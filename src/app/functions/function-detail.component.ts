@@ -13,6 +13,7 @@ import { NumberStepLabelsDirective } from '../shared/number-step-labels.directiv
 import { CodeMarker } from './code-editor.component';
 import { EnvSecretsChange, EnvSecretsEditorComponent } from './env-secrets-editor.component';
 import { FunctionActivationsComponent } from './function-activations.component';
+import { FunctionAliasesComponent } from './function-aliases.component';
 import { FunctionDeadLettersComponent } from './function-dead-letters.component';
 import { functionCodeControls, showFieldErrors } from './function-form';
 import { FunctionFormFieldsComponent } from './function-form-fields.component';
@@ -50,7 +51,7 @@ const FIELD_OF_PATH: Record<string, string> = {
   standalone: true,
   imports: [
     ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule, I18nModule, ReactiveFormsModule,
-    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionDeadLettersComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
+    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionAliasesComponent, FunctionDeadLettersComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
     FunctionVersionsComponent, NumberStepLabelsDirective, ProblemAlertComponent, SchedulePreviewComponent, TestPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -145,6 +146,12 @@ export class FunctionDetailComponent implements OnInit {
     this.form.markAsPristine();
     this.fn.set(fn);
     this.fillForm(fn);
+    this.refresh.next();
+  }
+
+  /** A promotion moved the current version: the function is read again and the form shows that version. */
+  protected aliasesChanged(): void {
+    this.formVersion = '';
     this.refresh.next();
   }
 

@@ -168,6 +168,7 @@ export function toActivation(wire: ActivationView): Activation {
   return {
     id: wire.id,
     version: wire.version,
+    ...(wire.alias ? { alias: wire.alias } : {}),
     trigger: wire.trigger,
     ...(wire.tick ? { tick: new Date(wire.tick) } : {}),
     start: new Date(wire.start),

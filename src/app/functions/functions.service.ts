@@ -1,6 +1,7 @@
 import { HttpErrorResponse, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, catchError, map, of, switchMap, throwError } from 'rxjs';
+import type { AliasList, AliasView, HistoryList, UpdateAliasRequest } from '../../../contract/aliases';
 import type { ActivationList, ActivationView, AsyncAccepted, DeadLetterList, DeadLetterView, FunctionVersionList, FunctionView, RuntimesInfo } from '../../../contract/functions';
 import type { Page } from '../../../contract/problem';
 import { ApiClient } from '../core/api-client';
@@ -67,6 +68,25 @@ export class FunctionsService {
     return this.api
       .get<ActivationList>(`${FUNCTIONS}/${encodeURIComponent(name)}/activations?${query.toString()}`)
       .pipe(map((page) => ({ items: page.items.map(toActivation), total: page.total })));
+  }
+
+  /** The function's aliases, live first (issue 13, item 3). */
+  aliases(name: string): Observable<AliasList> {
+    return this.api.get<AliasList>(`${FUNCTIONS}/${encodeURIComponent(name)}/aliases`);
+  }
+
+  updateAlias(name: string, alias: string, changes: UpdateAliasRequest): Observable<AliasView> {
+    return this.api.put<AliasView>(`${FUNCTIONS}/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}`, changes);
+  }
+
+  /** promote: the canary takes all calls; rollback: its weight goes to 0. */
+  canary(name: string, alias: string, action: 'promote' | 'rollback'): Observable<AliasView> {
+    return this.api.post<AliasView>(`${FUNCTIONS}/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}/${action}`, {});
+  }
+
+  /** Alias changes, promotions and rollbacks (automatic ones with their numbers), newest first. */
+  history(name: string): Observable<HistoryList> {
+    return this.api.get<HistoryList>(`${FUNCTIONS}/${encodeURIComponent(name)}/history?limit=50`);
   }
 
   /** Queued calls that failed every attempt (newest first). */
