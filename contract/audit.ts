@@ -12,7 +12,7 @@ import { z } from 'zod';
  * no value of a secret, an env entry, a header or a token is ever recorded.
  */
 
-export const AUDIT_KINDS = ['functions', 'versions', 'secrets', 'deadLetters', 'rules', 'sources', 'imports', 'ratecard', 'limits', 'budgets'] as const;
+export const AUDIT_KINDS = ['functions', 'versions', 'secrets', 'aliases', 'deadLetters', 'rules', 'sources', 'imports', 'ratecard', 'limits', 'budgets'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export const AuditEntrySchema = z.object({
@@ -22,7 +22,7 @@ export const AuditEntrySchema = z.object({
   org: z.string(),
   actor: z.object({ user: z.string(), org: z.string(), role: z.enum(['provider', 'tenant']) }),
   kind: z.enum(AUDIT_KINDS),
-  action: z.enum(['create', 'update', 'delete', 'rollback', 'run', 'redrive']),
+  action: z.enum(['create', 'update', 'delete', 'rollback', 'run', 'redrive', 'promote']),
   /** What was changed, e.g. "function hello", "rule 3f2…", "default limits". */
   target: z.string(),
   /** Names of the fields the change set (values left out). */

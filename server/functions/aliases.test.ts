@@ -106,6 +106,9 @@ describe.each(STORES)('aliases and canaries on %s', (kind) => {
     expect((await jsonOf(await acme.get(`${base}/split`))).version).toBe(2);
     expect(await served('split', 5)).toEqual({ v2: 5 });
     expect((await history('split')).items.map((e: { kind: string }) => e.kind)).toEqual(['promoted', 'changed']);
+    // Who did it is in the org's audit log too.
+    const audit = (await jsonOf(await acme.get('/api/org/acme/audit?kind=aliases'))).items as { action: string; target: string }[];
+    expect(audit.filter((e) => e.target === 'alias live of function split').map((e) => e.action)).toEqual(['promote', 'update']);
   });
 
   it('rolls a canary back in one call: weight 0, every call to the stable version; other aliases by X-Function-Alias', async () => {
