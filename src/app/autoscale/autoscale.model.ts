@@ -91,6 +91,8 @@ export interface DryRunView {
   current: number;
   desired: number;
   metrics: { cpuPercent: number; memoryPercent: number; vms: number } | null;
+  /** The schedule window open now and the limits it set (null: the rule's own limits). */
+  schedule: { name: string; until: Date; minVms: number; maxVms: number } | null;
 }
 
 /** The uuid of a vCD URN, lower-cased: how a rule's vAppId meets a vApp of the picker whatever its spelling. */
@@ -161,6 +163,9 @@ export const toDryRun = (d: DryRun): DryRunView => ({
   current: d.decision.current,
   desired: d.decision.desired,
   metrics: d.metrics,
+  schedule: d.schedule
+    ? { name: d.schedule.name ?? `#${d.schedule.window + 1}`, until: new Date(d.schedule.closesAt), minVms: d.schedule.minVms, maxVms: d.schedule.maxVms }
+    : null,
 });
 
 /** The wizard's draft of an existing rule (edit mode). */
