@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActiveScheduleSchema, SchedulesSchema } from './autoscale-schedule';
+import { VropsGroupIdSchema } from './autoscale-vrops';
 
 /**
  * The autoscale part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -38,6 +39,8 @@ const RuleFields = {
   enabled: z.boolean(),
   /** Time windows that set min/max for their span (contract/autoscale-schedule.ts); absent = none. */
   schedules: SchedulesSchema.optional(),
+  /** The vROps custom group the rule keeps its vApp's VMs in (contract/autoscale-vrops.ts); absent or null = none. */
+  vropsGroupId: VropsGroupIdSchema.optional(),
 };
 
 const RuleBase = z.object(RuleFields).strict();

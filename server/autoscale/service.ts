@@ -24,6 +24,7 @@ import { explainSchedule, scheduleIssues, withSchedule } from './schedule';
 import { fieldChanges, type ChangeAuthor, type RuleJournal } from './journal';
 import { AutoscalePickers } from './pickers';
 import type { RuleStore } from './store';
+import type { VropsGroups } from './vrops-groups';
 
 export interface AutoscaleDeps {
   store: RuleStore;
@@ -35,6 +36,8 @@ export interface AutoscaleDeps {
   now?: () => number;
   /** The provider's limit of maxVms per rule for an org (issue 18; the provider feature keeps it, compose wires it). */
   maxVmsOf?: (org: string) => Promise<number>;
+  /** The rules' vROps custom groups (absent: no vROps configured). */
+  groups?: VropsGroups;
 }
 
 /** What the rule's vApp looks like now: averages over its powered-on VMs. */
@@ -68,11 +71,18 @@ export class AutoscaleService {
     await this.checkMaxVms(org, spec.maxVms);
     await this.ensureNoClash(org, spec);
     await this.checkReferences(org, token, spec);
+    await this.checkVropsGroup(org, spec);
     try {
       return await this.deps.store.insert(org, spec, { action: 'create', author, changes: fieldChanges(null, spec) });
     } catch (err) {
       throw this.conflictOf(err, spec);
     }
+  }
+
+  /** A rule's vROps group must be one of its org's (400 naming vropsGroupId). */
+  private async checkVropsGroup(org: string, spec: RuleInput): Promise<void> {
+    const issues = spec.vropsGroupId ? ((await this.deps.groups?.check(org, spec.vropsGroupId)) ?? [{ path: 'vropsGroupId', message: 'the provider has configured no vROps' }]) : [];
+    if (issues.length > 0) throw new Invalid(`invalid rule: ${issues[0].path} ${issues[0].message}`, issues);
   }
 
   /** Windows whose cron parses, whose limits fit the rule's and that never overlap (400 naming the field). */
@@ -127,6 +137,7 @@ export class AutoscaleService {
     if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.ensureNoClash(org, spec, id);
     const onlySwitchingOff = changes.length === 1 && changes[0].field === 'enabled' && spec.enabled === false;
     if (!onlySwitchingOff) await this.checkReferences(org, token, spec);
+    if (!onlySwitchingOff) await this.checkVropsGroup(org, spec);
     let updated: Rule | null;
     try {
       updated = await this.deps.store.update(org, id, spec, { action: 'update', author, changes });
@@ -273,6 +284,16 @@ export class AutoscaleService {
     return this.receiveAlert(orgs[0], await login(), alert);
   }
 
+  /** The rule's vROps group follows its vApp; a vROps failure is logged and never stops the evaluation. */
+  private async repairVropsGroup(org: string, token: string, rule: Rule): Promise<void> {
+    if (!rule.vropsGroupId || !this.deps.groups) return;
+    try {
+      await this.deps.groups.reconcile(org, rule, await this.deps.vcd.vApp(token, rule.vAppId));
+    } catch (err) {
+      this.deps.log.warn({ org, rule: rule.id, err: (err as Error).message }, 'vROps group repair failed');
+    }
+  }
+
   /**
    * Evaluates a rule with vCD's current metrics (or those vCD pushed, `observed`), journals the decision and starts its
    * action (alerts, the poller and the metrics push).
@@ -280,6 +301,7 @@ export class AutoscaleService {
   async evaluateRule(org: string, token: string, rule: Rule, observed?: Observation): Promise<Decision> {
     const { store } = this.deps;
     await this.deps.executor?.reconcile(org, token, rule);
+    await this.repairVropsGroup(org, token, rule);
     const [observation, history] = await Promise.all([observed ?? this.observe(token, rule), store.history(org, rule.id)]);
     const { decision, recommendation, schedule } = this.evaluate(rule, observation, history);
     await Promise.all([
