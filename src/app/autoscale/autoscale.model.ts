@@ -50,6 +50,8 @@ export interface AutoscaleRule {
   stabilizationSeconds: number;
   evaluationSeconds: number;
   enabled: boolean;
+  /** The vROps custom group the rule keeps its VMs in; null or absent = none. */
+  vropsGroupId?: string | null;
   updatedAt: Date;
   lastDecision: LastDecision | null;
 }
@@ -126,6 +128,7 @@ export function fromRuleDraft(draft: RuleDraft): RuleCreate {
     stabilizationSeconds: draft.stabilizationSeconds,
     evaluationSeconds: draft.evaluationSeconds,
     enabled: draft.enabled,
+    ...(draft.vropsGroupId !== undefined ? { vropsGroupId: draft.vropsGroupId } : {}),
   };
 }
 
