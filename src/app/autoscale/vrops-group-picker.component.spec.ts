@@ -57,7 +57,10 @@ describe('VropsGroupPickerComponent', () => {
     input.dispatchEvent(new Event('input'));
     fixture.detectChanges();
     el<HTMLButtonElement>('create-vrops-group')!.click();
-    http.expectOne(GROUPS).flush({ errors: [{ path: 'name', message: 'is taken' }] }, { status: 409, statusText: 'Conflict' });
+    http.expectOne(GROUPS).flush(
+      { type: 'about:blank', title: 'Conflict', status: 409, detail: 'a vROps group named "api" exists', errors: [{ path: 'name', message: 'is taken' }] },
+      { status: 409, statusText: 'Conflict' },
+    );
     fixture.detectChanges();
     expect(el('vrops-group-error')?.textContent).toContain('name: is taken');
   });

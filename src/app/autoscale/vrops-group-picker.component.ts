@@ -1,9 +1,9 @@
-import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, Input, OnInit, inject, signal } from '@angular/core';
 import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { ClrFormsModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
 import type { VropsGroup } from '../../../contract/autoscale-vrops';
+import type { ApiError } from '../core/api-error';
 import { AutoscaleService } from './autoscale.service';
 
 /** The wizard's vROps custom group: pick one of the org's, or make a new one; hidden when the provider has no vROps. */
@@ -69,9 +69,9 @@ export class VropsGroupPickerComponent implements OnInit {
         this.newName.reset('');
         this.busy.set(false);
       },
-      error: (err: HttpErrorResponse) => {
-        const field = (err.error?.errors as { path: string; message: string }[] | undefined)?.[0];
-        this.error.set(field ? `${field.path}: ${field.message}` : (err.error?.detail ?? err.message));
+      error: (err: ApiError) => {
+        const field = err.fieldErrors[0];
+        this.error.set(field ? `${field.path}: ${field.message}` : (err.detail ?? err.title ?? `HTTP ${err.status}`));
         this.busy.set(false);
       },
     });
