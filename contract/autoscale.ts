@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ActiveScheduleSchema, SchedulesSchema } from './autoscale-schedule';
+import { VropsGroupIdSchema } from './autoscale-vrops';
 
 /**
  * The autoscale part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -35,6 +37,10 @@ const RuleFields = {
   stabilizationSeconds: z.number().int().min(0).max(86_400),
   evaluationSeconds: z.number().int().min(1).max(3_600),
   enabled: z.boolean(),
+  /** Time windows that set min/max for their span (contract/autoscale-schedule.ts); absent = none. */
+  schedules: SchedulesSchema.optional(),
+  /** The vROps custom group the rule keeps its vApp's VMs in (contract/autoscale-vrops.ts); absent or null = none. */
+  vropsGroupId: VropsGroupIdSchema.optional(),
 };
 
 const RuleBase = z.object(RuleFields).strict();
@@ -112,6 +118,8 @@ export const DryRunSchema = z.object({
   rule: z.string(),
   decision: DecisionSchema,
   metrics: z.object({ cpuPercent: z.number(), memoryPercent: z.number(), vms: z.number().int() }).nullable(),
+  /** The schedule window open now and the limits it set; null when none is open. */
+  schedule: ActiveScheduleSchema.nullable().optional(),
 });
 export type DryRun = z.infer<typeof DryRunSchema>;
 

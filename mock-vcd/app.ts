@@ -19,6 +19,7 @@ import { loadBalancerRoutes } from './infra/lb-routes';
 import { infraAdminRoutes } from './infra/admin-routes';
 import { VropsMock, type VropsOptions } from './vrops/service';
 import { vropsRoutes } from './vrops/routes';
+import { suiteApiRoutes } from './vrops/suite-api';
 import { billingRoutes } from './billing/routes';
 import { defaultAmqpSettings } from './extensions/amqp-settings';
 import type { MockVcdState } from './state';
@@ -90,6 +91,7 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
   app.use(loadBalancerRoutes({ directory, sessions: state.sessions, infra: state.infra }));
   app.use(infraAdminRoutes({ sessions: state.sessions, infra: state.infra }));
   app.use(vropsRoutes({ directory, sessions: state.sessions, infra: state.infra, vrops: state.vrops }));
+  app.use(suiteApiRoutes({ infra: state.infra, vrops: state.vrops }));
   app.use(billingRoutes());
   app.use(externalServiceRoutes({ sessions: state.sessions, services: state.externalServices }));
   app.use(mqttAdminRoutes({ sessions: state.sessions, bus: state.mqtt }));

@@ -55,6 +55,15 @@ export const ConfigSchema = z
     autoscaleSnmpAddress: z.string().min(1).default('127.0.0.1'),
     /** SNMPv2c community the traps must carry. */
     autoscaleSnmpCommunity: z.string().min(1).optional(),
+    /** RabbitMQ the provider points vROps (or a bridge) at for autoscale alerts; absent = off. Needs the autoscale vCD user. */
+    autoscaleAlertsAmqpUrl: z.string().url().optional(),
+    autoscaleAlertsQueue: z.string().min(1).max(255).default('vcd-serverless.autoscale.alerts'),
+    /** The provider's vROps (https://host, its suite-api under /suite-api) for rules' custom groups; absent = no groups. */
+    vropsUrl: z.string().url().optional(),
+    /** The vROps account the backend acquires suite-api tokens with, and its auth source (absent = a local user). */
+    vropsUser: z.string().min(1).optional(),
+    vropsPassword: z.string().min(1).optional(),
+    vropsAuthSource: z.string().min(1).optional(),
     /** HMAC key for X-VCloud-Context-Signature; without it forwarded security contexts are never trusted. */
     extensionSharedSecret: z.string().min(1).optional(),
     sessionCacheTtlMs: z.coerce.number().int().min(0).default(30_000),
@@ -152,6 +161,11 @@ export const ConfigSchema = z
     message: 'AUTOSCALE_SNMP_PORT needs AUTOSCALE_SNMP_COMMUNITY and the AUTOSCALE_VCD_USER/PASSWORD it evaluates traps with',
     path: ['autoscaleSnmpPort'],
   })
+  .refine((c) => !c.autoscaleAlertsAmqpUrl || (c.autoscaleVcdUser && c.autoscaleVcdPassword), {
+    message: 'AUTOSCALE_ALERTS_AMQP_URL needs the AUTOSCALE_VCD_USER/PASSWORD it evaluates alerts with',
+    path: ['autoscaleAlertsAmqpUrl'],
+  })
+  .refine((c) => !c.vropsUrl || (c.vropsUser && c.vropsPassword), { message: 'VROPS_URL needs VROPS_USER and VROPS_PASSWORD', path: ['vropsUrl'] })
   .refine((c) => c.vcdTransport !== 'amqp' || c.amqpUrl, { message: 'VCD_TRANSPORT=amqp needs AMQP_URL', path: ['vcdTransport'] })
   .refine((c) => !c.vcdEventsUser === !c.vcdEventsPassword, { message: 'VCD_EVENTS_USER and VCD_EVENTS_PASSWORD go together', path: ['vcdEventsUser'] })
   .refine((c) => c.functionDefaultTimeoutMs <= c.functionMaxTimeoutMs, {
@@ -187,6 +201,12 @@ const ENV: Record<string, keyof ConfigInput> = {
   AUTOSCALE_SNMP_PORT: 'autoscaleSnmpPort',
   AUTOSCALE_SNMP_ADDRESS: 'autoscaleSnmpAddress',
   AUTOSCALE_SNMP_COMMUNITY: 'autoscaleSnmpCommunity',
+  AUTOSCALE_ALERTS_AMQP_URL: 'autoscaleAlertsAmqpUrl',
+  AUTOSCALE_ALERTS_QUEUE: 'autoscaleAlertsQueue',
+  VROPS_URL: 'vropsUrl',
+  VROPS_USER: 'vropsUser',
+  VROPS_PASSWORD: 'vropsPassword',
+  VROPS_AUTH_SOURCE: 'vropsAuthSource',
   EXTENSION_SHARED_SECRET: 'extensionSharedSecret',
   SESSION_CACHE_TTL_MS: 'sessionCacheTtlMs',
   LOG_LEVEL: 'logLevel',

@@ -96,17 +96,6 @@ function groupRoutes(router: Router, deps: Deps): void {
     vrops.deleteGroup(groupOf(req, res));
     res.status(204).end();
   });
-  router.post('/mock/vrops/groups/:name/members', (req, res) => {
-    const group = groupOf(req, res);
-    const [uuid] = membersOf(group.orgId, [req.body?.vmId], 'vmId');
-    if (!group.members.includes(uuid)) group.members.push(uuid);
-    res.json(groupJson(group));
-  });
-  router.delete('/mock/vrops/groups/:name/members/:vmId', (req, res) => {
-    const group = groupOf(req, res);
-    group.members = group.members.filter((m) => m !== uuidOf(String(req.params.vmId)));
-    res.json(groupJson(group));
-  });
   router.get('/mock/vrops/alerts', (_req, res) => {
     const ids = new Set(visibleGroups(res).map((g) => g.id));
     res.json({ alerts: vrops.activeAlerts().filter((a) => ids.has(a.resourceId)) });

@@ -7,7 +7,8 @@ import { type SnmpTarget, sendTrap } from './snmp';
 
 export interface VropsGroup {
   id: string;
-  orgId: string;
+  /** The vCD org of a group made through /mock/vrops; null for a suite-api custom group (vROps knows no org). */
+  orgId: string | null;
   name: string;
   /** VM uuids. */
   members: string[];
@@ -38,6 +39,8 @@ export interface VropsOptions {
   snmpTargets?: SnmpTarget[];
   /** The name vROps puts in traps as vmwareAlertAliveServerName. */
   serverName?: string;
+  /** suite-api accounts (username → password) that may acquire a token. */
+  users?: Record<string, string>;
   now?: () => number;
 }
 
@@ -51,7 +54,7 @@ interface Tracking {
 export function groupMetrics(infra: Infra, group: VropsGroup): GroupMetrics | undefined {
   const usages = group.members
     .map((uuid) => findVm(infra.inventory, uuid))
-    .filter((f): f is NonNullable<typeof f> => f !== undefined && f.vapp.orgId === group.orgId && f.vm.power === 'POWERED_ON')
+    .filter((f): f is NonNullable<typeof f> => f !== undefined && (group.orgId === null || f.vapp.orgId === group.orgId) && f.vm.power === 'POWERED_ON')
     .map((f) => usageOf(infra.inventory, f.vapp, f.vm));
   if (!usages.length) return undefined;
   const avg = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
@@ -64,6 +67,7 @@ export class VropsMock {
   readonly restTargets: RestTarget[];
   readonly snmpTargets: SnmpTarget[];
   readonly deliveries: Delivery[] = [];
+  readonly users: Record<string, string>;
   private readonly tracking = new Map<string, Tracking>();
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => number;
@@ -75,6 +79,7 @@ export class VropsMock {
   ) {
     this.now = options.now ?? Date.now;
     this.serverName = options.serverName ?? 'vrops.mock.local';
+    this.users = { ...(options.users ?? { admin: 'vrops-demo' }) };
     this.restTargets = [...(options.restTargets ?? [])];
     this.snmpTargets = [...(options.snmpTargets ?? [])];
     this.timer = setInterval(() => void this.evaluate(), options.intervalMs ?? 10_000);
@@ -85,7 +90,7 @@ export class VropsMock {
     clearInterval(this.timer);
   }
 
-  groupKey = (orgId: string, name: string) => `${orgId}/${name.toLowerCase()}`;
+  groupKey = (orgId: string | null, name: string) => `${orgId ?? '*'}/${name.toLowerCase()}`;
 
   upsertGroup(spec: Omit<VropsGroup, 'id'>): VropsGroup {
     const key = this.groupKey(spec.orgId, spec.name);

@@ -24,6 +24,8 @@ export interface ExecutorDeps {
   /** Retries of an action that vCD failed (a task error, vCD unreachable): default 2, after 5 s, then 10 s. */
   retries?: number;
   retryBaseMs?: number;
+  /** The rule's vROps group (vrops-groups.ts): a new VM joins it, a removed one leaves it. */
+  groups?: { joined(rule: Rule, vmId: string): Promise<void>; leaving(rule: Rule, vmId: string): Promise<void> };
 }
 
 interface Action {
@@ -217,11 +219,19 @@ export class ScaleExecutor {
       const ip = await this.waitForIp(token, rule.vAppId, created.id);
       await this.step(action, 'addPoolMember', { vm: name, ip, pool: rule.lbPoolName });
       await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, ip, true);
+      await this.inVropsGroup(action, 'joinVropsGroup', name, () => this.deps.groups?.joined(rule, created.id));
       await this.finish(action, null, { name, id: created.id, ip });
     } catch (err) {
       await this.rollBackScaleOut(token, action, created.id, (err as Error).message);
       throw err;
     }
+  }
+
+  /** Monitoring follows the pool, but never fails a scale action: a vROps error is journalled and reconcile repairs it. */
+  private async inVropsGroup(action: Action, step: string, vm: string, change: () => Promise<void> | undefined): Promise<void> {
+    if (!this.deps.groups || !action.rule.vropsGroupId) return;
+    await this.step(action, step, { vm, vropsGroupId: action.rule.vropsGroupId });
+    await change()?.catch((err: Error) => this.step(action, `${step} failed (repaired on the next evaluation)`, { vm, reason: err.message }));
   }
 
   /** Runs a vCD operation, waiting out "busy completing an operation" (BUSY_ENTITY) until `alreadyDone` or it succeeds. */
@@ -281,6 +291,7 @@ export class ScaleExecutor {
     const victim = made[0];
     if (!victim) throw new Error('no autoscaler-made VM to remove (VMs it did not create are never touched)');
     await this.deps.db.query(`UPDATE autoscale_actions SET vm_name = $3, vm_id = $4 WHERE org = $1 AND id = $2`, [action.org, action.id, victim.name, victim.id]);
+    await this.inVropsGroup(action, 'leaveVropsGroup', victim.name, () => this.deps.groups?.leaving(rule, victim.id));
     if (victim.ipAddress) {
       await this.step(action, 'removePoolMember', { vm: victim.name, ip: victim.ipAddress, pool: rule.lbPoolName });
       await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, victim.ipAddress, false);

@@ -13,15 +13,18 @@ import {
   type RuleMetrics,
   type VropsAlert,
 } from '../../contract/autoscale';
+import type { ActiveSchedule } from '../../contract/autoscale-schedule';
 import { Conflict, Invalid, NotFound, parseOrThrow, type FieldError } from '../errors';
 import { isUniqueViolation } from '../store/db';
 import { uuidOf, type VcdInfra } from '../vcd/infra';
 import { decide, type DecisionHistory, type DecisionResult } from './decide';
 import type { ScaleExecutor } from './executor';
 import { RuleBacktests } from './backtest';
+import { explainSchedule, scheduleIssues, withSchedule } from './schedule';
 import { fieldChanges, type ChangeAuthor, type RuleJournal } from './journal';
 import { AutoscalePickers } from './pickers';
 import type { RuleStore } from './store';
+import type { VropsGroups } from './vrops-groups';
 
 export interface AutoscaleDeps {
   store: RuleStore;
@@ -33,6 +36,8 @@ export interface AutoscaleDeps {
   now?: () => number;
   /** The provider's limit of maxVms per rule for an org (issue 18; the provider feature keeps it, compose wires it). */
   maxVmsOf?: (org: string) => Promise<number>;
+  /** The rules' vROps custom groups (absent: no vROps configured). */
+  groups?: VropsGroups;
 }
 
 /** What the rule's vApp looks like now: averages over its powered-on VMs. */
@@ -62,14 +67,28 @@ export class AutoscaleService {
 
   async create(org: string, token: string, body: unknown, author: ChangeAuthor): Promise<Rule> {
     const spec = parseOrThrow(RuleCreateSchema, body, 'invalid rule');
+    this.checkSchedules(spec);
     await this.checkMaxVms(org, spec.maxVms);
     await this.ensureNoClash(org, spec);
     await this.checkReferences(org, token, spec);
+    await this.checkVropsGroup(org, spec);
     try {
       return await this.deps.store.insert(org, spec, { action: 'create', author, changes: fieldChanges(null, spec) });
     } catch (err) {
       throw this.conflictOf(err, spec);
     }
+  }
+
+  /** A rule's vROps group must be one of its org's (400 naming vropsGroupId). */
+  private async checkVropsGroup(org: string, spec: RuleInput): Promise<void> {
+    const issues = spec.vropsGroupId ? ((await this.deps.groups?.check(org, spec.vropsGroupId)) ?? [{ path: 'vropsGroupId', message: 'the provider has configured no vROps' }]) : [];
+    if (issues.length > 0) throw new Invalid(`invalid rule: ${issues[0].path} ${issues[0].message}`, issues);
+  }
+
+  /** Windows whose cron parses, whose limits fit the rule's and that never overlap (400 naming the field). */
+  private checkSchedules(spec: RuleInput): void {
+    const issues = scheduleIssues(spec, this.now());
+    if (issues.length > 0) throw new Invalid(`invalid rule: ${issues[0].path} ${issues[0].message}`, issues);
   }
 
   /** A rule's maxVms within the provider's autoscaleMaxVms for the org (400 naming the limit). */
@@ -111,12 +130,14 @@ export class AutoscaleService {
     const spec: RuleInput = { ...specOf(old), ...patch };
     const issues = ruleIssues(spec);
     if (issues.length > 0) throw new Invalid('invalid rule', issues);
+    this.checkSchedules(spec);
     const changes = fieldChanges(specOf(old), spec);
     if (changes.length === 0) return old;
     if (changes.some((c) => c.field === 'maxVms')) await this.checkMaxVms(org, spec.maxVms);
     if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.ensureNoClash(org, spec, id);
     const onlySwitchingOff = changes.length === 1 && changes[0].field === 'enabled' && spec.enabled === false;
     if (!onlySwitchingOff) await this.checkReferences(org, token, spec);
+    if (!onlySwitchingOff) await this.checkVropsGroup(org, spec);
     let updated: Rule | null;
     try {
       updated = await this.deps.store.update(org, id, spec, { action: 'update', author, changes });
@@ -180,10 +201,13 @@ export class AutoscaleService {
     return { cpuPercent: avg(usage.map((u) => u.cpuPercent)), memoryPercent: avg(usage.map((u) => u.memoryPercent)), vms: on.length };
   }
 
-  private evaluate(rule: Rule, observation: Observation | null, history: DecisionHistory): DecisionResult {
+  /** The metric rules within the limits of the schedule window open now (a window never fights a threshold). */
+  private evaluate(rule: Rule, observation: Observation | null, history: DecisionHistory): DecisionResult & { schedule: ActiveSchedule | null } {
     const now = this.now();
     const window = observation ? [{ at: now, cpuPercent: observation.cpuPercent, memoryPercent: observation.memoryPercent }] : [];
-    return decide({ rule, window, current: observation?.vms ?? 0, history, now });
+    const scheduled = withSchedule(rule, now);
+    const result = decide({ rule: scheduled.rule, window, current: observation?.vms ?? 0, history, now });
+    return { ...result, decision: explainSchedule(result.decision, scheduled.schedule), schedule: scheduled.schedule };
   }
 
   /** The vApp's recent CPU and memory: vCD's historic samples of its powered-on VMs averaged per sample time, then the current reading. */
@@ -212,8 +236,8 @@ export class AutoscaleService {
   async dryRun(org: string, token: string, id: string): Promise<DryRun> {
     const rule = await this.get(org, id);
     const [observation, history] = await Promise.all([this.observe(token, rule), this.deps.store.history(org, rule.id)]);
-    const { decision } = this.evaluate(rule, observation, history);
-    return { rule: rule.id, decision, metrics: observation };
+    const { decision, schedule } = this.evaluate(rule, observation, history);
+    return { rule: rule.id, decision, metrics: observation, schedule };
   }
 
   /**
@@ -260,6 +284,16 @@ export class AutoscaleService {
     return this.receiveAlert(orgs[0], await login(), alert);
   }
 
+  /** The rule's vROps group follows its vApp; a vROps failure is logged and never stops the evaluation. */
+  private async repairVropsGroup(org: string, token: string, rule: Rule): Promise<void> {
+    if (!rule.vropsGroupId || !this.deps.groups) return;
+    try {
+      await this.deps.groups.reconcile(org, rule, await this.deps.vcd.vApp(token, rule.vAppId));
+    } catch (err) {
+      this.deps.log.warn({ org, rule: rule.id, err: (err as Error).message }, 'vROps group repair failed');
+    }
+  }
+
   /**
    * Evaluates a rule with vCD's current metrics (or those vCD pushed, `observed`), journals the decision and starts its
    * action (alerts, the poller and the metrics push).
@@ -267,11 +301,12 @@ export class AutoscaleService {
   async evaluateRule(org: string, token: string, rule: Rule, observed?: Observation): Promise<Decision> {
     const { store } = this.deps;
     await this.deps.executor?.reconcile(org, token, rule);
+    await this.repairVropsGroup(org, token, rule);
     const [observation, history] = await Promise.all([observed ?? this.observe(token, rule), store.history(org, rule.id)]);
-    const { decision, recommendation } = this.evaluate(rule, observation, history);
+    const { decision, recommendation, schedule } = this.evaluate(rule, observation, history);
     await Promise.all([
       store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),
-      store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation } }),
+      store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation, schedule } }),
     ]);
     if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action);
     this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');

@@ -175,7 +175,7 @@ export class RuleStore {
   async matching(org: string, alert: { resourceName?: string; resourceId?: string }): Promise<Rule[]> {
     const { rows } = await this.db.query<RuleRow>(
       `SELECT id, spec, enabled, created_at, updated_at FROM autoscale_rules
-       WHERE org = $1 AND (name = $2 OR id = $3 OR spec->>'vAppId' = $3)`,
+       WHERE org = $1 AND (name = $2 OR id = $3 OR spec->>'vAppId' = $3 OR spec->>'vropsGroupId' = $3)`,
       [org, alert.resourceName ?? '', alert.resourceId ?? ''],
     );
     return rows.map(toRule);

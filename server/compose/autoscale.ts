@@ -7,7 +7,12 @@ import { AutoscaleService } from '../autoscale/service';
 import { SnmpAlertReceiver } from '../autoscale/snmp-receiver';
 import { RuleJournal } from '../autoscale/journal';
 import { RuleStore } from '../autoscale/store';
+import { VropsGroups } from '../autoscale/vrops-groups';
+import { registerVropsGroupPaths, vropsGroupRoutes } from '../autoscale/vrops-routes';
 import { createVcdInfra } from '../vcd/infra';
+import { createSuiteApi } from '../vrops/suite-api';
+import { AlertConsumer } from '../transport/amqp/alert-consumer';
+import { AmqpAlertSchema, alertKey, amqpAlertHandler } from '../autoscale/amqp-alerts';
 import type { ComposeContext, Part } from './part';
 import { orgReadCache } from './store';
 
@@ -18,8 +23,11 @@ import { orgReadCache } from './store';
 export function composeAutoscale({ config, db, log }: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number> } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db, orgReadCache(config));
-  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
-  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf });
+  const { vropsUrl, vropsUser, vropsPassword, vropsAuthSource } = config;
+  const vrops = vropsUrl && vropsUser && vropsPassword ? createSuiteApi({ url: vropsUrl, username: vropsUser, password: vropsPassword, authSource: vropsAuthSource }) : undefined;
+  const groups = new VropsGroups({ port: vrops, rules, log });
+  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs, groups });
+  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf, groups });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const login = () => vcdInfra.login(pollUser as string, pollPassword as string);
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service, login, log }) : undefined;
@@ -37,17 +45,37 @@ export function composeAutoscale({ config, db, log }: ComposeContext, ports: { m
           log,
         })
       : undefined;
+  // Alerts over AMQP (off by default): like the traps, evaluated with the poller's service account.
+  const queued =
+    config.autoscaleAlertsAmqpUrl && pollUser && pollPassword
+      ? new AlertConsumer({
+          url: config.autoscaleAlertsAmqpUrl,
+          connectionName: 'vcd-serverless-autoscale',
+          queue: config.autoscaleAlertsQueue,
+          schema: AmqpAlertSchema,
+          keyOf: alertKey,
+          handle: amqpAlertHandler(service, login),
+          log,
+        })
+      : undefined;
   // vCD's pushed VM metrics (its MQTT bus): scale actions with the events account, else the poller's.
   const pushUser = config.vcdEventsUser ?? pollUser;
   const pushPassword = config.vcdEventsUser ? config.vcdEventsPassword : pollPassword;
   const push = pushUser && pushPassword ? new MetricPush({ rules, service, login: () => vcdInfra.login(pushUser, pushPassword), log }) : undefined;
   return {
     pushMetrics: async (m) => push?.receive(m),
-    tenantRoutes: [{ path: '/autoscale', router: autoscaleRoutes(service) }],
-    openApiPaths: registerAutoscalePaths,
+    tenantRoutes: [
+      { path: '/autoscale', router: autoscaleRoutes(service) },
+      { path: '/autoscale', router: vropsGroupRoutes(groups) },
+    ],
+    openApiPaths: (registry, common) => {
+      registerAutoscalePaths(registry, common);
+      registerVropsGroupPaths(registry, common);
+    },
     async start() {
       await scaler.loadOrphans();
       traps?.start();
+      await queued?.start();
     },
     async onLeaseAcquired() {
       poller?.start();
@@ -58,6 +86,7 @@ export function composeAutoscale({ config, db, log }: ComposeContext, ports: { m
     async close() {
       await poller?.close();
       await traps?.close();
+      await queued?.close();
       await scaler.close();
     },
   };

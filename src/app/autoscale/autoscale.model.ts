@@ -50,6 +50,8 @@ export interface AutoscaleRule {
   stabilizationSeconds: number;
   evaluationSeconds: number;
   enabled: boolean;
+  /** The vROps custom group the rule keeps its VMs in; null or absent = none. */
+  vropsGroupId?: string | null;
   updatedAt: Date;
   lastDecision: LastDecision | null;
 }
@@ -91,6 +93,8 @@ export interface DryRunView {
   current: number;
   desired: number;
   metrics: { cpuPercent: number; memoryPercent: number; vms: number } | null;
+  /** The schedule window open now and the limits it set (null: the rule's own limits). */
+  schedule: { name: string; until: Date; minVms: number; maxVms: number } | null;
 }
 
 /** The uuid of a vCD URN, lower-cased: how a rule's vAppId meets a vApp of the picker whatever its spelling. */
@@ -124,6 +128,7 @@ export function fromRuleDraft(draft: RuleDraft): RuleCreate {
     stabilizationSeconds: draft.stabilizationSeconds,
     evaluationSeconds: draft.evaluationSeconds,
     enabled: draft.enabled,
+    ...(draft.vropsGroupId !== undefined ? { vropsGroupId: draft.vropsGroupId } : {}),
   };
 }
 
@@ -161,6 +166,9 @@ export const toDryRun = (d: DryRun): DryRunView => ({
   current: d.decision.current,
   desired: d.decision.desired,
   metrics: d.metrics,
+  schedule: d.schedule
+    ? { name: d.schedule.name ?? `#${d.schedule.window + 1}`, until: new Date(d.schedule.closesAt), minVms: d.schedule.minVms, maxVms: d.schedule.maxVms }
+    : null,
 });
 
 /** The wizard's draft of an existing rule (edit mode). */

@@ -14,6 +14,7 @@ import type {
   RuleList,
   RuleMetrics,
 } from '../../../contract/autoscale';
+import type { VropsGroup, VropsGroupList } from '../../../contract/autoscale-vrops';
 import { ApiClient } from '../core/api-client';
 import {
   AutoscaleRule,
@@ -100,6 +101,15 @@ export class AutoscaleService {
 
   edgeGateways(): Observable<PickerOption[]> {
     return this.api.get<CatalogList<CatalogEdgeGateway>>(`${CATALOG}/edge-gateways`).pipe(map((l) => l.items.map(toEdgeOption)));
+  }
+
+  /** The org's vROps custom groups; configured false when the provider set up no vROps. */
+  vropsGroups(): Observable<VropsGroupList> {
+    return this.api.get<VropsGroupList>(`${CATALOG}/vrops-groups`);
+  }
+
+  createVropsGroup(name: string): Observable<VropsGroup> {
+    return this.api.post<VropsGroup>(`${CATALOG}/vrops-groups`, { name });
   }
 
   pools(edgeGatewayId: string): Observable<PickerOption[]> {

@@ -1,3 +1,4 @@
+import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, Input } from '@angular/core';
 import { ClrAlertModule } from '@clr/angular';
 import { I18nModule } from '@vcd/i18n';
@@ -7,7 +8,7 @@ import { DryRunView } from './autoscale.model';
 @Component({
   selector: 'vsl-dry-run-panel',
   standalone: true,
-  imports: [ClrAlertModule, I18nModule],
+  imports: [ClrAlertModule, DatePipe, I18nModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <clr-alert [clrAlertType]="result.action === 'none' ? 'info' : 'warning'" [clrAlertClosable]="false" data-test="dry-run">
@@ -24,12 +25,17 @@ import { DryRunView } from './autoscale.model';
           } @else {
             <span class="metrics" data-test="dry-run-metrics">{{ 'serverless.autoscale.dryRun.noMetrics' | translate }}</span>
           }
+          @if (result.schedule; as s) {
+            <span class="schedule" data-test="dry-run-schedule">{{
+              'serverless.autoscale.dryRun.schedule' | translate: { name: s.name, until: (s.until | date: 'short'), min: s.minVms, max: s.maxVms }
+            }}</span>
+          }
           <code class="reason-code" data-test="dry-run-reason-code">{{ result.reason }}</code>
         </span>
       </clr-alert-item>
     </clr-alert>
   `,
-  styles: [`.why, .metrics { display: block; } .reason-code { font-size: 0.7rem; }`],
+  styles: [`.why, .metrics, .schedule { display: block; } .reason-code { font-size: 0.7rem; }`],
 })
 export class DryRunPanelComponent {
   @Input({ required: true }) result!: DryRunView;

@@ -36,6 +36,8 @@ describe('RuleWizardComponent', () => {
   });
 
   afterEach(() => {
+    // The vROps group picker asks once when its page renders: no vROps configured in these tests.
+    http.match(`${AUTOSCALE_URL}/catalog/vrops-groups`).forEach((r) => r.flush({ items: [], configured: false }));
     http.verify();
     fixture.destroy();
   });
@@ -146,7 +148,7 @@ describe('RuleWizardComponent', () => {
       expect(page().querySelector('[data-test="wizard-finish"]')?.textContent).toContain('Save rule');
       const form = internals().form.getRawValue();
       expect(form.target).toEqual({ name: 'web', vAppId: VAPP_ID });
-      expect(form.balancer).toEqual({ edgeGatewayId: EDGE_ID, lbPoolName: 'web-pool' });
+      expect(form.balancer).toEqual({ edgeGatewayId: EDGE_ID, lbPoolName: 'web-pool', vropsGroupId: '' });
       expect(form.thresholds.scaleOutCpu).toBe(65);
       expect(form.limits).toEqual(jasmine.objectContaining({ maxVms: 4, enabled: false }));
       expect(optionsOf('pick-pool').map((o) => o.textContent?.trim())).toEqual(['web-pool — 2 members']);

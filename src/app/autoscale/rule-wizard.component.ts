@@ -7,6 +7,7 @@ import { ApiError } from '../core/api-error';
 import { AutoscaleRule, PickerOption, RuleDraft, fromRuleDraft, toRuleDraft, vcdUuid } from './autoscale.model';
 import { AutoscaleService } from './autoscale.service';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { VropsGroupPickerComponent } from './vrops-group-picker.component';
 import { BacktestPanelComponent } from './backtest-panel.component';
 import { NumberStepLabelsDirective } from '../shared/number-step-labels.directive';
 import { RuleBehaviourComponent } from './rule-behaviour.component';
@@ -42,7 +43,7 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
 @Component({
   selector: 'vsl-rule-wizard',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, NumberStepLabelsDirective, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent],
+  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, NumberStepLabelsDirective, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent, VropsGroupPickerComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-wizard.component.html',
   styles: [
@@ -82,6 +83,7 @@ export class RuleWizardComponent {
     balancer: new FormGroup({
       edgeGatewayId: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
       lbPoolName: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
+      vropsGroupId: new FormControl('', { nonNullable: true }),
     }),
     thresholds: new FormGroup(
       {
@@ -120,7 +122,7 @@ export class RuleWizardComponent {
     this.form.reset({
       target: { name: d.name, vAppId: d.vAppId },
       template: { templateId: d.templateId },
-      balancer: { edgeGatewayId: d.edgeGatewayId, lbPoolName: d.lbPoolName },
+      balancer: { edgeGatewayId: d.edgeGatewayId, lbPoolName: d.lbPoolName, vropsGroupId: d.vropsGroupId ?? '' },
       thresholds: { scaleOutCpu: d.scaleOut.cpuPercent, scaleOutMemory: d.scaleOut.memoryPercent, scaleInCpu: d.scaleIn.cpuPercent, scaleInMemory: d.scaleIn.memoryPercent },
       limits: { minVms: d.minVms, maxVms: d.maxVms, step: d.step, cooldownSeconds: d.cooldownSeconds, stabilizationSeconds: d.stabilizationSeconds, evaluationSeconds: d.evaluationSeconds, enabled: d.enabled },
     });
@@ -175,6 +177,8 @@ export class RuleWizardComponent {
       stabilizationSeconds: Number(l.stabilizationSeconds),
       evaluationSeconds: Number(l.evaluationSeconds),
       enabled: l.enabled,
+      // None picked: omitted on create, null on an edit of a rule that had a group (clears it).
+      vropsGroupId: balancer.vropsGroupId || (this.editing()?.vropsGroupId ? null : undefined),
     };
   }
 
