@@ -12,7 +12,7 @@ import { z } from 'zod';
  * no value of a secret, an env entry, a header or a token is ever recorded.
  */
 
-export const AUDIT_KINDS = ['functions', 'versions', 'secrets', 'aliases', 'deadLetters', 'rules', 'sources', 'imports', 'ratecard', 'limits', 'budgets'] as const;
+export const AUDIT_KINDS = ['functions', 'versions', 'secrets', 'aliases', 'deadLetters', 'rules', 'vropsGroups', 'sources', 'imports', 'ratecard', 'limits', 'budgets'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export const AuditEntrySchema = z.object({

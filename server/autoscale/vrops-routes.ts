@@ -3,6 +3,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { VropsGroupCreateSchema, VropsGroupListSchema, VropsGroupSchema } from '../../contract/autoscale-vrops';
 import { ProblemSchema } from '../../contract/problem';
+import { changes, named } from '../http/changes';
 import type { VropsGroups } from './vrops-groups';
 
 const org = (res: Response): string => res.locals.org as string;
@@ -13,7 +14,7 @@ export function vropsGroupRoutes(groups: VropsGroups): Router {
   router.get('/catalog/vrops-groups', async (_req, res) => {
     res.json(await groups.list(org(res)));
   });
-  router.post('/catalog/vrops-groups', async (req, res) => {
+  router.post('/catalog/vrops-groups', changes('vropsGroups', 'create', named('vROps group')), async (req, res) => {
     res.status(201).json(await groups.create(org(res), req.body));
   });
   return router;

@@ -9,7 +9,7 @@ import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { AuditService } from './audit.service';
 
 /** The kinds the log knows (contract/audit.ts AUDIT_KINDS), for the filter. */
-const KINDS = ['functions', 'versions', 'secrets', 'aliases', 'deadLetters', 'rules', 'sources', 'imports', 'ratecard', 'limits', 'budgets'];
+const KINDS = ['functions', 'versions', 'secrets', 'aliases', 'deadLetters', 'rules', 'vropsGroups', 'sources', 'imports', 'ratecard', 'limits', 'budgets'];
 
 /**
  * The audit log: who changed what and when, newest first. A tenant sees its own org's; the provider every org's,
