@@ -46,7 +46,7 @@ export async function startServer(
   const audit = composeAudit(ctx);
   const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
   const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
-  const showback = composeShowback(ctx, { functionUsage: functions.usage });
+  const showback = composeShowback(ctx, { functionUsage: functions.usage, alertFunctions: functions.alertFunctions });
   const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf });
   // The provider's overview meets the others only through their figures, handed over here.
   const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });

@@ -10,6 +10,7 @@ import { functionsRoutes, invokeRoute } from '../functions/routes';
 import { loadSecretsKey, SecretBox } from '../functions/secrets';
 import { scheduleRoutes } from '../functions/schedule-history';
 import { FunctionSchedules } from '../functions/schedules';
+import type { ProductEvents } from '../functions/product-events';
 import { FunctionsService } from '../functions/service';
 import { FunctionStore } from '../functions/store';
 import { functionOrgFigures } from '../functions/figures';
@@ -26,6 +27,8 @@ export interface FunctionsPart extends Part {
   vcdRoutes: Mount[];
   /** What other features may know of function usage (showback prices it). */
   usage: FunctionUsageReader;
+  /** The product's own events for the org's subscribed functions (showback's budget alerts run them). */
+  alertFunctions: ProductEvents;
   /** Many orgs' functions by status and calls since a date (the provider's overview). */
   figures: ReturnType<typeof functionOrgFigures>;
   /** Builds a stopped process left half done start again (after listen); answers how many. */
@@ -58,6 +61,7 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
     service,
     ...functionsHttp(ctx, service),
     usage: activationUsageReader(db),
+    alertFunctions: service.productEvents,
     figures: functionOrgFigures({ db, flush: () => activations.flush() }),
     resumeBuilds: () => service.resumeBuilds(),
     // Every replica runs queued calls: the store's claim (SKIP LOCKED) shares them out.

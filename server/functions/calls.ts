@@ -29,7 +29,7 @@ export interface FunctionCallsDeps {
   maxResponseBytes: number;
   log: Logger;
   /** Queues a notification for a function still building: it runs once the function is ready. */
-  defer?: (fn: FunctionRecord, call: { event: VcdNotification; requestId: string }) => Promise<void>;
+  defer?: (fn: FunctionRecord, call: { event: FunctionEvent; requestId: string }) => Promise<void>;
 }
 
 /** How a call came: a route, a vCD notification, or a queued (async) call with its attempt and activation id. */

@@ -113,6 +113,7 @@ export function wireBudget(overrides: Partial<Budget> = {}): Budget {
       { type: 'forecast', percent: 100 },
     ],
     webhookUrl: null,
+    function: null,
     providerOwned: false,
     editable: true,
     createdAt: '2026-11-01T00:00:00.000Z',
@@ -148,6 +149,7 @@ export function wireAlert(overrides: Partial<Alert> = {}): Alert {
     currency: 'EUR',
     createdAt: '2026-11-24T10:00:00.000Z',
     delivery: { state: 'failed', attempts: 5, nextAttemptAt: null, lastError: 'the receiver answered HTTP 500' },
+    functions: { state: 'done', target: null, ran: [], lastError: null },
     ...overrides,
   };
 }
