@@ -17,6 +17,8 @@ let stack: Stack;
 let dataDir: string;
 
 test.beforeAll(async () => {
+  // The stack and the demo months on a shared 2-core machine.
+  test.setTimeout(180_000);
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-e2e-showback-alerts-'));
   stack = await startStack({ dataDir, logLevel: 'warn' });
   expect(await seedShowbackDemo(stack)).toContain('acme');
@@ -48,6 +50,7 @@ const POWER_OFF = `module.exports = async (event) => {
 };`;
 
 test('a budget alert on the demo data appears in the plugin and runs the function subscribed to it', async ({ page }) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1440, height: 1400 });
   await loginToPortal(page, stack.vcdUrl, 'admin@acme', 'acme-demo');
   await openPlugin(page, 'Serverless');
@@ -56,7 +59,7 @@ test('a budget alert on the demo data appears in the plugin and runs the functio
   await page.getByTestId('new-function').click();
   await page.getByTestId('function-name').fill('power-off-dev');
   await page.getByTestId('function-trigger').selectOption('event');
-  await page.getByTestId('function-events').selectOption(['showback/budget.threshold']);
+  await page.getByTestId('function-events').selectOption([{ label: 'showback/budget.threshold · a showback budget alert' }]);
   await setCode(page, POWER_OFF);
   await shot(page, '01-new-function');
   await page.getByTestId('create-function').click();
