@@ -13,6 +13,7 @@ import { openPgDb } from '../server/store/drivers/pg';
 import { openPgliteDb } from '../server/store/drivers/pglite';
 import { migrate } from '../server/store/migrate';
 import { type Figures, percentile } from './figures';
+import { benchAnomalies } from './showback-anomalies';
 
 const DAY_MS = 86_400_000;
 const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -161,6 +162,7 @@ async function benchStore(figures: Figures, kind: 'postgres' | 'pglite', rows: n
 
 export async function benchShowback(figures: Figures, options: { quick: boolean }): Promise<void> {
   benchForecast(figures);
+  benchAnomalies(figures);
   await benchStore(figures, 'postgres', options.quick ? 100_000 : 1_000_000, options.quick ? 50 : 200);
   await benchStore(figures, 'pglite', options.quick ? 50_000 : 200_000, options.quick ? 50 : 200);
 }

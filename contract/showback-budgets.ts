@@ -49,6 +49,11 @@ export const CreateBudgetSchema = z
     ]),
     /** Where alerts are POSTed, signed with the org's webhook secret; a host the provider allows. */
     webhookUrl: WebhookUrl.nullable().optional(),
+    /**
+     * One of the org's functions subscribed to `showback/budget.threshold`: this budget's alerts run only it. Absent:
+     * they run every function of the org subscribed to that event source.
+     */
+    function: z.string().trim().min(1).max(63).nullable().optional(),
   })
   .strict();
 export type CreateBudgetRequest = z.input<typeof CreateBudgetSchema>;
@@ -91,6 +96,8 @@ export const BudgetSchema = z.object({
   vappId: z.string().nullable(),
   thresholds: z.array(ThresholdSchema),
   webhookUrl: z.string().nullable(),
+  /** The function its alerts run (null: every function subscribed to showback/budget.threshold). */
+  function: z.string().nullable(),
   /** Set by the provider: a tenant reads it but cannot change or delete it. */
   providerOwned: z.boolean(),
   /** What the caller may do with it. */
@@ -105,6 +112,12 @@ export type Budget = z.infer<typeof BudgetSchema>;
 
 export const DELIVERY_STATES = ['none', 'pending', 'delivered', 'failed'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export const FUNCTION_STATES = ['none', 'pending', 'done', 'failed'] as const;
+export type FunctionState = (typeof FUNCTION_STATES)[number];
+
+/** The event a function subscribed to showback/budget.threshold gets: `alert` is the webhook's alert. */
+export const BUDGET_THRESHOLD_EVENT = 'showback/budget.threshold';
 
 export const AlertSchema = z.object({
   id: z.string(),
@@ -126,6 +139,16 @@ export const AlertSchema = z.object({
     state: z.enum(DELIVERY_STATES),
     attempts: z.number().int(),
     nextAttemptAt: z.string().datetime().nullable(),
+    lastError: z.string().nullable(),
+  }),
+  /** The alert as a function's event (showback/budget.threshold). */
+  functions: z.object({
+    /** none: recorded before alerts ran functions; pending: to run (or again, after a refusal); done; failed: retries used up. */
+    state: z.enum(FUNCTION_STATES),
+    /** The budget's named function, null: every subscribed one. */
+    target: z.string().nullable(),
+    /** The functions that ran with it (their activations have trigger "event" and the alert as event). */
+    ran: z.array(z.string()),
     lastError: z.string().nullable(),
   }),
 });
@@ -164,6 +187,6 @@ export type WebhookSecret = z.infer<typeof WebhookSecretSchema>;
  */
 export const AlertEventSchema = z.object({
   type: z.literal('showback/budget.threshold'),
-  alert: AlertSchema.omit({ delivery: true }),
+  alert: AlertSchema.omit({ delivery: true, functions: true }),
 });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;

@@ -49,6 +49,18 @@ export const SummarySchema = z.object({
     runRatePerDay: z.number().int(),
     /** One line that says how the forecast was made, for a tooltip. */
     method: z.string(),
+    /**
+     * How far to trust it: a back-test on this org's own complete past months (up to 6): the month-end forecast made
+     * at the end of day 10 and of day 20, against what the month then cost, as a mean absolute % error. null when no
+     * complete month with a week of history before it is stored.
+     */
+    accuracy: z
+      .object({
+        months: z.number().int(),
+        mapeDay10Pct: z.number(),
+        mapeDay20Pct: z.number(),
+      })
+      .nullable(),
   }),
   lastMonth: z.number().int(),
   /** Forecast vs last month in %, null when last month is 0. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ScheduleTriggerSchema } from './schedules';
-import { VCD_EVENT_TYPES } from './vcd-events';
+import { EVENT_TYPES } from './vcd-events';
 
-export { VCD_EVENT_TYPES } from './vcd-events';
+export { EVENT_TYPES, PRODUCT_EVENT_TYPES, VCD_EVENT_TYPES } from './vcd-events';
 
 /** A function's triggers: its HTTP route (never a product or vCD path), vCD notifications and schedules. */
 
@@ -58,12 +58,12 @@ export const EventTriggerSchema = z
     type: z.literal('event'),
     events: z
       .array(
-        z.string().refine((t) => VCD_EVENT_TYPES.includes(t), {
-          message: 'not a vCD notification type (e.g. com/vmware/vcloud/event/vm/create)',
+        z.string().refine((t) => EVENT_TYPES.includes(t), {
+          message: 'not a vCD notification type (e.g. com/vmware/vcloud/event/vm/create) nor a product event (showback/budget.threshold)',
         }),
-        { required_error: 'events is required', invalid_type_error: 'events is a list of vCD notification types' },
+        { required_error: 'events is required', invalid_type_error: 'events is a list of vCD notification types or product events' },
       )
-      .min(1, 'subscribe to at least one vCD notification type')
+      .min(1, 'subscribe to at least one vCD notification type or product event')
       .max(MAX_EVENT_TYPES, `at most ${MAX_EVENT_TYPES} notification types`)
       .transform((events) => [...new Set(events)].sort()),
   })

@@ -20,3 +20,12 @@ export const VCD_EVENT_TYPES: readonly string[] = [
   'session/login', 'user/import', 'user/remove', 'user/modify', 'user/lockout', 'user/unlock',
   'task/create', 'task/start', 'task/complete', 'task/abort', 'task/fail',
 ].map((t) => VCD_EVENT_PREFIX + t);
+
+/**
+ * The product's own event sources a function may subscribe to beside vCD's notifications (docs/functions.md):
+ * `showback/budget.threshold`, a budget alert (docs/showback.md). The function gets the alert as its event.
+ */
+export const PRODUCT_EVENT_TYPES: readonly string[] = ['showback/budget.threshold'];
+
+/** Every type an event trigger may name: vCD's notifications, then the product's own sources. */
+export const EVENT_TYPES: readonly string[] = [...VCD_EVENT_TYPES, ...PRODUCT_EVENT_TYPES];

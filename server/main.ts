@@ -86,7 +86,7 @@ export async function composeFeatures(ctx: ComposeContext) {
   const audit = composeAudit(ctx);
   const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
   const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
-  const showback = composeShowback(ctx, { functionUsage: functions.usage });
+  const showback = composeShowback(ctx, { functionUsage: functions.usage, alertFunctions: functions.alertFunctions });
   const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf });
   const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });
   const features: Part[] = [functions, showback, autoscale, provider, audit];

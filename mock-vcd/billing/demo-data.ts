@@ -68,6 +68,23 @@ function noise(key: string): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
+/** Share of (day, service) pairs that carry an injected cost spike (the anomaly bench's ground truth). */
+export const ANOMALY_RATE = 0.01;
+
+/**
+ * An injected anomaly: on a seeded ~1 % of days, one service's cost jumps by `factor` in one vApp (the service as a
+ * whole when it is not per vApp), e.g. a forgotten load test. The same for a day whenever it is asked.
+ */
+export function injectedAnomaly(org: string, day: string, service: string): { factor: number; vappId: string | null } | null {
+  const profile = PROFILES[org.toLowerCase()];
+  const s = SERVICES.find((x) => x.service === service);
+  if (!profile || !s || noise(`${org.toLowerCase()}|${day}|${service}|anomaly`) >= ANOMALY_RATE) return null;
+  const factor = 2.5 + 2 * noise(`${org.toLowerCase()}|${day}|${service}|size`);
+  if (!s.perVapp) return { factor, vappId: null };
+  const vapp = profile.vapps[Math.floor(noise(`${org.toLowerCase()}|${day}|${service}|vapp`) * profile.vapps.length)];
+  return { factor, vappId: vapp.id };
+}
+
 export function hasDemoBilling(org: string): boolean {
   return org.toLowerCase() in PROFILES;
 }
@@ -90,9 +107,11 @@ export function demoCharges(org: string, from: Date, to: Date, now = Date.now())
       const trend = profile.scale * s.base * (1 + s.growth * age);
       const season = weekend ? s.weekend : 1;
       const targets = s.perVapp ? profile.vapps : [{ id: '', name: '', weight: 1 }];
+      const spike = injectedAnomaly(org, day, s.service);
       for (const v of targets) {
         const key = `${org}|${day}|${s.service}|${v.id}`;
-        const cost = Math.round(trend * season * v.weight * (0.9 + 0.2 * noise(key)) * 100) / 100;
+        const spiked = spike && (spike.vappId ?? '') === v.id ? spike.factor : 1;
+        const cost = Math.round(trend * season * v.weight * spiked * (0.9 + 0.2 * noise(key)) * 100) / 100;
         out.push({
           id: `${org.toLowerCase()}-${day}-${s.service}${v.name ? `-${v.name}` : ''}`,
           org: org.toLowerCase(),

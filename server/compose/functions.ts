@@ -14,6 +14,7 @@ import { functionsRoutes, invokeRoute } from '../functions/routes';
 import { loadSecretsKey, SecretBox } from '../functions/secrets';
 import { scheduleRoutes } from '../functions/schedule-history';
 import { FunctionSchedules } from '../functions/schedules';
+import type { ProductEvents } from '../functions/product-events';
 import { FunctionsService } from '../functions/service';
 import { FunctionStore } from '../functions/store';
 import { functionOrgFigures } from '../functions/figures';
@@ -30,6 +31,8 @@ export interface FunctionsPart extends Part {
   vcdRoutes: Mount[];
   /** What other features may know of function usage (showback prices it). */
   usage: FunctionUsageReader;
+  /** The product's own events for the org's subscribed functions (showback's budget alerts run them). */
+  alertFunctions: ProductEvents;
   /** Many orgs' functions by status and calls since a date (the provider's overview). */
   figures: ReturnType<typeof functionOrgFigures>;
   /** Builds a stopped process left half done start again (after listen); answers how many. */
@@ -82,6 +85,7 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
     ...http,
     tenantRoutes: [...(http.tenantRoutes ?? []), { path: '/faas', router: aliasRoutes(aliases) }],
     usage: activationUsageReader(db),
+    alertFunctions: service.productEvents,
     figures: functionOrgFigures({ db, flush: () => activations.flush() }),
     resumeBuilds: () => service.resumeBuilds(),
     // Every replica runs queued calls: the store's claim (SKIP LOCKED) shares them out.

@@ -5,7 +5,8 @@ import { hostList } from '../showback/allowlist';
 import { BudgetStore } from '../showback/budget-store';
 import { Budgets } from '../showback/budgets';
 import { registerShowbackPaths } from '../showback/openapi';
-import type { FunctionUsageSource } from '../showback/ports';
+import { AlertFunctionRuns } from '../showback/alert-functions';
+import type { AlertFunctions, FunctionUsageSource } from '../showback/ports';
 import { Collector } from '../showback/collector';
 import { FaasBillingSource } from '../showback/drivers/faas-usage';
 import { HttpBillingSource } from '../showback/drivers/http-source';
@@ -23,21 +24,22 @@ import { orgReadCache } from './store';
 /**
  * Showback: the rate card, the billing-source drivers (FaaS usage, vCD usage, HTTP, metered queue), the collector
  * and the routes. FaaS usage meets showback here, through its FunctionUsageSource port (the functions feature's
- * reader); vCD usage through a service account.
+ * reader), and budget alerts reach functions through the AlertFunctions port (its product events); vCD usage through
+ * a service account.
  */
 export interface ShowbackPart extends Part {
   /** Its reads: the provider's overview takes each org's summary from here. */
   service: ShowbackService;
 }
 
-export function composeShowback(context: ComposeContext, deps: { functionUsage: FunctionUsageSource }): ShowbackPart {
+export function composeShowback(context: ComposeContext, deps: { functionUsage: FunctionUsageSource; alertFunctions: AlertFunctions }): ShowbackPart {
   const { config, db, log } = context;
   const rateCard = new RateCardStore(db);
   const drivers = composeBillingSources(context, rateCard, deps.functionUsage);
   const { metered } = drivers;
   const queries = new ShowbackQueries(db);
   const cache = orgReadCache(config);
-  const budgets = composeBudgets({ config, db, log }, queries);
+  const budgets = composeBudgets({ config, db, log }, queries, deps.alertFunctions);
   const collector = new Collector({
     db,
     drivers,
@@ -63,6 +65,7 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
         await checking;
       });
       budgets.delivery.kick();
+      budgets.functionRuns.kick();
       if (started) return;
       started = true;
       await collector.start();
@@ -76,6 +79,7 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
       await checking;
       await collector.close();
       await budgets.delivery.close();
+      await budgets.functionRuns.close();
       await metered?.close();
     },
   };
@@ -106,12 +110,17 @@ function composeBillingSources({ config, db, log }: ComposeContext, rateCard: Ra
 }
 
 /** Budgets and alert delivery: the webhook secret is sealed with the backend's secrets key (as function secrets are). */
-function composeBudgets({ config, db, log }: ComposeContext, queries: ShowbackQueries): { budgets: Budgets; delivery: AlertDelivery } {
+function composeBudgets(
+  { config, db, log }: ComposeContext,
+  queries: ShowbackQueries,
+  functions: AlertFunctions,
+): { budgets: Budgets; delivery: AlertDelivery; functionRuns: AlertFunctionRuns } {
   const box = new SecretBox(loadSecretsKey(config));
   const sealer = { seal: (plain: string) => box.seal({ secret: plain }) as string, open: (sealed: string) => box.open(sealed).secret };
   const store = new BudgetStore(db);
   const webhookHosts = hostList(config.showbackWebhookAllowedHosts);
   const delivery = new AlertDelivery({ store, sealer, allowedHosts: webhookHosts, log, retryBaseMs: config.showbackWebhookRetryBaseMs });
-  const budgets = new Budgets({ store, delivery, sealer, webhookHosts, currencyOf: (org) => queries.currency(org), log });
-  return { budgets, delivery };
+  const functionRuns = new AlertFunctionRuns({ store, functions, log, retryBaseMs: config.showbackWebhookRetryBaseMs });
+  const budgets = new Budgets({ store, delivery, functionRuns, functions, sealer, webhookHosts, currencyOf: (org) => queries.currency(org), log });
+  return { budgets, delivery, functionRuns };
 }

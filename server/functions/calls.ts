@@ -30,7 +30,7 @@ export interface FunctionCallsDeps {
   maxResponseBytes: number;
   log: Logger;
   /** Queues a notification for a function still building: it runs once the function is ready. */
-  defer?: (fn: FunctionRecord, call: { event: VcdNotification; requestId: string }) => Promise<void>;
+  defer?: (fn: FunctionRecord, call: { event: FunctionEvent; requestId: string }) => Promise<void>;
   /** Aliases: which version serves a call (a canary by weight), and the canary's automatic rollback. */
   aliases?: AliasRouter;
 }

@@ -38,8 +38,20 @@ export interface HttpEvent {
   body: unknown;
 }
 
-/** What a handler gets as `event`: the HTTP request, or the vCD notification of an event trigger. */
-export type FunctionEvent = HttpEvent | VcdNotification | ScheduleEvent;
+/**
+ * One of the product's own events (contract PRODUCT_EVENT_TYPES), e.g. a showback budget alert: its type, an id
+ * that is the same on every delivery of it, the org, when it happened, and the feature's own fields (`alert`).
+ */
+export interface ProductEvent {
+  type: string;
+  eventId: string;
+  org: string;
+  timestamp: string;
+  [field: string]: unknown;
+}
+
+/** What a handler gets as `event`: the HTTP request, the vCD notification or product event of an event trigger, a schedule's tick. */
+export type FunctionEvent = HttpEvent | VcdNotification | ScheduleEvent | ProductEvent;
 
 /** Finds a vCD org by name with a caller's session (server/vcd/ implements it). */
 export interface OrgDirectory {

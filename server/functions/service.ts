@@ -10,9 +10,10 @@ import { AsyncCalls } from './async-calls';
 import type { AsyncJobStore } from './async-store';
 import { AsyncWorker, type AsyncWorkerOptions } from './async-worker';
 import type { VcdNotification } from '../vcd/notification';
-import type { HttpEvent, OrgDirectory, OrgLimitsOf, Runtime } from './ports';
+import type { FunctionEvent, HttpEvent, OrgDirectory, OrgLimitsOf, Runtime } from './ports';
 import { FunctionBuilds } from './builds';
 import { FunctionCalls, type CallResult } from './calls';
+import { ProductEvents } from './product-events';
 import { RouteCache } from './route-cache';
 import { assertFree, assertRouteFree, assertUnderQuota, checkOrgLimits, checkVersion, orgUuidFor, patchSecrets, sizing, type Caller, type FunctionLimits } from './rules';
 import { RunnableVersions } from './runnable';
@@ -59,14 +60,17 @@ export class FunctionsService {
   private readonly builds: FunctionBuilds;
   private readonly worker: AsyncWorker;
   private readonly async: AsyncCalls;
+  /** The product's own events (a budget alert) for the functions subscribed to them. */
+  readonly productEvents: ProductEvents;
 
   constructor(private readonly deps: FunctionsServiceDeps) {
     this.routes = new RouteCache(deps.routeCacheTtlMs ?? 2000);
     const versions = new RunnableVersions(deps.secrets);
     // A vCD event reaching a function still building waits in the queue until it is ready (not dropped).
-    const defer = (fn: FunctionRecord, call: { event: VcdNotification; requestId: string }) =>
+    const defer = (fn: FunctionRecord, call: { event: FunctionEvent; requestId: string }) =>
       this.async.enqueue(fn, { trigger: 'event', ...call }).then(() => undefined);
     this.calls = new FunctionCalls({ ...deps, versions, defer });
+    this.productEvents = new ProductEvents({ store: deps.store, calls: this.calls, defer, log: deps.log });
     this.builds = new FunctionBuilds({ ...deps, versions, routes: this.routes });
     this.worker = new AsyncWorker({ db: deps.db, jobs: deps.jobs, store: deps.store, calls: this.calls, log: deps.log, options: deps.asyncOptions });
     this.async = new AsyncCalls({ jobs: deps.jobs, worker: this.worker, store: deps.store });

@@ -64,6 +64,16 @@ export class FunctionStore {
     return rows.map(toRecord);
   }
 
+  /** Functions of the org (by name) whose serving version subscribes to one of the product's own event types. */
+  async productEventSubscribers(org: string, type: string): Promise<FunctionRecord[]> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT * FROM functions WHERE org = $1 AND route IS NULL AND trigger->>'type' = 'event'
+       AND trigger->'events' @> jsonb_build_array($2::text) ORDER BY name`,
+      [org, type],
+    );
+    return rows.map(toRecord);
+  }
+
   /** Claims one notification for one function: true the first time, false for a duplicate delivery. */
   async claimEvent(org: string, name: string, eventId: string): Promise<boolean> {
     const { rows } = await this.db.query(

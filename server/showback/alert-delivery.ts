@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AlertEvent } from '../../contract/showback-budgets';
 import { hostAllowed } from './allowlist';
-import { toAlert, type AlertRow, type BudgetStore } from './budget-store';
+import { plainAlert, type AlertRow, type BudgetStore } from './budget-store';
 import type { SecretSealer } from './ports';
 
 export interface AlertDeliveryOptions {
@@ -120,8 +120,7 @@ export class AlertDelivery {
     if (!hostAllowed(target, this.options.allowedHosts)) return { status: null, error: `host ${target.host} is no longer in SHOWBACK_WEBHOOK_ALLOWED_HOSTS` };
     const sealed = await store.webhookSecret(alert.org);
     if (!sealed) return { status: null, error: 'the organization has no webhook secret (POST showback/webhook-secret)' };
-    const { delivery: _d, ...plain } = toAlert(alert);
-    const event: AlertEvent = { type: 'showback/budget.threshold', alert: plain };
+    const event: AlertEvent = { type: 'showback/budget.threshold', alert: plainAlert(alert) };
     const body = JSON.stringify(event);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const timeoutMs = this.options.timeoutMs ?? 10_000;

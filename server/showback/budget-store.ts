@@ -1,4 +1,4 @@
-import type { Alert, Delivery, Threshold } from '../../contract/showback-budgets';
+import type { Alert, AlertEvent, Delivery, Threshold } from '../../contract/showback-budgets';
 import { NotFound } from '../errors';
 import type { Queryable } from '../store/db';
 import { iso, isoOrNull } from './sources';
@@ -15,6 +15,7 @@ export interface BudgetRow {
   vapp_id: string | null;
   thresholds: Threshold[];
   webhook_url: string | null;
+  function_name: string | null;
   provider_owned: boolean;
   created_at: Date | string;
   updated_at: Date | string;
@@ -28,6 +29,7 @@ export interface BudgetFields {
   vappId: string | null;
   thresholds: Threshold[];
   webhookUrl: string | null;
+  functionName: string | null;
 }
 
 export interface AlertRow {
@@ -48,9 +50,17 @@ export interface AlertRow {
   attempts: number;
   next_attempt_at: Date | string | null;
   last_error: string | null;
+  function_name: string | null;
+  function_state: Alert['functions']['state'];
+  function_attempts: number;
+  function_runs: string[];
+  function_error: string | null;
 }
 
-export type NewAlert = Omit<AlertRow, 'created_at' | 'attempts' | 'next_attempt_at' | 'last_error' | 'delivery_state'>;
+export type NewAlert = Pick<
+  AlertRow,
+  'id' | 'org' | 'budget_id' | 'budget_name' | 'period' | 'type' | 'percent' | 'threshold' | 'value' | 'amount' | 'currency' | 'webhook_url' | 'function_name'
+>;
 
 export const toAlert = (r: AlertRow): Alert => ({
   id: r.id,
@@ -67,7 +77,14 @@ export const toAlert = (r: AlertRow): Alert => ({
   currency: r.currency,
   createdAt: iso(r.created_at),
   delivery: { state: r.delivery_state, attempts: r.attempts, nextAttemptAt: isoOrNull(r.next_attempt_at), lastError: r.last_error },
+  functions: { state: r.function_state, target: r.function_name, ran: r.function_runs ?? [], lastError: r.function_error },
 });
+
+/** The alert as its webhook and its functions get it: what happened, without how it is being delivered. */
+export const plainAlert = (r: AlertRow): AlertEvent['alert'] => {
+  const { delivery: _d, functions: _f, ...plain } = toAlert(r);
+  return plain;
+};
 
 interface DeliveryRow {
   attempt: number;
@@ -99,9 +116,9 @@ export class BudgetStore {
   /** Throws the store's unique violation when the org has a budget of that name. */
   async insert(id: string, org: string, f: BudgetFields, providerOwned: boolean): Promise<BudgetRow> {
     const { rows } = await this.db.query<BudgetRow>(
-      `INSERT INTO showback_budgets (id, org, name, amount, currency, service, vapp_id, thresholds, webhook_url, provider_owned)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-      [id, org, f.name, f.amount, f.currency, f.service, f.vappId, JSON.stringify(f.thresholds), f.webhookUrl, providerOwned],
+      `INSERT INTO showback_budgets (id, org, name, amount, currency, service, vapp_id, thresholds, webhook_url, provider_owned, function_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      [id, org, f.name, f.amount, f.currency, f.service, f.vappId, JSON.stringify(f.thresholds), f.webhookUrl, providerOwned, f.functionName],
     );
     return rows[0];
   }
@@ -109,9 +126,9 @@ export class BudgetStore {
   async update(org: string, id: string, f: BudgetFields): Promise<BudgetRow> {
     const { rows } = await this.db.query<BudgetRow>(
       `UPDATE showback_budgets SET name = $3, amount = $4, currency = $5, service = $6, vapp_id = $7, thresholds = $8,
-              webhook_url = $9, updated_at = now()
+              webhook_url = $9, function_name = $10, updated_at = now()
         WHERE org = $1 AND id = $2 RETURNING *`,
-      [org, id, f.name, f.amount, f.currency, f.service, f.vappId, JSON.stringify(f.thresholds), f.webhookUrl],
+      [org, id, f.name, f.amount, f.currency, f.service, f.vappId, JSON.stringify(f.thresholds), f.webhookUrl, f.functionName],
     );
     return rows[0];
   }
@@ -154,10 +171,10 @@ export class BudgetStore {
     const state = a.webhook_url ? 'pending' : 'none';
     const { rows } = await this.db.query<AlertRow>(
       `INSERT INTO showback_alerts (id, org, budget_id, budget_name, period, type, percent, threshold, value, amount, currency,
-              webhook_url, delivery_state, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $13 = 'pending' THEN now() END)
+              webhook_url, delivery_state, next_attempt_at, function_name, function_state, function_next_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $13 = 'pending' THEN now() END, $14, 'pending', now())
        ON CONFLICT (budget_id, period, type, percent) DO NOTHING RETURNING *`,
-      [a.id, a.org, a.budget_id, a.budget_name, a.period, a.type, a.percent, a.threshold, a.value, a.amount, a.currency, a.webhook_url, state],
+      [a.id, a.org, a.budget_id, a.budget_name, a.period, a.type, a.percent, a.threshold, a.value, a.amount, a.currency, a.webhook_url, state, a.function_name],
     );
     return rows[0];
   }
@@ -216,6 +233,29 @@ export class BudgetStore {
               next_attempt_at = CASE WHEN $4 = 'pending' THEN now() + make_interval(secs => $6::double precision / 1000) END
         WHERE org = $1 AND id = $2`,
       [alert.org, alert.id, attempt, state, outcome.ok ? null : d.error, outcome.retryInMs ?? 0],
+    );
+  }
+
+  /** Claims alerts whose functions are due to run, held `holdMs` (as claimDue does for the webhook). */
+  async claimFunctionsDue(holdMs: number, limit = 20): Promise<AlertRow[]> {
+    const { rows } = await this.db.query<AlertRow>(
+      `UPDATE showback_alerts SET function_next_at = now() + make_interval(secs => $1::double precision / 1000)
+        WHERE id IN (SELECT id FROM showback_alerts WHERE function_state = 'pending' AND function_next_at <= now()
+                      ORDER BY function_next_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [holdMs, limit],
+    );
+    return rows;
+  }
+
+  /** Adds the functions that ran; done, pending again after `retryInMs`, or failed. */
+  async recordFunctions(alert: AlertRow, ran: string[], outcome: { state: 'done' | 'pending' | 'failed'; retryInMs: number; error: string | null }): Promise<void> {
+    await this.db.query(
+      `UPDATE showback_alerts SET function_attempts = function_attempts + 1, function_state = $3, function_error = $4,
+              function_runs = (SELECT COALESCE(jsonb_agg(DISTINCT n ORDER BY n), '[]'::jsonb) FROM jsonb_array_elements_text(function_runs || $5::jsonb) AS n),
+              function_next_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $6::double precision / 1000) END
+        WHERE org = $1 AND id = $2`,
+      [alert.org, alert.id, outcome.state, outcome.error, JSON.stringify(ran), outcome.retryInMs],
     );
   }
 

@@ -73,6 +73,18 @@ describe.each(STORES)('showback budgets and alerts on %s', (kind) => {
     summary = await jsonOf(await acme.get(`${SB}/summary`));
     expect(summary.monthToDate).toBeGreaterThan(0);
   }, 180_000);
+
+  it("shows how far to trust the forecast: a back-test on the org's own complete months", async () => {
+    // Two months back from the 1st were collected: the first has no week of history before it, last month has.
+    const { forecast } = await jsonOf(await acme.get(`${SB}/summary`));
+    expect(forecast.accuracy).toEqual({ months: 1, mapeDay10Pct: expect.any(Number), mapeDay20Pct: expect.any(Number) });
+    expect(forecast.accuracy.mapeDay10Pct).toBeGreaterThanOrEqual(0);
+    expect(forecast.accuracy.mapeDay10Pct).toBeLessThan(50);
+    expect(forecast.low).toBeLessThanOrEqual(forecast.value);
+    expect(forecast.high).toBeGreaterThanOrEqual(forecast.value);
+    // An org without costs has no back-test.
+    expect((await jsonOf(await globex.get('/api/org/globex/showback/summary'))).forecast.accuracy).toBeNull();
+  });
   afterAll(async () => {
     await h?.close();
     await hook?.close();

@@ -9,6 +9,7 @@ import {
   type Budget,
   type BudgetCheckResult,
   type BudgetState,
+  BUDGET_THRESHOLD_EVENT,
   type WebhookSecret,
 } from '../../contract/showback-budgets';
 import { Conflict, Forbidden, Invalid, parseOrThrow } from '../errors';
@@ -16,7 +17,8 @@ import { isUniqueViolation } from '../store/db';
 import type { AlertDelivery } from './alert-delivery';
 import { hostAllowed } from './allowlist';
 import { toAlert, type BudgetFields, type BudgetRow, type BudgetStore } from './budget-store';
-import type { SecretSealer } from './ports';
+import type { AlertFunctionRuns } from './alert-functions';
+import type { AlertFunctions, SecretSealer } from './ports';
 import { dayOf, forecastHistoryFrom, monthForecast } from './queries';
 import { iso } from './sources';
 
@@ -25,6 +27,10 @@ const DAY_MS = 86_400_000;
 export interface BudgetsOptions {
   store: BudgetStore;
   delivery: AlertDelivery;
+  /** Runs the org's functions with an alert as their event (showback/budget.threshold). */
+  functionRuns: Pick<AlertFunctionRuns, 'kick'>;
+  /** Checks a budget's named function against the org's functions. */
+  functions: Pick<AlertFunctions, 'check'>;
   sealer: SecretSealer;
   /** Hosts a budget's webhook may name (SHOWBACK_WEBHOOK_ALLOWED_HOSTS). */
   webhookHosts: string[];
@@ -32,6 +38,18 @@ export interface BudgetsOptions {
   currencyOf: (org: string) => Promise<string>;
   log: Logger;
   now?: () => Date;
+}
+
+/** A budget's fields as given, before its references are checked. */
+interface BudgetInput {
+  name: string;
+  amount: number;
+  currency: string;
+  service?: string | null;
+  vappId?: string | null;
+  thresholds: BudgetFields['thresholds'];
+  webhookUrl?: string | null;
+  function?: string | null;
 }
 
 /** Who asks: the provider may set budgets a tenant only reads. */
@@ -93,6 +111,7 @@ export class Budgets {
       vappId: b.vapp_id,
       thresholds: b.thresholds,
       webhookUrl: b.webhook_url,
+      function: b.function_name,
       providerOwned: b.provider_owned,
       editable: caller.isProvider || !b.provider_owned,
       createdAt: iso(b.created_at),
@@ -133,6 +152,7 @@ export class Budgets {
       vappId: patch.vappId === undefined ? row.vapp_id : patch.vappId,
       thresholds: patch.thresholds ?? row.thresholds,
       webhookUrl: patch.webhookUrl === undefined ? row.webhook_url : patch.webhookUrl,
+      function: patch.function === undefined ? row.function_name : patch.function,
     };
     const fields = await this.checked(org, merged);
     const updated = await this.options.store.update(org, id, fields).catch((err: unknown) => {
@@ -155,7 +175,7 @@ export class Budgets {
   }
 
   /** References and hosts checked before anything is stored (400 naming the field). */
-  private async checked(org: string, f: { name: string; amount: number; currency: string; service?: string | null; vappId?: string | null; thresholds: BudgetFields['thresholds']; webhookUrl?: string | null }): Promise<BudgetFields> {
+  private async checked(org: string, f: BudgetInput): Promise<BudgetFields> {
     const { store, webhookHosts } = this.options;
     const service = f.service ?? null;
     const vappId = f.vappId ?? null;
@@ -176,7 +196,22 @@ export class Budgets {
         ]);
       }
     }
-    return { name: f.name, amount: f.amount, currency: f.currency, service, vappId, thresholds: f.thresholds, webhookUrl };
+    const functionName = f.function ?? null;
+    if (functionName) await this.checkFunction(org, functionName);
+    return { name: f.name, amount: f.amount, currency: f.currency, service, vappId, thresholds: f.thresholds, webhookUrl, functionName };
+  }
+
+  /** A budget's function is one of its org's, subscribed to the alerts (a function of another org is not found here). */
+  private async checkFunction(org: string, name: string): Promise<void> {
+    const found = await this.options.functions.check(org, name, BUDGET_THRESHOLD_EVENT);
+    if (found === 'missing') {
+      throw new Invalid(`function "${name}" does not exist in this organization`, [{ path: 'function', message: `no function "${name}" in organization "${org}"` }]);
+    }
+    if (found === 'not-subscribed') {
+      throw new Invalid(`function "${name}" does not subscribe to ${BUDGET_THRESHOLD_EVENT}`, [
+        { path: 'function', message: `function "${name}" needs an event trigger on ${BUDGET_THRESHOLD_EVENT}` },
+      ]);
+    }
   }
 
   /** The org's webhook secret, made now when it has none: returned only then (shown once). */
@@ -215,11 +250,13 @@ export class Budgets {
           amount: Number(b.amount),
           currency: b.currency,
           webhook_url: b.webhook_url,
+          function_name: b.function_name,
         });
         if (row) recorded.push(toAlert(row));
       }
     }
     if (recorded.some((a) => a.delivery.state === 'pending')) this.options.delivery.kick();
+    if (recorded.length) this.options.functionRuns.kick();
     return { checked: budgets.length, alerts: recorded };
   }
 
@@ -229,6 +266,7 @@ export class Budgets {
       await this.check(org).catch((err: Error) => this.options.log.warn({ org, err: err.message }, 'showback budget check failed'));
     }
     this.options.delivery.kick();
+    this.options.functionRuns.kick();
   }
 
   async alerts(org: string, limit: number): Promise<{ items: Alert[]; total: number }> {

@@ -53,3 +53,24 @@ export interface SecretSealer {
   seal(plain: string): string;
   open(sealed: string): string;
 }
+
+/** A budget alert as a function's event (`showback/budget.threshold`): eventId is the alert's id. */
+// A type, not an interface: it must fit the functions feature's open ProductEvent (an index signature).
+export type AlertFunctionEvent = {
+  type: string;
+  eventId: string;
+  org: string;
+  timestamp: string;
+  alert: unknown;
+};
+
+/**
+ * The org's functions an alert runs (the functions feature's product events, wired in server/compose/showback.ts):
+ * those subscribed to the event's type, each once per eventId however often it is handed over.
+ */
+export interface AlertFunctions {
+  /** Whether the org has a function of that name subscribed to the type (a budget's `function`). */
+  check(org: string, name: string, type: string): Promise<'ok' | 'missing' | 'not-subscribed'>;
+  /** Runs them (only `only` when given); `retry`: those refused for now (hand it over again later). */
+  deliver(event: AlertFunctionEvent, only?: string): Promise<{ ran: string[]; retry: string[] }>;
+}

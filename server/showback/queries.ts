@@ -1,7 +1,10 @@
 import type { Breakdown, BreakdownDimension, Daily, Monthly, Summary } from '../../contract/showback';
 import { csvDocument } from '../http/csv';
 import type { Queryable } from '../store/db';
-import { forecastMonth, type Forecast } from './forecast';
+import { backtestMape, forecastMonth, type Forecast } from './forecast';
+
+/** Complete past months the forecast is back-tested on. */
+const BACKTEST_MONTHS = 6;
 import { FOCUS_SOURCE_ID } from './focus';
 
 const DAY_MS = 86_400_000;
@@ -93,6 +96,20 @@ export class ShowbackQueries {
     return { currency, items };
   }
 
+  /** The forecast's back-test on the org's complete months before this one (forecast.ts backtestMape). */
+  async forecastAccuracy(org: string, now: Date): Promise<Summary['forecast']['accuracy']> {
+    const start = monthStart(now);
+    const from = dayOf(new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - BACKTEST_MONTHS, 1) - 28 * DAY_MS));
+    const past = await this.daily(org, { from, to: dayOf(new Date(start.getTime() - DAY_MS)) });
+    const firstCost = past.items.findIndex((d) => d.total > 0);
+    if (firstCost < 0) return null;
+    const days = past.items.slice(firstCost).map((d) => ({ day: d.day, cost: d.total }));
+    const [d10, d20] = [backtestMape(days, 10), backtestMape(days, 20)];
+    if (!d10.months) return null;
+    const pct = (n: number) => Math.round(n * 10) / 10;
+    return { months: d10.months, mapeDay10Pct: pct(d10.mapePct), mapeDay20Pct: pct(d20.mapePct) };
+  }
+
   async summary(org: string): Promise<Summary> {
     const now = this.now();
     const today = dayOf(now);
@@ -101,6 +118,7 @@ export class ShowbackQueries {
     const currency = await this.currency(org);
     const daily = await this.daily(org, { from: forecastHistoryFrom(now), to: today });
     const { monthToDate, forecast } = monthForecast(daily.items, now);
+    const accuracy = await this.forecastAccuracy(org, now);
     const { rows: last } = await this.db.query<{ cost: string | null }>(
       'SELECT SUM(cost) AS cost FROM showback_monthly WHERE org = $1 AND currency = $2 AND month = $3::date',
       [org, currency, dayOf(addMonths(now, -1))],
@@ -119,7 +137,7 @@ export class ShowbackQueries {
       dayOfMonth: now.getUTCDate(),
       daysInMonth,
       monthToDate,
-      forecast,
+      forecast: { ...forecast, accuracy },
       lastMonth,
       changePct: lastMonth ? Math.round(((forecast.value - lastMonth) / lastMonth) * 1000) / 10 : null,
       stale: stale.length

@@ -13,7 +13,14 @@ export function wireSummary(overrides: Partial<Summary> = {}): Summary {
     dayOfMonth: 24,
     daysInMonth: 30,
     monthToDate: 123456,
-    forecast: { value: 154321, low: 150000, high: 160050, runRatePerDay: 5144, method: 'month to date + 6 days × run rate of the last 7 days' },
+    forecast: {
+      value: 154321,
+      low: 150000,
+      high: 160050,
+      runRatePerDay: 5144,
+      method: 'month to date + 6 days × run rate of the last 7 days',
+      accuracy: { months: 6, mapeDay10Pct: 4.2, mapeDay20Pct: 1.5 },
+    },
     lastMonth: 140000,
     changePct: 10.23,
     stale: null,
@@ -113,6 +120,7 @@ export function wireBudget(overrides: Partial<Budget> = {}): Budget {
       { type: 'forecast', percent: 100 },
     ],
     webhookUrl: null,
+    function: null,
     providerOwned: false,
     editable: true,
     createdAt: '2026-11-01T00:00:00.000Z',
@@ -148,6 +156,7 @@ export function wireAlert(overrides: Partial<Alert> = {}): Alert {
     currency: 'EUR',
     createdAt: '2026-11-24T10:00:00.000Z',
     delivery: { state: 'failed', attempts: 5, nextAttemptAt: null, lastError: 'the receiver answered HTTP 500' },
+    functions: { state: 'done', target: null, ran: [], lastError: null },
     ...overrides,
   };
 }

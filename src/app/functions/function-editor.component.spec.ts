@@ -185,6 +185,25 @@ describe('FunctionEditorComponent', () => {
     expect(errorText('function-events-error')).toContain('not a vCD notification type');
   });
 
+  it('offers the showback budget alert as a product event source and creates a function subscribed to it', async () => {
+    chooseTrigger('event');
+    const select = field('function-events') as unknown as HTMLSelectElement;
+    const groups = Array.from(select.querySelectorAll('optgroup')).map((g) => g.label);
+    expect(groups).toEqual(['vCD notifications', 'Product events']);
+    const budget = select.querySelector('[data-test="event-showback/budget.threshold"]') as HTMLOptionElement;
+    expect(budget.textContent?.trim()).toBe('showback/budget.threshold · a showback budget alert');
+    type('function-name', 'power-off-dev');
+    budget.selected = true;
+    select.dispatchEvent(new Event('change'));
+    harness.detectChanges();
+    submit();
+    const req = http.expectOne(FUNCTIONS_URL);
+    expect(req.request.body.trigger).toEqual({ type: 'event', events: ['showback/budget.threshold'] });
+    req.flush(wireFunction({ name: 'power-off-dev', status: 'initializing' }), { status: 202, statusText: 'Accepted' });
+    await harness.fixture.whenStable();
+    http.match(`${FUNCTIONS_URL}/power-off-dev`).forEach((r) => r.flush(wireFunction({ name: 'power-off-dev' })));
+  });
+
   it('creates a scheduled function from a cron pattern and time zone, previewing the next runs and showing the backend\'s field error', () => {
     chooseTrigger('schedule');
     expect(field('function-route')).toBeNull();

@@ -5,7 +5,12 @@ import { I18nModule } from '@vcd/i18n';
 import { CONTAINER_MODES, RUNTIMES, SANDBOXES } from '../../../contract/runtimes';
 import { CodeEditorComponent, CodeMarker, languageOf } from './code-editor.component';
 import { STARTER_TEMPLATES, isolateAllowed } from './function-templates';
-import { VCD_EVENT_TYPES, shortEventType } from './vcd-event-types';
+import { PRODUCT_EVENT_TYPES, VCD_EVENT_TYPES, shortEventType } from './vcd-event-types';
+
+/** What each product event source is, in words (i18n keys). */
+const PRODUCT_EVENT_LABELS: Record<string, string> = {
+  'showback/budget.threshold': 'serverless.functions.trigger.product.budgetThreshold',
+};
 
 /**
  * The fields of a function's code, shared by the New function form and the detail page's editor: runtime,
@@ -48,6 +53,9 @@ export class FunctionFormFieldsComponent {
   protected readonly modes = CONTAINER_MODES;
   protected readonly templates = STARTER_TEMPLATES;
   protected readonly eventTypes = VCD_EVENT_TYPES;
+  /** The product's own event sources (a showback budget alert), shown by their full name. */
+  protected readonly productEventTypes = PRODUCT_EVENT_TYPES;
+  protected readonly productEventLabel = (type: string): string => PRODUCT_EVENT_LABELS[type] ?? 'serverless.functions.trigger.productEvents';
   protected readonly isolateAllowed = isolateAllowed;
   protected readonly shortEventType = shortEventType;
   protected readonly languageOf = languageOf;

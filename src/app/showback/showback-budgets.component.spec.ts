@@ -114,6 +114,29 @@ describe('ShowbackBudgetsComponent', () => {
     expect(attempts[1].textContent).toContain('the receiver answered HTTP 500');
   });
 
+  it('shows the functions an alert ran, linked to them, or that none subscribes (en and de)', () => {
+    setUp();
+    answer([wireBudget()], [wireAlert({ functions: { state: 'done', target: 'power-off', ran: ['power-off'], lastError: null } }), wireAlert({ id: 'al-2', functions: { state: 'done', target: null, ran: [], lastError: null } })]);
+    const cells = page().querySelectorAll('[data-test="alert-functions"]');
+    expect(cells[0].querySelector('[data-test="alert-function"]')?.textContent?.trim()).toBe('power-off');
+    expect(cells[0].querySelector('a')?.getAttribute('href')).toContain('/functions/power-off');
+    expect(cells[1].textContent?.trim()).toBe('None subscribed');
+  });
+
+  it('sends the target function of a new budget', async () => {
+    setUp('de-DE');
+    answer([]);
+    expect(page().textContent).toContain('Funktion (optional)');
+    await type('budget-name-input', 'dev');
+    await type('budget-amount', '10');
+    await type('budget-function', ' power-off ');
+    q<HTMLButtonElement>('budget-create')!.click();
+    const req = http.expectOne({ method: 'POST', url: `${SHOWBACK_URL}/budgets` });
+    expect(req.request.body).toEqual(jasmine.objectContaining({ name: 'dev', amount: 1000, function: 'power-off' }));
+    req.flush(wireBudget({ name: 'dev', function: 'power-off' }), { status: 201, statusText: 'Created' });
+    answer([wireBudget({ name: 'dev', function: 'power-off' })]);
+  });
+
   it('checks now and says how many alerts the check recorded', () => {
     setUp();
     answer([wireBudget()]);

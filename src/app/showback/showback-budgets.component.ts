@@ -15,8 +15,8 @@ import { ShowbackService } from './showback.service';
 export type BudgetScope = 'org' | 'service' | 'vapp';
 const PERCENT = [Validators.min(0), Validators.max(1000)];
 
-/** What the form holds → the API's request: money in minor units, empty thresholds and webhook left out. */
-export function budgetRequest(v: { name: string; amount: number; scope: BudgetScope; scopeValue: string; actualPct: number | null; forecastPct: number | null; webhookUrl: string }): CreateBudgetRequest {
+/** What the form holds → the API's request: money in minor units, empty thresholds, webhook and function left out. */
+export function budgetRequest(v: { name: string; amount: number; scope: BudgetScope; scopeValue: string; actualPct: number | null; forecastPct: number | null; webhookUrl: string; function?: string }): CreateBudgetRequest {
   const thresholds: CreateBudgetRequest['thresholds'] = [];
   if (v.actualPct !== null && `${v.actualPct}` !== '') thresholds.push({ type: 'actual', percent: Number(v.actualPct) });
   if (v.forecastPct !== null && `${v.forecastPct}` !== '') thresholds.push({ type: 'forecast', percent: Number(v.forecastPct) });
@@ -27,6 +27,7 @@ export function budgetRequest(v: { name: string; amount: number; scope: BudgetSc
     ...(v.scope === 'vapp' ? { vappId: v.scopeValue.trim() } : {}),
     ...(thresholds.length ? { thresholds } : {}),
     ...(v.webhookUrl.trim() ? { webhookUrl: v.webhookUrl.trim() } : {}),
+    ...(v.function?.trim() ? { function: v.function.trim() } : {}),
   };
 }
 
@@ -68,6 +69,7 @@ export class ShowbackBudgetsComponent implements OnInit {
     actualPct: new FormControl<number | null>(80, { validators: PERCENT }),
     forecastPct: new FormControl<number | null>(100, { validators: PERCENT }),
     webhookUrl: new FormControl('', { nonNullable: true, validators: [Validators.pattern(/^(https?:\/\/\S+)?$/)] }),
+    function: new FormControl('', { nonNullable: true }),
   });
 
   ngOnInit(): void {

@@ -60,6 +60,7 @@ describe('ShowbackDashboardComponent', () => {
     expect(kpi('month-to-date')).toBe('€1,234.56');
     expect(kpi('forecast')).toBe('€1,543.21');
     expect(plain(page().querySelector('[data-test="kpi-band"]')?.textContent)).toBe('Between €1,500.00 and €1,600.50');
+    expect(plain(page().querySelector('[data-test="kpi-accuracy"]')?.textContent)).toBe('Off by 4.2% at day 10, 1.5% at day 20 (your last 6 months)');
     expect(page().querySelector('[data-test="kpi-forecast"]')?.getAttribute('title')).toContain('run rate');
     expect(kpi('last-month')).toBe('€1,400.00');
     expect(kpi('change')).toBe('+10.2%');
@@ -74,6 +75,7 @@ describe('ShowbackDashboardComponent', () => {
     expect(kpi('month-to-date')).toBe('1.234,56 €');
     expect(kpi('forecast')).toBe('1.543,21 €');
     expect(plain(page().querySelector('[data-test="kpi-band"]')?.textContent)).toBe('Zwischen 1.500,00 € und 1.600,50 €');
+    expect(plain(page().querySelector('[data-test="kpi-accuracy"]')?.textContent)).toBe('Abweichung 4,2 % an Tag 10, 1,5 % an Tag 20 (Ihre letzten 6 Monate)');
     expect(kpi('change')).toBe('+10,2 %');
     expect(page().querySelector('h2')?.textContent).toContain('Kostenübersicht');
   });
@@ -81,7 +83,7 @@ describe('ShowbackDashboardComponent', () => {
   it('hands the charts datasets built from the API data: stacked months by service, daily with forecast band, doughnut by service', () => {
     setUp();
     answer(wireSummary({ dayOfMonth: 2, daysInMonth: 4, monthToDate: 2500, dataAsOf: '2026-11-02T23:00:00.000Z',
-      forecast: { value: 5500, low: 4500, high: 6500, runRatePerDay: 1500, method: 'x' } }));
+      forecast: { value: 5500, low: 4500, high: 6500, runRatePerDay: 1500, method: 'x', accuracy: null } }));
     const charts = fixture.debugElement.queryAll(By.directive(ChartComponent)).map((d) => d.componentInstance as ChartComponent);
     const byKind = Object.fromEntries(charts.map((c) => [c.kind, c.config]));
 

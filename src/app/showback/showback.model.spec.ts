@@ -30,6 +30,9 @@ describe('showback view model', () => {
     expect(kpis.lastMonth).toBe('€1,400.00');
     expect(kpis.change).toBe('+10.2%');
     expect(kpis.trend).toBe('up');
+    expect(kpis.accuracy).toEqual({ months: 6, day10: '4.2%', day20: '1.5%' });
+    expect(toKpis(wireSummary(), 'de-DE').accuracy?.day10.replace(/\u00a0/g, ' ')).toBe('4,2 %');
+    expect(toKpis(wireSummary({ forecast: { ...wireSummary().forecast, accuracy: null } }), 'en-US').accuracy).toBeNull();
     expect(toKpis(wireSummary({ changePct: null }), 'en-US')).toEqual(jasmine.objectContaining({ change: null, trend: 'none' }));
     expect(toKpis(wireSummary({ changePct: -3 }), 'en-US').trend).toBe('down');
   });
@@ -47,7 +50,7 @@ describe('showback view model', () => {
   it('draws actual daily cost up to the data day and the forecast run rate with its band for the rest of the month', () => {
     // Data up to Nov 2; the month has 4 days left of which the range shows Nov 3 and 4.
     const summary = wireSummary({ dayOfMonth: 2, daysInMonth: 4, monthToDate: 2500, dataAsOf: '2026-11-02T23:00:00.000Z',
-      forecast: { value: 5500, low: 4500, high: 6500, runRatePerDay: 1500, method: 'x' } });
+      forecast: { value: 5500, low: 4500, high: 6500, runRatePerDay: 1500, method: 'x', accuracy: null } });
     const chart = dailyChart(wireDaily(), summary, 'en-US', DEFAULT_PALETTE);
     expect(chart.labels).toEqual(['Nov 1', 'Nov 2', 'Nov 3', 'Nov 4']);
     const byKind = Object.fromEntries(chart.series.map((s) => [s.kind, s.data]));
@@ -61,7 +64,7 @@ describe('showback view model', () => {
 
   it('takes the day of month as the last day with data, even when dataAsOf is the next midnight', () => {
     const summary = wireSummary({ dayOfMonth: 2, daysInMonth: 4, monthToDate: 2500, dataAsOf: '2026-11-03T00:00:00.000Z',
-      forecast: { value: 5500, low: 4500, high: 6500, runRatePerDay: 1500, method: 'x' } });
+      forecast: { value: 5500, low: 4500, high: 6500, runRatePerDay: 1500, method: 'x', accuracy: null } });
     const chart = dailyChart(wireDaily(), summary, 'en-US', DEFAULT_PALETTE);
     expect(chart.series[0].data).toEqual([10, 15, null, null]);
   });

@@ -46,6 +46,8 @@ export interface Kpis {
   forecastLow: string;
   forecastHigh: string;
   forecastMethod: string;
+  /** The back-test on the org's past months (mean absolute % error of the forecast at day 10 and 20), null without one. */
+  accuracy: { months: number; day10: string; day20: string } | null;
   lastMonth: string;
   change: string | null;
   trend: Trend;
@@ -63,12 +65,19 @@ export function toKpis(summary: Summary, locale: string): Kpis {
     forecastLow: money(summary.forecast.low),
     forecastHigh: money(summary.forecast.high),
     forecastMethod: summary.forecast.method,
+    accuracy: accuracyOf(summary.forecast.accuracy, locale),
     lastMonth: money(summary.lastMonth),
     change: pct === null ? null : formatChange(pct, locale),
     trend: pct === null ? 'none' : pct > 0.05 ? 'up' : pct < -0.05 ? 'down' : 'flat',
     dayOfMonth: summary.dayOfMonth,
     daysInMonth: summary.daysInMonth,
   };
+}
+
+function accuracyOf(a: Summary['forecast']['accuracy'], locale: string): Kpis['accuracy'] {
+  if (!a) return null;
+  const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  return { months: a.months, day10: pct.format(a.mapeDay10Pct / 100), day20: pct.format(a.mapeDay20Pct / 100) };
 }
 
 /** True when the org has no cost at all yet: the dashboard shows its empty state instead of zero charts. */

@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import { BUDGET_THRESHOLD_EVENT } from '../../contract/showback-budgets';
+import { plainAlert, type AlertRow, type BudgetStore } from './budget-store';
+import type { AlertFunctions } from './ports';
+
+export interface AlertFunctionRunsOptions {
+  store: BudgetStore;
+  functions: AlertFunctions;
+  log: Logger;
+  /** First retry after this, doubling; hand-overs in all (the first included). */
+  retryBaseMs?: number;
+  maxAttempts?: number;
+  /** How long a claimed alert is held from other replicas while its functions run. */
+  holdMs?: number;
+}
+
+/**
+ * Hands recorded alerts to the org's functions subscribed to showback/budget.threshold (or the budget's own one).
+ * Like the webhook delivery, due alerts are claimed in the store (one replica at a time; a restart picks up what
+ * was pending), and the functions feature runs each function once per alert id, so a hand-over repeated after a
+ * crash runs nothing twice. A function refused for now (its org's calls used up) is tried again with backoff.
+ */
+export class AlertFunctionRuns {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+
+  constructor(private readonly options: AlertFunctionRunsOptions) {}
+
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.round()
+      .catch((err: Error) => this.options.log.warn({ err: err.message }, 'showback alert functions round failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.idle();
+  }
+
+  private async round(): Promise<void> {
+    for (;;) {
+      const due = await this.options.store.claimFunctionsDue(this.options.holdMs ?? 120_000);
+      if (!due.length || this.closed) return;
+      let soonest = Infinity;
+      for (const alert of due) {
+        const retryIn = await this.handOver(alert);
+        if (retryIn !== null) soonest = Math.min(soonest, retryIn);
+      }
+      if (Number.isFinite(soonest)) this.wakeIn(soonest);
+    }
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, ms + 5);
+    this.timer.unref();
+  }
+
+  /** Runs the alert's functions once; returns when to try again (null: done or out of attempts). */
+  private async handOver(alert: AlertRow): Promise<number | null> {
+    const { store, functions, log } = this.options;
+    const plain = plainAlert(alert);
+    const event = { type: BUDGET_THRESHOLD_EVENT, eventId: alert.id, org: alert.org, timestamp: plain.createdAt, alert: plain };
+    let ran: string[] = [];
+    let error: string | null = null;
+    try {
+      const outcome = await functions.deliver(event, alert.function_name ?? undefined);
+      ran = outcome.ran;
+      if (outcome.retry.length) error = `refused for now, tried again later: ${outcome.retry.join(', ')}`;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const attempt = alert.function_attempts + 1;
+    const retryInMs = (this.options.retryBaseMs ?? 30_000) * 2 ** (attempt - 1);
+    const state = error === null ? 'done' : attempt >= (this.options.maxAttempts ?? 8) ? 'failed' : 'pending';
+    await store.recordFunctions(alert, ran, { state, retryInMs, error });
+    if (error) log.warn({ org: alert.org, alert: alert.id, attempt, err: error }, 'showback alert functions not all run');
+    return state === 'pending' ? retryInMs : null;
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { detectAnomalies, type DailyServiceCost } from './anomalies';
+
+const DAY_MS = 86_400_000;
+const START = Date.UTC(2026, 5, 1);
+const dayAt = (i: number) => new Date(START + i * DAY_MS).toISOString().slice(0, 10);
+const isWeekend = (i: number) => [0, 6].includes(new Date(START + i * DAY_MS).getUTCDay());
+
+/** 60 days of compute: 100.00 a weekday, 60.00 a weekend day, ±3 % wobble, split 70/30 over two vApps. */
+function series(spikes: Record<number, { vapp: string; add: number }> = {}): DailyServiceCost[] {
+  return Array.from({ length: 60 }, (_, i) => {
+    const base = (isWeekend(i) ? 6000 : 10000) * (1 + 0.03 * Math.sin(i * 1.7));
+    const byVapp = { web: Math.round(base * 0.7), db: Math.round(base * 0.3) };
+    const spike = spikes[i];
+    if (spike) byVapp[spike.vapp as 'web' | 'db'] += spike.add;
+    return { day: dayAt(i), service: 'compute', cost: byVapp.web + byVapp.db, byVapp };
+  });
+}
+
+describe('cost anomalies (median ± k·MAD of the same kind of day)', () => {
+  it('flags nothing on a steady series with its weekly rhythm', () => {
+    expect(detectAnomalies(series(), dayAt(30), dayAt(59))).toEqual([]);
+  });
+
+  it('flags a spike with its size in money, the band it left and the vApp that drove it', () => {
+    const [a, ...rest] = detectAnomalies(series({ 40: { vapp: 'db', add: 9000 } }), dayAt(30), dayAt(59));
+    expect(rest).toEqual([]);
+    expect(a).toMatchObject({ day: dayAt(40), service: 'compute', vappId: 'db' });
+    expect(a.delta).toBe(a.cost - a.expected);
+    expect(a.delta).toBeGreaterThan(8000);
+    expect(a.cost).toBeGreaterThan(a.high);
+  });
+
+  it('flags a drop too, and judges no day without enough history before it', () => {
+    const rows = series();
+    rows[45] = { ...rows[45], cost: 100, byVapp: { web: 50, db: 50 } };
+    const found = detectAnomalies(rows, dayAt(0), dayAt(59));
+    expect(found.map((a) => a.day)).toEqual([dayAt(45)]);
+    expect(found[0].delta).toBeLessThan(0);
+  });
+});
