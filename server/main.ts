@@ -9,7 +9,7 @@ import { composeLimits } from './compose/limits';
 import type { ComposeContext, Part } from './compose/part';
 import { composeProvider } from './compose/provider';
 import { composeShowback } from './compose/showback';
-import { openStore, scheduledWorkLease } from './compose/store';
+import { openRateWindows, openStore, scheduledWorkLease } from './compose/store';
 import { composeTransport } from './compose/transport';
 import { loadConfig, transportOf, type Config } from './config';
 import { createApp } from './http/app';
@@ -41,7 +41,7 @@ export async function startServer(
   trustVcdForFetch(config.vcdUrl, tls);
 
   const db = await openStore(config, log);
-  const ctx = { config, db, log, clock: options.clock };
+  const ctx = { config, db, log, clock: options.clock, rateWindows: openRateWindows(config, db) };
   // The provider's per-org limits, enforced by functions and autoscale through a port each.
   const audit = composeAudit(ctx);
   const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
@@ -87,7 +87,7 @@ export async function startServer(
 }
 
 /** The HTTP app with every feature's routers; a function's own route comes after all of them. */
-function httpApp({ config, db, log }: ComposeContext, features: Part[], functions: FunctionsPart, tenantMiddleware: RequestHandler[]): Express {
+function httpApp({ config, db, log, rateWindows }: ComposeContext, features: Part[], functions: FunctionsPart, tenantMiddleware: RequestHandler[]): Express {
   return createApp({
     log,
     vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
@@ -103,6 +103,7 @@ function httpApp({ config, db, log }: ComposeContext, features: Part[], function
     sessionCacheTtlMs: config.sessionCacheTtlMs,
     bodyLimitBytes: config.bodyLimitBytes,
     orgRateLimitPerMinute: config.orgRateLimitPerMinute,
+    rateWindows,
   });
 }
 

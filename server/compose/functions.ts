@@ -91,7 +91,7 @@ function functionRuntime(config: ComposeContext['config']): RuntimeSelector {
 
 /** The service with the config's quotas, limits and async options. */
 function functionsService(
-  { config, db, log }: ComposeContext,
+  { config, db, log, rateWindows }: ComposeContext,
   parts: { jobs: AsyncJobStore; runtime: RuntimeSelector; activations: ActivationStore; secrets: SecretBox; orgLimits?: OrgLimitsOf },
 ): FunctionsService {
   return new FunctionsService({
@@ -118,6 +118,7 @@ function functionsService(
     orgs: createVcdOrgDirectory({ vcdUrl: config.vcdUrl }),
     log,
     orgLimits: parts.orgLimits,
+    rateWindows,
   });
 }
 

@@ -11,6 +11,7 @@ import { AsyncWorker, type AsyncWorkerOptions } from './async-worker';
 import type { VcdNotification } from '../vcd/notification';
 import type { HttpEvent, OrgDirectory, OrgLimitsOf, Runtime } from './ports';
 import { FunctionBuilds } from './builds';
+import type { RateWindows } from '../store/rate-windows';
 import { FunctionCalls, type CallResult } from './calls';
 import { RouteCache } from './route-cache';
 import { assertFree, assertRouteFree, assertUnderQuota, checkOrgLimits, checkVersion, orgUuidFor, patchSecrets, sizing, type Caller, type FunctionLimits } from './rules';
@@ -48,6 +49,8 @@ export interface FunctionsServiceDeps {
   jobs: AsyncJobStore;
   asyncOptions: AsyncWorkerOptions;
   orgLimits?: OrgLimitsOf;
+  /** Where calls per second are counted (the same on every replica on one PostgreSQL). */
+  rateWindows?: RateWindows;
 }
 
 export class FunctionsService {
