@@ -73,6 +73,7 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const stop = async () => {
     await transport.close();
+    for (const f of features) f.drain?.();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

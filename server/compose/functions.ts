@@ -1,3 +1,5 @@
+import { ActivationFeed } from '../functions/activation-feed';
+import { liveRoutes } from '../functions/live-routes';
 import { ActivationStore } from '../functions/activations';
 import { AsyncJobStore } from '../functions/async-store';
 import { ContainerRuntime } from '../functions/drivers/container/runtime';
@@ -54,9 +56,11 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
     options: { pollMs: config.schedulePollMs, graceMs: config.scheduleGraceMs },
   });
   const service = functionsService(ctx, { jobs, runtime, activations, secrets, orgLimits: ports.orgLimits });
+  const stopping = new AbortController();
   return {
     service,
-    ...functionsHttp(ctx, service),
+    ...functionsHttp(ctx, service, { feed: activationFeed(ctx, activations), stopping: stopping.signal }),
+    drain: () => stopping.abort(),
     usage: activationUsageReader(db),
     figures: functionOrgFigures({ db, flush: () => activations.flush() }),
     resumeBuilds: () => service.resumeBuilds(),
@@ -122,13 +126,24 @@ function functionsService(
   });
 }
 
+/**
+ * Live logs' reader: polls the store by cursor (every replica sees every replica's calls). On PostgreSQL it leaves
+ * rows of the last 300 ms for the next look (another replica's transaction may still commit a lower seq); PGlite is
+ * one process whose writes never interleave, so it needs no settle time.
+ */
+function activationFeed({ config, db }: ComposeContext, activations: ActivationStore): ActivationFeed {
+  return new ActivationFeed(db, () => activations.flush(), { pollMs: 250, settleMs: config.databaseUrl ? 300 : 0 });
+}
+
 /** The feature's routers and its paths in the OpenAPI document. */
 function functionsHttp(
   { config, db }: ComposeContext,
   service: FunctionsService,
+  live: { feed: ActivationFeed; stopping: AbortSignal },
 ): Pick<FunctionsPart, 'tenantRoutes' | 'invoke' | 'vcdRoutes' | 'openApiPaths'> {
   return {
     tenantRoutes: [
+      { path: '/faas', router: liveRoutes({ ...live, requireFunction: (org, name) => service.get(org, name) }) },
       { path: '/faas', router: functionsRoutes(service) },
       { path: '/faas', router: scheduleRoutes(db) },
     ],

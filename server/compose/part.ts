@@ -30,5 +30,7 @@ export interface Part {
   start?(): Promise<void>;
   onLeaseAcquired?(): Promise<void>;
   onLeaseLost?(): Promise<void>;
+  /** Ends long-lived answers (live log streams, long-polls) when the backend stops, before the server closes. */
+  drain?(): void;
   close(): Promise<void>;
 }

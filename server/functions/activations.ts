@@ -55,7 +55,7 @@ export function toActivationView(r: ActivationRecord): ActivationView {
   };
 }
 
-interface Row {
+export interface ActivationRow {
   id: string;
   org: string;
   function: string;
@@ -74,7 +74,7 @@ interface Row {
   tick?: Date | string | null;
 }
 
-const toRecord = (r: Row): ActivationRecord => ({
+export const toRecord = (r: ActivationRow): ActivationRecord => ({
   id: r.id,
   org: r.org,
   function: r.function,
@@ -186,7 +186,7 @@ export class ActivationStore {
     if (f.until) where.push(`start < $${params.push(f.until)}`);
     const cond = where.join(' AND ');
     const [items, count] = await Promise.all([
-      this.db.query<Row>(
+      this.db.query<ActivationRow>(
         `SELECT * FROM activations WHERE ${cond} ORDER BY start DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, f.limit, f.offset],
       ),
@@ -197,7 +197,7 @@ export class ActivationStore {
 
   async get(org: string, id: string): Promise<ActivationRecord | undefined> {
     await this.flush();
-    const { rows } = await this.db.query<Row>('SELECT * FROM activations WHERE org = $1 AND id = $2', [org, id]);
+    const { rows } = await this.db.query<ActivationRow>('SELECT * FROM activations WHERE org = $1 AND id = $2', [org, id]);
     return rows[0] && toRecord(rows[0]);
   }
 
