@@ -13,6 +13,7 @@ import { NumberStepLabelsDirective } from '../shared/number-step-labels.directiv
 import { CodeMarker } from './code-editor.component';
 import { EnvSecretsChange, EnvSecretsEditorComponent } from './env-secrets-editor.component';
 import { FunctionActivationsComponent } from './function-activations.component';
+import { FunctionLiveLogsComponent } from './function-live-logs.component';
 import { FunctionDeadLettersComponent } from './function-dead-letters.component';
 import { functionCodeControls, showFieldErrors } from './function-form';
 import { FunctionFormFieldsComponent } from './function-form-fields.component';
@@ -50,7 +51,7 @@ const FIELD_OF_PATH: Record<string, string> = {
   standalone: true,
   imports: [
     ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule, I18nModule, ReactiveFormsModule,
-    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionDeadLettersComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
+    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionDeadLettersComponent, FunctionLiveLogsComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
     FunctionVersionsComponent, NumberStepLabelsDirective, ProblemAlertComponent, SchedulePreviewComponent, TestPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
