@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { planDeploy, planUndeploy, readPluginZip, type Step } from './lib/deploy';
 import type { AmqpSettings } from './lib/vcd-admin';
 import { runInspect } from './lib/inspect-cli';
+import { runLogs } from './lib/logs';
 import { verifiedReleaseZip } from './lib/release';
 import { loginAsProvider, VcdProviderError } from './lib/vcd-provider';
 import { trustVcdForFetch, vcdTls } from '../server/transport/mqtt/tls';
@@ -21,6 +22,9 @@ const USAGE = `Usage:
                           [--name serverless] [--plugin-name Serverless] [--vendor ..] [--service-version ..]
   vcd-serverless diff     --from envs/staging.env --to envs/production.env [--json]
                           (exit 0: they match; 1: the differences are listed; 2: could not compare)
+  vcd-serverless logs <function> (--env envs/acme.env | --vcd URL --user admin@org) [--org org] [--follow]
+                          [--status success|error|timeout|memory|rejected] [--version N] [--trigger http|event|async|schedule]
+                          (the latest calls and their log lines; --follow goes on with new ones until Ctrl-C)
 
 An env file holds VCD_URL, VCD_USER, VCD_PASSWORD_VAR (the variable with the password; VCD_PASSWORD when unset),
 and optionally VCD_CA_FILE or VCD_INSECURE_TLS=1. Never the password itself.
@@ -35,6 +39,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Asks for a secret without echoing it; undefined when there is no terminal to ask on. */
   askSecret?: (prompt: string) => Promise<string>;
+  /** Aborted on Ctrl-C: `logs --follow` stops and exits 0. */
+  signal?: AbortSignal;
 }
 
 const OPTIONS = {
@@ -62,6 +68,11 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   release: { type: 'string' },
   'allow-downgrade': { type: 'boolean', default: false },
+  org: { type: 'string' },
+  follow: { type: 'boolean', short: 'f', default: false },
+  status: { type: 'string' },
+  version: { type: 'string' },
+  trigger: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -116,6 +127,17 @@ async function applySteps(steps: Step[], dryRun: boolean, io: CliIo): Promise<vo
   io.out(dryRun ? `dry run: ${steps.length} change(s) planned, none made` : `done: ${steps.length} change(s)`);
 }
 
+/** `logs <function>`: checks its arguments, then reads through vCD as the tenant. */
+async function logsCommand(positionals: string[], values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'], io: CliIo): Promise<number> {
+  if (positionals.length !== 2) throw new UsageError('logs needs exactly one function name');
+  if (values.version && !/^[1-9]\d*$/.test(values.version)) throw new UsageError(`--version must be a version number (got "${values.version}")`);
+  const insecure = values.insecure || ['1', 'true'].includes(io.env.VCD_INSECURE_TLS ?? '');
+  return runLogs(
+    { fn: positionals[1], env: values.env, vcd: values.vcd, user: values.user, org: values.org, follow: Boolean(values.follow), status: values.status, version: values.version, trigger: values.trigger, caFile: values['ca-file'] ?? io.env.VCD_CA_FILE, insecure },
+    io,
+  );
+}
+
 /** Runs the CLI; resolves with the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let vcdUrl = '';
@@ -128,6 +150,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return values.help ? 0 : 2;
     }
     if ((command === 'status' || command === 'diff') && positionals.length === 1) return await runInspect(command, values, io);
+    if (command === 'logs') return await logsCommand(positionals, values, io);
     if (!['deploy', 'undeploy'].includes(command) || positionals.length > 1) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
     if (!values.vcd || !values.user) throw new UsageError('--vcd and --user are required');
     vcdUrl = values.vcd.replace(/\/+$/, '');

@@ -18,9 +18,17 @@ function askSecret(prompt) {
   });
 }
 
+// Ctrl-C ends a `logs --follow` cleanly (exit 0); a second one exits at once.
+const stop = new AbortController();
+process.once('SIGINT', () => {
+  stop.abort();
+  process.once('SIGINT', () => process.exit(130));
+});
+
 runCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   askSecret: process.stdin.isTTY ? askSecret : undefined,
+  signal: stop.signal,
 }).then((code) => process.exit(code));

@@ -79,3 +79,32 @@ export const DeadLetterSchema = z.object({
 export type DeadLetterView = z.infer<typeof DeadLetterSchema>;
 export const DeadLetterListSchema = z.object({ items: z.array(DeadLetterSchema), total: z.number().int() });
 export type DeadLetterList = z.infer<typeof DeadLetterListSchema>;
+
+/** Live logs (issue 13, item 5): how long a long-poll of the feed may wait for a new activation. */
+export const MAX_FEED_WAIT_MS = 20_000;
+
+/**
+ * GET .../functions/{name}/activations/feed?after&status&version&trigger&waitMs — the activations recorded after a
+ * cursor, oldest first, waiting up to waitMs for one (a long-poll: works through every transport, vCD's bus too).
+ * Without `after`: from now on. The stream (…/activations/stream, text/event-stream) takes the same filters.
+ */
+export const ActivationFeedQuerySchema = z.object({
+  after: z.string().regex(/^\d{1,18}$/, 'after must be a cursor this API answered').optional(),
+  status: ActivationQuerySchema.shape.status,
+  version: z.coerce.number({ invalid_type_error: 'version must be a version number' }).int('version must be a version number').min(1, 'version must be a version number').optional(),
+  trigger: z
+    .enum(['http', 'event', 'async', 'schedule'], { errorMap: () => ({ message: 'trigger must be one of http, event, async, schedule' }) })
+    .optional(),
+  waitMs: z.coerce
+    .number({ invalid_type_error: `waitMs must be a number of milliseconds from 0 to ${MAX_FEED_WAIT_MS}` })
+    .int(`waitMs must be a number of milliseconds from 0 to ${MAX_FEED_WAIT_MS}`)
+    .min(0, `waitMs must be a number of milliseconds from 0 to ${MAX_FEED_WAIT_MS}`)
+    .max(MAX_FEED_WAIT_MS, `waitMs must be a number of milliseconds from 0 to ${MAX_FEED_WAIT_MS}`)
+    .default(0),
+});
+export type ActivationFeedQuery = z.input<typeof ActivationFeedQuerySchema>;
+export type ActivationFeedFilter = Pick<z.output<typeof ActivationFeedQuerySchema>, 'status' | 'version' | 'trigger'>;
+
+/** New activations (oldest first) and the cursor to ask with next (`after`); empty when none came within waitMs. */
+export const ActivationFeedSchema = z.object({ items: z.array(ActivationSchema), cursor: z.string() });
+export type ActivationFeed = z.infer<typeof ActivationFeedSchema>;

@@ -22,8 +22,10 @@ export const OrgLimitsSchema = z
     timeoutMs: z.number().int().min(10, 'must be at least 10 ms').max(3_600_000, 'must be at most 3600000 ms'),
     /** Calls of the org's functions running at once (per replica). */
     concurrentCalls: count(100_000).min(1, 'must be at least 1'),
-    /** Calls of the org's functions started per second (per replica); 0 means no limit. */
+    /** Calls of the org's functions started per second, counted across replicas; 0 means no limit. */
     callsPerSecond: count(1_000_000),
+    /** Calls of any one function of the org started per second, counted across replicas; 0 means no limit. */
+    functionCallsPerSecond: count(1_000_000).default(0),
     /** Functions the org may have. */
     functions: count(100_000),
     /** Whether the org may run functions in a container (python3, or nodejs20 with sandbox "container"). */

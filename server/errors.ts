@@ -53,6 +53,11 @@ export class MethodNotAllowed extends AppError {
   }
 }
 
+/** The route cannot answer in any type the Accept header allows (406). */
+export class NotAcceptable extends AppError {
+  override name = 'NotAcceptable';
+}
+
 /** Would clash with something that exists, e.g. a duplicate name or route (409). */
 export class Conflict extends FieldsError {
   override name = 'Conflict';

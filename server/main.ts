@@ -9,7 +9,7 @@ import { composeLimits } from './compose/limits';
 import type { ComposeContext, Part } from './compose/part';
 import { composeProvider } from './compose/provider';
 import { composeShowback } from './compose/showback';
-import { openStore, scheduledWorkLease } from './compose/store';
+import { openRateWindows, openStore, scheduledWorkLease } from './compose/store';
 import { composeTransport } from './compose/transport';
 import { loadConfig, transportOf, type Config } from './config';
 import { createApp } from './http/app';
@@ -41,7 +41,7 @@ export async function startServer(
   trustVcdForFetch(config.vcdUrl, tls);
 
   const db = await openStore(config, log);
-  const ctx = { config, db, log, clock: options.clock };
+  const ctx = { config, db, log, clock: options.clock, rateWindows: openRateWindows(config, db) };
   const { features, functions, audit, autoscale, showback, provider } = await composeFeatures(ctx);
 
   const app = httpApp(ctx, features, functions, [audit.trail]);
@@ -65,6 +65,7 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const stop = async () => {
     await transport.close();
+    for (const f of features) f.drain?.();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -94,7 +95,7 @@ export async function composeFeatures(ctx: ComposeContext) {
 }
 
 /** The HTTP app with every feature's routers; a function's own route comes after all of them. */
-function httpApp({ config, db, log }: ComposeContext, features: Part[], functions: FunctionsPart, tenantMiddleware: RequestHandler[]): Express {
+function httpApp({ config, db, log, rateWindows }: ComposeContext, features: Part[], functions: FunctionsPart, tenantMiddleware: RequestHandler[]): Express {
   return createApp({
     log,
     vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
@@ -110,6 +111,7 @@ function httpApp({ config, db, log }: ComposeContext, features: Part[], function
     sessionCacheTtlMs: config.sessionCacheTtlMs,
     bodyLimitBytes: config.bodyLimitBytes,
     orgRateLimitPerMinute: config.orgRateLimitPerMinute,
+    rateWindows,
   });
 }
 

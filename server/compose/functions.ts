@@ -1,3 +1,5 @@
+import { ActivationFeed } from '../functions/activation-feed';
+import { liveRoutes } from '../functions/live-routes';
 import { ActivationStore } from '../functions/activations';
 import { AliasRouter } from '../functions/alias-router';
 import { aliasRoutes } from '../functions/alias-routes';
@@ -79,11 +81,13 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
       service.forgetRoutes(org);
     },
   });
-  const http = functionsHttp(ctx, service);
+  const stopping = new AbortController();
+  const http = functionsHttp(ctx, service, { feed: activationFeed(ctx, activations), stopping: stopping.signal });
   return {
     service,
     ...http,
     tenantRoutes: [...(http.tenantRoutes ?? []), { path: '/faas', router: aliasRoutes(aliases) }],
+    drain: () => stopping.abort(),
     usage: activationUsageReader(db),
     alertFunctions: service.productEvents,
     figures: functionOrgFigures({ db, flush: () => activations.flush() }),
@@ -120,7 +124,7 @@ function functionRuntime(config: ComposeContext['config']): RuntimeSelector {
 
 /** The service with the config's quotas, limits and async options. */
 function functionsService(
-  { config, db, log }: ComposeContext,
+  { config, db, log, rateWindows }: ComposeContext,
   parts: { jobs: AsyncJobStore; runtime: RuntimeSelector; activations: ActivationStore; secrets: SecretBox; orgLimits?: OrgLimitsOf; aliases: AliasRouter },
 ): FunctionsService {
   return new FunctionsService({
@@ -148,16 +152,28 @@ function functionsService(
     log,
     orgLimits: parts.orgLimits,
     aliases: parts.aliases,
+    rateWindows,
   });
+}
+
+/**
+ * Live logs' reader: polls the store by cursor (every replica sees every replica's calls). On PostgreSQL it leaves
+ * rows of the last 300 ms for the next look (another replica's transaction may still commit a lower seq); PGlite is
+ * one process whose writes never interleave, so it needs no settle time.
+ */
+function activationFeed({ config, db }: ComposeContext, activations: ActivationStore): ActivationFeed {
+  return new ActivationFeed(db, () => activations.flush(), { pollMs: 250, settleMs: config.databaseUrl ? 300 : 0 });
 }
 
 /** The feature's routers and its paths in the OpenAPI document. */
 function functionsHttp(
   { config, db }: ComposeContext,
   service: FunctionsService,
+  live: { feed: ActivationFeed; stopping: AbortSignal },
 ): Pick<FunctionsPart, 'tenantRoutes' | 'invoke' | 'vcdRoutes' | 'openApiPaths'> {
   return {
     tenantRoutes: [
+      { path: '/faas', router: liveRoutes({ ...live, requireFunction: (org, name) => service.get(org, name) }) },
       { path: '/faas', router: functionsRoutes(service) },
       { path: '/faas', router: scheduleRoutes(db) },
     ],

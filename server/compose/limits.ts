@@ -16,6 +16,7 @@ export function composeLimits({ config, db }: ComposeContext, options: { onChang
     timeoutMs: config.functionMaxTimeoutMs,
     concurrentCalls: config.orgMaxConcurrentCalls,
     callsPerSecond: 0,
+    functionCallsPerSecond: 0,
     functions: config.orgMaxFunctions,
     containerRuntime: true,
     egress: true,

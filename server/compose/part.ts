@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { MountedRouter } from '../http/app';
 import type { RegisterPaths } from '../http/openapi';
 import type { Db } from '../store/db';
+import type { RateWindows } from '../store/rate-windows';
 
 /** What every compose function gets: the config, the one store and the log. */
 export interface ComposeContext {
@@ -11,6 +12,8 @@ export interface ComposeContext {
   log: Logger;
   /** The time schedules are due against (tests drive it); the wall clock when not given. */
   clock?: () => Date;
+  /** Where rate limits count (the store on PostgreSQL, so every replica answers the same; memory on PGlite). */
+  rateWindows?: RateWindows;
 }
 
 export type Mount = MountedRouter;
@@ -27,5 +30,7 @@ export interface Part {
   start?(): Promise<void>;
   onLeaseAcquired?(): Promise<void>;
   onLeaseLost?(): Promise<void>;
+  /** Ends long-lived answers (live log streams, long-polls) when the backend stops, before the server closes. */
+  drain?(): void;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { openPgliteDb } from '../store/drivers/pglite';
 import { postgresLease, soleLease, type Lease, type LeaseOptions } from '../store/lease';
 import { migrate } from '../store/migrate';
 import { OrgReadCache } from '../store/read-cache';
+import { MemoryRateWindows, StoreRateWindows, type RateWindows } from '../store/rate-windows';
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded PGlite; migrated, or closed again when migrating fails. */
 export async function openStore(config: Config, log: Logger): Promise<Db> {
@@ -33,4 +34,12 @@ export function scheduledWorkLease(config: Config, log: Logger, hooks: Pick<Leas
  */
 export function orgReadCache(config: Config): OrgReadCache {
   return new OrgReadCache(!config.databaseUrl);
+}
+
+/**
+ * The rate limits' counter: the store's rate_windows table on PostgreSQL (replicas share one count), this process'
+ * memory on embedded PGlite (one process; a store write per request would only slow it down).
+ */
+export function openRateWindows(config: Config, db: Db): RateWindows {
+  return config.databaseUrl ? new StoreRateWindows(db) : new MemoryRateWindows();
 }

@@ -56,7 +56,7 @@ export function toActivationView(r: ActivationRecord): ActivationView {
   };
 }
 
-interface Row {
+export interface ActivationRow {
   id: string;
   org: string;
   function: string;
@@ -76,7 +76,7 @@ interface Row {
   alias?: string | null;
 }
 
-const toRecord = (r: Row): ActivationRecord => ({
+export const toRecord = (r: ActivationRow): ActivationRecord => ({
   id: r.id,
   org: r.org,
   function: r.function,
@@ -190,7 +190,7 @@ export class ActivationStore {
     if (f.until) where.push(`start < $${params.push(f.until)}`);
     const cond = where.join(' AND ');
     const [items, count] = await Promise.all([
-      this.db.query<Row>(
+      this.db.query<ActivationRow>(
         `SELECT * FROM activations WHERE ${cond} ORDER BY start DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, f.limit, f.offset],
       ),
@@ -201,7 +201,7 @@ export class ActivationStore {
 
   async get(org: string, id: string): Promise<ActivationRecord | undefined> {
     await this.flush();
-    const { rows } = await this.db.query<Row>('SELECT * FROM activations WHERE org = $1 AND id = $2', [org, id]);
+    const { rows } = await this.db.query<ActivationRow>('SELECT * FROM activations WHERE org = $1 AND id = $2', [org, id]);
     return rows[0] && toRecord(rows[0]);
   }
 

@@ -6,6 +6,7 @@ import { capLogs } from './activations';
 import type { AliasRouter, Served } from './alias-router';
 import type { Logger } from 'pino';
 import type { ActivationRecord, ActivationStore } from './activations';
+import { MemoryRateWindows, type RateWindows } from '../store/rate-windows';
 import { CallRate } from './org-limits';
 import type { FunctionEvent, HttpEvent, InvokeFailureDetails, InvokeResult, OrgLimitsOf, Runtime } from './ports';
 import { applyResponsePolicy, type SafeAnswer } from './response-policy';
@@ -28,6 +29,8 @@ export interface FunctionCallsDeps {
   orgLimits?: OrgLimitsOf;
   /** A handler's response body above this many bytes answers 502 response-too-large. */
   maxResponseBytes: number;
+  /** Where calls per second are counted (the store: the same on every replica); this process' memory when not given. */
+  rateWindows?: RateWindows;
   log: Logger;
   /** Queues a notification for a function still building: it runs once the function is ready. */
   defer?: (fn: FunctionRecord, call: { event: FunctionEvent; requestId: string }) => Promise<void>;
@@ -61,10 +64,12 @@ const EVENT_CLAIM_MAX_AGE_MS = 7 * 24 * 3_600_000;
 export class FunctionCalls {
   private readonly running = new Map<string, number>();
   private readonly eventRuns = new Set<Promise<void>>();
-  private readonly rate = new CallRate();
+  private readonly rate: CallRate;
   private lastClaimPrune = 0;
 
-  constructor(private readonly deps: FunctionCallsDeps) {}
+  constructor(private readonly deps: FunctionCallsDeps) {
+    this.rate = new CallRate(deps.rateWindows ?? new MemoryRateWindows());
+  }
 
   /** Resolves when the notification runs started so far have finished (graceful close). */
   async settled(): Promise<void> {
@@ -121,7 +126,7 @@ export class FunctionCalls {
     }
     let release: () => void;
     try {
-      release = this.admit(fn, await this.deps.orgLimits?.(org));
+      release = await this.admit(fn, await this.deps.orgLimits?.(org));
     } catch (err) {
       record('rejected', 429, [], false);
       throw withId(err as Error);
@@ -161,11 +166,22 @@ export class FunctionCalls {
   }
 
   /**
-   * Counts a call against the org's concurrent calls (the provider's concurrentCalls limit, else the quota), the
-   * function's own maxConcurrency and the org's callsPerSecond, on this replica; throws 429 over any (a queued call
-   * put back by it waits in the queue). Answers the release.
+   * Counts a call against the org's and the function's calls per second (the same on every replica), then the org's
+   * concurrent calls (the provider's concurrentCalls limit, else the quota) and the function's own maxConcurrency,
+   * on this replica; throws 429 over any (a queued call put back by it waits in the queue). Answers the release.
    */
-  private admit(fn: FunctionRecord, limits: Awaited<ReturnType<OrgLimitsOf>> | undefined): () => void {
+  private async admit(fn: FunctionRecord, limits: Awaited<ReturnType<OrgLimitsOf>> | undefined): Promise<() => void> {
+    await this.rate.admit(fn.org, fn.name, limits);
+    try {
+      return this.admitRunning(fn, limits);
+    } catch (err) {
+      await this.rate.undo(fn.org, fn.name, limits);
+      throw err;
+    }
+  }
+
+  /** The concurrency half of admit(): checked and counted without awaiting, so no two calls pass on one free slot. */
+  private admitRunning(fn: FunctionRecord, limits: Awaited<ReturnType<OrgLimitsOf>> | undefined): () => void {
     const keys = [fn.org, `${fn.org}/${fn.name}`];
     const [org, own] = keys.map((k) => this.running.get(k) ?? 0);
     const max = limits?.concurrentCalls ?? this.deps.quotas.maxConcurrentCallsPerOrg;
@@ -173,7 +189,6 @@ export class FunctionCalls {
     if (fn.maxConcurrency !== null && own >= fn.maxConcurrency) {
       throw new TooManyRequests(`function "${fn.name}" already runs ${fn.maxConcurrency} calls at once, its maxConcurrency; retry shortly`, 1);
     }
-    this.rate.admit(fn.org, limits?.callsPerSecond ?? 0);
     for (const k of keys) this.running.set(k, (this.running.get(k) ?? 0) + 1);
     return () => {
       for (const k of keys) {

@@ -1,6 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  ActivationFeedQuerySchema,
+  ActivationFeedSchema,
   ActivationListSchema,
   ActivationQuerySchema,
   ActivationSchema,
@@ -34,6 +36,7 @@ export function registerFunctionLifecyclePaths(registry: OpenAPIRegistry, common
   const context: PathContext = { ...common, fnParams: z.object({ org: common.org, name: FunctionNameSchema }) };
   // Registration order is the document's order.
   registerVersionPaths(registry, context);
+  registerLivePaths(registry, context);
   registerAsyncPaths(registry, context);
   registerOrgPaths(registry, context);
   registerAliasPaths(registry, common);
@@ -66,6 +69,25 @@ function registerVersionPaths(registry: OpenAPIRegistry, { security, fnParams }:
     method: 'get', path: `${fn}/activations`, summary: "A function's calls, newest first", tags: ['activations'], security,
     request: { params: fnParams, query: ActivationQuerySchema },
     responses: { 200: json(ActivationListSchema, 'A page of activations'), 400: problem('Bad filter'), 404: problem('No such function'), ...COMMON },
+  });
+}
+
+/** Live logs: the long-poll feed and the Server-Sent Events stream of new activations. */
+function registerLivePaths(registry: OpenAPIRegistry, { security, fnParams }: PathContext): void {
+  registry.registerPath({
+    method: 'get', path: `${fn}/activations/feed`, tags: ['activations'], security,
+    summary: 'New calls of the function after a cursor, oldest first, waiting up to waitMs for one (long-poll; without after: from now on)',
+    request: { params: fnParams, query: ActivationFeedQuerySchema },
+    responses: { 200: json(ActivationFeedSchema, 'New activations and the cursor to ask with next'), 400: problem('Bad cursor or filter'), 404: problem('No such function'), ...COMMON },
+  });
+  registry.registerPath({
+    method: 'get', path: `${fn}/activations/stream`, tags: ['activations'], security,
+    summary: 'New calls of the function as Server-Sent Events (event "activation", id = cursor; Last-Event-ID resumes); HTTP only, ends after 5 minutes',
+    request: { params: fnParams, query: ActivationFeedQuerySchema.omit({ waitMs: true }) },
+    responses: {
+      200: { description: 'text/event-stream: one "activation" event per new activation (data: the activation as JSON)', content: { 'text/event-stream': { schema: z.string() } } },
+      400: problem('Bad cursor or filter'), 404: problem('No such function'), 406: problem('Not asked with Accept: text/event-stream'), ...COMMON,
+    },
   });
 }
 

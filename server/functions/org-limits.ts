@@ -1,5 +1,6 @@
 import type { OrgLimits } from '../../contract/limits';
 import { Invalid, TooManyRequests, type FieldError } from '../errors';
+import type { RateWindows } from '../store/rate-windows';
 
 /** A new version within the provider's limits for its org; each refusal names the limit and its value. */
 export function checkOrgLimits(
@@ -17,27 +18,42 @@ export function checkOrgLimits(
 }
 
 /**
- * Calls started per org and second on this replica (the provider's callsPerSecond; 0 = no limit). A fixed
- * one-second window: simple, and a burst at a window's edge allows at most twice the limit.
+ * Calls started per second, per org (the provider's callsPerSecond) and per function (functionCallsPerSecond);
+ * 0 = no limit. Counted through the RateWindows port: in the store, every replica on one PostgreSQL gives the same
+ * answer. A fixed one-second window: simple, and a burst at a window's edge allows at most twice the limit.
  */
 export class CallRate {
-  private readonly windows = new Map<string, { second: number; calls: number }>();
+  constructor(
+    private readonly windows: RateWindows,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** Counts the call, or refuses it (429 with Retry-After) naming the limit it is over; a refused call counts nothing. */
+  async admit(org: string, fn: string, limits: RateLimits | undefined): Promise<void> {
+    const checks = this.checks(org, fn, limits);
+    if (!checks.length) return;
+    const keys = checks.map((c) => c.key);
+    const hits = await this.windows.hit(keys, 1000);
+    const over = checks.findIndex((c, i) => hits[i].hits > c.max);
+    if (over < 0) return;
+    await this.windows.undo(keys, 1000);
+    const c = checks[over];
+    const retryAfter = Math.max(1, Math.ceil((hits[over].resetAt - this.now()) / 1000));
+    throw new TooManyRequests(`${c.what} started ${c.max} calls this second, its ${c.limit} limit set by the provider; retry in ${retryAfter} s`, retryAfter);
+  }
 
-  /** Counts the call, or refuses it (429) naming the limit. */
-  admit(org: string, perSecond: number): void {
-    if (perSecond <= 0) return;
-    const second = Math.floor(this.now() / 1000);
-    const w = this.windows.get(org);
-    if (!w || w.second !== second) {
-      if (this.windows.size > 10_000) this.windows.clear();
-      this.windows.set(org, { second, calls: 1 });
-      return;
-    }
-    if (w.calls >= perSecond) {
-      throw new TooManyRequests(`organization "${org}" started ${perSecond} calls this second, its callsPerSecond limit set by the provider; retry shortly`, 1);
-    }
-    w.calls += 1;
+  /** Takes back a call counted by admit() that another limit then refused. */
+  async undo(org: string, fn: string, limits: RateLimits | undefined): Promise<void> {
+    const keys = this.checks(org, fn, limits).map((c) => c.key);
+    if (keys.length) await this.windows.undo(keys, 1000);
+  }
+
+  private checks(org: string, fn: string, limits: RateLimits | undefined) {
+    return [
+      { key: `calls:org:${org}`, max: limits?.callsPerSecond ?? 0, what: `organization "${org}"`, limit: 'callsPerSecond' },
+      { key: `calls:fn:${org}/${fn}`, max: limits?.functionCallsPerSecond ?? 0, what: `function "${fn}"`, limit: 'functionCallsPerSecond' },
+    ].filter((c) => c.max > 0);
   }
 }
+
+type RateLimits = Pick<OrgLimits, 'callsPerSecond' | 'functionCallsPerSecond'>;

@@ -12,6 +12,7 @@ import { AsyncWorker, type AsyncWorkerOptions } from './async-worker';
 import type { VcdNotification } from '../vcd/notification';
 import type { FunctionEvent, HttpEvent, OrgDirectory, OrgLimitsOf, Runtime } from './ports';
 import { FunctionBuilds } from './builds';
+import type { RateWindows } from '../store/rate-windows';
 import { FunctionCalls, type CallResult } from './calls';
 import { ProductEvents } from './product-events';
 import { RouteCache } from './route-cache';
@@ -52,6 +53,8 @@ export interface FunctionsServiceDeps {
   orgLimits?: OrgLimitsOf;
   /** Which version of an alias serves each call (canaries), and their automatic rollback. */
   aliases?: AliasRouter;
+  /** Where calls per second are counted (the same on every replica on one PostgreSQL). */
+  rateWindows?: RateWindows;
 }
 
 export class FunctionsService {

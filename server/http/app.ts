@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { VcdClient } from '../vcd/client';
 import { authenticate, SessionCache } from './auth';
 import { errorHandler, notFoundHandler, NotReady, sendProblem, toProblem } from './errors';
+import type { RateWindows } from '../store/rate-windows';
 import { orgRateLimit, securityHeaders } from './limits';
 import { buildOpenApiDocument, type RegisterPaths } from './openapi';
 import { requireOrgAccess } from './tenancy';
@@ -34,8 +35,10 @@ export interface AppDeps {
   sharedSecret?: string;
   sessionCacheTtlMs: number;
   bodyLimitBytes: number;
-  /** Requests per org and minute in this replica; 0 = no limit. */
+  /** Requests per org and minute, counted in rateWindows; 0 = no limit. */
   orgRateLimitPerMinute?: number;
+  /** Where the request rate is counted (the store: the same on every replica); this process' memory when not given. */
+  rateWindows?: RateWindows;
   version?: string;
 }
 
@@ -112,7 +115,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Auth and tenancy come before body parsing: nobody unauthenticated makes us read a megabyte.
   const tenant = Router({ mergeParams: true });
-  tenant.use(requireOrgAccess, orgRateLimit({ perMinute: deps.orgRateLimitPerMinute ?? 0 }), ...bodyParsers(deps.bodyLimitBytes));
+  tenant.use(requireOrgAccess, orgRateLimit({ perMinute: deps.orgRateLimitPerMinute ?? 0, windows: deps.rateWindows }), ...bodyParsers(deps.bodyLimitBytes));
   for (const handler of deps.tenantMiddleware ?? []) tenant.use(handler);
   // A path under no feature's mount would fall through every feature router: it goes to the fallback at once.
   if (deps.tenantFallback) tenant.all('/*route', outsideMounts(deps.tenantRoutes), deps.tenantFallback);

@@ -1,18 +1,35 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import { TooManyRequests } from '../errors';
+import { MemoryRateWindows, type RateWindows } from '../store/rate-windows';
+
+/** express-rate-limit's store over the RateWindows port: a fixed window of windowMs per key. */
+function windowStore(windows: RateWindows, windowMs: number): Store {
+  return {
+    localKeys: windows instanceof MemoryRateWindows,
+    prefix: 'requests:',
+    increment: async (key) => {
+      const [hit] = await windows.hit([`requests:${key}`], windowMs);
+      return { totalHits: hit.hits, resetTime: new Date(hit.resetAt) };
+    },
+    decrement: (key) => windows.undo([`requests:${key}`], windowMs),
+    // A window ends by itself; nothing here resets one early.
+    resetKey: () => undefined,
+  };
+}
 
 /**
- * Requests per org and minute, counted in this replica's memory (several replicas each allow as many: the limit
- * protects a replica from one noisy tenant, it is not billing). 0 turns it off.
+ * Requests per org and minute, counted through the RateWindows port: in the store on PostgreSQL, so every replica
+ * gives the same answer; in memory on embedded PGlite (one process). 0 turns it off.
  */
-export function orgRateLimit(options: { perMinute: number }): RequestHandler {
+export function orgRateLimit(options: { perMinute: number; windows?: RateWindows }): RequestHandler {
   const { perMinute } = options;
   if (perMinute <= 0) return (_req, _res, next) => next();
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
+    store: windowStore(options.windows ?? new MemoryRateWindows(), 60_000),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     // After tenancy: res.locals.org is the org the caller may act for, whatever its session.

@@ -7,7 +7,7 @@ import { LimitsService } from './limits';
 import { LimitsStore } from './limits-store';
 
 const LIMITS = '/api/org/System/provider/limits';
-const FULL = { memoryMb: 128, timeoutMs: 5000, concurrentCalls: 20, callsPerSecond: 0, functions: 10, containerRuntime: true, egress: true, autoscaleMaxVms: 8 };
+const FULL = { memoryMb: 128, timeoutMs: 5000, concurrentCalls: 20, callsPerSecond: 0, functionCallsPerSecond: 0, functions: 10, containerRuntime: true, egress: true, autoscaleMaxVms: 8 };
 
 type Client = ReturnType<typeof api>;
 

@@ -14,6 +14,7 @@ import { CodeMarker } from './code-editor.component';
 import { EnvSecretsChange, EnvSecretsEditorComponent } from './env-secrets-editor.component';
 import { FunctionActivationsComponent } from './function-activations.component';
 import { FunctionAliasesComponent } from './function-aliases.component';
+import { FunctionLiveLogsComponent } from './function-live-logs.component';
 import { FunctionDeadLettersComponent } from './function-dead-letters.component';
 import { functionCodeControls, showFieldErrors } from './function-form';
 import { FunctionFormFieldsComponent } from './function-form-fields.component';
@@ -51,7 +52,7 @@ const FIELD_OF_PATH: Record<string, string> = {
   standalone: true,
   imports: [
     ClrAlertModule, ClrFormsModule, ClrModalModule, ClrSignpostModule, ClrSpinnerModule, ClrTabsModule, I18nModule, ReactiveFormsModule,
-    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionAliasesComponent, FunctionDeadLettersComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
+    RouterLink, EnvSecretsEditorComponent, FunctionActivationsComponent, FunctionAliasesComponent, FunctionDeadLettersComponent, FunctionLiveLogsComponent, FunctionFormFieldsComponent, FunctionStatusComponent,
     FunctionVersionsComponent, NumberStepLabelsDirective, ProblemAlertComponent, SchedulePreviewComponent, TestPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -2,7 +2,7 @@ import { HttpErrorResponse, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, catchError, map, of, switchMap, throwError } from 'rxjs';
 import type { AliasList, AliasView, HistoryList, UpdateAliasRequest } from '../../../contract/aliases';
-import type { ActivationList, ActivationView, AsyncAccepted, DeadLetterList, DeadLetterView, FunctionVersionList, FunctionView, RuntimesInfo } from '../../../contract/functions';
+import type { ActivationFeed, ActivationList, ActivationView, AsyncAccepted, DeadLetterList, DeadLetterView, FunctionVersionList, FunctionView, RuntimesInfo } from '../../../contract/functions';
 import type { Page } from '../../../contract/problem';
 import { ApiClient } from '../core/api-client';
 import { toApiError } from '../core/api-error';
@@ -87,6 +87,22 @@ export class FunctionsService {
   /** Alias changes, promotions and rollbacks (automatic ones with their numbers), newest first. */
   history(name: string): Observable<HistoryList> {
     return this.api.get<HistoryList>(`${FUNCTIONS}/${encodeURIComponent(name)}/history?limit=50`);
+  }
+
+  /**
+   * Live logs: the calls recorded after `after` (from now on without it), oldest first, the backend waiting up to
+   * waitMs for one. A long-poll, not a stream: it works through every way vCD reaches the backend (its MQTT bus too).
+   */
+  activationFeed(name: string, q: { after?: string; status?: string; version?: number; trigger?: string; waitMs: number }): Observable<{ items: Activation[]; cursor: string }> {
+    const query = new URLSearchParams();
+    if (q.after) query.set('after', q.after);
+    if (q.status) query.set('status', q.status);
+    if (q.version) query.set('version', String(q.version));
+    if (q.trigger) query.set('trigger', q.trigger);
+    query.set('waitMs', String(q.waitMs));
+    return this.api
+      .get<ActivationFeed>(`${FUNCTIONS}/${encodeURIComponent(name)}/activations/feed?${query.toString()}`)
+      .pipe(map((page) => ({ items: page.items.map(toActivation), cursor: page.cursor })));
   }
 
   /** Queued calls that failed every attempt (newest first). */

@@ -6,7 +6,7 @@ import type { OrgLimits } from '../../../contract/limits';
 import { FLAG_FIELDS, NUMBER_FIELDS, type NumberField } from './limits.model';
 
 /** The lowest value each number may take (the backend is the judge; this spares a round trip). */
-const MIN: Record<NumberField, number> = { memoryMb: 8, timeoutMs: 10, concurrentCalls: 1, callsPerSecond: 0, functions: 0, autoscaleMaxVms: 1 };
+const MIN: Record<NumberField, number> = { memoryMb: 8, timeoutMs: 10, concurrentCalls: 1, callsPerSecond: 0, functionCallsPerSecond: 0, functions: 0, autoscaleMaxVms: 1 };
 
 const numberControl = (field: NumberField) => new FormControl<number>(MIN[field], { nonNullable: true, validators: [Validators.required, Validators.min(MIN[field])] });
 
@@ -53,6 +53,7 @@ export class LimitsFormComponent implements OnChanges {
     timeoutMs: numberControl('timeoutMs'),
     concurrentCalls: numberControl('concurrentCalls'),
     callsPerSecond: numberControl('callsPerSecond'),
+    functionCallsPerSecond: numberControl('functionCallsPerSecond'),
     functions: numberControl('functions'),
     autoscaleMaxVms: numberControl('autoscaleMaxVms'),
     containerRuntime: new FormControl(true, { nonNullable: true }),

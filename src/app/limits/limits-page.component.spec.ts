@@ -7,7 +7,7 @@ import { TEST_API_ROOT, openPluginAt } from '../../testing/plugin-testing';
 import { PLUGIN_ROUTES } from '../plugin.module';
 
 const BASE = `${TEST_API_ROOT}/api/org/System/provider/limits`;
-const DEFAULTS: OrgLimits = { memoryMb: 128, timeoutMs: 10000, concurrentCalls: 50, callsPerSecond: 0, functions: 100, containerRuntime: true, egress: true, autoscaleMaxVms: 10 };
+const DEFAULTS: OrgLimits = { memoryMb: 128, timeoutMs: 10000, concurrentCalls: 50, callsPerSecond: 0, functionCallsPerSecond: 0, functions: 100, containerRuntime: true, egress: true, autoscaleMaxVms: 10 };
 const plain = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
 const view = (org: string, override: Partial<OrgLimits>): OrgLimitsView => ({
   org, override, effective: { ...DEFAULTS, ...override }, updatedAt: override.memoryMb ? '2026-12-01T10:00:00.000Z' : null, updatedBy: override.memoryMb ? 'administrator@System' : null,
@@ -108,6 +108,7 @@ describe('the limits pages', () => {
     const cells = (field: string) => Array.from(page().querySelectorAll(`[data-test="own-limit-${field}"] th, [data-test="own-limit-${field}"] td`)).map((c) => plain(c.textContent));
     expect(cells('memoryMb')).toEqual(['Memory per call (MB)', '64', 'Set for your organization']);
     expect(cells('callsPerSecond')).toEqual(['Calls per second', 'No limit', 'Default']);
+    expect(cells('functionCallsPerSecond')).toEqual(['Calls per second per function', 'No limit', 'Default']);
     expect(cells('egress')).toEqual(['Outbound network (egress)', 'Not allowed', 'Set for your organization']);
     expect(page().querySelector('input')).toBeNull();
     expect(root().querySelector('[data-test="nav-limits"]')).not.toBeNull();

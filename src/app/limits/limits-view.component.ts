@@ -23,7 +23,7 @@ import { LimitsService } from './limits.service';
             @for (field of numbers; track field) {
               <tr [attr.data-test]="'own-limit-' + field">
                 <th>{{ 'serverless.limits.field.' + field | translate }}</th>
-                <td>{{ (field === 'callsPerSecond' && v.effective[field] === 0) ? ('serverless.limits.tenant.unlimited' | translate) : v.effective[field] }}</td>
+                <td>{{ ((field === 'callsPerSecond' || field === 'functionCallsPerSecond') && v.effective[field] === 0) ? ('serverless.limits.tenant.unlimited' | translate) : v.effective[field] }}</td>
                 <td>{{ (own(v).includes(field) ? 'serverless.limits.tenant.forOrg' : 'serverless.limits.tenant.default') | translate }}</td>
               </tr>
             }

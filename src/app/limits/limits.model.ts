@@ -1,7 +1,7 @@
 import type { OrgLimits, OrgLimitsOverride } from '../../../contract/limits';
 
 /** The numeric limits, in the order the forms and tables show them (the flags come after). */
-export const NUMBER_FIELDS = ['memoryMb', 'timeoutMs', 'concurrentCalls', 'callsPerSecond', 'functions', 'autoscaleMaxVms'] as const;
+export const NUMBER_FIELDS = ['memoryMb', 'timeoutMs', 'concurrentCalls', 'callsPerSecond', 'functionCallsPerSecond', 'functions', 'autoscaleMaxVms'] as const;
 export const FLAG_FIELDS = ['containerRuntime', 'egress'] as const;
 export type NumberField = (typeof NUMBER_FIELDS)[number];
 export const LIMIT_FIELDS: Array<keyof OrgLimits> = [...NUMBER_FIELDS, ...FLAG_FIELDS];
