@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HooksSchema } from './autoscale-hooks';
 
 /**
  * The autoscale part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -35,6 +36,8 @@ const RuleFields = {
   stabilizationSeconds: z.number().int().min(0).max(86_400),
   evaluationSeconds: z.number().int().min(1).max(3_600),
   enabled: z.boolean(),
+  /** Lifecycle hooks that call one of the org's functions (contract/autoscale-hooks.ts). */
+  hooks: HooksSchema.optional(),
 };
 
 const RuleBase = z.object(RuleFields).strict();

@@ -4,6 +4,7 @@ import type { Express, RequestHandler } from 'express';
 import pino, { type DestinationStream } from 'pino';
 import { composeAudit } from './compose/audit';
 import { composeAutoscale } from './compose/autoscale';
+import { hookFunctionsOf } from './compose/autoscale-hooks';
 import { composeFunctions, type FunctionsPart } from './compose/functions';
 import { composeLimits } from './compose/limits';
 import type { ComposeContext, Part } from './compose/part';
@@ -47,7 +48,7 @@ export async function startServer(
   const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
   const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
   const showback = composeShowback(ctx, { functionUsage: functions.usage });
-  const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf });
+  const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf, hookFunctions: hookFunctionsOf(functions.service) });
   // The provider's overview meets the others only through their figures, handed over here.
   const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });
   const features: Part[] = [functions, showback, autoscale, provider, audit];

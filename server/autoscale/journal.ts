@@ -39,6 +39,8 @@ export function fieldChanges(before: Partial<RuleInput> | null, after: RuleInput
     const was = old.has(field) ? old.get(field) : null;
     if (JSON.stringify(was) !== JSON.stringify(value)) changes.push({ field, before: was, after: value });
   }
+  // An optional field the change dropped (a lifecycle hook taken away): after null.
+  for (const [field, was] of old) if (!changes.some((c) => c.field === field) && !flatten(after).has(field)) changes.push({ field, before: was, after: null });
   return changes;
 }
 

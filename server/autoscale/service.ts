@@ -19,6 +19,7 @@ import { uuidOf, type VcdInfra } from '../vcd/infra';
 import { decide, type DecisionHistory, type DecisionResult } from './decide';
 import type { ScaleExecutor } from './executor';
 import { RuleBacktests } from './backtest';
+import { checkHooks, type HookFunctions } from './hooks';
 import { fieldChanges, type ChangeAuthor, type RuleJournal } from './journal';
 import { AutoscalePickers } from './pickers';
 import type { RuleStore } from './store';
@@ -33,6 +34,8 @@ export interface AutoscaleDeps {
   now?: () => number;
   /** The provider's limit of maxVms per rule for an org (issue 18; the provider feature keeps it, compose wires it). */
   maxVmsOf?: (org: string) => Promise<number>;
+  /** The org's functions, for the rules' lifecycle hooks (compose wires the functions feature). */
+  hookFunctions?: HookFunctions;
 }
 
 /** What the rule's vApp looks like now: averages over its powered-on VMs. */
@@ -64,6 +67,7 @@ export class AutoscaleService {
     const spec = parseOrThrow(RuleCreateSchema, body, 'invalid rule');
     await this.checkMaxVms(org, spec.maxVms);
     await this.ensureNoClash(org, spec);
+    await checkHooks(this.deps.hookFunctions, org, spec.hooks);
     await this.checkReferences(org, token, spec);
     try {
       return await this.deps.store.insert(org, spec, { action: 'create', author, changes: fieldChanges(null, spec) });
@@ -115,6 +119,7 @@ export class AutoscaleService {
     if (changes.length === 0) return old;
     if (changes.some((c) => c.field === 'maxVms')) await this.checkMaxVms(org, spec.maxVms);
     if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.ensureNoClash(org, spec, id);
+    if (changes.some((c) => c.field.startsWith('hooks'))) await checkHooks(this.deps.hookFunctions, org, spec.hooks);
     const onlySwitchingOff = changes.length === 1 && changes[0].field === 'enabled' && spec.enabled === false;
     if (!onlySwitchingOff) await this.checkReferences(org, token, spec);
     let updated: Rule | null;
@@ -273,7 +278,7 @@ export class AutoscaleService {
       store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),
       store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation } }),
     ]);
-    if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action);
+    if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action, decision);
     this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');
     return decision;
   }

@@ -1,5 +1,6 @@
 import { registerAutoscalePaths } from '../autoscale/openapi';
 import { ScaleExecutor } from '../autoscale/executor';
+import type { HookFunctions } from '../autoscale/hooks';
 import { MetricPoller } from '../autoscale/poller';
 import { MetricPush, type PushedMetrics } from '../autoscale/push';
 import { autoscaleRoutes } from '../autoscale/routes';
@@ -14,11 +15,11 @@ import type { ComposeContext, Part } from './part';
  * Autoscale: rules, the executor (with its retries and orphan reload), the metric poller (on the lease holder) and
  * the vROps SNMP trap receiver, both with the service account; without one neither runs.
  */
-export function composeAutoscale({ config, db, log }: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number> } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
+export function composeAutoscale({ config, db, log }: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number>; hookFunctions?: HookFunctions } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db);
-  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
-  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf });
+  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, hooks: ports.hookFunctions, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs });
+  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf, hookFunctions: ports.hookFunctions });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const login = () => vcdInfra.login(pollUser as string, pollPassword as string);
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service, login, log }) : undefined;

@@ -1,4 +1,5 @@
 import type { FunctionRuntime, Sandbox, ScheduleEvent } from '../../contract/functions';
+import type { AutoscaleHookEvent } from '../../contract/autoscale-hooks';
 import type { OrgLimits } from '../../contract/limits';
 import type { VcdNotification } from '../vcd/notification';
 
@@ -39,7 +40,7 @@ export interface HttpEvent {
 }
 
 /** What a handler gets as `event`: the HTTP request, or the vCD notification of an event trigger. */
-export type FunctionEvent = HttpEvent | VcdNotification | ScheduleEvent;
+export type FunctionEvent = HttpEvent | VcdNotification | ScheduleEvent | AutoscaleHookEvent;
 
 /** Finds a vCD org by name with a caller's session (server/vcd/ implements it). */
 export interface OrgDirectory {
