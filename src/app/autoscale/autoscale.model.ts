@@ -14,6 +14,7 @@ import type {
   RuleSummary,
   RuleUpdate,
 } from '../../../contract/autoscale';
+import type { Hooks } from '../../../contract/autoscale-hooks';
 
 /**
  * View types of the autoscale pages and the plain functions between them and the wire (contract/autoscale.ts).
@@ -50,6 +51,8 @@ export interface AutoscaleRule {
   stabilizationSeconds: number;
   evaluationSeconds: number;
   enabled: boolean;
+  /** Lifecycle hooks that call one of the org's functions; absent when none. */
+  hooks?: Hooks;
   updatedAt: Date;
   lastDecision: LastDecision | null;
 }
@@ -124,6 +127,7 @@ export function fromRuleDraft(draft: RuleDraft): RuleCreate {
     stabilizationSeconds: draft.stabilizationSeconds,
     evaluationSeconds: draft.evaluationSeconds,
     enabled: draft.enabled,
+    ...(draft.hooks ? { hooks: draft.hooks } : {}),
   };
 }
 
