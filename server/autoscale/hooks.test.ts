@@ -96,6 +96,12 @@ describe.each(STORES)('autoscale lifecycle hooks on %s', (kind) => {
     await acme.put(`${BASE}/rules/${rule.id}`, { hooks: { beforeDrain: { function: 'hook-abandon', timeoutSeconds: 5, onTimeout: 'continue' } } });
     const history = (await jsonOf(await acme.get(`${BASE}/rules/${rule.id}/history`))).items;
     expect(history[0].changes.map((c: { field: string }) => c.field).sort()).toEqual(['hooks.afterPowerOn', 'hooks.beforeDrain']);
+    // The same hooks sent again (in another key order than the store keeps) are no change: nothing is journalled.
+    const same = { afterPowerOn: { onTimeout: 'abandon', timeoutSeconds: 30, function: 'hook-continue' }, beforeDrain: { onTimeout: 'continue', function: 'hook-abandon', timeoutSeconds: 5 } };
+    await acme.put(`${BASE}/rules/${rule.id}`, { hooks: same });
+    await acme.put(`${BASE}/rules/${rule.id}`, { hooks: same, maxVms: 3 });
+    const latest = (await jsonOf(await acme.get(`${BASE}/rules/${rule.id}/history`))).items[0];
+    expect(latest.changes.map((c: { field: string }) => c.field)).toEqual(['maxVms']);
   });
 
   it('calls the function after power-on with the VM, vApp and decision, and its continue lets the VM join the pool', async () => {
