@@ -20,6 +20,7 @@ import { decide, type DecisionHistory, type DecisionResult } from './decide';
 import type { ScaleExecutor } from './executor';
 import { RuleBacktests } from './backtest';
 import { checkHooks, type HookFunctions } from './hooks';
+import { RuleForecasts } from './forecasts';
 import { fieldChanges, type ChangeAuthor, type RuleJournal } from './journal';
 import { AutoscalePickers } from './pickers';
 import type { RuleStore } from './store';
@@ -57,10 +58,13 @@ export class AutoscaleService {
   readonly pickers: AutoscalePickers;
   /** Draft rules replayed over the vApp's metric history. */
   readonly backtests: RuleBacktests;
+  /** Load forecasts of a rule's vApp. */
+  readonly forecasts: RuleForecasts;
   constructor(private readonly deps: AutoscaleDeps) {
     this.now = deps.now ?? Date.now;
     this.pickers = new AutoscalePickers(deps.vcd);
     this.backtests = new RuleBacktests({ vcd: deps.vcd, now: this.now });
+    this.forecasts = new RuleForecasts({ vcd: deps.vcd, now: this.now });
   }
 
   async create(org: string, token: string, body: unknown, author: ChangeAuthor): Promise<Rule> {
