@@ -6,6 +6,9 @@ import { DEMO_INFRA_IDS } from '../mock-vcd/infra/demo';
 import { startMockVcd } from '../mock-vcd/main';
 import { startServer } from '../server/main';
 import { ruleFor } from '../server/testing/autoscale';
+import { vAppHistory } from '../server/autoscale/backtest';
+import { forecastMape } from '../server/autoscale/forecast';
+import { createVcdInfra } from '../server/vcd/infra';
 import { Figures, percentile } from './figures';
 
 /**
@@ -31,9 +34,25 @@ export async function benchBacktest(figures: Figures, options: { quick: boolean 
     }
     times.sort((a, b) => a - b);
     figures.add('autoscale.backtest_7d_ms', { value: percentile(times, 50), unit: 'ms' });
+    figures.add('autoscale.forecast_mape', { value: await demoForecastMape(mock.url, token), unit: '%' });
   } finally {
     await backend.close();
     await mock.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * autoscale.forecast_mape: the load forecast (server/autoscale/forecast.ts) on the demo history, read from vCD as the
+ * tenant: each of the last 7 days' final 6 hours forecast from the days before it, the mean of their MAPE (CPU demand).
+ */
+async function demoForecastMape(vcdUrl: string, token: string): Promise<number> {
+  const vcd = createVcdInfra({ vcdUrl });
+  const vApp = await vcd.vApp(token, `urn:vcloud:vapp:${DEMO_INFRA_IDS.acme.vapp}`);
+  if (!vApp) throw new Error('the demo vApp is gone');
+  const day = 86_400_000;
+  const now = Date.now();
+  const history = await vAppHistory(vcd, token, vApp.vms.map((vm) => vm.id), { from: now - 30 * day, to: now });
+  const errors = [0, 1, 2, 3, 4, 5, 6].map((k) => forecastMape(history.filter((s) => s.at <= now - k * day), 6));
+  return Math.round((errors.reduce((a, b) => a + b, 0) / errors.length) * 10) / 10;
 }

@@ -13,8 +13,9 @@ export const ActivationSchema = z.object({
   id: z.string(),
   function: z.string(),
   version: z.number().int(),
-  /** http: a synchronous call; event: a vCD notification; async: a queued call (X-Invocation-Type: Event); schedule: a cron tick. */
-  trigger: z.enum(['http', 'event', 'async', 'schedule']),
+  /** http: a synchronous call; event: a vCD notification; async: a queued call (X-Invocation-Type: Event); schedule: a cron
+   *  tick; hook: an autoscale rule's lifecycle hook. */
+  trigger: z.enum(['http', 'event', 'async', 'schedule', 'hook']),
   /** Scheduled runs: the tick this run was for (ISO 8601). */
   tick: z.string().datetime().optional(),
   /** The alias the call came through (live for a function's route, events, schedules and queued calls); version says which version served. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActiveScheduleSchema, SchedulesSchema } from './autoscale-schedule';
 import { VropsGroupIdSchema } from './autoscale-vrops';
+import { HooksSchema } from './autoscale-hooks';
 
 /**
  * The autoscale part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -41,6 +42,8 @@ const RuleFields = {
   schedules: SchedulesSchema.optional(),
   /** The vROps custom group the rule keeps its vApp's VMs in (contract/autoscale-vrops.ts); absent or null = none. */
   vropsGroupId: VropsGroupIdSchema.optional(),
+  /** Lifecycle hooks that call one of the org's functions (contract/autoscale-hooks.ts). */
+  hooks: HooksSchema.optional(),
 };
 
 const RuleBase = z.object(RuleFields).strict();

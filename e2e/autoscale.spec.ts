@@ -55,7 +55,13 @@ async function fillWizard(page: Page, name: string): Promise<void> {
   await expect(wizardPage(page, 'thresholds')).toBeVisible();
 }
 
-test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the VM count grow under load', async ({ page, browser }) => {
+/** The org's hook function (issue 14 item 5): logs the VM it was asked about and lets it join the pool. */
+const WARM_UP = `module.exports = async (event) => {
+  console.log('warming ' + event.vm.name + ' of ' + event.vApp.name + ' (' + event.phase + ')');
+  return { statusCode: 200, body: { action: 'continue' } };
+};`;
+
+test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the VM count grow under load', async ({ page, browser, request }) => {
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1440, height: 1100 });
   const pageErrors: string[] = [];
@@ -64,6 +70,14 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
   await openPlugin(page, 'Serverless');
   await page.getByTestId('nav-autoscale').click();
   await expect(page.getByTestId('rules-empty')).toBeVisible();
+  // The function the rule's lifecycle hook calls, made through the API as any client of the org would.
+  const raw = await page.evaluate(() => sessionStorage.getItem('vcd.portal.session'));
+  const token = JSON.parse(raw as string).token as string;
+  const made = await request.post(`${stack.vcdUrl}/api/org/acme/faas/functions`, {
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+    data: { name: 'warm-up', runtime: 'nodejs20', code: WARM_UP, trigger: { type: 'http', route: 'warm-up' } },
+  });
+  expect(made.status()).toBe(202);
 
   await fillWizard(page, 'web-autoscale');
   const wizard = page.getByTestId('rule-wizard');
@@ -81,6 +95,13 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
   await page.getByTestId('rule-evaluationSeconds').fill('2');
   await page.getByTestId('rule-cooldownSeconds').fill('0');
   await wizard.getByRole('button', { name: 'Next' }).click();
+  // Lifecycle hooks: the org's function decides before a new VM joins the pool.
+  await expect(wizardPage(page, 'hooks')).toBeVisible();
+  await page.getByTestId('hook-afterPowerOn-function').fill('warm-up');
+  await page.getByTestId('hook-afterPowerOn-timeout').fill('20');
+  await shot(page, '02a-wizard-hooks');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('review-hook-afterPowerOn')).toContainText('warm-up, waits 20 s, then Abandon');
   await expect(page.getByTestId('wizard-review')).toContainText('web-autoscale');
   await expect(page.getByTestId('wizard-review')).toContainText('acme-edge / web-pool');
   await shot(page, '02-wizard-review');
@@ -96,6 +117,7 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
 
   // A second rule for the same vApp: the backend's 409 shows in the wizard, naming the field.
   await fillWizard(page, 'second');
+  await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByRole('button', { name: 'Next' }).click();
   await page.getByTestId('wizard-finish').click();
@@ -156,6 +178,15 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
   await expect(row.getByTestId('decision-action')).toBeVisible();
   await shot(page, '10-rules-scaled');
 
+  // The hook ran for the new VM: its function's activation (trigger "Autoscale hook") logged the VM's name.
+  await page.getByTestId('nav-functions').click();
+  await page.getByTestId('function-link').filter({ hasText: 'warm-up' }).click();
+  await page.getByTestId('tab-activations').click();
+  await expect(page.getByTestId('activation-trigger').first()).toHaveText('Autoscale hook');
+  await page.locator('[data-test="activation-row"] .datagrid-detail-caret-button').first().click();
+  await expect(page.getByTestId('activation-logs')).toContainText(/warming web-as-\d+ of web \(afterPowerOn\)/);
+  await shot(page, '10a-hook-activation');
+
   await providerContext.close();
   expect(pageErrors).toEqual([]);
 });
@@ -185,6 +216,8 @@ test('a tenant admin edits the rule in the wizard, backtests the draft on the re
   await expect(page.getByTestId('rule-maxVms')).toHaveValue('4');
   await page.getByTestId('rule-maxVms').fill('6');
   await page.getByTestId('rule-cooldownSeconds').fill('300');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('hook-afterPowerOn-function')).toHaveValue('warm-up');
   await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('wizard-review')).toContainText('1 to 6 VMs');
 

@@ -19,21 +19,21 @@ export class RuleBacktests {
     if (!vApp) throw new Invalid('the rule names a vApp that does not exist in this org', [{ path: 'rule.vAppId', message: 'no such vApp in this org' }]);
     const to = this.deps.now();
     const from = to - days * DAY;
-    const samples = await this.history(token, vApp.vms.map((vm) => vm.id), { from, to });
+    const samples = await vAppHistory(this.deps.vcd, token, vApp.vms.map((vm) => vm.id), { from, to });
     if (samples.length === 0) {
       throw new Invalid('no metric history to replay', [{ path: 'days', message: `vCD has no metric samples of vApp ${vApp.name} in the last ${days} day(s)` }]);
     }
     return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), days, ...replay(rule, samples) };
   }
+}
 
-  /** The vApp's samples: per sample time the mean over the VMs that reported then (powered on), and how many did. */
-  private async history(token: string, vmIds: string[], window: { from: number; to: number }): Promise<HistoricSample[]> {
-    const series = await Promise.all(vmIds.map((id) => this.deps.vcd.vmHistory(token, id, window)));
-    const byTime = new Map<number, { cpu: number; mem: number; n: number }>();
-    for (const sample of series.flatMap((s) => s ?? [])) {
-      const slot = byTime.get(sample.at) ?? { cpu: 0, mem: 0, n: 0 };
-      byTime.set(sample.at, { cpu: slot.cpu + sample.cpuPercent, mem: slot.mem + sample.memoryPercent, n: slot.n + 1 });
-    }
-    return [...byTime.entries()].sort(([a], [b]) => a - b).map(([at, s]) => ({ at, cpuPercent: s.cpu / s.n, memoryPercent: s.mem / s.n, vms: s.n }));
+/** A vApp's samples: per sample time the mean over the VMs that reported then (powered on), and how many did. */
+export async function vAppHistory(vcd: VcdInfra, token: string, vmIds: string[], window: { from: number; to: number }): Promise<HistoricSample[]> {
+  const series = await Promise.all(vmIds.map((id) => vcd.vmHistory(token, id, window)));
+  const byTime = new Map<number, { cpu: number; mem: number; n: number }>();
+  for (const sample of series.flatMap((s) => s ?? [])) {
+    const slot = byTime.get(sample.at) ?? { cpu: 0, mem: 0, n: 0 };
+    byTime.set(sample.at, { cpu: slot.cpu + sample.cpuPercent, mem: slot.mem + sample.memoryPercent, n: slot.n + 1 });
   }
+  return [...byTime.entries()].sort(([a], [b]) => a - b).map(([at, s]) => ({ at, cpuPercent: s.cpu / s.n, memoryPercent: s.mem / s.n, vms: s.n }));
 }

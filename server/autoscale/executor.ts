@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Rule } from '../../contract/autoscale';
+import type { HookPhase } from '../../contract/autoscale-hooks';
+import type { Decision, Rule } from '../../contract/autoscale';
 import { Upstream } from '../errors';
 import { isUniqueViolation, type Db } from '../store/db';
 import type { VcdInfra } from '../vcd/infra';
+import { HookAbandoned, hookEvent, runHook, type HookFunctions } from './hooks';
 import type { RuleStore } from './store';
 
 /** The name part that marks a VM as made by the autoscaler: `<vApp>-as-<seq>`. */
@@ -26,6 +28,8 @@ export interface ExecutorDeps {
   retryBaseMs?: number;
   /** The rule's vROps group (vrops-groups.ts): a new VM joins it, a removed one leaves it. */
   groups?: { joined(rule: Rule, vmId: string): Promise<void>; leaving(rule: Rule, vmId: string): Promise<void> };
+  /** Calls the org's functions for a rule's lifecycle hooks (absent: hooks are skipped). */
+  hooks?: HookFunctions;
 }
 
 interface Action {
@@ -36,6 +40,8 @@ interface Action {
   seq: number;
   /** Set when resuming: the VM the interrupted action was working on. */
   vmName?: string | null;
+  /** The decision that started it (lifecycle hooks get it); absent when resumed. */
+  decision?: Decision;
 }
 
 /**
@@ -77,8 +83,9 @@ export class ScaleExecutor {
   }
 
   /** Starts the action in the background; false when the rule already has one running. */
-  async start(org: string, token: string, rule: Rule, kind: Action['kind']): Promise<boolean> {
+  async start(org: string, token: string, rule: Rule, kind: Action['kind'], decision?: Decision): Promise<boolean> {
     const action = await this.claim(org, rule, kind);
+    if (action) action.decision = decision;
     if (!action) {
       await this.deps.rules.addEvent(org, rule.id, { kind: 'step', message: `${kind} skipped: another action of this rule is running`, data: {} });
       return false;
@@ -217,6 +224,7 @@ export class ScaleExecutor {
         );
       }
       const ip = await this.waitForIp(token, rule.vAppId, created.id);
+      await this.hook(action, 'afterPowerOn', vApp, { id: created.id, name, ipAddress: ip });
       await this.step(action, 'addPoolMember', { vm: name, ip, pool: rule.lbPoolName });
       await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, ip, true);
       await this.inVropsGroup(action, 'joinVropsGroup', name, () => this.deps.groups?.joined(rule, created.id));
@@ -232,6 +240,17 @@ export class ScaleExecutor {
     if (!this.deps.groups || !action.rule.vropsGroupId) return;
     await this.step(action, step, { vm, vropsGroupId: action.rule.vropsGroupId });
     await change()?.catch((err: Error) => this.step(action, `${step} failed (repaired on the next evaluation)`, { vm, reason: err.message }));
+  }
+
+  /** A rule's lifecycle hook, journalled before and after: its function's answer (or default) continues or abandons. */
+  private async hook(action: Action, phase: HookPhase, vApp: { id: string; name: string }, vm: { id: string; name: string; ipAddress: string | null }): Promise<void> {
+    const hook = action.rule.hooks?.[phase];
+    if (!hook || !this.deps.hooks) return;
+    await this.step(action, 'hook', { phase, function: hook.function, vm: vm.name, timeoutSeconds: hook.timeoutSeconds, onTimeout: hook.onTimeout });
+    const event = hookEvent(phase, { org: action.org, action: action.id, rule: action.rule, vApp: { id: vApp.id, name: vApp.name }, vm, decision: action.decision ?? null });
+    const verdict = await runHook(this.deps.hooks, hook, event);
+    await this.step(action, 'hookResult', { phase, function: hook.function, vm: vm.name, ...verdict });
+    if (verdict.outcome === 'abandon') throw new HookAbandoned(`the ${phase} hook (function ${hook.function}) abandoned it: ${verdict.detail}`);
   }
 
   /** Runs a vCD operation, waiting out "busy completing an operation" (BUSY_ENTITY) until `alreadyDone` or it succeeds. */
@@ -291,6 +310,7 @@ export class ScaleExecutor {
     const victim = made[0];
     if (!victim) throw new Error('no autoscaler-made VM to remove (VMs it did not create are never touched)');
     await this.deps.db.query(`UPDATE autoscale_actions SET vm_name = $3, vm_id = $4 WHERE org = $1 AND id = $2`, [action.org, action.id, victim.name, victim.id]);
+    await this.hook(action, 'beforeDrain', vApp, { id: victim.id, name: victim.name, ipAddress: victim.ipAddress ?? null });
     await this.inVropsGroup(action, 'leaveVropsGroup', victim.name, () => this.deps.groups?.leaving(rule, victim.id));
     if (victim.ipAddress) {
       await this.step(action, 'removePoolMember', { vm: victim.name, ip: victim.ipAddress, pool: rule.lbPoolName });

@@ -31,14 +31,22 @@ function flatten(spec: Partial<RuleInput>): Map<string, unknown> {
   return new Map(out.sort(([a], [b]) => rank(a) - rank(b)));
 }
 
+/** JSON with object keys sorted: the store's jsonb keeps keys in its own order, so a nested value (a hook) compares by content. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+
 /** Before → after of every field that differs; a field new to the rule has before null. */
 export function fieldChanges(before: Partial<RuleInput> | null, after: RuleInput): RuleFieldChange[] {
   const old = flatten(before ?? {});
   const changes: RuleFieldChange[] = [];
   for (const [field, value] of flatten(after)) {
     const was = old.has(field) ? old.get(field) : null;
-    if (JSON.stringify(was) !== JSON.stringify(value)) changes.push({ field, before: was, after: value });
+    if (canonical(was) !== canonical(value)) changes.push({ field, before: was, after: value });
   }
+  // An optional field the change dropped (a lifecycle hook taken away): after null.
+  for (const [field, was] of old) if (!changes.some((c) => c.field === field) && !flatten(after).has(field)) changes.push({ field, before: was, after: null });
   return changes;
 }
 

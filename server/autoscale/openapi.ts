@@ -20,6 +20,7 @@ import {
   VropsAlertSchema,
   catalogListOf,
 } from '../../contract/autoscale';
+import { ForecastQuerySchema, ForecastSchema } from '../../contract/autoscale-forecast';
 import { ProblemSchema } from '../../contract/problem';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -45,6 +46,7 @@ export function registerAutoscalePaths(registry: OpenAPIRegistry, common: { secu
     { method: 'delete', path: `${base}/rules/{id}`, summary: 'Remove a rule', request: { params: ruleParams }, responses: { 204: { description: 'Deleted' }, ...missing, ...errors } },
     { method: 'get', path: `${base}/rules/{id}/events`, summary: 'The rule\'s timeline, newest first', request: { params: ruleParams }, responses: { 200: json(EventListSchema, 'Events'), ...missing, ...errors } },
     { method: 'get', path: `${base}/rules/{id}/metrics`, summary: 'The vApp\'s recent CPU and memory (vCD historic VM metrics, averaged per sample)', request: { params: ruleParams, query: RuleMetricsQuerySchema }, responses: { 200: json(RuleMetricsSchema, 'Samples, oldest first'), ...missing, ...errors } },
+    { method: 'get', path: `${base}/rules/{id}/forecast`, summary: 'The vApp\'s load for the next hours from its metric history and the VM count the thresholds imply (forecast only)', request: { params: ruleParams, query: ForecastQuerySchema }, responses: { 200: json(ForecastSchema, 'Forecast, every 5 minutes'), ...missing, ...errors } },
     { method: 'get', path: `${base}/catalog/vapps`, summary: 'The org\'s vApps (rule wizard picker)', request: { params }, responses: { 200: json(catalogListOf(CatalogVAppSchema), 'vApps'), ...errors } },
     { method: 'get', path: `${base}/catalog/templates`, summary: 'The org\'s vApp templates with their VM count (a rule needs one VM)', request: { params }, responses: { 200: json(catalogListOf(CatalogTemplateSchema), 'Templates'), ...errors } },
     { method: 'get', path: `${base}/catalog/edge-gateways`, summary: 'The org\'s NSX-T edge gateways', request: { params }, responses: { 200: json(catalogListOf(CatalogEdgeGatewaySchema), 'Edge gateways'), ...errors } },

@@ -63,6 +63,9 @@ function ruleRoutes(router: Router, service: AutoscaleService): void {
   router.get('/rules/:id/metrics', async (req, res) => {
     res.json(await service.metrics(org(res), tokenOf(req), req.params.id, req.query));
   });
+  router.get('/rules/:id/forecast', async (req, res) => {
+    res.json(await service.forecasts.forecast(tokenOf(req), await service.get(org(res), req.params.id), req.query));
+  });
   router.post('/rules/:id/dry-run', noChange('a dry run decides without acting'), async (req, res) => {
     res.json(await service.dryRun(org(res), tokenOf(req), req.params.id));
   });

@@ -21,6 +21,8 @@ import { decide, type DecisionHistory, type DecisionResult } from './decide';
 import type { ScaleExecutor } from './executor';
 import { RuleBacktests } from './backtest';
 import { explainSchedule, scheduleIssues, withSchedule } from './schedule';
+import { checkHooks, type HookFunctions } from './hooks';
+import { RuleForecasts } from './forecasts';
 import { fieldChanges, type ChangeAuthor, type RuleJournal } from './journal';
 import { AutoscalePickers } from './pickers';
 import type { RuleStore } from './store';
@@ -38,6 +40,8 @@ export interface AutoscaleDeps {
   maxVmsOf?: (org: string) => Promise<number>;
   /** The rules' vROps custom groups (absent: no vROps configured). */
   groups?: VropsGroups;
+  /** The org's functions, for the rules' lifecycle hooks (compose wires the functions feature). */
+  hookFunctions?: HookFunctions;
 }
 
 /** What the rule's vApp looks like now: averages over its powered-on VMs. */
@@ -59,10 +63,13 @@ export class AutoscaleService {
   readonly pickers: AutoscalePickers;
   /** Draft rules replayed over the vApp's metric history. */
   readonly backtests: RuleBacktests;
+  /** Load forecasts of a rule's vApp. */
+  readonly forecasts: RuleForecasts;
   constructor(private readonly deps: AutoscaleDeps) {
     this.now = deps.now ?? Date.now;
     this.pickers = new AutoscalePickers(deps.vcd);
     this.backtests = new RuleBacktests({ vcd: deps.vcd, now: this.now });
+    this.forecasts = new RuleForecasts({ vcd: deps.vcd, now: this.now });
   }
 
   async create(org: string, token: string, body: unknown, author: ChangeAuthor): Promise<Rule> {
@@ -70,6 +77,7 @@ export class AutoscaleService {
     this.checkSchedules(spec);
     await this.checkMaxVms(org, spec.maxVms);
     await this.ensureNoClash(org, spec);
+    await checkHooks(this.deps.hookFunctions, org, spec.hooks);
     await this.checkReferences(org, token, spec);
     await this.checkVropsGroup(org, spec);
     try {
@@ -135,6 +143,7 @@ export class AutoscaleService {
     if (changes.length === 0) return old;
     if (changes.some((c) => c.field === 'maxVms')) await this.checkMaxVms(org, spec.maxVms);
     if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.ensureNoClash(org, spec, id);
+    if (changes.some((c) => c.field.startsWith('hooks'))) await checkHooks(this.deps.hookFunctions, org, spec.hooks);
     const onlySwitchingOff = changes.length === 1 && changes[0].field === 'enabled' && spec.enabled === false;
     if (!onlySwitchingOff) await this.checkReferences(org, token, spec);
     if (!onlySwitchingOff) await this.checkVropsGroup(org, spec);
@@ -308,7 +317,7 @@ export class AutoscaleService {
       store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),
       store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation, schedule } }),
     ]);
-    if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action);
+    if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action, decision);
     this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');
     return decision;
   }

@@ -1,5 +1,6 @@
 import { registerAutoscalePaths } from '../autoscale/openapi';
 import { ScaleExecutor } from '../autoscale/executor';
+import type { HookFunctions } from '../autoscale/hooks';
 import { MetricPoller } from '../autoscale/poller';
 import { MetricPush, type PushedMetrics } from '../autoscale/push';
 import { autoscaleRoutes } from '../autoscale/routes';
@@ -20,14 +21,14 @@ import { orgReadCache } from './store';
  * Autoscale: rules, the executor (with its retries and orphan reload), the metric poller (on the lease holder) and
  * the vROps SNMP trap receiver, both with the service account; without one neither runs.
  */
-export function composeAutoscale({ config, db, log }: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number> } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
+export function composeAutoscale({ config, db, log }: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number>; hookFunctions?: HookFunctions } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db, orgReadCache(config));
   const { vropsUrl, vropsUser, vropsPassword, vropsAuthSource } = config;
   const vrops = vropsUrl && vropsUser && vropsPassword ? createSuiteApi({ url: vropsUrl, username: vropsUser, password: vropsPassword, authSource: vropsAuthSource }) : undefined;
   const groups = new VropsGroups({ port: vrops, rules, log });
-  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs, groups });
-  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf, groups });
+  const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs, groups, hooks: ports.hookFunctions });
+  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf, groups, hookFunctions: ports.hookFunctions });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const login = () => vcdInfra.login(pollUser as string, pollPassword as string);
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service, login, log }) : undefined;

@@ -40,7 +40,7 @@ export interface FunctionCallsDeps {
 
 /** How a call came: a route, a vCD notification, or a queued (async) call with its attempt and activation id. */
 export interface CallSpec {
-  trigger: 'http' | 'event' | 'async' | 'schedule';
+  trigger: 'http' | 'event' | 'async' | 'schedule' | 'hook';
   /** The alias called (default live: what a function's route, events, schedules and queued calls call). */
   alias?: string;
   /** A scheduled run's tick (ISO 8601), kept in its activation. */

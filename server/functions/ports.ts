@@ -1,4 +1,5 @@
 import type { FunctionRuntime, Sandbox, ScheduleEvent } from '../../contract/functions';
+import type { AutoscaleHookEvent } from '../../contract/autoscale-hooks';
 import type { OrgLimits } from '../../contract/limits';
 import type { VcdNotification } from '../vcd/notification';
 
@@ -50,8 +51,8 @@ export interface ProductEvent {
   [field: string]: unknown;
 }
 
-/** What a handler gets as `event`: the HTTP request, the vCD notification or product event of an event trigger, a schedule's tick. */
-export type FunctionEvent = HttpEvent | VcdNotification | ScheduleEvent | ProductEvent;
+/** What a handler gets as `event`: the HTTP request, the vCD notification or product event of an event trigger, a schedule's tick, an autoscale hook's VM. */
+export type FunctionEvent = HttpEvent | VcdNotification | ScheduleEvent | ProductEvent | AutoscaleHookEvent;
 
 /** Finds a vCD org by name with a caller's session (server/vcd/ implements it). */
 export interface OrgDirectory {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ActivationQuerySchema, CreateFunctionSchema, RollbackSchema, UpdateFunctionSchema } from '../../contract/functions';
 import type { ActivationView, DeadLetterView, RuntimesInfo, FunctionVersionView, FunctionView } from '../../contract/functions';
 import { PageQuerySchema } from '../../contract/problem';
+import type { AutoscaleHookEvent } from '../../contract/autoscale-hooks';
 import { Conflict, Invalid, MethodNotAllowed, NotFound, parseOrThrow } from '../errors';
 import { isUniqueViolation, type Db } from '../store/db';
 import { toActivationView, type ActivationStore } from './activations';
@@ -255,6 +256,11 @@ export class FunctionsService {
   /** POST .../faas/functions/{name}/invocations: the same queued call by the function's name (AsyncCalls.byName). */
   invokeAsyncByName(org: string, name: string, event: HttpEvent, requestId: string): Promise<{ function: string; activationId: string }> {
     return this.async.byName(org, name, event, requestId);
+  }
+
+  /** An autoscale rule's lifecycle hook: the org's function by name (404 when none), its activation's trigger `hook`. */
+  async invokeHook(org: string, name: string, event: AutoscaleHookEvent, requestId: string): Promise<CallResult> {
+    return this.calls.run(await this.require(org, name), { trigger: 'hook', event, requestId });
   }
 
   deadLetters(org: string, name: string, query: unknown): Promise<{ items: DeadLetterView[]; total: number }> {

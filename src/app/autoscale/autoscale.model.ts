@@ -14,6 +14,7 @@ import type {
   RuleSummary,
   RuleUpdate,
 } from '../../../contract/autoscale';
+import type { Hooks } from '../../../contract/autoscale-hooks';
 
 /**
  * View types of the autoscale pages and the plain functions between them and the wire (contract/autoscale.ts).
@@ -52,6 +53,8 @@ export interface AutoscaleRule {
   enabled: boolean;
   /** The vROps custom group the rule keeps its VMs in; null or absent = none. */
   vropsGroupId?: string | null;
+  /** Lifecycle hooks that call one of the org's functions; absent when none. */
+  hooks?: Hooks;
   updatedAt: Date;
   lastDecision: LastDecision | null;
 }
@@ -129,6 +132,7 @@ export function fromRuleDraft(draft: RuleDraft): RuleCreate {
     evaluationSeconds: draft.evaluationSeconds,
     enabled: draft.enabled,
     ...(draft.vropsGroupId !== undefined ? { vropsGroupId: draft.vropsGroupId } : {}),
+    ...(draft.hooks ? { hooks: draft.hooks } : {}),
   };
 }
 

@@ -91,6 +91,11 @@ export class AutoscaleService {
     return this.api.post<DryRun>(`${rulePath(id)}/dry-run`, {}).pipe(map(toDryRun));
   }
 
+  /** The org's function names, suggested for lifecycle hooks (the functions API, read over HTTP like any client). */
+  functionNames(): Observable<string[]> {
+    return this.api.get<{ items: { name: string }[] }>('faas/functions?limit=500').pipe(map((page) => page.items.map((f) => f.name).sort()));
+  }
+
   vApps(): Observable<PickerOption[]> {
     return this.api.get<CatalogList<CatalogVApp>>(`${CATALOG}/vapps`).pipe(map((l) => l.items.map(toVAppOption)));
   }

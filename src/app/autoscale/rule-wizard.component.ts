@@ -11,6 +11,7 @@ import { VropsGroupPickerComponent } from './vrops-group-picker.component';
 import { BacktestPanelComponent } from './backtest-panel.component';
 import { NumberStepLabelsDirective } from '../shared/number-step-labels.directive';
 import { RuleBehaviourComponent } from './rule-behaviour.component';
+import { HOOK_PHASE_LIST, RuleHooksStepComponent, hooksForm, hooksFormValue, hooksOf } from './rule-hooks-step.component';
 import { RULE_LIMITS, RULE_NAME_MAX_LENGTH, bounded, minNotAboveMax, ruleName, scaleInBelowScaleOut } from './rule-validators';
 
 const num = (value: number, range: { min: number; max: number }) => new FormControl<number>(value, { nonNullable: true, validators: bounded(range) });
@@ -32,6 +33,8 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
   cooldownSeconds: ['limits', 'cooldownSeconds'],
   stabilizationSeconds: ['limits', 'stabilizationSeconds'],
   evaluationSeconds: ['limits', 'evaluationSeconds'],
+  'hooks.afterPowerOn.function': ['hooks', 'afterPowerOn.function'],
+  'hooks.beforeDrain.function': ['hooks', 'beforeDrain.function'],
 };
 
 /**
@@ -43,7 +46,7 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
 @Component({
   selector: 'vsl-rule-wizard',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, NumberStepLabelsDirective, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent, VropsGroupPickerComponent],
+  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, NumberStepLabelsDirective, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent, VropsGroupPickerComponent, RuleHooksStepComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-wizard.component.html',
   styles: [
@@ -73,6 +76,7 @@ export class RuleWizardComponent {
   protected readonly pools = signal<PickerOption[] | null>(null);
   protected readonly nameMaxLength = RULE_NAME_MAX_LENGTH;
   protected readonly limits = RULE_LIMITS;
+  protected readonly hookPhases = HOOK_PHASE_LIST;
 
   protected readonly form = new FormGroup({
     target: new FormGroup({
@@ -106,6 +110,7 @@ export class RuleWizardComponent {
       },
       { validators: minNotAboveMax },
     ),
+    hooks: hooksForm(),
   });
 
   /** Opens the wizard on its first page with fresh pickers. */
@@ -125,6 +130,7 @@ export class RuleWizardComponent {
       balancer: { edgeGatewayId: d.edgeGatewayId, lbPoolName: d.lbPoolName, vropsGroupId: d.vropsGroupId ?? '' },
       thresholds: { scaleOutCpu: d.scaleOut.cpuPercent, scaleOutMemory: d.scaleOut.memoryPercent, scaleInCpu: d.scaleIn.cpuPercent, scaleInMemory: d.scaleIn.memoryPercent },
       limits: { minVms: d.minVms, maxVms: d.maxVms, step: d.step, cooldownSeconds: d.cooldownSeconds, stabilizationSeconds: d.stabilizationSeconds, evaluationSeconds: d.evaluationSeconds, enabled: d.enabled },
+      hooks: hooksFormValue(d.hooks),
     });
     this.openFresh();
     this.load(this.autoscale.pools(d.edgeGatewayId), this.pools);
@@ -179,6 +185,7 @@ export class RuleWizardComponent {
       enabled: l.enabled,
       // None picked: omitted on create, null on an edit of a rule that had a group (clears it).
       vropsGroupId: balancer.vropsGroupId || (this.editing()?.vropsGroupId ? null : undefined),
+      ...(hooksOf(this.form.controls.hooks) ? { hooks: hooksOf(this.form.controls.hooks) } : {}),
     };
   }
 
@@ -188,7 +195,7 @@ export class RuleWizardComponent {
     this.saving.set(true);
     this.error.set(null);
     const editing = this.editing();
-    const call = editing ? this.autoscale.update(editing.id, fromRuleDraft(this.draft())) : this.autoscale.create(this.draft());
+    const call = editing ? this.autoscale.update(editing.id, { ...fromRuleDraft(this.draft()), hooks: this.draft().hooks ?? {} }) : this.autoscale.create(this.draft());
     call.subscribe({
       next: (rule) => {
         this.saving.set(false);
@@ -207,7 +214,7 @@ export class RuleWizardComponent {
   private markServerErrors(error: ApiError): void {
     for (const fieldError of error.fieldErrors) {
       const [group, name] = CONTROL_OF_PATH[fieldError.path] ?? [];
-      const control = group ? this.form.get([group, name]) : null;
+      const control = group ? this.form.get([group, ...name.split('.')]) : null;
       if (!control) continue;
       control.setErrors({ ...(control.errors ?? {}), server: fieldError.message });
       control.markAsTouched();
