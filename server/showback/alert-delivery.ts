@@ -73,7 +73,8 @@ export class AlertDelivery {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     for (;;) {
       const due = await this.options.store.claimDue(timeoutMs + 5_000);
-      if (!due.length || this.closed) return;
+      if (this.closed) return;
+      if (!due.length) return this.wakeForNextDue();
       let soonest = Infinity;
       for (const alert of due) {
         const retryIn = await this.attempt(alert);
@@ -81,6 +82,12 @@ export class AlertDelivery {
       }
       if (Number.isFinite(soonest)) this.wakeIn(soonest);
     }
+  }
+
+  /** Nothing claimed: wake when the soonest pending one is due (one another claim held locked: shortly). */
+  private async wakeForNextDue(): Promise<void> {
+    const next = await this.options.store.nextDueInMs('deliveries');
+    if (next !== null) this.wakeIn(Math.max(next, 200));
   }
 
   /** One wake-up timer for the next retry; the scheduled budget check also kicks (after a restart). */

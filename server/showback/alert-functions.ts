@@ -58,7 +58,13 @@ export class AlertFunctionRuns {
   private async round(): Promise<void> {
     for (;;) {
       const due = await this.options.store.claimFunctionsDue(this.options.holdMs ?? 120_000);
-      if (!due.length || this.closed) return;
+      if (this.closed) return;
+      if (!due.length) {
+        // Nothing claimed: wake when the soonest pending one is due (one the webhook's claim held locked: shortly).
+        const next = await this.options.store.nextDueInMs('functions');
+        if (next !== null) this.wakeIn(Math.max(next, 200));
+        return;
+      }
       let soonest = Infinity;
       for (const alert of due) {
         const retryIn = await this.handOver(alert);

@@ -220,6 +220,19 @@ export class BudgetStore {
     return rows;
   }
 
+  /**
+   * Milliseconds until the soonest pending webhook delivery (`deliveries`) or function hand-over (`functions`) is due,
+   * 0 when one is due now, null when none is pending. A claim skips rows another claim holds locked for that moment
+   * (the webhook's and the functions' claims lock the same alert row), so an empty claim does not mean nothing is due.
+   */
+  async nextDueInMs(of: 'deliveries' | 'functions'): Promise<number | null> {
+    const [state, at] = of === 'deliveries' ? ['delivery_state', 'next_attempt_at'] : ['function_state', 'function_next_at'];
+    const { rows } = await this.db.query<{ ms: number | string | null }>(
+      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(${at}) - now())) * 1000) AS ms FROM showback_alerts WHERE ${state} = 'pending'`,
+    );
+    return rows[0]?.ms === null || rows[0]?.ms === undefined ? null : Number(rows[0].ms);
+  }
+
   /** Journals one attempt and moves the alert's delivery state: delivered, due again after `retryInMs`, or failed. */
   async recordAttempt(alert: AlertRow, d: Omit<Delivery, 'at' | 'attempt'>, outcome: { ok: boolean; retryInMs: number | null }): Promise<void> {
     const attempt = alert.attempts + 1;

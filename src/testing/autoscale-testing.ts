@@ -44,3 +44,11 @@ export function wireRule(overrides: Partial<RuleSummary> = {}): RuleSummary {
     ...overrides,
   };
 }
+
+/**
+ * The rule wizard's vROps group picker asks for the org's groups once it renders (inside the rules page and the rule
+ * detail too): answered "no vROps configured", as a provider without vROps has it, before a spec verifies its requests.
+ */
+export function flushVropsGroups(http: { match(url: string): { flush(body: unknown): void }[] }): void {
+  http.match(`${AUTOSCALE_URL}/catalog/vrops-groups`).forEach((r) => r.flush({ items: [], configured: false }));
+}

@@ -3,7 +3,7 @@ import { ComponentFixture, TestBed, discardPeriodicTasks, fakeAsync, tick } from
 import { ActivatedRoute, Router, convertToParamMap } from '@angular/router';
 import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, wireRule, wireVApps } from '../../testing/autoscale-testing';
+import { AUTOSCALE_URL, flushVropsGroups, wireRule, wireVApps } from '../../testing/autoscale-testing';
 import { RuleDetailComponent } from './rule-detail.component';
 
 const RULE = `${AUTOSCALE_URL}/rules/r-1`;
@@ -24,7 +24,10 @@ describe('RuleDetailComponent', () => {
     fixture = TestBed.createComponent(RuleDetailComponent);
   });
 
-  afterEach(() => http.verify());
+  afterEach(() => {
+    flushVropsGroups(http);
+    http.verify();
+  });
 
   /** Answers one read of the page: the rule, its events, its metrics, the vApps (with the vApp's VM count) and its history. */
   function answerReads(options: { events?: unknown[]; samples?: unknown[]; vmCount?: number; changes?: unknown[]; rule?: object } = {}): void {

@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { FormGroup } from '@angular/forms';
 import { AutoscaleService } from './autoscale.service';
 import { FUNCTIONS_URL, providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
+import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, flushVropsGroups, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
 import { toAutoscaleRule } from './autoscale.model';
 import { RuleWizardComponent } from './rule-wizard.component';
 
@@ -37,6 +37,7 @@ describe('RuleWizardComponent lifecycle hooks', () => {
     fixture.detectChanges();
   });
   afterEach(() => {
+    flushVropsGroups(http);
     http.verify();
     fixture.destroy();
   });

@@ -3,7 +3,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { FormGroup } from '@angular/forms';
 import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
+import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, flushVropsGroups, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
 import { toAutoscaleRule, vcdUuid } from './autoscale.model';
 import { RuleWizardComponent } from './rule-wizard.component';
 
@@ -36,8 +36,7 @@ describe('RuleWizardComponent', () => {
   });
 
   afterEach(() => {
-    // The vROps group picker asks once when its page renders: no vROps configured in these tests.
-    http.match(`${AUTOSCALE_URL}/catalog/vrops-groups`).forEach((r) => r.flush({ items: [], configured: false }));
+    flushVropsGroups(http);
     http.verify();
     fixture.destroy();
   });

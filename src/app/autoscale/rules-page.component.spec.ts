@@ -2,7 +2,7 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed, discardPeriodicTasks, fakeAsync, tick } from '@angular/core/testing';
 import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, wireRule, wireVApps } from '../../testing/autoscale-testing';
+import { AUTOSCALE_URL, flushVropsGroups, wireRule, wireVApps } from '../../testing/autoscale-testing';
 import { RULES_REFRESH_MS, RulesPageComponent } from './rules-page.component';
 
 describe('RulesPageComponent', () => {
@@ -18,7 +18,10 @@ describe('RulesPageComponent', () => {
     fixture = TestBed.createComponent(RulesPageComponent);
   });
 
-  afterEach(() => http.verify());
+  afterEach(() => {
+    flushVropsGroups(http);
+    http.verify();
+  });
 
   function answer(rules: ReturnType<typeof wireRule>[]): void {
     fixture.detectChanges();
