@@ -42,7 +42,7 @@ export async function startServer(
   trustVcdForFetch(config.vcdUrl, tls);
 
   const db = await openStore(config, log);
-  const ctx = { config, db, log, clock: options.clock, rateWindows: openRateWindows(config, db) };
+  const ctx = { config, db, log, clock: options.clock, rateWindows: openRateWindows(config, db, log) };
   const { features, functions, audit, autoscale, showback, provider } = await composeFeatures(ctx);
 
   const app = httpApp(ctx, features, functions, [audit.trail]);

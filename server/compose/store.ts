@@ -6,7 +6,7 @@ import { openPgliteDb } from '../store/drivers/pglite';
 import { postgresLease, soleLease, type Lease, type LeaseOptions } from '../store/lease';
 import { migrate } from '../store/migrate';
 import { OrgReadCache } from '../store/read-cache';
-import { MemoryRateWindows, StoreRateWindows, type RateWindows } from '../store/rate-windows';
+import { MemoryRateWindows, StoreOrMemoryRateWindows, StoreRateWindows, type RateWindows } from '../store/rate-windows';
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded PGlite; migrated, or closed again when migrating fails. */
 export async function openStore(config: Config, log: Logger): Promise<Db> {
@@ -40,6 +40,11 @@ export function orgReadCache(config: Config): OrgReadCache {
  * The rate limits' counter: the store's rate_windows table on PostgreSQL (replicas share one count), this process'
  * memory on embedded PGlite (one process; a store write per request would only slow it down).
  */
-export function openRateWindows(config: Config, db: Db): RateWindows {
-  return config.databaseUrl ? new StoreRateWindows(db) : new MemoryRateWindows();
+export function openRateWindows(config: Config, db: Db, log: Logger): RateWindows {
+  if (!config.databaseUrl) return new MemoryRateWindows();
+  return new StoreOrMemoryRateWindows(new StoreRateWindows(db), (err, recovered) =>
+    recovered
+      ? log.info('rate limits counted in the store again')
+      : log.warn({ err: err.message }, 'rate limits cannot be counted in the store; each replica counts its own calls until it answers'),
+  );
 }

@@ -85,3 +85,52 @@ export class MemoryRateWindows implements RateWindows {
     return Promise.resolve();
   }
 }
+
+/**
+ * The store's count, and this replica's memory while the store cannot answer: a limit is a guard, not a reason to
+ * refuse calls the backend can serve without the store (a warm function keeps answering while PostgreSQL restarts,
+ * server/faults/postgres-restart.test.ts). While the store is down each replica counts its own share; said once
+ * per outage in the log.
+ */
+export class StoreOrMemoryRateWindows implements RateWindows {
+  private readonly memory: MemoryRateWindows;
+  private degraded = false;
+
+  constructor(
+    private readonly store: RateWindows,
+    private readonly warn: (err: Error, recovered: boolean) => void,
+    now: () => number = Date.now,
+  ) {
+    this.memory = new MemoryRateWindows(now);
+  }
+
+  async hit(keys: string[], windowMs: number): Promise<RateHit[]> {
+    try {
+      const hits = await this.store.hit(keys, windowMs);
+      this.recovered();
+      return hits;
+    } catch (err) {
+      this.failed(err as Error);
+      return this.memory.hit(keys, windowMs);
+    }
+  }
+
+  async undo(keys: string[], windowMs: number): Promise<void> {
+    try {
+      await this.store.undo(keys, windowMs);
+    } catch (err) {
+      this.failed(err as Error);
+      await this.memory.undo(keys, windowMs);
+    }
+  }
+
+  private failed(err: Error): void {
+    if (!this.degraded) this.warn(err, false);
+    this.degraded = true;
+  }
+
+  private recovered(): void {
+    if (this.degraded) this.warn(new Error('the store answers again'), true);
+    this.degraded = false;
+  }
+}
