@@ -143,7 +143,7 @@ describe('ShowbackBudgetsComponent', () => {
     q<HTMLButtonElement>('budgets-check')!.click();
     http.expectOne({ method: 'POST', url: `${SHOWBACK_URL}/budgets/check` }).flush({ checked: 1, alerts: [wireAlert()] });
     answer([wireBudget()], [wireAlert()]);
-    expect(q('budgets-checked')?.textContent).toContain('1 new alerts recorded.');
+    expect(q('budgets-checked')?.textContent).toContain('New alerts recorded: 1.');
   });
 });
 
