@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AlertEvent } from '../../contract/showback-budgets';
 import { hostAllowed } from './allowlist';
 import { plainAlert, type AlertRow, type BudgetStore } from './budget-store';
+import { DueRounds } from './due-rounds';
 import type { SecretSealer } from './ports';
 
 export interface AlertDeliveryOptions {
@@ -29,76 +30,34 @@ export function signDelivery(secret: string, timestamp: string, body: string): s
  * twice at once and a restart picks up what was pending.
  */
 export class AlertDelivery {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private closed = false;
+  private readonly rounds: DueRounds<AlertRow>;
 
-  constructor(private readonly options: AlertDeliveryOptions) {}
+  constructor(private readonly options: AlertDeliveryOptions) {
+    this.rounds = new DueRounds({
+      claim: () => options.store.claimDue((options.timeoutMs ?? 10_000) + 5_000),
+      work: (alert) => this.attempt(alert),
+      nextDueInMs: () => options.store.nextDueInMs('deliveries'),
+      log: options.log,
+      failedMessage: 'showback alert delivery round failed',
+    });
+  }
 
   /** Delivers what is due now, in the background; a call while a round runs asks for another round after it. */
   kick(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.round()
-      .catch((err: Error) => this.options.log.warn({ err: err.message }, 'showback alert delivery round failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.rounds.kick();
   }
 
   /** Waits for the round in flight (tests, close). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.rounds.idle();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.idle();
+  close(): Promise<void> {
+    return this.rounds.close();
   }
 
   private get retryBaseMs() {
     return this.options.retryBaseMs ?? 30_000;
-  }
-
-  private async round(): Promise<void> {
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
-    for (;;) {
-      const due = await this.options.store.claimDue(timeoutMs + 5_000);
-      if (this.closed) return;
-      if (!due.length) return this.wakeForNextDue();
-      let soonest = Infinity;
-      for (const alert of due) {
-        const retryIn = await this.attempt(alert);
-        if (retryIn !== null) soonest = Math.min(soonest, retryIn);
-      }
-      if (Number.isFinite(soonest)) this.wakeIn(soonest);
-    }
-  }
-
-  /** Nothing claimed: wake when the soonest pending one is due (one another claim held locked: shortly). */
-  private async wakeForNextDue(): Promise<void> {
-    const next = await this.options.store.nextDueInMs('deliveries');
-    if (next !== null) this.wakeIn(Math.max(next, 200));
-  }
-
-  /** One wake-up timer for the next retry; the scheduled budget check also kicks (after a restart). */
-  private wakeIn(ms: number): void {
-    if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.kick();
-    }, ms + 5);
-    this.timer.unref();
   }
 
   /** Sends one alert once; returns when to retry (null: delivered or out of attempts). */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { BUDGET_THRESHOLD_EVENT } from '../../contract/showback-budgets';
 import { plainAlert, type AlertRow, type BudgetStore } from './budget-store';
+import { DueRounds } from './due-rounds';
 import type { AlertFunctions } from './ports';
 
 export interface AlertFunctionRunsOptions {
@@ -21,67 +22,30 @@ export interface AlertFunctionRunsOptions {
  * crash runs nothing twice. A function refused for now (its org's calls used up) is tried again with backoff.
  */
 export class AlertFunctionRuns {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private closed = false;
+  private readonly rounds: DueRounds<AlertRow>;
 
-  constructor(private readonly options: AlertFunctionRunsOptions) {}
+  constructor(private readonly options: AlertFunctionRunsOptions) {
+    this.rounds = new DueRounds({
+      claim: () => options.store.claimFunctionsDue(options.holdMs ?? 120_000),
+      work: (alert) => this.handOver(alert),
+      nextDueInMs: () => options.store.nextDueInMs('functions'),
+      log: options.log,
+      failedMessage: 'showback alert functions round failed',
+    });
+  }
 
+  /** Hands over what is due now, in the background. */
   kick(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.round()
-      .catch((err: Error) => this.options.log.warn({ err: err.message }, 'showback alert functions round failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.rounds.kick();
   }
 
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  /** Waits for the round in flight (tests, close). */
+  idle(): Promise<void> {
+    return this.rounds.idle();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.idle();
-  }
-
-  private async round(): Promise<void> {
-    for (;;) {
-      const due = await this.options.store.claimFunctionsDue(this.options.holdMs ?? 120_000);
-      if (this.closed) return;
-      if (!due.length) {
-        // Nothing claimed: wake when the soonest pending one is due (one the webhook's claim held locked: shortly).
-        const next = await this.options.store.nextDueInMs('functions');
-        if (next !== null) this.wakeIn(Math.max(next, 200));
-        return;
-      }
-      let soonest = Infinity;
-      for (const alert of due) {
-        const retryIn = await this.handOver(alert);
-        if (retryIn !== null) soonest = Math.min(soonest, retryIn);
-      }
-      if (Number.isFinite(soonest)) this.wakeIn(soonest);
-    }
-  }
-
-  private wakeIn(ms: number): void {
-    if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.kick();
-    }, ms + 5);
-    this.timer.unref();
+  close(): Promise<void> {
+    return this.rounds.close();
   }
 
   /** Runs the alert's functions once; returns when to try again (null: done or out of attempts). */
