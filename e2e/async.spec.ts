@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../scripts/stack';
-import { loginToPortal, openPlugin } from './support/portal';
+import { loginToPortal, openPlugin, portalToken } from './support/portal';
 
 /**
  * Issue 13, item 1 in the mock portal: a queued call that fails lands in the function's Dead letters tab; after a fix
@@ -22,11 +22,6 @@ test.afterAll(async () => {
   await stack?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function portalToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => sessionStorage.getItem('vcd.portal.session'));
-  return JSON.parse(raw as string).token as string;
-}
 
 test('a failing queued call lands in the dead letters and is re-driven from there after a fix', async ({ page, request }) => {
   await loginToPortal(page, stack.vcdUrl, 'admin@acme', 'acme-demo');

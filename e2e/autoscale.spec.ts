@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../scripts/stack';
-import { loginToPortal, openPlugin, portal } from './support/portal';
+import { loginToPortal, openPlugin, portal, portalToken } from './support/portal';
 
 /**
  * Autoscale in the real portal (issue 5 item 7): a tenant admin creates a rule with the wizard from the org's real
@@ -71,8 +71,7 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
   await page.getByTestId('nav-autoscale').click();
   await expect(page.getByTestId('rules-empty')).toBeVisible();
   // The function the rule's lifecycle hook calls, made through the API as any client of the org would.
-  const raw = await page.evaluate(() => sessionStorage.getItem('vcd.portal.session'));
-  const token = JSON.parse(raw as string).token as string;
+  const token = await portalToken(page);
   const made = await request.post(`${stack.vcdUrl}/api/org/acme/faas/functions`, {
     headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
     data: { name: 'warm-up', runtime: 'nodejs20', code: WARM_UP, trigger: { type: 'http', route: 'warm-up' } },

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../scripts/stack';
-import { loginToPortal, openPlugin } from './support/portal';
+import { loginToPortal, openPlugin, portalToken } from './support/portal';
 
 /**
  * Issue 13, item 3 in the mock portal: a 90/10 canary of a version that throws, started from the function page's
@@ -23,11 +23,6 @@ test.afterAll(async () => {
   await stack?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function portalToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => sessionStorage.getItem('vcd.portal.session'));
-  return JSON.parse(raw as string).token as string;
-}
 
 test('a 90/10 canary of a version that throws rolls itself back and the function page shows it', async ({ page, request }) => {
   await loginToPortal(page, stack.vcdUrl, 'admin@acme', 'acme-demo');

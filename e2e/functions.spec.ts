@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO_INFRA_IDS } from '../mock-vcd/infra/demo';
 import { startStack, type Stack } from '../scripts/stack';
-import { loginToPortal, openPlugin } from './support/portal';
+import { loginToPortal, openPlugin, portalToken } from './support/portal';
 
 /**
  * The foundation's user path (issue 2): the real dist/plugin.zip, installed in the mock vCD by `npm start`'s own
@@ -29,13 +29,6 @@ test.afterAll(async () => {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
-}
-
-/** The vCD token the portal holds for the logged-in user, as a user would copy it for curl. */
-async function portalToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => sessionStorage.getItem('vcd.portal.session'));
-  expect(raw, 'the portal keeps the vCD session').toBeTruthy();
-  return JSON.parse(raw as string).token as string;
 }
 
 /** Replaces the code in the CodeMirror editor as a user would: select all, then type (paste-like insert). */

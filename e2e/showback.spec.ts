@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../scripts/stack';
-import { loginToPortal, openPlugin, portal } from './support/portal';
+import { loginToPortal, openPlugin, portal, portalToken } from './support/portal';
 
 /**
  * Showback in the real portal (issue 4 item 5): a tenant admin adds the vRB-like billing endpoint of the mock as an
@@ -33,12 +33,6 @@ test.describe.configure({ mode: 'serial' });
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/showback-${name}.png`, fullPage: true });
-}
-
-async function portalToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => sessionStorage.getItem('vcd.portal.session'));
-  expect(raw, 'the portal keeps the vCD session').toBeTruthy();
-  return JSON.parse(raw as string).token as string;
 }
 
 /** Money as the portal's locale (en-US, the Angular default the mock portal keeps) shows it, from minor units. */

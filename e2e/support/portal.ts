@@ -60,3 +60,11 @@ export async function logoutOfPortal(page: Page): Promise<void> {
   await page.locator(portal.logout).click();
   await expect(page.locator(portal.loginPage)).toBeVisible();
 }
+
+/** The vCD token the portal holds for the logged-in user, as a user would copy it for curl. */
+export async function portalToken(page: Page): Promise<string> {
+  // An expression, not a function: this module is also compiled without the DOM's types (scripts import it).
+  const raw = (await page.evaluate("sessionStorage.getItem('vcd.portal.session')")) as string | null;
+  expect(raw, 'the portal keeps the vCD session').toBeTruthy();
+  return JSON.parse(raw as string).token as string;
+}
