@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ActivationQuerySchema, CreateFunctionSchema, RollbackSchema, UpdateFunctionSchema } from '../../contract/functions';
+import type { OrgLimits } from '../../contract/limits';
 import type { ActivationView, DeadLetterView, RuntimesInfo, FunctionVersionView, FunctionView } from '../../contract/functions';
 import { PageQuerySchema } from '../../contract/problem';
 import type { AutoscaleHookEvent } from '../../contract/autoscale-hooks';
@@ -17,10 +18,11 @@ import type { RateWindows } from '../store/rate-windows';
 import { FunctionCalls, type CallResult } from './calls';
 import { ProductEvents } from './product-events';
 import { RouteCache } from './route-cache';
-import { assertFree, assertRouteFree, assertUnderQuota, checkOrgLimits, checkVersion, orgUuidFor, patchSecrets, sizing, type Caller, type FunctionLimits } from './rules';
+import { newFunction, nextVersion, type CreateInput } from './drafts';
+import { assertFree, assertRouteFree, assertUnderQuota, checkOrgLimits, checkVersion, orgUuidFor, sizing, type Caller, type FunctionLimits } from './rules';
 import { RunnableVersions } from './runnable';
 import type { SecretBox } from './secrets';
-import type { FunctionRecord, FunctionStore, VersionContent, VersionRecord } from './store';
+import type { FunctionRecord, FunctionStore, VersionRecord } from './store';
 import { triggersOf } from './triggers';
 import { placement, routeCandidates, runtimesInfo, toVersionView, toView } from './views';
 
@@ -88,37 +90,12 @@ export class FunctionsService {
   async create(org: string, body: unknown, caller: Caller = {}): Promise<FunctionView> {
     const input = parseOrThrow(CreateFunctionSchema, body, 'invalid function');
     const orgLimits = await this.deps.orgLimits?.(org);
-    const { memoryMb, timeoutMs } = sizing(input.limits, this.deps.limits, orgLimits);
-    const env = input.env ?? {};
-    const secrets = input.secrets ?? {};
-    checkVersion(this.deps.limits, 'invalid function', { memoryMb, timeoutMs, env, secrets });
-    const where = placement(input.runtime, input.sandbox, input.mode, undefined, input.network?.egress);
-    checkOrgLimits(orgLimits, { memoryMb, timeoutMs, ...where });
-    const { trigger, moreTriggers, route } = triggersOf(input);
-    await assertFree(this.deps.store, org, input.name, route);
-    await this.async.checkDestinations(org, input.name, input.async);
-    const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller);
-    await assertUnderQuota(this.deps.store, org, orgLimits?.functions ?? this.deps.quotas.maxFunctionsPerOrg);
+    const sizes = sizing(input.limits, this.deps.limits, orgLimits);
+    const { orgUuid, route } = await this.checkCreate(org, input, { orgLimits, sizes, caller });
+    const { secretsOpen: _, ...row } = newFunction(org, input, sizes, this.deps.secrets, orgUuid);
     let record: FunctionRecord;
     try {
-      record = await this.deps.store.insert({
-        org,
-        name: input.name,
-        runtime: input.runtime,
-        ...where,
-        code: input.code,
-        trigger,
-        moreTriggers,
-        route,
-        ...(orgUuid ? { orgUuid } : {}),
-        memoryMb,
-        timeoutMs,
-        env,
-        secrets: this.deps.secrets.seal(secrets),
-        secretNames: Object.keys(secrets).sort(),
-        ...(input.async ? { async: input.async } : {}),
-        ...(input.maxConcurrency ? { maxConcurrency: input.maxConcurrency } : {}),
-      });
+      record = await this.deps.store.insert(row);
     } catch (err) {
       // A concurrent create won the race between the check and the insert.
       if (isUniqueViolation(err)) await assertFree(this.deps.store, org, input.name, route);
@@ -130,31 +107,33 @@ export class FunctionsService {
     return toView(record, first);
   }
 
+  /** A new function's checks besides its schema (limits, free name and route, destinations, quota); its org's UUID. */
+  private async checkCreate(
+    org: string,
+    input: CreateInput,
+    c: { orgLimits: OrgLimits | undefined; sizes: { memoryMb: number; timeoutMs: number }; caller: Caller },
+  ): Promise<{ orgUuid: string | undefined; route: string | null }> {
+    checkVersion(this.deps.limits, 'invalid function', { ...c.sizes, env: input.env ?? {}, secrets: input.secrets ?? {} });
+    checkOrgLimits(c.orgLimits, { ...c.sizes, ...placement(input.runtime, input.sandbox, input.mode, undefined, input.network?.egress) });
+    const { trigger, route } = triggersOf(input);
+    await assertFree(this.deps.store, org, input.name, route);
+    await this.async.checkDestinations(org, input.name, input.async);
+    const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, c.caller);
+    await assertUnderQuota(this.deps.store, org, c.orgLimits?.functions ?? this.deps.quotas.maxFunctionsPerOrg);
+    return { orgUuid, route };
+  }
+
   /** PUT: a new version from the latest one and the given fields; the serving version keeps serving until it builds. */
   async update(org: string, name: string, body: unknown, caller: Caller = {}): Promise<FunctionView> {
     const input = parseOrThrow(UpdateFunctionSchema, body, 'invalid function');
     const fn = await this.require(org, name);
     const base = (await this.deps.store.getVersion(org, name, fn.latestVersion)) ?? { ...fn, buildLog: '' };
-    const secrets = patchSecrets(this.deps.secrets.open(base.secrets), input.secrets);
-    const { trigger, moreTriggers, route } = input.trigger || input.triggers ? triggersOf(input) : base;
-    const next: VersionContent = {
-      runtime: input.runtime ?? base.runtime,
-      ...placement(input.runtime ?? base.runtime, input.sandbox, input.mode, base, input.network?.egress),
-      code: input.code ?? base.code,
-      trigger,
-      moreTriggers,
-      route,
-      memoryMb: input.limits?.memoryMb ?? base.memoryMb,
-      timeoutMs: input.limits?.timeoutMs ?? base.timeoutMs,
-      env: input.env ?? base.env,
-      secrets: this.deps.secrets.seal(secrets),
-      secretNames: Object.keys(secrets).sort(),
-    };
-    checkVersion(this.deps.limits, 'invalid function', { ...next, secrets });
+    const { secretsOpen, ...next } = nextVersion(input, base, this.deps.secrets);
+    checkVersion(this.deps.limits, 'invalid function', { ...next, secrets: secretsOpen });
     checkOrgLimits(await this.deps.orgLimits?.(org), next);
     await assertRouteFree(this.deps.store, org, next.route, name);
     if (input.async) await this.async.checkDestinations(org, name, input.async);
-    const orgUuid = await orgUuidFor(this.deps.orgs, org, trigger, caller, fn.orgUuid);
+    const orgUuid = await orgUuidFor(this.deps.orgs, org, next.trigger, caller, fn.orgUuid);
     let version: VersionRecord | undefined;
     try {
       version = await this.deps.store.addVersion(org, name, next);
