@@ -33,7 +33,8 @@ interface WireResource {
 
 const toGroup = (g: WireGroup): SuiteApiGroup => ({ id: g.id, name: g.resourceKey.name, members: g.membershipDefinition?.includedResources ?? [] });
 
-export function createSuiteApi(options: SuiteApiOptions) {
+/** The suite-api session: a token acquired on first use and again after a 401, each call bounded by the timeout. */
+function suiteApiClient(options: SuiteApiOptions) {
   const base = `${options.url.replace(/\/+$/, '')}/suite-api/api`;
   let token: Promise<string> | null = null;
 
@@ -73,6 +74,11 @@ export function createSuiteApi(options: SuiteApiOptions) {
     return res.status === 204 ? null : ((await res.json()) as T);
   }
 
+  return { call, json };
+}
+
+export function createSuiteApi(options: SuiteApiOptions) {
+  const { call, json } = suiteApiClient(options);
   const relationship = (method: 'POST' | 'PUT') => async (groupId: string, resourceIds: string[]) => {
     await json(`/resources/${encodeURIComponent(groupId)}/relationships/children`, { method, body: JSON.stringify({ uuids: resourceIds }) });
   };
