@@ -43,25 +43,13 @@ export interface FunctionsPart extends Part {
 
 /** The functions feature: store, secrets, runtimes (isolate, and Podman containers when enabled), service, routes. */
 export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?: OrgLimitsOf } = {}): Promise<FunctionsPart> {
-  const { config, db, log, clock } = ctx;
+  const { config, db, log } = ctx;
   // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
   const secrets = new SecretBox(loadSecretsKey(config));
   const runtime = functionRuntime(config);
-  const activations = new ActivationStore(
-    db,
-    { maxPerFunction: config.activationsMaxPerFunction, maxAgeMs: config.activationsMaxAgeHours * 3_600_000 },
-    log,
-  );
-  await activations.pruneOld();
+  const activations = await activationStore(ctx);
   const jobs = new AsyncJobStore(db);
-  // Every replica looks for due ticks: the tick's row is the claim, so each tick runs once (schedules.ts).
-  const schedules = new FunctionSchedules({
-    db,
-    jobs,
-    log,
-    clock: clock ?? (() => new Date()),
-    options: { pollMs: config.schedulePollMs, graceMs: config.scheduleGraceMs },
-  });
+  const schedules = scheduleTicks(ctx, jobs);
   const aliasStore = new AliasStore(db);
   const router = new AliasRouter({
     aliases: aliasStore,
@@ -105,6 +93,28 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
       await runtime.close();
     },
   };
+}
+
+/** Activation records, the old ones pruned before the first call. */
+async function activationStore({ config, db, log }: ComposeContext): Promise<ActivationStore> {
+  const activations = new ActivationStore(
+    db,
+    { maxPerFunction: config.activationsMaxPerFunction, maxAgeMs: config.activationsMaxAgeHours * 3_600_000 },
+    log,
+  );
+  await activations.pruneOld();
+  return activations;
+}
+
+/** Every replica looks for due ticks: the tick's row is the claim, so each tick runs once (schedules.ts). */
+function scheduleTicks({ config, db, log, clock }: ComposeContext, jobs: AsyncJobStore): FunctionSchedules {
+  return new FunctionSchedules({
+    db,
+    jobs,
+    log,
+    clock: clock ?? (() => new Date()),
+    options: { pollMs: config.schedulePollMs, graceMs: config.scheduleGraceMs },
+  });
 }
 
 /** The isolate runtime, and Podman containers when enabled. */
