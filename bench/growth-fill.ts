@@ -2,7 +2,7 @@ import type { Db } from '../server/store/db';
 
 /**
  * Issue 16 growth: an org's usage rows made inside the database (INSERT … SELECT generate_series, no round trip per
- * batch), in the real schema (migrations 020-024), and the rollups the product keeps in step with them
+ * batch), in the real schema (migrations 020-024, 066-067), and the rollups the product keeps in step with them
  * (server/showback/store.ts) built from those rows by the same grouping, as migration 022 backfills its vApp rollup.
  *
  * Shape: `days` days ending today (UTC), the same resources every day (one VM cost record per resource and day),
@@ -37,6 +37,10 @@ const ROLLUPS_SQL = [
    SELECT org, (period_start AT TIME ZONE 'UTC')::date, vapp_id, source_id, currency, MAX(vapp_name), SUM(cost)
      FROM showback_costs WHERE org = $1 AND source_id = '${GROWTH_SOURCE}' AND vapp_id <> ''
     GROUP BY org, (period_start AT TIME ZONE 'UTC')::date, vapp_id, source_id, currency`,
+  `INSERT INTO showback_monthly_vapp (org, month, vapp_id, source_id, currency, vapp_name, cost)
+   SELECT org, date_trunc('month', day)::date, vapp_id, source_id, currency, MAX(vapp_name), SUM(cost)
+     FROM showback_daily_vapp WHERE org = $1 AND source_id = '${GROWTH_SOURCE}'
+    GROUP BY org, date_trunc('month', day)::date, vapp_id, source_id, currency`,
 ];
 
 export interface FillShape {
@@ -60,6 +64,6 @@ export async function fillUsage(db: Db, shape: FillShape, progress: (rows: numbe
   await db.exec(`ALTER TABLE showback_costs ADD PRIMARY KEY (org, source_id, natural_key, period_start);
     CREATE INDEX showback_costs_period ON showback_costs (org, period_start)`);
   for (const sql of ROLLUPS_SQL) await db.query(sql, [shape.org]);
-  await db.exec('ANALYZE showback_costs; ANALYZE showback_daily; ANALYZE showback_monthly; ANALYZE showback_daily_vapp');
+  await db.exec('ANALYZE showback_costs; ANALYZE showback_daily; ANALYZE showback_monthly; ANALYZE showback_daily_vapp; ANALYZE showback_monthly_vapp');
   return { vapps: Math.ceil(perDay / 10) };
 }

@@ -13,9 +13,17 @@ const DAY_MS = 86_400_000;
 const DAYS = 240;
 const ORG = 'acme';
 
-export type Reads = Record<'summary' | 'breakdown' | 'breakdown_vapp' | 'summary_uncached' | 'budget_check_ms', number>;
+export type Reads = Record<'summary' | 'breakdown' | 'breakdown_vapp' | 'breakdown_vapp_month' | 'summary_uncached' | 'budget_check_ms', number>;
 
 const label = (rows: number) => (rows >= 1_000_000 ? `${rows / 1_000_000}m` : `${rows / 1000}k`);
+
+/** The last whole month as from/to: the month to date grows with the day of the month, this one does not. */
+function lastMonth(): string {
+  const now = new Date();
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+  return `from=${from.toISOString().slice(0, 10)}&to=${to.toISOString().slice(0, 10)}`;
+}
 
 /** The month's cost straight from the rows: what the dashboard's rollups must add up to. */
 async function monthFromRows(db: Db, today: Date): Promise<number> {
@@ -82,6 +90,7 @@ async function httpReads(overrides: object, n: number, expected: number): Promis
       summary: await p95(`${base}/summary`, token, n),
       breakdown: await p95(`${base}/breakdown?by=service&top=10`, token, n),
       breakdown_vapp: await p95(`${base}/breakdown?by=vapp&top=10`, token, n),
+      breakdown_vapp_month: await p95(`${base}/breakdown?by=vapp&top=10&${lastMonth()}`, token, n),
       budget_check_ms: await budgetCheckP95(base, token, Math.min(n, 50)),
     };
   } finally {
@@ -93,7 +102,8 @@ async function httpReads(overrides: object, n: number, expected: number): Promis
 const NOTES: Record<keyof Reads, string> = {
   summary: 'GET showback/summary over HTTP',
   breakdown: 'GET breakdown?by=service over HTTP',
-  breakdown_vapp: 'GET breakdown?by=vapp over HTTP',
+  breakdown_vapp: 'GET breakdown?by=vapp (this month to date) over HTTP',
+  breakdown_vapp_month: 'GET breakdown?by=vapp over the last whole month over HTTP',
   summary_uncached: 'ShowbackQueries.summary in process, no read cache',
   budget_check_ms: 'POST budgets/check, 10 budgets (org, 5 services, 3 vApps)',
 };
