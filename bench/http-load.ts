@@ -41,3 +41,20 @@ export async function rps(url: string, headers: Record<string, string>, seconds:
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors under load`);
   return result.requests.average;
 }
+
+/** autocannon's API in a child process: each connection cycles through the GET paths (one path: a plain rps()). */
+const CYCLING_CLIENT = `
+const autocannon = require(${JSON.stringify(require.resolve('autocannon'))});
+const o = JSON.parse(process.argv[1]);
+autocannon({ url: o.url, connections: 16, duration: o.seconds, headers: o.headers, requests: o.paths.map((p) => ({ method: 'GET', path: p })) }, (err, r) => {
+  if (err) { console.error(String(err)); process.exit(1); }
+  console.log(JSON.stringify({ rps: r.requests.average, non2xx: r.non2xx, errors: r.errors + r.timeouts }));
+});`;
+
+/** Requests per second under 16 connections spread over several paths of one server (e.g. many functions' routes). */
+export async function rpsCycling(baseUrl: string, headers: Record<string, string>, paths: string[], seconds: number): Promise<number> {
+  const { stdout } = await execFileAsync(process.execPath, ['-e', CYCLING_CLIENT, JSON.stringify({ url: baseUrl, headers, paths, seconds })], { maxBuffer: 16 * 1024 * 1024 });
+  const r = JSON.parse(stdout) as { rps: number; non2xx: number; errors: number };
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${baseUrl}: ${r.non2xx} non-2xx, ${r.errors} errors under load over ${paths.length} paths`);
+  return r.rps;
+}

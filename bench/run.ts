@@ -21,6 +21,7 @@ import { benchShowback } from './showback';
 import { benchProvider } from './provider';
 import { benchLoad } from './load';
 import { benchFirstRender } from './first-render';
+import { benchGrowth } from './growth';
 import { loginAsTenant } from '../bin/lib/vcd-provider';
 
 const root = path.resolve(__dirname, '..');
@@ -179,6 +180,7 @@ async function main(): Promise<void> {
     await benchMqtt(figures, { quick });
   }
   if (wanted('load.')) await benchLoad(figures, { quick });
+  if (wanted('growth.')) await benchGrowth(figures, { quick, tenMillion: args.includes('--growth-10m'), wanted });
   const results = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick, figures: figures.all };
   writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(`\n${figures.table()}\n\nwritten to bench/results.json\n`);

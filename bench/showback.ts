@@ -86,7 +86,7 @@ async function timedPost(url: string, token: string, body: unknown): Promise<num
  * The budget check over the filled store: ten budgets (org-wide, per service, per vApp), each check computes their
  * state; the first records the alerts, the later ones find them recorded (the steady state of the schedule).
  */
-async function budgetCheckP95(base: string, token: string, n: number): Promise<number> {
+export async function budgetCheckP95(base: string, token: string, n: number): Promise<number> {
   const scopes = [{}, {}, { service: 'compute' }, { service: 'storage' }, { service: 'network' }, { service: 'functions' }, { service: 'backup' }, { vappId: 'urn:vcloud:vapp:1' }, { vappId: 'urn:vcloud:vapp:2' }, { vappId: 'urn:vcloud:vapp:3' }];
   for (const [i, scope] of scopes.entries()) await timedPost(`${base}/budgets`, token, { name: `bench-${i}`, amount: 1000 + i * 1_000_000, ...scope });
   await timedPost(`${base}/budgets/check`, token, {});
@@ -95,7 +95,7 @@ async function budgetCheckP95(base: string, token: string, n: number): Promise<n
   return percentile(out.sort((a, b) => a - b), 95);
 }
 
-async function p95(url: string, token: string, n: number): Promise<number> {
+export async function p95(url: string, token: string, n: number): Promise<number> {
   await timedGet(url, token);
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(await timedGet(url, token));

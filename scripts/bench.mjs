@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --only invoke.]`: measures on this machine, prints a table, writes bench/results.json.
+// `npm run bench [-- --quick] [-- --only invoke.] [-- --growth-10m]`: measures on this machine, prints a table, writes bench/results.json.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';

@@ -66,4 +66,21 @@ describe.each(STORES)('showback rollups on %s', (kind) => {
     expect(got.byService).toEqual(want.byService);
     expect(got.names).toMatchObject({ 'urn:vcloud:vapp:web': 'web', 'urn:vcloud:vapp:db': 'db' });
   });
+
+  it('answers the breakdown by vApp for ranges that cut months as the records in the range add up', async () => {
+    // 40 days from May 3rd into June, three vApps; a record re-collected with a new cost moves the monthly rollup too.
+    const days = Array.from({ length: 40 }, (_, d) => ['a', 'b', 'c'].map((v, i) => record(`span-${v}`, d, `span-${v}`, 10 * (i + 1) + d)));
+    await writeCosts(db, days.flat());
+    await writeCosts(db, [record('span-b', 30, 'span-b', 999)]);
+    for (const [from, to] of [['2026-05-10', '2026-06-05'], ['2026-06-01', '2026-06-30'], ['2026-06-03', '2026-06-03'], ['2026-04-01', '2026-05-02']]) {
+      const { rows } = await db.query<{ vapp_id: string; cost: string }>(
+        "SELECT vapp_id, SUM(cost) AS cost FROM showback_costs WHERE org = 'acme' AND natural_key LIKE 'span-%' AND period_start >= $1 AND period_start < $2::date + 1 GROUP BY vapp_id",
+        [`${from}T00:00:00Z`, to],
+      );
+      const got = await queries().breakdown('acme', { by: 'vapp', top: 100, from, to });
+      const span = Object.fromEntries(got.items.filter((i) => i.key.startsWith('urn:vcloud:vapp:span-')).map((i) => [i.key, i.cost]));
+      expect(span, `${from}..${to}`).toEqual(Object.fromEntries(rows.map((r) => [r.vapp_id, Number(r.cost)])));
+    }
+    expect((await queries().breakdown('acme', { by: 'vapp', top: 1, from: '2026-06-01', to: '2026-06-30' })).items[0]).toMatchObject({ key: 'urn:vcloud:vapp:span-b', name: 'span-b' });
+  });
 });

@@ -65,8 +65,8 @@ function dedupe(list: CostRecord[]): CostRecord[] {
 
 /**
  * One statement per batch: the input as a JSON recordset, the upsert of new or changed rows only, the old versions of
- * the updated ones (read in the statement's snapshot, so before the upsert), and the rollups (daily, monthly, daily per
- * vApp) moved by new minus old, grouped in SQL.
+ * the updated ones (read in the statement's snapshot, so before the upsert), and the rollups (daily, monthly, daily
+ * and monthly per vApp) moved by new minus old, grouped in SQL.
  */
 const WRITE_BATCH_SQL = `
 WITH input AS (
@@ -116,6 +116,12 @@ WITH input AS (
    GROUP BY day, vapp_id, currency HAVING SUM(delta) <> 0
   ON CONFLICT (org, day, vapp_id, source_id, currency) DO UPDATE SET cost = showback_daily_vapp.cost + EXCLUDED.cost,
      vapp_name = CASE WHEN EXCLUDED.vapp_name <> '' THEN EXCLUDED.vapp_name ELSE showback_daily_vapp.vapp_name END
+), monthly_vapps AS (
+  INSERT INTO showback_monthly_vapp (org, month, vapp_id, source_id, currency, vapp_name, cost)
+  SELECT $1, date_trunc('month', day)::date, vapp_id, $2, currency, MAX(vapp_name), SUM(delta) FROM moves WHERE vapp_id <> ''
+   GROUP BY date_trunc('month', day)::date, vapp_id, currency HAVING SUM(delta) <> 0
+  ON CONFLICT (org, month, vapp_id, source_id, currency) DO UPDATE SET cost = showback_monthly_vapp.cost + EXCLUDED.cost,
+     vapp_name = CASE WHEN EXCLUDED.vapp_name <> '' THEN EXCLUDED.vapp_name ELSE showback_monthly_vapp.vapp_name END
 )
 SELECT COUNT(*)::int AS written FROM up`;
 
