@@ -20,7 +20,7 @@ test.beforeAll(async () => {
   stack = await startStack({
     dataDir,
     logLevel: 'warn',
-    // The embedded default without vROps: the backend's own vCD session polls VM metrics.
+    // The backend's own vCD session polls VM metrics (no vROps alerts); the stack's mock vROps keeps the custom groups.
     backend: { autoscaleVcdUser: 'administrator@System', autoscaleVcdPassword: 'provider-demo' },
   });
 });
@@ -36,7 +36,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 const wizardPage = (page: Page, name: string) => page.getByTestId(`wizard-page-${name}`);
 
-async function fillWizard(page: Page, name: string): Promise<void> {
+async function fillWizard(page: Page, name: string, vropsGroup?: string): Promise<void> {
   await page.getByTestId('new-rule').click();
   const wizard = page.getByTestId('rule-wizard');
   await expect(wizardPage(page, 'target')).toBeVisible();
@@ -51,6 +51,12 @@ async function fillWizard(page: Page, name: string): Promise<void> {
   await page.getByTestId('pick-edge').selectOption({ label: 'acme-edge' });
   await expect(page.getByTestId('pick-pool').locator('option', { hasText: 'web-pool — 2 members' })).toHaveCount(1);
   await page.getByTestId('pick-pool').selectOption({ label: 'web-pool — 2 members' });
+  if (vropsGroup) {
+    // The vROps custom group the rule keeps its VMs in (the mock vROps's suite-api): made here, empty, and picked.
+    await page.getByTestId('new-vrops-group').fill(vropsGroup);
+    await page.getByTestId('create-vrops-group').click();
+    await expect(page.getByTestId('pick-vrops-group').locator('option:checked')).toHaveText(`${vropsGroup} — 0 members`);
+  }
   await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(wizardPage(page, 'thresholds')).toBeVisible();
 }
@@ -78,7 +84,7 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
   });
   expect(made.status()).toBe(202);
 
-  await fillWizard(page, 'web-autoscale');
+  await fillWizard(page, 'web-autoscale', 'web-tier');
   const wizard = page.getByTestId('rule-wizard');
   // Client checks mirror the server's: a scale-in threshold not below the scale-out one blocks Next.
   await page.getByTestId('rule-scaleInCpu').fill('80');
@@ -209,6 +215,9 @@ test('a tenant admin edits the rule in the wizard, backtests the draft on the re
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('pick-pool')).toHaveValue('web-pool');
+  // The scale out of the first test put the new VMs in the rule's vROps group: it holds the vApp's four VMs.
+  await expect(page.getByTestId('pick-vrops-group').locator('option:checked')).toHaveText('web-tier — 4 members');
+  await shot(page, '11a-wizard-vrops-group');
   await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('rule-scaleInCpu')).toHaveValue('10');
   await wizard.getByRole('button', { name: 'Next' }).click();

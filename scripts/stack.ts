@@ -92,6 +92,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(mock.caFile ? { vcdCaFile: mock.caFile } : {}),
     vcdTransport: transport,
     ...bus,
+    // The mock's vROps stand-in (its suite-api on the mock's own origin, its demo account): rules' custom groups.
+    vropsUrl: mock.url,
+    vropsUser: 'admin',
+    vropsPassword: 'vrops-demo',
     ...options.backend,
   } as never);
   await provision({ mock, backend, transport, zipPath: options.zipPath ?? path.join(root, 'dist/plugin.zip') });
