@@ -66,6 +66,8 @@ import { formatMoney } from '../shared/money';
       .budget-head { display: flex; align-items: baseline; gap: 0.5rem; flex-wrap: wrap; }
       .scope { font-size: 0.75rem; }
       .budget-figures { font-size: 0.75rem; margin-top: 0.25rem; }
+      /* Inside a card Clarity pins a bar to the card's edge (position absolute, full bleed); here it is each budget's own. */
+      .budget .progress-static { position: relative; margin: 0.375rem 0 0; }
       .thresholds .label { margin: 0.25rem 0.25rem 0 0; }
     `,
   ],
