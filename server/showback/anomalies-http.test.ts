@@ -124,7 +124,7 @@ describe.each(STORES)('showback cost anomalies on %s', (kind) => {
     const sent = hook.got.find((g) => g.headers['x-showback-delivery'] === alert.id);
     expect(sent?.headers['x-showback-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(JSON.parse(sent!.body)).toMatchObject({ type: ANOMALY, alert: { id: alert.id, anomaly: { day: first.day, service: first.service } } });
-    const runs = await until(async () => (await jsonOf(await acme.get('/api/org/acme/faas/functions/on-anomaly/activations'))).items, (items: unknown[]) => items.length >= 1);
+    const runs: { logs: string[] }[] = await until(async () => (await jsonOf(await acme.get('/api/org/acme/faas/functions/on-anomaly/activations'))).items, (items: { logs: string[] }[]) => items.length >= 1);
     const events = runs.map((r: { logs: string[] }) => JSON.parse(r.logs[0].replace(/^info /, '')));
     expect(events.find((e: { eventId: string }) => e.eventId === alert.id)).toMatchObject({ type: ANOMALY, org: 'acme', alert: { kind: 'cost.anomaly' } });
   });

@@ -9,7 +9,7 @@ import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { BudgetListComponent } from './budget-list.component';
 import { formatMoney } from '../shared/money';
-import { formatInstant } from './showback.model';
+import { formatDate, formatInstant } from './showback.model';
 import { ShowbackService } from './showback.service';
 
 export type BudgetScope = 'org' | 'service' | 'vapp';
@@ -132,6 +132,10 @@ export class ShowbackBudgetsComponent implements OnInit {
 
   protected money(minor: number, currency: string): string {
     return formatMoney(minor, currency, this.locale);
+  }
+
+  protected day(day: string): string {
+    return formatDate(day, this.locale);
   }
 
   protected instant(iso: string): string {
