@@ -1,7 +1,7 @@
 import type { Anomaly as AnomalyView } from '../../contract/showback-anomalies';
 import type { Queryable } from '../store/db';
 import type { Anomaly } from './anomalies';
-import type { AlertRow } from './budget-store';
+import { numOrNull, type AlertRow } from './budget-store';
 import { iso } from './sources';
 
 /** The SQL of cost anomalies, their alerts and the org's anomaly alert settings (migration 025); every statement names the org. */
@@ -32,8 +32,6 @@ export interface AnomalySettingsRow {
   function_name: string | null;
 }
 
-const num = (v: string | number | null) => (v === null ? null : Number(v));
-
 export const toAnomaly = (r: AnomalyRow): AnomalyView => ({
   id: r.id,
   org: r.org,
@@ -47,7 +45,7 @@ export const toAnomaly = (r: AnomalyRow): AnomalyView => ({
   delta: Number(r.delta),
   vappId: r.vapp_id,
   vappName: r.vapp_name,
-  vappDelta: num(r.vapp_delta),
+  vappDelta: numOrNull(r.vapp_delta),
   createdAt: iso(r.created_at),
   alertId: r.alert_id,
 });

@@ -70,7 +70,7 @@ export type NewAlert = Pick<AlertRow, 'id' | 'org' | 'period' | 'value' | 'curre
   amount: number;
 };
 
-const numOrNull = (v: string | number | null) => (v === null ? null : Number(v));
+export const numOrNull = (v: string | number | null) => (v === null ? null : Number(v));
 
 export const toAlert = (r: AlertRow): Alert => ({
   id: r.id,
