@@ -47,9 +47,10 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
     drivers,
     log,
     retryBaseMs: config.showbackRetryBaseMs,
+    // The budget and the anomaly check after each run; one failing does not keep the other from running.
     afterRun: async (org) => {
-      await budgets.budgets.check(org);
-      await budgets.anomalies.check(org);
+      const failed = (await Promise.allSettled([budgets.budgets.check(org), budgets.anomalies.check(org)])).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
     cache,
   });
