@@ -19,6 +19,7 @@ describe('ShowbackBudgetsComponent', () => {
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(ShowbackBudgetsComponent);
     fixture.detectChanges();
+    http.expectOne(`${SHOWBACK_URL}/anomalies/settings`).flush({ webhookUrl: null, function: null });
   }
 
   function answer(budgets: Budget[], alerts: Alert[] = []): void {

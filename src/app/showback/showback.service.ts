@@ -24,7 +24,7 @@ import type {
   WebhookSecret,
 } from '../../../contract/showback-budgets';
 import type { Page } from '../../../contract/problem';
-import type { Anomalies, Anomaly } from '../../../contract/showback-anomalies';
+import type { Anomalies, Anomaly, AnomalySettings, AnomalySettingsRequest } from '../../../contract/showback-anomalies';
 import { ApiClient } from '../core/api-client';
 import { DayRange } from './showback.model';
 
@@ -136,5 +136,14 @@ export class ShowbackService {
 
   rotateWebhookSecret(): Observable<WebhookSecret> {
     return this.api.post<WebhookSecret>(`${BASE}/webhook-secret`, {});
+  }
+
+  /** Where the org's anomaly alerts go. */
+  anomalySettings(): Observable<AnomalySettings> {
+    return this.api.get<AnomalySettings>(`${BASE}/anomalies/settings`);
+  }
+
+  saveAnomalySettings(request: AnomalySettingsRequest): Observable<AnomalySettings> {
+    return this.api.put<AnomalySettings>(`${BASE}/anomalies/settings`, request);
   }
 }
