@@ -54,7 +54,10 @@ export class CostAnomalies {
     const { store } = this.options;
     const currency = await this.options.currencyOf(org);
     const range = await this.window(org, currency);
-    if (!range) return { from: dayOf(this.options.now?.() ?? new Date()), to: dayOf(this.options.now?.() ?? new Date()), anomalies: [] };
+    if (!range) {
+      const today = dayOf(this.options.now?.() ?? new Date());
+      return { from: today, to: today, anomalies: [] };
+    }
     const rows = await store.dailyByService(org, currency, historyFrom(range.from, this.options.detection), range.to);
     const known = await store.storedKeys(org, range.from, range.to);
     const stored: Anomaly[] = [];
