@@ -162,7 +162,7 @@ async function benchStore(figures: Figures, kind: 'postgres' | 'pglite', rows: n
 
 export async function benchShowback(figures: Figures, options: { quick: boolean }): Promise<void> {
   benchForecast(figures);
-  benchAnomalies(figures);
+  await benchAnomalies(figures);
   await benchStore(figures, 'postgres', options.quick ? 100_000 : 1_000_000, options.quick ? 50 : 200);
   await benchStore(figures, 'pglite', options.quick ? 50_000 : 200_000, options.quick ? 50 : 200);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CurrencySchema, MonthSchema } from './showback';
+import { AnomalySchema, COST_ANOMALY_EVENT } from './showback-anomalies';
 
 /**
  * Showback budgets and their alerts (issue 15), under `/api/org/{org}/showback`:
@@ -117,21 +118,34 @@ export const FUNCTION_STATES = ['none', 'pending', 'done', 'failed'] as const;
 export type FunctionState = (typeof FUNCTION_STATES)[number];
 
 /** The event a function subscribed to showback/budget.threshold gets: `alert` is the webhook's alert. */
-export const BUDGET_THRESHOLD_EVENT = 'showback/budget.threshold';
+export const BUDGET_THRESHOLD_EVENT = 'showback/budget.threshold' as const;
 
+export const ALERT_KINDS = ['budget.threshold', 'cost.anomaly'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+/** The event source (webhook body type, function trigger) of each kind of alert. */
+export const ALERT_EVENTS: Record<AlertKind, string> = { 'budget.threshold': BUDGET_THRESHOLD_EVENT, 'cost.anomaly': COST_ANOMALY_EVENT };
+
+/**
+ * A budget alert (kind budget.threshold: the budget and threshold fields are set, anomaly is null) or an anomaly's
+ * alert (kind cost.anomaly: anomaly is set, the budget fields are null; threshold is the band's edge it crossed).
+ */
 export const AlertSchema = z.object({
   id: z.string(),
   org: z.string(),
-  kind: z.literal('budget.threshold'),
-  budgetId: z.string(),
-  budgetName: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  budgetId: z.string().nullable(),
+  budgetName: z.string().nullable(),
   period: MonthSchema,
-  type: z.enum(THRESHOLD_TYPES),
-  percent: z.number(),
-  /** The threshold in minor units, and the spend (or forecast) that crossed it. */
-  threshold: z.number().int(),
+  type: z.enum(THRESHOLD_TYPES).nullable(),
+  percent: z.number().nullable(),
+  /** The threshold in minor units (an anomaly: the band's edge), and the spend (forecast, day's cost) that crossed it. */
+  threshold: z.number().int().nullable(),
   value: z.number().int(),
-  amount: z.number().int(),
+  /** The budget's amount (null for an anomaly). */
+  amount: z.number().int().nullable(),
+  anomaly: AnomalySchema.pick({ day: true, service: true, expected: true, low: true, high: true, delta: true, vappId: true, vappName: true, vappDelta: true })
+    .extend({ id: z.string() })
+    .nullable(),
   currency: CurrencySchema,
   createdAt: z.string().datetime(),
   delivery: z.object({
@@ -186,7 +200,7 @@ export type WebhookSecret = z.infer<typeof WebhookSecretSchema>;
  * = `sha256=` + hex HMAC-SHA256 of `<timestamp>.<body>` with the org's webhook secret, `X-Showback-Delivery` (alert id).
  */
 export const AlertEventSchema = z.object({
-  type: z.literal('showback/budget.threshold'),
+  type: z.enum([BUDGET_THRESHOLD_EVENT, COST_ANOMALY_EVENT]),
   alert: AlertSchema.omit({ delivery: true, functions: true }),
 });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;

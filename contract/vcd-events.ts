@@ -23,9 +23,10 @@ export const VCD_EVENT_TYPES: readonly string[] = [
 
 /**
  * The product's own event sources a function may subscribe to beside vCD's notifications (docs/functions.md):
- * `showback/budget.threshold`, a budget alert (docs/showback.md). The function gets the alert as its event.
+ * `showback/budget.threshold`, a budget alert, and `showback/cost.anomaly`, a cost anomaly's alert (docs/showback.md).
+ * The function gets the alert as its event.
  */
-export const PRODUCT_EVENT_TYPES: readonly string[] = ['showback/budget.threshold'];
+export const PRODUCT_EVENT_TYPES: readonly string[] = ['showback/budget.threshold', 'showback/cost.anomaly'];
 
 /** Every type an event trigger may name: vCD's notifications, then the product's own sources. */
 export const EVENT_TYPES: readonly string[] = [...VCD_EVENT_TYPES, ...PRODUCT_EVENT_TYPES];

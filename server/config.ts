@@ -43,6 +43,8 @@ export const ConfigSchema = z
     showbackWebhookRetryBaseMs: z.coerce.number().int().min(1).default(30_000),
     /** When the budget check runs besides after each collector run (cron, UTC). */
     showbackBudgetCheckSchedule: z.string().min(1).default('*/15 * * * *'),
+    /** When the cost anomaly check runs besides after each collector run (cron, UTC): daily, after the 03:00 runs. */
+    showbackAnomalyCheckSchedule: z.string().min(1).default('30 4 * * *'),
     vcdUrl: z.string().url().default('http://127.0.0.1:8088'),
     /** A vCD user (user@org; administrator@System sees every org) for autoscale's metric poller; without it rules act on alerts only. */
     autoscaleVcdUser: z.string().min(3).optional(),
@@ -193,6 +195,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   SHOWBACK_WEBHOOK_ALLOWED_HOSTS: 'showbackWebhookAllowedHosts',
   SHOWBACK_WEBHOOK_RETRY_BASE_MS: 'showbackWebhookRetryBaseMs',
   SHOWBACK_BUDGET_CHECK_SCHEDULE: 'showbackBudgetCheckSchedule',
+  SHOWBACK_ANOMALY_CHECK_SCHEDULE: 'showbackAnomalyCheckSchedule',
   VCD_URL: 'vcdUrl',
   AUTOSCALE_VCD_USER: 'autoscaleVcdUser',
   AUTOSCALE_VCD_PASSWORD: 'autoscaleVcdPassword',

@@ -1,6 +1,8 @@
 import { Cron } from 'croner';
 import { loadSecretsKey, SecretBox } from '../functions/secrets';
 import { AlertDelivery } from '../showback/alert-delivery';
+import { CostAnomalies } from '../showback/anomaly-check';
+import { AnomalyStore } from '../showback/anomaly-store';
 import { hostList } from '../showback/allowlist';
 import { BudgetStore } from '../showback/budget-store';
 import { Budgets } from '../showback/budgets';
@@ -45,25 +47,39 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
     drivers,
     log,
     retryBaseMs: config.showbackRetryBaseMs,
-    afterRun: (org) => budgets.budgets.check(org),
+    // The budget and the anomaly check after each run; one failing does not keep the other from running.
+    afterRun: async (org) => {
+      const failed = (await Promise.allSettled([budgets.budgets.check(org), budgets.anomalies.check(org)])).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
     cache,
   });
   const service = new ShowbackService({ db, queries, rateCard, cache });
   let started = false;
-  let checks: Cron | undefined;
+  let checks: Cron[] = [];
   let checking: Promise<void> | undefined;
+  let judging: Promise<void> | undefined;
   return {
     service,
-    tenantRoutes: [{ path: '/showback', router: showbackRoutes({ service, collector, budgets: budgets.budgets }) }],
+    tenantRoutes: [{ path: '/showback', router: showbackRoutes({ service, collector, budgets: budgets.budgets, anomalies: budgets.anomalies }) }],
     openApiPaths: registerShowbackPaths,
     // TODO(replicas): showback schedules stay on a replica that lost the lease (the collector cannot pause); its runs are idempotent by natural key.
     async onLeaseAcquired() {
       // The scheduled budget check also delivers what was pending when a replica stopped; a check after each
       // collector run happens wherever the run ran, the store's unique key keeps each alert single.
-      checks ??= new Cron(config.showbackBudgetCheckSchedule, { timezone: 'UTC', protect: true }, async () => {
-        checking = budgets.budgets.checkAll().catch((err: Error) => log.warn({ err: err.message }, 'showback budget check failed'));
-        await checking;
-      });
+      if (!checks.length) {
+        checks = [
+          new Cron(config.showbackBudgetCheckSchedule, { timezone: 'UTC', protect: true }, async () => {
+            checking = budgets.budgets.checkAll().catch((err: Error) => log.warn({ err: err.message }, 'showback budget check failed'));
+            await checking;
+          }),
+          // The daily anomaly check, on this replica only; the store's unique keys keep each anomaly and alert single.
+          new Cron(config.showbackAnomalyCheckSchedule, { timezone: 'UTC', protect: true }, async () => {
+            judging = budgets.anomalies.checkAll().catch((err: Error) => log.warn({ err: err.message }, 'showback anomaly check failed'));
+            await judging;
+          }),
+        ];
+      }
       budgets.delivery.kick();
       budgets.functionRuns.kick();
       if (started) return;
@@ -71,12 +87,13 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
       await collector.start();
     },
     async onLeaseLost() {
-      checks?.stop();
-      checks = undefined;
+      for (const c of checks) c.stop();
+      checks = [];
     },
     async close() {
-      checks?.stop();
+      for (const c of checks) c.stop();
       await checking;
+      await judging;
       await collector.close();
       await budgets.delivery.close();
       await budgets.functionRuns.close();
@@ -109,18 +126,29 @@ function composeBillingSources({ config, db, log }: ComposeContext, rateCard: Ra
   return { http, faas, metered, vcd };
 }
 
-/** Budgets and alert delivery: the webhook secret is sealed with the backend's secrets key (as function secrets are). */
+/** Budgets, cost anomalies and their alerts' delivery: the webhook secret is sealed with the backend's secrets key (as function secrets are). */
 function composeBudgets(
   { config, db, log }: ComposeContext,
   queries: ShowbackQueries,
   functions: AlertFunctions,
-): { budgets: Budgets; delivery: AlertDelivery; functionRuns: AlertFunctionRuns } {
+): { budgets: Budgets; anomalies: CostAnomalies; delivery: AlertDelivery; functionRuns: AlertFunctionRuns } {
   const box = new SecretBox(loadSecretsKey(config));
   const sealer = { seal: (plain: string) => box.seal({ secret: plain }) as string, open: (sealed: string) => box.open(sealed).secret };
   const store = new BudgetStore(db);
   const webhookHosts = hostList(config.showbackWebhookAllowedHosts);
   const delivery = new AlertDelivery({ store, sealer, allowedHosts: webhookHosts, log, retryBaseMs: config.showbackWebhookRetryBaseMs });
   const functionRuns = new AlertFunctionRuns({ store, functions, log, retryBaseMs: config.showbackWebhookRetryBaseMs });
-  const budgets = new Budgets({ store, delivery, functionRuns, functions, sealer, webhookHosts, currencyOf: (org) => queries.currency(org), log });
-  return { budgets, delivery, functionRuns };
+  const currencyOf = (org: string) => queries.currency(org);
+  const budgets = new Budgets({ store, delivery, functionRuns, functions, sealer, webhookHosts, currencyOf, log });
+  const anomalies = new CostAnomalies({
+    store: new AnomalyStore(db),
+    currencyOf,
+    delivery,
+    functionRuns,
+    functions,
+    webhookHosts,
+    ensureSecret: (org) => budgets.ensureSecret(org),
+    log,
+  });
+  return { budgets, anomalies, delivery, functionRuns };
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AlertEvent } from '../../contract/showback-budgets';
+import { ALERT_EVENTS, type AlertEvent } from '../../contract/showback-budgets';
 import { hostAllowed } from './allowlist';
 import { plainAlert, type AlertRow, type BudgetStore } from './budget-store';
 import { DueRounds } from './due-rounds';
@@ -86,7 +86,7 @@ export class AlertDelivery {
     if (!hostAllowed(target, this.options.allowedHosts)) return { status: null, error: `host ${target.host} is no longer in SHOWBACK_WEBHOOK_ALLOWED_HOSTS` };
     const sealed = await store.webhookSecret(alert.org);
     if (!sealed) return { status: null, error: 'the organization has no webhook secret (POST showback/webhook-secret)' };
-    const event: AlertEvent = { type: 'showback/budget.threshold', alert: plainAlert(alert) };
+    const event = { type: ALERT_EVENTS[alert.kind], alert: plainAlert(alert) } as AlertEvent;
     const body = JSON.stringify(event);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const timeoutMs = this.options.timeoutMs ?? 10_000;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { BUDGET_THRESHOLD_EVENT } from '../../contract/showback-budgets';
+import { ALERT_EVENTS } from '../../contract/showback-budgets';
 import { plainAlert, type AlertRow, type BudgetStore } from './budget-store';
 import { DueRounds } from './due-rounds';
 import type { AlertFunctions } from './ports';
@@ -16,7 +16,8 @@ export interface AlertFunctionRunsOptions {
 }
 
 /**
- * Hands recorded alerts to the org's functions subscribed to showback/budget.threshold (or the budget's own one).
+ * Hands recorded alerts to the org's functions subscribed to their event source (showback/budget.threshold, or
+ * showback/cost.anomaly for an anomaly's alert), or to the one function the budget (the anomaly settings) names.
  * Like the webhook delivery, due alerts are claimed in the store (one replica at a time; a restart picks up what
  * was pending), and the functions feature runs each function once per alert id, so a hand-over repeated after a
  * crash runs nothing twice. A function refused for now (its org's calls used up) is tried again with backoff.
@@ -52,7 +53,7 @@ export class AlertFunctionRuns {
   private async handOver(alert: AlertRow): Promise<number | null> {
     const { store, functions, log } = this.options;
     const plain = plainAlert(alert);
-    const event = { type: BUDGET_THRESHOLD_EVENT, eventId: alert.id, org: alert.org, timestamp: plain.createdAt, alert: plain };
+    const event = { type: ALERT_EVENTS[alert.kind], eventId: alert.id, org: alert.org, timestamp: plain.createdAt, alert: plain };
     let ran: string[] = [];
     let error: string | null = null;
     try {

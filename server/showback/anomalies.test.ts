@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectAnomalies, type DailyServiceCost } from './anomalies';
+import { detectAnomalies, driver, type DailyServiceCost } from './anomalies';
 
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2026, 5, 1);
@@ -37,5 +37,15 @@ describe('cost anomalies (median ± k·MAD of the same kind of day)', () => {
     const found = detectAnomalies(rows, dayAt(0), dayAt(59));
     expect(found.map((a) => a.day)).toEqual([dayAt(45)]);
     expect(found[0].delta).toBeLessThan(0);
+  });
+
+  it('names the vApp with the largest share of the excess in the anomaly\'s direction, with its part of it', () => {
+    const past = [{ byVapp: { web: 7000, db: 3000 } }, { byVapp: { web: 7100, db: 2900 } }, { byVapp: { web: 6900, db: 3100 } }];
+    // web fell by 2000 while db rose by 6000: a spike of +4000 is db's; a drop would be web's.
+    const today = { byVapp: { web: 5000, db: 9000, '': 500 } };
+    expect(driver(4000, today, past)).toEqual({ id: 'db', delta: 6000 });
+    expect(driver(-1500, today, past)).toEqual({ id: 'web', delta: -2000 });
+    // No vApp moved the anomaly's way: no driver rather than a wrong one.
+    expect(driver(4000, { byVapp: { web: 7000, db: 3000 } }, past)).toBeNull();
   });
 });

@@ -5,8 +5,8 @@
  * (weekday or weekend) among the `windowDays` days before it; the spread is 1.4826 × the median absolute deviation
  * of those days (a standard deviation where costs are normal, not pulled by earlier spikes). The band is
  * median ± max(k × spread, floorPct % of the median); a day outside it is an anomaly of size cost − median, and
- * the vApp whose cost moved the most from its own baseline is named as its driver. Days with fewer than
- * `minHistory` comparable days before them are not judged.
+ * the vApp with the largest share of that excess (its own cost − its own median, in the anomaly's direction) is
+ * named as its driver. Days with fewer than `minHistory` comparable days before them are not judged.
  */
 
 export interface DailyServiceCost {
@@ -28,6 +28,8 @@ export interface Anomaly {
   /** cost − expected, minor units (negative: a drop). */
   delta: number;
   vappId: string | null;
+  /** The driver vApp's part of delta (null without a driver). */
+  vappDelta: number | null;
 }
 
 export interface AnomalyOptions {
@@ -67,17 +69,20 @@ export function detectAnomalies(rows: DailyServiceCost[], from: string, to: stri
   return out.sort((a, b) => a.day.localeCompare(b.day) || a.service.localeCompare(b.service));
 }
 
-/** The comparable days before `day` (same kind: weekday or weekend) within the window. */
-function history(day: string, days: Map<string, DailyServiceCost>, windowDays: number): DailyServiceCost[] {
+/** The comparable days before `day` (same kind: weekday or weekend) within the window, newest first. */
+export function comparableDays(day: string, windowDays = 28): string[] {
   const t = Date.parse(day);
   const kind = weekend(day);
-  const out: DailyServiceCost[] = [];
+  const out: string[] = [];
   for (let i = 1; i <= windowDays; i++) {
     const d = new Date(t - i * DAY_MS).toISOString().slice(0, 10);
-    if (weekend(d) !== kind) continue;
-    out.push(days.get(d) ?? { day: d, service: '', cost: 0 });
+    if (weekend(d) === kind) out.push(d);
   }
   return out;
+}
+
+function history(day: string, days: Map<string, DailyServiceCost>, windowDays: number): DailyServiceCost[] {
+  return comparableDays(day, windowDays).map((d) => days.get(d) ?? { day: d, service: '', cost: 0 });
 }
 
 function judge(service: string, day: string, days: Map<string, DailyServiceCost>, o: AnomalyOptions): Anomaly | undefined {
@@ -92,16 +97,28 @@ function judge(service: string, day: string, days: Map<string, DailyServiceCost>
   const [low, high] = [Math.round(expected - half), Math.round(expected + half)];
   if (today.cost >= low && today.cost <= high) return undefined;
   const rounded = Math.round(expected);
-  return { day, service, cost: today.cost, expected: rounded, low, high, delta: today.cost - rounded, vappId: driver(today, past) };
+  const delta = today.cost - rounded;
+  const drove = driver(delta, today, past);
+  return { day, service, cost: today.cost, expected: rounded, low, high, delta, vappId: drove?.id ?? null, vappDelta: drove?.delta ?? null };
 }
 
-/** The vApp whose cost moved the most from its median over the comparable days. */
-function driver(today: DailyServiceCost, past: DailyServiceCost[]): string | null {
-  let best: { id: string; move: number } | null = null;
+/**
+ * The vApp with the largest share of the excess: its cost that day minus its median over the comparable days, the
+ * largest in the direction of `delta` (a spike: the largest rise; a drop: the largest fall). Costs without a vApp
+ * ('') are not a driver.
+ */
+export function driver(delta: number, today: Pick<DailyServiceCost, 'byVapp'>, past: Pick<DailyServiceCost, 'byVapp'>[]): { id: string; delta: number } | null {
+  let best: { id: string; delta: number } | null = null;
+  const sign = delta < 0 ? -1 : 1;
   for (const [id, cost] of Object.entries(today.byVapp ?? {})) {
     if (!id) continue;
-    const move = Math.abs(cost - median(past.map((d) => d.byVapp?.[id] ?? 0)));
-    if (!best || move > best.move) best = { id, move };
+    const move = Math.round(cost - median(past.map((d) => d.byVapp?.[id] ?? 0)));
+    if (sign * move > 0 && (!best || sign * move > sign * best.delta)) best = { id, delta: move };
   }
-  return best?.id ?? null;
+  return best;
+}
+
+/** The days from..to (inclusive, UTC) whose history `detectAnomalies` reads: windowDays before from. */
+export function historyFrom(from: string, options: AnomalyOptions = {}): string {
+  return new Date(Date.parse(from) - (options.windowDays ?? 28) * DAY_MS).toISOString().slice(0, 10);
 }

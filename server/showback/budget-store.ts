@@ -35,14 +35,18 @@ export interface BudgetFields {
 export interface AlertRow {
   id: string;
   org: string;
-  budget_id: string;
-  budget_name: string;
+  /** budget.threshold: the budget fields are set; cost.anomaly (migration 025): anomaly_id and anomaly are. */
+  kind: Alert['kind'];
+  budget_id: string | null;
+  budget_name: string | null;
   period: string;
   type: Alert['type'];
-  percent: number;
-  threshold: string | number;
+  percent: number | null;
+  threshold: string | number | null;
   value: string | number;
-  amount: string | number;
+  amount: string | number | null;
+  anomaly_id: string | null;
+  anomaly: Alert['anomaly'];
   currency: string;
   created_at: Date | string;
   webhook_url: string | null;
@@ -57,23 +61,30 @@ export interface AlertRow {
   function_error: string | null;
 }
 
-export type NewAlert = Pick<
-  AlertRow,
-  'id' | 'org' | 'budget_id' | 'budget_name' | 'period' | 'type' | 'percent' | 'threshold' | 'value' | 'amount' | 'currency' | 'webhook_url' | 'function_name'
->;
+export type NewAlert = Pick<AlertRow, 'id' | 'org' | 'period' | 'value' | 'currency' | 'webhook_url' | 'function_name'> & {
+  budget_id: string;
+  budget_name: string;
+  type: NonNullable<Alert['type']>;
+  percent: number;
+  threshold: number;
+  amount: number;
+};
+
+export const numOrNull = (v: string | number | null) => (v === null ? null : Number(v));
 
 export const toAlert = (r: AlertRow): Alert => ({
   id: r.id,
   org: r.org,
-  kind: 'budget.threshold',
+  kind: r.kind,
   budgetId: r.budget_id,
   budgetName: r.budget_name,
   period: r.period,
   type: r.type,
-  percent: Number(r.percent),
-  threshold: Number(r.threshold),
+  percent: numOrNull(r.percent),
+  threshold: numOrNull(r.threshold),
   value: Number(r.value),
-  amount: Number(r.amount),
+  amount: numOrNull(r.amount),
+  anomaly: r.anomaly ?? null,
   currency: r.currency,
   createdAt: iso(r.created_at),
   delivery: { state: r.delivery_state, attempts: r.attempts, nextAttemptAt: isoOrNull(r.next_attempt_at), lastError: r.last_error },

@@ -15,7 +15,7 @@ import {
 import { Conflict, Forbidden, Invalid, parseOrThrow } from '../errors';
 import { isUniqueViolation } from '../store/db';
 import type { AlertDelivery } from './alert-delivery';
-import { hostAllowed } from './allowlist';
+import { checkAlertFunction, checkWebhookHost } from './alert-targets';
 import { toAlert, type BudgetFields, type BudgetRow, type BudgetStore } from './budget-store';
 import type { AlertFunctionRuns } from './alert-functions';
 import type { AlertFunctions, SecretSealer } from './ports';
@@ -187,35 +187,14 @@ export class Budgets {
       throw new Invalid(`vApp "${vappId}" does not exist in this organization's costs`, [{ path: 'vappId', message: `no vApp "${vappId}" among this organization's costs` }]);
     }
     const webhookUrl = f.webhookUrl ?? null;
-    if (webhookUrl) {
-      const url = new URL(webhookUrl);
-      if (!hostAllowed(url, webhookHosts)) {
-        const allowed = webhookHosts.length ? webhookHosts.join(', ') : 'no host';
-        throw new Invalid(`alert webhooks may not call ${url.host}: the provider allows ${allowed}`, [
-          { path: 'webhookUrl', message: `host ${url.host} is not in the allowed hosts (SHOWBACK_WEBHOOK_ALLOWED_HOSTS)` },
-        ]);
-      }
-    }
+    if (webhookUrl) checkWebhookHost(webhookUrl, webhookHosts);
     const functionName = f.function ?? null;
-    if (functionName) await this.checkFunction(org, functionName);
+    if (functionName) await checkAlertFunction(this.options.functions, org, functionName, BUDGET_THRESHOLD_EVENT);
     return { name: f.name, amount: f.amount, currency: f.currency, service, vappId, thresholds: f.thresholds, webhookUrl, functionName };
   }
 
-  /** A budget's function is one of its org's, subscribed to the alerts (a function of another org is not found here). */
-  private async checkFunction(org: string, name: string): Promise<void> {
-    const found = await this.options.functions.check(org, name, BUDGET_THRESHOLD_EVENT);
-    if (found === 'missing') {
-      throw new Invalid(`function "${name}" does not exist in this organization`, [{ path: 'function', message: `no function "${name}" in organization "${org}"` }]);
-    }
-    if (found === 'not-subscribed') {
-      throw new Invalid(`function "${name}" does not subscribe to ${BUDGET_THRESHOLD_EVENT}`, [
-        { path: 'function', message: `function "${name}" needs an event trigger on ${BUDGET_THRESHOLD_EVENT}` },
-      ]);
-    }
-  }
-
-  /** The org's webhook secret, made now when it has none: returned only then (shown once). */
-  private async ensureSecret(org: string): Promise<string | undefined> {
+  /** The org's webhook secret, made now when it has none: returned only then (shown once; the anomaly settings too). */
+  async ensureSecret(org: string): Promise<string | undefined> {
     const secret = randomBytes(32).toString('hex');
     const stored = await this.options.store.putWebhookSecret(org, this.options.sealer.seal(secret), false);
     return stored ? secret : undefined;

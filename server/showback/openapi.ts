@@ -29,6 +29,13 @@ import {
   UpdateBudgetSchema,
   WebhookSecretSchema,
 } from '../../contract/showback-budgets';
+import {
+  AnomaliesQuerySchema,
+  AnomaliesSchema,
+  AnomalyCheckResultSchema,
+  AnomalySettingsSchema,
+  AnomalySettingsViewSchema,
+} from '../../contract/showback-anomalies';
 import { ProblemSchema } from '../../contract/problem';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -69,9 +76,13 @@ export function registerShowbackPaths(registry: OpenAPIRegistry, common: { secur
     { method: 'get', path: `${base}/budgets/{id}`, summary: 'A budget and its state', request: { params: sourceParams }, responses: { 200: json(BudgetSchema, 'Budget'), 404: problem('No such budget'), ...errors } },
     { method: 'put', path: `${base}/budgets/{id}`, summary: 'Change a budget (403 for a tenant on the provider\'s budget)', request: { params: sourceParams, body: body(UpdateBudgetSchema) }, responses: { 200: json(BudgetSchema, 'Budget'), 404: problem('No such budget'), ...errors } },
     { method: 'delete', path: `${base}/budgets/{id}`, summary: 'Remove a budget (its alerts stay)', request: { params: sourceParams }, responses: { 204: { description: 'Deleted' }, 404: problem('No such budget'), ...errors } },
-    { method: 'get', path: `${base}/alerts`, summary: 'Budget alerts, newest first', request: { params, query: AlertsQuerySchema }, responses: { 200: json(list(AlertSchema), 'Alerts'), ...errors } },
+    { method: 'get', path: `${base}/alerts`, summary: 'Budget and anomaly alerts, newest first', request: { params, query: AlertsQuerySchema }, responses: { 200: json(list(AlertSchema), 'Alerts'), ...errors } },
     { method: 'get', path: `${base}/alerts/{id}`, summary: 'An alert with each webhook delivery attempt', request: { params: sourceParams }, responses: { 200: json(AlertDetailSchema, 'Alert'), 404: problem('No such alert'), ...errors } },
     { method: 'post', path: `${base}/webhook-secret`, summary: 'A new webhook signing secret for the org, shown this once', request: { params }, responses: { 201: json(WebhookSecretSchema, 'Secret'), ...errors } },
+    { method: 'get', path: `${base}/anomalies`, summary: 'Stored cost anomalies of a month or from..to, oldest first', request: { params, query: AnomaliesQuerySchema }, responses: { 200: json(AnomaliesSchema, 'Anomalies'), ...errors } },
+    { method: 'post', path: `${base}/anomalies/check`, summary: 'Judge the last 90 days now: each anomaly stored and alerted once', request: { params }, responses: { 200: json(AnomalyCheckResultSchema, 'Anomalies stored by this check'), ...errors } },
+    { method: 'get', path: `${base}/anomalies/settings`, summary: 'Where the org\'s anomaly alerts go (webhook, function)', request: { params }, responses: { 200: json(AnomalySettingsSchema, 'Settings'), ...errors } },
+    { method: 'put', path: `${base}/anomalies/settings`, summary: 'Set where the org\'s anomaly alerts go', request: { params, body: body(AnomalySettingsSchema) }, responses: { 200: json(AnomalySettingsViewSchema, 'Settings (with the webhook secret when it was made now)'), ...errors } },
     { method: 'get', path: `${base}/provider/orgs`, summary: 'Every org this month (provider only)', request: { params }, responses: { 200: json(ProviderOrgsSchema, 'Orgs'), ...errors } },
   ];
   for (const p of paths) registry.registerPath({ ...p, tags, security });

@@ -4,6 +4,8 @@ import { focusCsv, focusJson } from './focus-export';
 import { Forbidden, Invalid, parseOrThrow } from '../errors';
 import { principal } from '../http/auth';
 import { changes, named, noChange } from '../http/changes';
+import { anomalyRoutes } from './anomaly-routes';
+import type { CostAnomalies } from './anomaly-check';
 import { budgetRoutes } from './budget-routes';
 import type { Budgets } from './budgets';
 import type { Collector } from './collector';
@@ -17,6 +19,8 @@ export interface ShowbackDeps {
   collector: Collector;
   /** Budgets, alerts and their webhook. */
   budgets: Budgets;
+  /** Cost anomalies and where their alerts go. */
+  anomalies: CostAnomalies;
 }
 
 const org = (res: Response): string => res.locals.org as string;
@@ -44,6 +48,7 @@ export function showbackRoutes(deps: ShowbackDeps): Router {
   sourceRoutes(router, deps.collector);
   importAndRateCardRoutes(router, deps.service);
   budgetRoutes(router, deps.budgets);
+  anomalyRoutes(router, deps.anomalies);
   return router;
 }
 

@@ -1,3 +1,4 @@
+import type { Anomaly } from '../../contract/showback-anomalies';
 import type { Breakdown, Daily, Monthly, Source, Summary } from '../../contract/showback';
 import type { Alert, Budget } from '../../contract/showback-budgets';
 import { TEST_API_ROOT, TEST_ORG } from './plugin-testing';
@@ -157,6 +158,29 @@ export function wireAlert(overrides: Partial<Alert> = {}): Alert {
     createdAt: '2026-11-24T10:00:00.000Z',
     delivery: { state: 'failed', attempts: 5, nextAttemptAt: null, lastError: 'the receiver answered HTTP 500' },
     functions: { state: 'done', target: null, ran: [], lastError: null },
+    anomaly: null,
+    ...overrides,
+  };
+}
+
+/** A stored cost anomaly on 2026-11-02 (wireDaily's second day): compute 15.00 against 8.00–10.00, driven by web-shop. */
+export function wireAnomaly(overrides: Partial<Anomaly> = {}): Anomaly {
+  return {
+    id: 'an-1',
+    org: TEST_ORG,
+    day: '2026-11-02',
+    service: 'compute',
+    currency: 'EUR',
+    cost: 1500,
+    expected: 900,
+    low: 800,
+    high: 1000,
+    delta: 600,
+    vappId: 'urn:vcloud:vapp:web',
+    vappName: 'web-shop',
+    vappDelta: 550,
+    createdAt: '2026-11-03T04:30:00.000Z',
+    alertId: 'al-2',
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import { PRODUCT_EVENT_TYPES, VCD_EVENT_TYPES, shortEventType } from './vcd-even
 /** What each product event source is, in words (i18n keys). */
 const PRODUCT_EVENT_LABELS: Record<string, string> = {
   'showback/budget.threshold': 'serverless.functions.trigger.product.budgetThreshold',
+  'showback/cost.anomaly': 'serverless.functions.trigger.product.costAnomaly',
 };
 
 /**

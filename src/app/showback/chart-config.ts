@@ -7,7 +7,7 @@ export type ChartKind = 'stackedBar' | 'line' | 'doughnut';
 /** Texts of the chart that are not data (translated by the caller). */
 export interface ChartTexts {
   /** Labels of the daily line's series by kind: actual, forecast, bandLow, bandHigh. */
-  series?: Partial<Record<'actual' | 'forecast' | 'bandLow' | 'bandHigh', string>>;
+  series?: Partial<Record<'actual' | 'forecast' | 'bandLow' | 'bandHigh' | 'anomaly', string>>;
 }
 
 /** How a chart writes money: in the data's currency and the portal's locale, compact on the axis. */
@@ -89,6 +89,9 @@ function lineConfig(data: ChartData, palette: ChartPalette, texts: ChartTexts, m
       case 'bandHigh':
         // Filled down to the previous dataset (the band's low edge).
         return { label, data: s.data, borderColor: 'transparent', backgroundColor: palette.band, pointRadius: 0, fill: '-1' };
+      case 'anomaly':
+        // Marks only: a triangle on each anomaly day, no line between them.
+        return { label, data: s.data, borderColor: s.color, backgroundColor: s.color, showLine: false, pointStyle: 'triangle', pointRadius: 8, pointHoverRadius: 10 };
       default:
         return { label, data: s.data, borderColor: seriesColor(palette, i), backgroundColor: seriesColor(palette, i), pointRadius: 2, tension: 0.2 };
     }
@@ -104,7 +107,13 @@ function lineConfig(data: ChartData, palette: ChartPalette, texts: ChartTexts, m
       scales: moneyScales(false, palette, money),
       plugins: {
         legend: { labels: { color: palette.text } },
-        tooltip: { filter: (item: TooltipItem<'line'>) => item.raw !== null, callbacks: moneyTooltip(money).callbacks },
+        tooltip: {
+          filter: (item: TooltipItem<'line'>) => item.raw !== null,
+          callbacks: {
+            // An anomaly mark says what happened that day (its notes), the other series their money.
+            label: (item: TooltipItem<'line'>) => data.series[item.datasetIndex]?.notes?.[item.dataIndex] ?? moneyTooltip(money).callbacks.label(item),
+          },
+        },
       },
     },
   } as unknown as ChartConfiguration;

@@ -19,6 +19,7 @@ describe('ShowbackBudgetsComponent', () => {
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(ShowbackBudgetsComponent);
     fixture.detectChanges();
+    http.expectOne(`${SHOWBACK_URL}/anomalies/settings`).flush({ webhookUrl: null, function: null });
   }
 
   function answer(budgets: Budget[], alerts: Alert[] = []): void {
@@ -121,6 +122,41 @@ describe('ShowbackBudgetsComponent', () => {
     expect(cells[0].querySelector('[data-test="alert-function"]')?.textContent?.trim()).toBe('power-off');
     expect(cells[0].querySelector('a')?.getAttribute('href')).toContain('/functions/power-off');
     expect(cells[1].textContent?.trim()).toBe('None subscribed');
+  });
+
+  const anomalyAlert = () =>
+    wireAlert({
+      id: 'al-3',
+      kind: 'cost.anomaly',
+      budgetId: null,
+      budgetName: null,
+      type: null,
+      percent: null,
+      amount: null,
+      threshold: 1000,
+      value: 1500,
+      delivery: { state: 'delivered', attempts: 1, nextAttemptAt: null, lastError: null },
+      functions: { state: 'done', target: 'on-anomaly', ran: ['on-anomaly'], lastError: null },
+      anomaly: { id: 'an-1', day: '2026-11-02', service: 'compute', expected: 900, low: 800, high: 1000, delta: 600, vappId: 'urn:vcloud:vapp:web', vappName: 'web-shop', vappDelta: 550 },
+    });
+
+  it('shows an anomaly alert beside the budget alerts: the service, the day and band it left, the vApp', () => {
+    setUp();
+    answer([wireBudget()], [anomalyAlert(), wireAlert()]);
+    const rows = page().querySelectorAll('[data-test="alert-row"]');
+    expect(rows.length).toBe(2);
+    expect(plain(rows[0].querySelector('[data-test="alert-anomaly"]')?.textContent)).toBe('Cost anomaly: compute');
+    expect(plain(rows[0].textContent)).toContain('Nov 2, 2026, outside €8.00 – €10.00 · vApp web-shop');
+    expect(plain(rows[0].textContent)).toContain('€15.00 / €10.00');
+    expect(rows[0].querySelector('[data-test="alert-function"]')?.textContent?.trim()).toBe('on-anomaly');
+    expect(rows[1].querySelector('[data-test="alert-anomaly"]')).toBeNull();
+  });
+
+  it('shows an anomaly alert in German', () => {
+    setUp('de-DE');
+    answer([], [anomalyAlert()]);
+    expect(plain(q('alert-row')?.textContent)).toContain('Kostenanomalie: compute');
+    expect(plain(q('alert-row')?.textContent)).toContain('02.11.2026, außerhalb 8,00 € – 10,00 € · vApp web-shop');
   });
 
   it('sends the target function of a new budget', async () => {

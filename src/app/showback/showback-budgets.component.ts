@@ -7,9 +7,10 @@ import { forkJoin } from 'rxjs';
 import type { Alert, AlertDetail, Budget, CreateBudgetRequest } from '../../../contract/showback-budgets';
 import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
+import { AnomalySettingsComponent } from './anomaly-settings.component';
 import { BudgetListComponent } from './budget-list.component';
 import { formatMoney } from '../shared/money';
-import { formatInstant } from './showback.model';
+import { formatDate, formatInstant } from './showback.model';
 import { ShowbackService } from './showback.service';
 
 export type BudgetScope = 'org' | 'service' | 'vapp';
@@ -35,7 +36,7 @@ export function budgetRequest(v: { name: string; amount: number; scope: BudgetSc
 @Component({
   selector: 'vsl-showback-budgets',
   standalone: true,
-  imports: [ClarityModule, ReactiveFormsModule, I18nModule, RouterLink, ProblemAlertComponent, BudgetListComponent],
+  imports: [ClarityModule, ReactiveFormsModule, I18nModule, RouterLink, ProblemAlertComponent, BudgetListComponent, AnomalySettingsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './showback-budgets.component.html',
   styles: [
@@ -132,6 +133,10 @@ export class ShowbackBudgetsComponent implements OnInit {
 
   protected money(minor: number, currency: string): string {
     return formatMoney(minor, currency, this.locale);
+  }
+
+  protected day(day: string): string {
+    return formatDate(day, this.locale);
   }
 
   protected instant(iso: string): string {

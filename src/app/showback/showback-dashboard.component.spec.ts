@@ -6,7 +6,8 @@ import { TEST_TOKEN, providePluginTesting } from '../../testing/plugin-testing';
 import { ChartComponent } from './chart.component';
 import { ShowbackDashboardComponent } from './showback-dashboard.component';
 import { ShowbackService } from './showback.service';
-import { SHOWBACK_URL, wireBreakdown, wireBudget, wireDaily, wireMonthly, wireSummary } from '../../testing/showback-testing';
+import { SHOWBACK_URL, wireAnomaly, wireBreakdown, wireBudget, wireDaily, wireMonthly, wireSummary } from '../../testing/showback-testing';
+import type { Anomaly } from '../../../contract/showback-anomalies';
 import type { Budget } from '../../../contract/showback-budgets';
 
 const plain = (text: string | null | undefined): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -29,8 +30,9 @@ describe('ShowbackDashboardComponent', () => {
   const path = (req: TestRequest): string => req.request.url.replace(SHOWBACK_URL, '');
 
   /** Answers the six reads of the page (the budgets apart from the figures). */
-  function answer(summary: Summary = wireSummary(), budgets: Budget[] = []): void {
+  function answer(summary: Summary = wireSummary(), budgets: Budget[] = [], anomalies: Anomaly[] = []): void {
     http.expectOne(`${SHOWBACK_URL}/budgets`).flush({ items: budgets, total: budgets.length });
+    flushAnomalies(anomalies);
     http.expectOne(`${SHOWBACK_URL}/summary`).flush(summary);
     http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/monthly`)).flush(wireMonthly());
     http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/daily`)).flush(wireDaily());
@@ -40,8 +42,14 @@ describe('ShowbackDashboardComponent', () => {
     fixture.detectChanges();
   }
 
+  /** Answers the anomalies read of the range (apart from the figures, like the budgets). */
+  function flushAnomalies(items: Anomaly[] = []): void {
+    http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/anomalies`)).flush({ from: '2026-11-01', to: '2026-11-04', items, total: items.length });
+  }
+
   it("reads summary, monthly, daily and breakdown with the session's token", () => {
     setUp();
+    flushAnomalies();
     const summary = http.expectOne(`${SHOWBACK_URL}/summary`);
     expect(summary.request.headers.get('Authorization')).toBe(`Bearer ${TEST_TOKEN}`);
     expect(http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/monthly`)).request.url).toContain('months=6');
@@ -168,6 +176,7 @@ describe('ShowbackDashboardComponent', () => {
   it("shows the backend's problem when the dashboard cannot be read", () => {
     setUp();
     http.expectOne(`${SHOWBACK_URL}/budgets`).flush({ items: [], total: 0 });
+    flushAnomalies();
     http.expectOne(`${SHOWBACK_URL}/summary`).flush(
       { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'org globex is not your org' },
       { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'application/problem+json' } },
@@ -213,6 +222,7 @@ describe('ShowbackDashboardComponent', () => {
   it('shows no budget card when the budgets cannot be read, and the figures all the same', () => {
     setUp();
     http.expectOne(`${SHOWBACK_URL}/budgets`).flush({ type: 'about:blank', title: 'x', status: 500 }, { status: 500, statusText: 'x' });
+    flushAnomalies();
     http.expectOne(`${SHOWBACK_URL}/summary`).flush(wireSummary());
     http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/monthly`)).flush(wireMonthly());
     http.expectOne((r) => r.url.startsWith(`${SHOWBACK_URL}/daily`)).flush(wireDaily());
@@ -221,6 +231,40 @@ describe('ShowbackDashboardComponent', () => {
     expect(page().querySelector('[data-test="dashboard-budgets"]')).toBeNull();
     expect(kpi('month-to-date')).toBe('€1,234.56');
     expect(page().querySelector('[data-test="problem-alert"]')).toBeNull();
+  });
+
+  it('marks the anomaly days on the daily chart and lists each with its service, size, band and vApp', () => {
+    setUp();
+    answer(wireSummary(), [], [wireAnomaly(), wireAnomaly({ id: 'an-2', service: 'network', delta: -300, cost: 200, low: 400, high: 600, vappId: null, vappName: null, vappDelta: null })]);
+    const anomaly = page().querySelector('[data-test="anomaly-list"]');
+    expect(plain(anomaly?.querySelector('h4')?.textContent)).toBe('Cost anomalies in this range: 2');
+    const rows = Array.from(page().querySelectorAll('[data-test="anomaly"]')).map((r) => plain(r.textContent));
+    expect(rows).toEqual([
+      'Anomaly compute on Nov 2, 2026: +€6.00 beyond the expected €8.00 – €10.00 · driven by vApp web-shop (+€5.50)',
+      'Anomaly network on Nov 2, 2026: -€3.00 beyond the expected €4.00 – €6.00 · not in one vApp',
+    ]);
+    const line = fixture.debugElement.queryAll(By.directive(ChartComponent)).map((d) => d.componentInstance as ChartComponent).find((c) => c.kind === 'line')!;
+    const marks = line.data!.series.find((x) => x.kind === 'anomaly')!;
+    // One mark on Nov 2 at the day's total (15.00), none on the other days; its tooltip says both anomalies.
+    expect(marks.data).toEqual([null, 15, null, null]);
+    expect(marks.notes?.[1]?.length).toBe(2);
+    expect(marks.notes?.[1]?.[0]).toContain('web-shop');
+  });
+
+  it('draws no anomaly marks and no list when the range has none', () => {
+    setUp();
+    answer();
+    const line = fixture.debugElement.queryAll(By.directive(ChartComponent)).map((d) => d.componentInstance as ChartComponent).find((c) => c.kind === 'line')!;
+    expect(line.data!.series.some((x) => x.kind === 'anomaly')).toBeFalse();
+    expect(page().querySelector('[data-test="anomaly-list"]')).toBeNull();
+  });
+
+  it('lists the anomalies in German', () => {
+    setUp('de-DE');
+    answer(wireSummary(), [], [wireAnomaly()]);
+    expect(plain(page().querySelector('[data-test="anomaly"]')?.textContent)).toBe(
+      'Anomalie compute am 02.11.2026: +6,00 € außerhalb des erwarteten Bereichs 8,00 € – 10,00 € · verursacht durch vApp web-shop (+5,50 €)',
+    );
   });
 
   it('downloads the period as a FOCUS 1.2 CSV with the token', () => {

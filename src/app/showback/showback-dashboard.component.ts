@@ -5,7 +5,9 @@ import { ClarityModule } from '@clr/angular';
 import { I18nModule, TranslationService } from '@vcd/i18n';
 import { Subscription, forkJoin } from 'rxjs';
 import type { Breakdown, BreakdownDimension, Daily, Monthly, Summary } from '../../../contract/showback';
+import type { Anomaly } from '../../../contract/showback-anomalies';
 import type { Budget } from '../../../contract/showback-budgets';
+import { anomalySeries, withAnomalies } from './anomaly-marks';
 import { ApiError } from '../core/api-error';
 import { ProblemAlertComponent } from '../core/problem-alert.component';
 import { formatMoney } from '../shared/money';
@@ -58,6 +60,8 @@ export const MONTH_CHOICES = [3, 6, 12] as const;
       .chart-header { display: flex; justify-content: space-between; align-items: center; }
       .top-table { margin-top: 0; }
       .empty-state { margin-top: 1rem; }
+      .anomalies h4 { margin-top: 0.5rem; font-size: 0.875rem; }
+      .anomalies li { margin: 0.25rem 0; }
       .loading { margin: 1rem 0; }
       @media (max-width: 900px) { .charts { grid-template-columns: minmax(0, 1fr); } }
     `,
@@ -89,6 +93,8 @@ export class ShowbackDashboardComponent implements OnInit {
   readonly top = signal<Breakdown | null>(null);
   /** Loaded beside the figures: a budget read that fails leaves the dashboard as it is. */
   readonly budgets = signal<Budget[]>([]);
+  /** The range's cost anomalies, loaded beside the figures like the budgets. */
+  readonly anomalies = signal<Anomaly[]>([]);
   protected readonly loading = signal(true);
   protected readonly exporting = signal(false);
   protected readonly error = signal<ApiError | null>(null);
@@ -107,7 +113,11 @@ export class ShowbackDashboardComponent implements OnInit {
   });
   readonly dailyData = computed<ChartData | null>(() => {
     const daily = this.daily();
-    return daily ? dailyChart(daily, this.summary(), this.locale, readPalette()) : null;
+    if (!daily) return null;
+    const palette = readPalette();
+    const label = this.translations.translate('serverless.showback.chart.anomaly');
+    const marks = anomalySeries(daily, this.anomalies(), label, (a) => this.anomalyNote(a), palette.series[5]);
+    return withAnomalies(dailyChart(daily, this.summary(), this.locale, palette), marks);
   });
   readonly serviceData = computed<ChartData | null>(() => {
     const breakdown = this.byService();
@@ -119,6 +129,7 @@ export class ShowbackDashboardComponent implements OnInit {
       forecast: this.translations.translate('serverless.showback.chart.forecast'),
       bandLow: this.translations.translate('serverless.showback.chart.low'),
       bandHigh: this.translations.translate('serverless.showback.chart.high'),
+      anomaly: this.translations.translate('serverless.showback.chart.anomaly'),
     },
   }));
   /** "data as of …": the last day that has data (not the exclusive end of its period), in the locale. */
@@ -137,6 +148,26 @@ export class ShowbackDashboardComponent implements OnInit {
 
   private loadBudgets(): void {
     this.showback.budgets().subscribe({ next: (b) => this.budgets.set(b), error: () => this.budgets.set([]) });
+  }
+
+  private loadAnomalies(): void {
+    this.showback.anomalies(this.range).subscribe({ next: (a) => this.anomalies.set(a), error: () => this.anomalies.set([]) });
+  }
+
+  /** "compute on Dec 6, 2026: +€12.00 beyond the expected €8.00 – €10.00 · vApp web-shop +€11.50". */
+  protected anomalyNote(a: Anomaly): string {
+    const signed = (minor: number) => (minor > 0 ? '+' : '') + this.money(minor, a.currency);
+    const what = this.translations.translate('serverless.showback.anomalies.note', [
+      a.service,
+      formatDate(a.day, this.locale),
+      signed(a.delta),
+      this.money(a.low, a.currency),
+      this.money(a.high, a.currency),
+    ]);
+    const vapp = a.vappId
+      ? this.translations.translate('serverless.showback.anomalies.vapp', [a.vappName || a.vappId, signed(a.vappDelta ?? 0)])
+      : this.translations.translate('serverless.showback.anomalies.noVapp');
+    return `${what} · ${vapp}`;
   }
 
   protected money(minor: number, currency: string): string {
@@ -174,6 +205,7 @@ export class ShowbackDashboardComponent implements OnInit {
     this.loading$?.unsubscribe();
     this.loading.set(true);
     this.loadBudgets();
+    this.loadAnomalies();
     this.loading$ = forkJoin({
       summary: this.showback.summary(),
       monthly: this.showback.monthly(this.months),

@@ -146,7 +146,9 @@ export interface SeriesData {
   label: string;
   data: (number | null)[];
   color: string;
-  kind?: 'actual' | 'forecast' | 'bandLow' | 'bandHigh';
+  kind?: 'actual' | 'forecast' | 'bandLow' | 'bandHigh' | 'anomaly';
+  /** Per point, the tooltip's lines (the anomaly marks: one per anomaly of the day). */
+  notes?: (string[] | null)[];
 }
 
 export interface ChartData {

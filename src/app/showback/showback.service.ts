@@ -24,6 +24,7 @@ import type {
   WebhookSecret,
 } from '../../../contract/showback-budgets';
 import type { Page } from '../../../contract/problem';
+import type { Anomalies, Anomaly, AnomalySettings, AnomalySettingsRequest } from '../../../contract/showback-anomalies';
 import { ApiClient } from '../core/api-client';
 import { DayRange } from './showback.model';
 
@@ -102,6 +103,11 @@ export class ShowbackService {
   }
 
   /** Budgets with their state this month. */
+  /** The stored cost anomalies of the range (oldest first). */
+  anomalies(range: DayRange): Observable<Anomaly[]> {
+    return this.api.get<Anomalies>(`${BASE}/anomalies${query({ from: range.from, to: range.to })}`).pipe(map((answer) => answer.items ?? []));
+  }
+
   budgets(): Observable<Budget[]> {
     return this.api.get<Page<Budget>>(`${BASE}/budgets`).pipe(map((answer) => answer.items ?? []));
   }
@@ -130,5 +136,14 @@ export class ShowbackService {
 
   rotateWebhookSecret(): Observable<WebhookSecret> {
     return this.api.post<WebhookSecret>(`${BASE}/webhook-secret`, {});
+  }
+
+  /** Where the org's anomaly alerts go. */
+  anomalySettings(): Observable<AnomalySettings> {
+    return this.api.get<AnomalySettings>(`${BASE}/anomalies/settings`);
+  }
+
+  saveAnomalySettings(request: AnomalySettingsRequest): Observable<AnomalySettings> {
+    return this.api.put<AnomalySettings>(`${BASE}/anomalies/settings`, request);
   }
 }
