@@ -1,9 +1,13 @@
 import { RuleMetricsQuerySchema, type Rule, type RuleMetrics } from '../../contract/autoscale';
+import type { Ahead, CostEffect } from '../../contract/autoscale-budget';
 import type { ActiveSchedule } from '../../contract/autoscale-schedule';
 import { parseOrThrow } from '../errors';
 import type { VcdInfra } from '../vcd/infra';
 import { vAppHistory } from './backtest';
+import { scaleAhead } from './ahead';
+import { guard, type RuleBudget } from './budget';
 import { decide, type DecisionHistory, type DecisionResult } from './decide';
+import { forecastDemand, impliedVms } from './forecast';
 import { explainSchedule, withSchedule } from './schedule';
 
 /** What the rule's vApp looks like now: averages over its powered-on VMs. */
@@ -13,14 +17,21 @@ export interface Observation {
   vms: number;
 }
 
-/** A decision with what shaped it besides the thresholds. */
-export type Evaluation = DecisionResult & { schedule: ActiveSchedule | null };
+/** A decision with what shaped it besides the thresholds: the open window, the forecast ahead, its cost. */
+export type Evaluation = DecisionResult & { schedule: ActiveSchedule | null; ahead: Ahead | null; cost: CostEffect | null };
+
+/** Days of history the scale-ahead forecast learns from, and how long one forecast serves a rule's evaluations. */
+const AHEAD_DAYS = 7;
+const AHEAD_TTL_MS = 5 * 60_000;
+const DAY = 86_400_000;
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** What a rule sees of its vApp (read from vCD as the caller) and what it decides from it. */
 export class RuleEvaluation {
-  constructor(private readonly deps: { vcd: VcdInfra; now: () => number }) {}
+  /** The last forecast demand per rule: the poller evaluates every minute, the forecast moves in 5-minute steps. */
+  private readonly forecasts = new Map<string, { made: number; demand: ReturnType<typeof forecastDemand> }>();
+  constructor(private readonly deps: { vcd: VcdInfra; now: () => number; budget: RuleBudget }) {}
 
   /** Current averages over the rule's powered-on VMs, read from vCD's VM metrics. */
   async observe(token: string, rule: Rule): Promise<Observation | null> {
@@ -48,12 +59,40 @@ export class RuleEvaluation {
     return { items, vms: on.length };
   }
 
-  /** The metric rules within the limits of the schedule window open now (a window never fights a threshold). */
-  evaluate(rule: Rule, observation: Observation | null, history: DecisionHistory): Evaluation {
+  /**
+   * The metric rules within the limits of the schedule window open now (a window never fights a threshold), raised
+   * ahead of the forecast when the rule asks for it, then priced and held by the budget guard when over the ceiling.
+   * `price`: 'always' (dry run) or only when the decision acts.
+   */
+  async evaluate(org: string, token: string, rule: Rule, observation: Observation | null, history: DecisionHistory, price: 'always' | 'acting'): Promise<Evaluation> {
     const now = this.deps.now();
     const window = observation ? [{ at: now, cpuPercent: observation.cpuPercent, memoryPercent: observation.memoryPercent }] : [];
     const scheduled = withSchedule(rule, now);
-    const result = decide({ rule: scheduled.rule, window, current: observation?.vms ?? 0, history, now });
-    return { ...result, decision: explainSchedule(result.decision, scheduled.schedule), schedule: scheduled.schedule };
+    const thresholds = decide({ rule: scheduled.rule, window, current: observation?.vms ?? 0, history, now });
+    const forecast = rule.scheduleBufferMinutes ? await this.forecastVms(token, rule, scheduled.rule, rule.scheduleBufferMinutes) : null;
+    const result = forecast ? scaleAhead(thresholds, { rule: scheduled.rule, ...forecast, bufferMinutes: rule.scheduleBufferMinutes as number, history, now }) : { ...thresholds, ahead: null };
+    const decision = explainSchedule(result.decision, scheduled.schedule);
+    const effect = price === 'always' || decision.action !== 'none' ? await this.deps.budget.effectOf(org, token, rule, decision) : null;
+    const guarded = effect ? guard(decision, effect) : { decision, effect: null };
+    return { ...result, decision: guarded.decision, cost: guarded.effect, schedule: scheduled.schedule };
+  }
+
+  /** The VMs the forecast implies `bufferMinutes` from now under the limits in force; null without history. */
+  private async forecastVms(token: string, rule: Rule, limits: Parameters<typeof impliedVms>[0], bufferMinutes: number): Promise<{ forecastVms: number; at: number } | null> {
+    const now = this.deps.now();
+    const key = `${rule.id}@${rule.updatedAt}`;
+    let cached = this.forecasts.get(key);
+    if (!cached || now - cached.made > AHEAD_TTL_MS || now < cached.made) {
+      const vApp = await this.deps.vcd.vApp(token, rule.vAppId);
+      if (!vApp) return null;
+      const history = await vAppHistory(this.deps.vcd, token, vApp.vms.map((vm) => vm.id), { from: now - AHEAD_DAYS * DAY, to: now });
+      if (history.length === 0) return null;
+      cached = { made: now, demand: forecastDemand(history, now, Math.ceil(bufferMinutes / 60) + 1) };
+      if (this.forecasts.size > 1000) this.forecasts.clear();
+      this.forecasts.set(key, cached);
+    }
+    const at = now + bufferMinutes * 60_000;
+    const point = cached.demand.filter((p) => p.at <= at).at(-1) ?? cached.demand[0];
+    return point ? { forecastVms: impliedVms(limits, point), at: point.at } : null;
   }
 }

@@ -5,6 +5,7 @@ import type { VcdInfra } from '../vcd/infra';
 import type { ScaleExecutor } from './executor';
 import { RuleBacktests } from './backtest';
 import { RuleEvaluation, type Observation } from './evaluation';
+import { RuleBudget, type SpendPort } from './budget';
 import { checkHooks, type HookFunctions } from './hooks';
 import { RuleForecasts } from './forecasts';
 import { fieldChanges, type ChangeAuthor, type RuleJournal } from './journal';
@@ -29,6 +30,8 @@ export interface AutoscaleDeps {
   groups?: VropsGroups;
   /** The org's functions, for the rules' lifecycle hooks (compose wires the functions feature). */
   hookFunctions?: HookFunctions;
+  /** The org's spend and rate card, for the budget guard (compose wires showback). */
+  spend?: SpendPort;
 }
 
 const specOf = (r: Rule): RuleInput => {
@@ -47,13 +50,15 @@ export class AutoscaleService {
   readonly forecasts: RuleForecasts;
   private readonly checks: RuleChecks;
   private readonly evaluation: RuleEvaluation;
+  private readonly budget: RuleBudget;
   constructor(private readonly deps: AutoscaleDeps) {
     this.now = deps.now ?? Date.now;
     this.pickers = new AutoscalePickers(deps.vcd);
     this.backtests = new RuleBacktests({ vcd: deps.vcd, now: this.now });
     this.forecasts = new RuleForecasts({ vcd: deps.vcd, now: this.now });
     this.checks = new RuleChecks({ ...deps, now: this.now });
-    this.evaluation = new RuleEvaluation({ vcd: deps.vcd, now: this.now });
+    this.budget = new RuleBudget({ vcd: deps.vcd, spend: deps.spend, now: this.now });
+    this.evaluation = new RuleEvaluation({ vcd: deps.vcd, now: this.now, budget: this.budget });
   }
 
   async create(org: string, token: string, body: unknown, author: ChangeAuthor): Promise<Rule> {
@@ -61,6 +66,7 @@ export class AutoscaleService {
     this.checks.schedules(spec);
     await this.checks.maxVms(org, spec.maxVms);
     await this.checks.noClash(org, spec);
+    await this.budget.checkCeiling(org, spec);
     await checkHooks(this.deps.hookFunctions, org, spec.hooks);
     await this.checks.references(org, token, spec);
     await this.checks.vropsGroup(org, spec);
@@ -87,6 +93,7 @@ export class AutoscaleService {
     if (changes.length === 0) return old;
     if (changes.some((c) => c.field === 'maxVms')) await this.checks.maxVms(org, spec.maxVms);
     if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.checks.noClash(org, spec, id);
+    if (changes.some((c) => c.field === 'monthlyCostCeiling')) await this.budget.checkCeiling(org, spec);
     if (changes.some((c) => c.field.startsWith('hooks'))) await checkHooks(this.deps.hookFunctions, org, spec.hooks);
     const onlySwitchingOff = changes.length === 1 && changes[0].field === 'enabled' && spec.enabled === false;
     if (!onlySwitchingOff) await this.checks.references(org, token, spec);
@@ -135,8 +142,8 @@ export class AutoscaleService {
   async dryRun(org: string, token: string, id: string): Promise<DryRun> {
     const rule = await this.get(org, id);
     const [observation, history] = await Promise.all([this.evaluation.observe(token, rule), this.deps.store.history(org, rule.id)]);
-    const { decision, schedule } = this.evaluation.evaluate(rule, observation, history);
-    return { rule: rule.id, decision, metrics: observation, schedule };
+    const { decision, schedule, cost, ahead } = await this.evaluation.evaluate(org, token, rule, observation, history, 'always');
+    return { rule: rule.id, decision, metrics: observation, schedule, cost, ahead };
   }
 
   /**
@@ -202,10 +209,10 @@ export class AutoscaleService {
     await this.deps.executor?.reconcile(org, token, rule);
     await this.repairVropsGroup(org, token, rule);
     const [observation, history] = await Promise.all([observed ?? this.evaluation.observe(token, rule), store.history(org, rule.id)]);
-    const { decision, recommendation, schedule } = this.evaluation.evaluate(rule, observation, history);
+    const { decision, recommendation, schedule, cost, ahead } = await this.evaluation.evaluate(org, token, rule, observation, history, 'acting');
     await Promise.all([
       store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),
-      store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation, schedule } }),
+      store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation, schedule, cost, ahead } }),
     ]);
     if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action, decision);
     this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');

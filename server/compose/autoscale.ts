@@ -1,5 +1,6 @@
 import { registerAutoscalePaths } from '../autoscale/openapi';
 import { ScaleExecutor } from '../autoscale/executor';
+import type { SpendPort } from '../autoscale/budget';
 import type { HookFunctions } from '../autoscale/hooks';
 import { MetricPoller } from '../autoscale/poller';
 import { MetricPush, type PushedMetrics } from '../autoscale/push';
@@ -21,7 +22,7 @@ import { orgReadCache } from './store';
  * Autoscale: rules, the executor (with its retries and orphan reload), the metric poller (on the lease holder) and
  * the vROps SNMP trap receiver, both with the service account; without one neither runs.
  */
-export function composeAutoscale(context: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number>; hookFunctions?: HookFunctions } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
+export function composeAutoscale(context: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number>; hookFunctions?: HookFunctions; spend?: SpendPort } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
   const { config, db, log } = context;
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db, orgReadCache(config));
@@ -29,7 +30,7 @@ export function composeAutoscale(context: ComposeContext, ports: { maxVmsOf?: (o
   const vrops = vropsUrl && vropsUser && vropsPassword ? createSuiteApi({ url: vropsUrl, username: vropsUser, password: vropsPassword, authSource: vropsAuthSource }) : undefined;
   const groups = new VropsGroups({ port: vrops, rules, log });
   const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs, groups, hooks: ports.hookFunctions });
-  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf, groups, hookFunctions: ports.hookFunctions });
+  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf, groups, hookFunctions: ports.hookFunctions, spend: ports.spend });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const login = () => vcdInfra.login(pollUser as string, pollPassword as string);
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service, login, log }) : undefined;

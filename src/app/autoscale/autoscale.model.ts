@@ -55,6 +55,10 @@ export interface AutoscaleRule {
   vropsGroupId?: string | null;
   /** Lifecycle hooks that call one of the org's functions; absent when none. */
   hooks?: Hooks;
+  /** Monthly cost ceiling in minor units (cents) of the org's showback currency; null or absent = none. */
+  monthlyCostCeiling?: number | null;
+  /** Scale out this many minutes ahead of the load forecast; null or absent = off. */
+  scheduleBufferMinutes?: number | null;
   updatedAt: Date;
   lastDecision: LastDecision | null;
 }
@@ -98,6 +102,10 @@ export interface DryRunView {
   metrics: { cpuPercent: number; memoryPercent: number; vms: number } | null;
   /** The schedule window open now and the limits it set (null: the rule's own limits). */
   schedule: { name: string; until: Date; minVms: number; maxVms: number } | null;
+  /** What the decision costs this month (null: it cannot be priced). */
+  cost: DryRun['cost'] | null;
+  /** The forecast a rule with scheduleBufferMinutes scales ahead of. */
+  ahead: { bufferMinutes: number; at: Date; vms: number; applied: boolean } | null;
 }
 
 /** The uuid of a vCD URN, lower-cased: how a rule's vAppId meets a vApp of the picker whatever its spelling. */
@@ -133,6 +141,8 @@ export function fromRuleDraft(draft: RuleDraft): RuleCreate {
     enabled: draft.enabled,
     ...(draft.vropsGroupId !== undefined ? { vropsGroupId: draft.vropsGroupId } : {}),
     ...(draft.hooks ? { hooks: draft.hooks } : {}),
+    ...(draft.monthlyCostCeiling !== undefined ? { monthlyCostCeiling: draft.monthlyCostCeiling } : {}),
+    ...(draft.scheduleBufferMinutes !== undefined ? { scheduleBufferMinutes: draft.scheduleBufferMinutes } : {}),
   };
 }
 
@@ -173,6 +183,8 @@ export const toDryRun = (d: DryRun): DryRunView => ({
   schedule: d.schedule
     ? { name: d.schedule.name ?? `#${d.schedule.window + 1}`, until: new Date(d.schedule.closesAt), minVms: d.schedule.minVms, maxVms: d.schedule.maxVms }
     : null,
+  cost: d.cost ?? null,
+  ahead: d.ahead ? { ...d.ahead, at: new Date(d.ahead.at) } : null,
 });
 
 /** The wizard's draft of an existing rule (edit mode). */
