@@ -40,6 +40,7 @@ export function scaleAhead(result: DecisionResult, input: AheadInput): DecisionR
     if (vms > d.desired) return { decision: { ...d, desired: vms, detail: `${d.detail}; only to ${vms}: ${why}` }, recommendation, ahead: applied };
     return { ...result, ahead };
   }
-  if (target <= d.current || inCooldown) return { ...result, ahead };
+  if (target <= d.current) return { ...result, ahead };
+  if (inCooldown) return { decision: { ...d, reason: 'cooldown', detail: `${d.detail}; would scale out ahead to ${target} (${why}), but the last action was less than ${rule.cooldownSeconds} s ago` }, recommendation, ahead };
   return { decision: { ...d, action: 'scaleOut', desired: target, reason: 'forecast-ahead', detail: `${d.detail}; scaling ahead: ${why}` }, recommendation, ahead: applied };
 }
