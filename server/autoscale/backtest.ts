@@ -2,12 +2,14 @@ import { BacktestRequestSchema, type Backtest } from '../../contract/autoscale';
 import { Invalid, parseOrThrow } from '../errors';
 import type { VcdInfra } from '../vcd/infra';
 import { replay, type HistoricSample } from './replay';
+import { scheduleIssues } from './schedule';
 
 const DAY = 86_400_000;
 
 /**
  * POST rules/backtest: a draft rule (as create takes it, nothing saved) replayed over the last `days` of its vApp's
- * metric history, read from vCD as the caller (`/metrics/historic` of each VM of the vApp). No cost: autoscale has no
+ * metric history, read from vCD as the caller (`/metrics/historic` of each VM of the vApp), with its schedule windows
+ * applied at each sample's time. No cost: autoscale has no
  * port to showback's rate card yet (issue 14, item 6), so the answer carries VM-hours only.
  */
 export class RuleBacktests {
@@ -15,6 +17,8 @@ export class RuleBacktests {
 
   async run(token: string, body: unknown): Promise<Backtest> {
     const { rule, days } = parseOrThrow(BacktestRequestSchema, body, 'invalid backtest');
+    const issues = scheduleIssues(rule, this.deps.now()).map((i) => ({ ...i, path: `rule.${i.path}` }));
+    if (issues.length > 0) throw new Invalid(`invalid backtest: ${issues[0].path} ${issues[0].message}`, issues);
     const vApp = await this.deps.vcd.vApp(token, rule.vAppId);
     if (!vApp) throw new Invalid('the rule names a vApp that does not exist in this org', [{ path: 'rule.vAppId', message: 'no such vApp in this org' }]);
     const to = this.deps.now();
