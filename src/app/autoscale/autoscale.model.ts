@@ -173,6 +173,10 @@ export function lastDecisionOf(events: RuleEventView[]): LastDecision | null {
 export const toMetricPoints = (m: RuleMetrics): MetricPoint[] =>
   m.items.map((s) => ({ at: new Date(s.at), cpuPercent: s.cpuPercent, memoryPercent: s.memoryPercent }));
 
+/** The forecast's points as the chart draws them (percent over the VMs serving now). */
+export const toForecastPoints = (f: { points: { at: number; cpuPercent: number; memoryPercent: number }[] }): MetricPoint[] =>
+  f.points.map((p) => ({ at: new Date(p.at), cpuPercent: p.cpuPercent, memoryPercent: p.memoryPercent }));
+
 export const toDryRun = (d: DryRun): DryRunView => ({
   action: d.decision.action,
   reason: d.decision.reason,
