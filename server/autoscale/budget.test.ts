@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { api, jsonOf, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
 import { ruleFor } from '../testing/autoscale';
-import { costEffect, guard } from './budget';
+import { costEffect, guard, unpriced } from './budget';
 
 /** Issue 14 item 6: a rule's monthly cost ceiling, each scale out priced with the org's rate card and showback's forecast. */
 
@@ -26,6 +26,13 @@ describe('pricing a decision', () => {
     expect(held.effect.held).toBe(true);
     expect(guard({ ...load, reason: 'below-min' }, effect).decision.action).toBe('scaleOut');
     expect(guard(load, { ...effect, ceiling: 30_144 }).decision.action).toBe('scaleOut');
+  });
+
+  it('holds a load scale out it cannot price when the rule has a ceiling, and lets it be without one', () => {
+    const load = { action: 'scaleOut' as const, current: 2, desired: 3, reason: 'above-scale-out', detail: 'CPU 90 %' };
+    expect(unpriced(load, 50_000, 'showback is down')).toMatchObject({ action: 'none', desired: 2, reason: 'budget-unpriced', detail: 'scale out to 3 held by the budget guard: it cannot be priced (showback is down)' });
+    expect(unpriced(load, undefined, 'showback is down')).toBe(load);
+    expect(unpriced({ ...load, reason: 'below-min' }, 50_000, 'showback is down').action).toBe('scaleOut');
   });
 });
 

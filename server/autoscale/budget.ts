@@ -52,6 +52,9 @@ export function costEffect(spend: OrgSpend, hardware: { cpus: number; memoryMb: 
 
 const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
 
+/** What the guard holds: scale outs driven by load (thresholds, the forecast ahead), never the minimum (below-min). */
+const guarded = (d: Decision) => d.action === 'scaleOut' && d.reason !== 'below-min';
+
 /**
  * The budget guard: a scale out driven by load (thresholds, or the forecast ahead) whose cost would take the month-end
  * forecast above the rule's ceiling is held, the decision says so with the numbers. The minimum (the rule's, or an open
@@ -59,7 +62,7 @@ const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} 
  */
 export function guard(decision: Decision, effect: CostEffect): { decision: Decision; effect: CostEffect } {
   const over = effect.ceiling !== null && effect.forecastAfter > effect.ceiling;
-  if (decision.action !== 'scaleOut' || decision.reason === 'below-min' || !over) return { decision, effect };
+  if (!guarded(decision) || !over) return { decision, effect };
   const c = effect.currency;
   const detail =
     `scale out to ${decision.desired} held by the budget guard: month to date ${money(effect.monthToDate, c)}, forecast ${money(effect.forecast, c)}` +
@@ -67,17 +70,27 @@ export function guard(decision: Decision, effect: CostEffect): { decision: Decis
   return { decision: { ...decision, action: 'none', desired: decision.current, reason: 'over-budget', detail }, effect: { ...effect, held: true } };
 }
 
+/** A rule with a ceiling whose scale out cannot be priced (showback or the template unreadable) holds it: the cap stays a cap. */
+export function unpriced(decision: Decision, ceiling: number | null | undefined, why: string): Decision {
+  if (ceiling === null || ceiling === undefined || !guarded(decision)) return decision;
+  return { ...decision, action: 'none', desired: decision.current, reason: 'budget-unpriced', detail: `scale out to ${decision.desired} held by the budget guard: it cannot be priced (${why})` };
+}
+
 /** Prices a rule's decisions with the org's spend and the rule's template (read from vCD as the caller). */
 export class RuleBudget {
   constructor(private readonly deps: { vcd: VcdInfra; spend?: SpendPort; now: () => number }) {}
 
-  /** The cost effect of the decision, null when it cannot be priced (no showback wired, no template hardware). */
-  async effectOf(org: string, token: string, rule: Rule, decision: Decision): Promise<CostEffect | null> {
-    if (!this.deps.spend) return null;
-    const [spend, template] = await Promise.all([this.deps.spend.spendOf(org), this.deps.vcd.template(token, rule.templateId)]);
-    const vm = template?.vms[0];
-    if (!vm || vm.cpus === null || vm.memoryMb === null) return null;
-    return costEffect(spend, { cpus: vm.cpus, memoryMb: vm.memoryMb }, decision, rule.monthlyCostCeiling ?? null, this.deps.now());
+  /** The cost effect of the decision, or why it cannot be priced (no showback wired, no template hardware, a failed read). */
+  async effectOf(org: string, token: string, rule: Rule, decision: Decision): Promise<CostEffect | { unpriced: string }> {
+    if (!this.deps.spend) return { unpriced: 'showback is not configured' };
+    try {
+      const [spend, template] = await Promise.all([this.deps.spend.spendOf(org), this.deps.vcd.template(token, rule.templateId)]);
+      const vm = template?.vms[0];
+      if (!vm || vm.cpus === null || vm.memoryMb === null) return { unpriced: 'vCD gives no vCPU and memory of the template VM' };
+      return costEffect(spend, { cpus: vm.cpus, memoryMb: vm.memoryMb }, decision, rule.monthlyCostCeiling ?? null, this.deps.now());
+    } catch (err) {
+      return { unpriced: (err as Error).message };
+    }
   }
 
   /** A ceiling below what the org has spent this month already would hold every scale out: 400 naming the field. */

@@ -5,7 +5,7 @@ import { parseOrThrow } from '../errors';
 import type { VcdInfra } from '../vcd/infra';
 import { vAppHistory } from './backtest';
 import { scaleAhead } from './ahead';
-import { guard, type RuleBudget } from './budget';
+import { guard, unpriced, type RuleBudget } from './budget';
 import { decide, type DecisionHistory, type DecisionResult } from './decide';
 import { forecastDemand, impliedVms } from './forecast';
 import { explainSchedule, withSchedule } from './schedule';
@@ -73,7 +73,7 @@ export class RuleEvaluation {
     const result = forecast ? scaleAhead(thresholds, { rule: scheduled.rule, ...forecast, bufferMinutes: rule.scheduleBufferMinutes as number, history, now }) : { ...thresholds, ahead: null };
     const decision = explainSchedule(result.decision, scheduled.schedule);
     const effect = price === 'always' || decision.action !== 'none' ? await this.deps.budget.effectOf(org, token, rule, decision) : null;
-    const guarded = effect ? guard(decision, effect) : { decision, effect: null };
+    const guarded = effect === null ? { decision, effect } : 'unpriced' in effect ? { decision: unpriced(decision, rule.monthlyCostCeiling, effect.unpriced), effect: null } : guard(decision, effect);
     return { ...result, decision: guarded.decision, cost: guarded.effect, schedule: scheduled.schedule };
   }
 
