@@ -260,6 +260,11 @@ export const BacktestSchema = z.object({
   /** The scale actions the rule would have taken, oldest first (at most 1000; `decisionsTruncated` says when more). */
   decisions: z.array(BacktestDecisionSchema),
   decisionsTruncated: z.boolean(),
+  /**
+   * The VM-hours priced with the org's rate card for the template's hardware (minor units), as the budget guard prices
+   * a scale out; null when they cannot be priced (no showback, no template hardware from vCD).
+   */
+  cost: z.object({ currency: z.string(), vmHourPrice: z.number(), cost: z.number().int(), actualCost: z.number().int() }).nullable().optional(),
 });
 export type Backtest = z.infer<typeof BacktestSchema>;
 export type BacktestPoint = z.infer<typeof BacktestPointSchema>;

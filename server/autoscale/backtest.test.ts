@@ -43,7 +43,9 @@ describe.each(STORES)('autoscale backtest on %s', (kind) => {
     expect(bt.points.length).toBeGreaterThan(100);
     expect(bt.points.length).toBeLessThanOrEqual(300);
     for (const d of bt.decisions) expect(Math.abs(d.to - d.from)).toBe(1);
-    expect('cost' in bt).toBe(false);
+    // Priced at the default rate card for the template's 2 vCPU and 2 GB: 0.05 EUR (5 cents) a VM-hour.
+    expect(bt.cost).toEqual({ currency: 'EUR', vmHourPrice: 5, cost: Math.round(bt.summary.vmHours * 5), actualCost: Math.round(bt.summary.actualVmHours * 5) });
+    expect(bt.cost.cost).toBeGreaterThan(bt.cost.actualCost);
   });
 
   it('measures the minutes a rule capped at the vApp’s size leaves above its threshold, and a lax rule none', async () => {

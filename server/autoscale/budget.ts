@@ -26,12 +26,15 @@ export function hoursLeftInMonth(now: number): number {
   return (Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - now) / HOUR;
 }
 
+/** One VM of this hardware per hour powered on at the org's rates, in minor units. */
+export const vmHourPriceOf = (spend: OrgSpend, hardware: { cpus: number; memoryMb: number }) => (hardware.cpus * spend.vcpuHour + (hardware.memoryMb / 1024) * spend.ramGbHour) * 100;
+
 /**
  * A decision's cost effect: each VM it adds runs, at the rate card's vCPU-hour and GB-RAM-hour prices for the
  * template's hardware, until the end of the month; a scale in saves as much. Pure.
  */
 export function costEffect(spend: OrgSpend, hardware: { cpus: number; memoryMb: number }, decision: Pick<Decision, 'desired' | 'current'>, ceiling: number | null, now: number): CostEffect {
-  const vmHourPrice = (hardware.cpus * spend.vcpuHour + (hardware.memoryMb / 1024) * spend.ramGbHour) * 100;
+  const vmHourPrice = vmHourPriceOf(spend, hardware);
   const hours = hoursLeftInMonth(now);
   const vmsChange = decision.desired - decision.current;
   const monthCostChange = Math.round(vmsChange * vmHourPrice * hours);
@@ -82,12 +85,19 @@ export class RuleBudget {
 
   /** The cost effect of the decision, or why it cannot be priced (no showback wired, no template hardware, a failed read). */
   async effectOf(org: string, token: string, rule: Rule, decision: Decision): Promise<CostEffect | { unpriced: string }> {
+    const priced = await this.hourly(org, token, rule.templateId);
+    if ('unpriced' in priced) return priced;
+    return costEffect(priced.spend, priced.hardware, decision, rule.monthlyCostCeiling ?? null, this.deps.now());
+  }
+
+  /** The org's spend and the template VM's hardware, or why they cannot be read. */
+  async hourly(org: string, token: string, templateId: string): Promise<{ spend: OrgSpend; hardware: { cpus: number; memoryMb: number } } | { unpriced: string }> {
     if (!this.deps.spend) return { unpriced: 'showback is not configured' };
     try {
-      const [spend, template] = await Promise.all([this.deps.spend.spendOf(org), this.deps.vcd.template(token, rule.templateId)]);
+      const [spend, template] = await Promise.all([this.deps.spend.spendOf(org), this.deps.vcd.template(token, templateId)]);
       const vm = template?.vms[0];
       if (!vm || vm.cpus === null || vm.memoryMb === null) return { unpriced: 'vCD gives no vCPU and memory of the template VM' };
-      return costEffect(spend, { cpus: vm.cpus, memoryMb: vm.memoryMb }, decision, rule.monthlyCostCeiling ?? null, this.deps.now());
+      return { spend, hardware: { cpus: vm.cpus, memoryMb: vm.memoryMb } };
     } catch (err) {
       return { unpriced: (err as Error).message };
     }

@@ -54,10 +54,11 @@ export class AutoscaleService {
   constructor(private readonly deps: AutoscaleDeps) {
     this.now = deps.now ?? Date.now;
     this.pickers = new AutoscalePickers(deps.vcd);
-    this.backtests = new RuleBacktests({ vcd: deps.vcd, now: this.now });
+
     this.forecasts = new RuleForecasts({ vcd: deps.vcd, now: this.now });
     this.checks = new RuleChecks({ ...deps, now: this.now });
     this.budget = new RuleBudget({ vcd: deps.vcd, spend: deps.spend, now: this.now });
+    this.backtests = new RuleBacktests({ vcd: deps.vcd, now: this.now, budget: this.budget });
     this.evaluation = new RuleEvaluation({ vcd: deps.vcd, now: this.now, budget: this.budget });
   }
 

@@ -225,6 +225,8 @@ export interface BacktestView {
   summary: Backtest['summary'];
   points: { at: Date; cpuPercent: number; memoryPercent: number; vms: number; actualVms: number }[];
   decisions: { at: Date; action: 'scaleOut' | 'scaleIn'; from: number; to: number; detail: string }[];
+  /** The VM-hours at the org's rate card (null: they cannot be priced). */
+  cost: Backtest['cost'] | null;
 }
 
 export const toBacktest = (b: Backtest): BacktestView => ({
@@ -234,4 +236,5 @@ export const toBacktest = (b: Backtest): BacktestView => ({
   summary: b.summary,
   points: b.points.map((p) => ({ ...p, at: new Date(p.at) })),
   decisions: b.decisions.map((d) => ({ at: new Date(d.at), action: d.action, from: d.from, to: d.to, detail: d.detail })),
+  cost: b.cost ?? null,
 });
