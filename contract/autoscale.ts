@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ActiveScheduleSchema, SchedulesSchema } from './autoscale-schedule';
 import { VropsGroupIdSchema } from './autoscale-vrops';
 import { HooksSchema } from './autoscale-hooks';
+import { AheadSchema, CostEffectSchema, MonthlyCostCeilingSchema, ScheduleBufferMinutesSchema } from './autoscale-budget';
 
 /**
  * The autoscale part of the public contract (DESIGN §4), shared by server/ (validation, OpenAPI)
@@ -44,6 +45,10 @@ const RuleFields = {
   vropsGroupId: VropsGroupIdSchema.optional(),
   /** Lifecycle hooks that call one of the org's functions (contract/autoscale-hooks.ts). */
   hooks: HooksSchema.optional(),
+  /** A monthly cost ceiling in minor units of the org's showback currency (contract/autoscale-budget.ts). */
+  monthlyCostCeiling: MonthlyCostCeilingSchema.nullable().optional(),
+  /** Scale out ahead of the load forecast by this many minutes (contract/autoscale-budget.ts); absent = off. */
+  scheduleBufferMinutes: ScheduleBufferMinutesSchema.nullable().optional(),
 };
 
 const RuleBase = z.object(RuleFields).strict();
@@ -123,6 +128,10 @@ export const DryRunSchema = z.object({
   metrics: z.object({ cpuPercent: z.number(), memoryPercent: z.number(), vms: z.number().int() }).nullable(),
   /** The schedule window open now and the limits it set; null when none is open. */
   schedule: ActiveScheduleSchema.nullable().optional(),
+  /** What the decision costs against the org's month (null: showback cannot price it, e.g. no template hardware). */
+  cost: CostEffectSchema.nullable().optional(),
+  /** The forecast the rule scales ahead of (rules with scheduleBufferMinutes; null when there is no history). */
+  ahead: AheadSchema.nullable().optional(),
 });
 export type DryRun = z.infer<typeof DryRunSchema>;
 
@@ -251,6 +260,11 @@ export const BacktestSchema = z.object({
   /** The scale actions the rule would have taken, oldest first (at most 1000; `decisionsTruncated` says when more). */
   decisions: z.array(BacktestDecisionSchema),
   decisionsTruncated: z.boolean(),
+  /**
+   * The VM-hours priced with the org's rate card for the template's hardware (minor units), as the budget guard prices
+   * a scale out; null when they cannot be priced (no showback, no template hardware from vCD).
+   */
+  cost: z.object({ currency: z.string(), vmHourPrice: z.number(), cost: z.number().int(), actualCost: z.number().int() }).nullable().optional(),
 });
 export type Backtest = z.infer<typeof BacktestSchema>;
 export type BacktestPoint = z.infer<typeof BacktestPointSchema>;

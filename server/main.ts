@@ -4,6 +4,7 @@ import type { Express, RequestHandler } from 'express';
 import pino, { type DestinationStream } from 'pino';
 import { composeAudit } from './compose/audit';
 import { composeAutoscale } from './compose/autoscale';
+import { spendPortOf } from './compose/autoscale-budget';
 import { hookFunctionsOf } from './compose/autoscale-hooks';
 import { composeFunctions, type FunctionsPart } from './compose/functions';
 import { composeLimits } from './compose/limits';
@@ -89,7 +90,7 @@ export async function composeFeatures(ctx: ComposeContext) {
   const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
   const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
   const showback = composeShowback(ctx, { functionUsage: functions.usage, alertFunctions: functions.alertFunctions });
-  const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf, hookFunctions: hookFunctionsOf(functions.service) });
+  const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf, hookFunctions: hookFunctionsOf(functions.service), spend: spendPortOf(showback.service) });
   const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });
   const features: Part[] = [functions, showback, autoscale, provider, audit];
   return { features, functions, audit, autoscale, showback, provider };

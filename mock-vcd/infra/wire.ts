@@ -112,7 +112,8 @@ export function templateJson(base: string, t: VAppTemplate) {
           id: vmUrn(t.vm.uuid),
           name: t.vm.name,
           status: 8,
-          vmSpecSection: { numCpus: t.vm.cpus, memoryResourceMb: { configured: t.vm.memoryMb } },
+          // VmSpecSectionType (API 32.0+), as vCD renders it on a template's VM.
+          vmSpecSection: { modified: false, osType: 'ubuntu64Guest', numCpus: t.vm.cpus, numCoresPerSocket: 1, memoryResourceMb: { configured: t.vm.memoryMb } },
         },
       ],
     },

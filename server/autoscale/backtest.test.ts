@@ -43,7 +43,9 @@ describe.each(STORES)('autoscale backtest on %s', (kind) => {
     expect(bt.points.length).toBeGreaterThan(100);
     expect(bt.points.length).toBeLessThanOrEqual(300);
     for (const d of bt.decisions) expect(Math.abs(d.to - d.from)).toBe(1);
-    expect('cost' in bt).toBe(false);
+    // Priced at the default rate card for the template's 2 vCPU and 2 GB: 0.05 EUR (5 cents) a VM-hour.
+    expect(bt.cost).toEqual({ currency: 'EUR', vmHourPrice: 5, cost: Math.round(bt.summary.vmHours * 5), actualCost: Math.round(bt.summary.actualVmHours * 5) });
+    expect(bt.cost.cost).toBeGreaterThan(bt.cost.actualCost);
   });
 
   it('measures the minutes a rule capped at the vApp’s size leaves above its threshold, and a lax rule none', async () => {
@@ -59,6 +61,25 @@ describe.each(STORES)('autoscale backtest on %s', (kind) => {
     expect(month.summary.samples).toBeGreaterThan(4 * capped.summary.samples);
   });
 
+  it('applies the draft’s schedule windows at each replayed time: a nightly floor of 3 VMs shows in its decisions and VM-hours', async () => {
+    const base = { minVms: 2, maxVms: 4, cooldownSeconds: 300 };
+    const plain = await jsonOf(await acme.post(BACKTEST, { rule: ruleFor(ACME, base), days: 7 }));
+    const night = { name: 'night floor', cron: '0 0 * * *', timezone: 'UTC', durationMinutes: 360, minVms: 3 };
+    const res = await acme.post(BACKTEST, { rule: ruleFor(ACME, { ...base, schedules: [night] }), days: 7 });
+    expect(res.status).toBe(200);
+    const scheduled = await jsonOf(res);
+    const floors = scheduled.decisions.filter((d: { reason: string }) => d.reason === 'below-min');
+    expect(floors.length).toBeGreaterThanOrEqual(6);
+    for (const d of floors) {
+      // Within the window (00:00–06:00 UTC): at its opening, or at the replay's first sample if that falls inside one.
+      expect(new Date(d.at).getUTCHours()).toBeLessThan(6);
+      expect(d).toMatchObject({ action: 'scaleOut', to: 3 });
+      expect(d.detail).toContain('(schedule window "night floor": 3–4 VMs until');
+    }
+    // Six more hours a night on 3 VMs instead of 2.
+    expect(scheduled.summary.vmHours - plain.summary.vmHours).toBeGreaterThan(6 * 6 * 0.9);
+  });
+
   it('saves no rule', async () => {
     await acme.post(BACKTEST, { rule: ruleFor(ACME), days: 1 });
     expect((await jsonOf(await acme.get('/api/org/acme/autoscale/rules'))).total).toBe(0);
@@ -72,6 +93,7 @@ describe.each(STORES)('autoscale backtest on %s', (kind) => {
     ['a draft with crossed thresholds', { rule: ruleFor(ACME, { scaleIn: { cpuPercent: 80, memoryPercent: 30 } }) }, 'rule.scaleIn.cpuPercent'],
     ['a draft without its pool', { rule: ruleFor(ACME, { lbPoolName: undefined }) }, 'rule.lbPoolName'],
     ['no draft', { rule: undefined }, 'rule'],
+    ['a draft window whose cron does not parse', { rule: ruleFor(ACME, { schedules: [{ cron: 'every day', durationMinutes: 60, minVms: 2 }] }) }, 'rule.schedules.0.cron'],
     ['an unknown field', { colour: 'red' }, 'colour'],
   ])('rejects %s with 400 naming the field', async (_what, extra, field) => {
     const res = await acme.post(BACKTEST, { rule: ruleFor(ACME), days: 7, ...extra });

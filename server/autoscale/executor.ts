@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HookPhase } from '../../contract/autoscale-hooks';
 import type { Decision, Rule } from '../../contract/autoscale';
 import { Upstream } from '../errors';
-import { isUniqueViolation, type Db } from '../store/db';
+import type { Db } from '../store/db';
+import { ActionJournal, type Action } from './action-journal';
 import type { VcdInfra } from '../vcd/infra';
 import { HookAbandoned, hookEvent, runHook, type HookFunctions } from './hooks';
 import type { RuleStore } from './store';
+import { waitForIp, whenNotBusy } from './vcd-waits';
 
 /** The name part that marks a VM as made by the autoscaler: `<vApp>-as-<seq>`. */
 export const AUTOSCALE_MARK = '-as-';
@@ -32,18 +33,6 @@ export interface ExecutorDeps {
   hooks?: HookFunctions;
 }
 
-interface Action {
-  id: string;
-  org: string;
-  rule: Rule;
-  kind: 'scaleOut' | 'scaleIn';
-  seq: number;
-  /** Set when resuming: the VM the interrupted action was working on. */
-  vmName?: string | null;
-  /** The decision that started it (lifecycle hooks get it); absent when resumed. */
-  decision?: Decision;
-}
-
 /**
  * Carries out scale decisions against vCD, one action per rule at a time (a running row per rule, unique), journalling
  * each step in autoscale_actions and the rule's events. Scale out: recompose from the template (VM `<vApp>-as-<seq>`),
@@ -54,7 +43,10 @@ export class ScaleExecutor {
   private readonly running = new Set<Promise<void>>();
   /** Actions that were running when this process started: a crash left them half done. */
   private orphans = new Set<string>();
-  constructor(private readonly deps: ExecutorDeps) {}
+  private readonly journal: ActionJournal;
+  constructor(private readonly deps: ExecutorDeps) {
+    this.journal = new ActionJournal(deps);
+  }
 
   /** At start: every running action is an orphan of a previous process (one backend per store; replicas need leases). */
   async loadOrphans(): Promise<number> {
@@ -84,7 +76,7 @@ export class ScaleExecutor {
 
   /** Starts the action in the background; false when the rule already has one running. */
   async start(org: string, token: string, rule: Rule, kind: Action['kind'], decision?: Decision): Promise<boolean> {
-    const action = await this.claim(org, rule, kind);
+    const action = await this.journal.claim(org, rule, kind);
     if (action) action.decision = decision;
     if (!action) {
       await this.deps.rules.addEvent(org, rule.id, { kind: 'step', message: `${kind} skipped: another action of this rule is running`, data: {} });
@@ -103,44 +95,6 @@ export class ScaleExecutor {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  private async claim(org: string, rule: Rule, kind: Action['kind']): Promise<Action | null> {
-    const id = randomUUID();
-    try {
-      const { rows } = await this.deps.db.query<{ seq: number }>(
-        `INSERT INTO autoscale_actions (id, org, rule_id, kind, status, seq)
-         SELECT $1, $2, $3, $4, 'running', COALESCE(MAX(seq), 0) + 1 FROM autoscale_actions WHERE org = $2 AND rule_id = $3
-         RETURNING seq`,
-        [id, org, rule.id, kind],
-      );
-      return { id, org, rule, kind, seq: Number(rows[0].seq) };
-    } catch (err) {
-      if (isUniqueViolation(err)) return null;
-      throw err;
-    }
-  }
-
-  private async step(action: Action, name: string, data: Record<string, unknown> = {}): Promise<void> {
-    await Promise.all([
-      this.deps.db.query(`UPDATE autoscale_actions SET steps = steps || $3::jsonb WHERE org = $1 AND id = $2`, [
-        action.org,
-        action.id,
-        JSON.stringify([{ step: name, at: new Date().toISOString(), ...data }]),
-      ]),
-      this.deps.rules.addEvent(action.org, action.rule.id, { kind: 'step', message: name, data: { action: action.id, ...data } }),
-    ]);
-  }
-
-  private async finish(action: Action, error: string | null, vm: { name?: string; id?: string; ip?: string | null } = {}): Promise<void> {
-    await this.deps.db.query(
-      `UPDATE autoscale_actions SET status = $3, error = $4, vm_name = COALESCE($5, vm_name), vm_id = COALESCE($6, vm_id), ip_address = COALESCE($7, ip_address), finished_at = now()
-       WHERE org = $1 AND id = $2`,
-      [action.org, action.id, error ? 'failed' : 'succeeded', error, vm.name ?? null, vm.id ?? null, vm.ip ?? null],
-    );
-    const message = error ? `${action.kind} failed: ${error}` : `${action.kind} done${vm.name ? `: ${vm.name}` : ''}`;
-    await this.deps.rules.addEvent(action.org, action.rule.id, { kind: error ? 'error' : 'result', message, data: { action: action.id, ...vm } });
-    this.deps.log[error ? 'warn' : 'info']({ org: action.org, rule: action.rule.id, action: action.kind, vm: vm.name, error }, 'autoscale action finished');
-  }
-
   private async run(token: string, action: Action): Promise<void> {
     const retries = this.deps.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
@@ -153,13 +107,13 @@ export class ScaleExecutor {
         // Only vCD's failures are worth another try; a gone vApp or a name clash stays what it is.
         if (err instanceof Upstream && attempt < retries && !this.closed) {
           const inMs = (this.deps.retryBaseMs ?? 5000) * 2 ** attempt;
-          await this.step(action, 'retry', { attempt: attempt + 1, of: retries, inMs, reason }).catch(() => undefined);
+          await this.journal.step(action, 'retry', { attempt: attempt + 1, of: retries, inMs, reason }).catch(() => undefined);
           await this.pause(inMs);
           // Closing: the action stays running in the journal and is resumed after the restart, like a crash.
           if (this.closed) return;
           continue;
         }
-        await this.finish(action, reason).catch((e) => this.deps.log.error({ err: e }, 'autoscale journal write failed'));
+        await this.journal.finish(action, reason).catch((e) => this.deps.log.error({ err: e }, 'autoscale journal write failed'));
         return;
       }
     }
@@ -208,7 +162,7 @@ export class ScaleExecutor {
     // From here the name is this action's: a retry may adopt the VM if its rollback could not remove it.
     action.vmName = name;
     if (!exists) {
-      await this.step(action, 'recompose', { vm: name });
+      await this.journal.step(action, 'recompose', { vm: name });
       await vcd.addVmFromTemplate(token, rule.vAppId, template.vms[0].href, name);
     }
     const created = (await vcd.vApp(token, rule.vAppId))?.vms.find((vm) => vm.name === name);
@@ -216,19 +170,19 @@ export class ScaleExecutor {
     await this.deps.db.query(`UPDATE autoscale_actions SET vm_id = $3 WHERE org = $1 AND id = $2`, [action.org, action.id, created.id]);
     try {
       if (!created.poweredOn) {
-        await this.step(action, 'powerOn', { vm: name, vmId: created.id });
+        await this.journal.step(action, 'powerOn', { vm: name, vmId: created.id });
         // A resumed action may find the crashed process's power-on still running: wait for it, then look again.
-        await this.whenNotBusy(
+        await this.notBusy(
           () => vcd.powerOn(token, created.id),
           async () => (await vcd.vApp(token, rule.vAppId))?.vms.find((vm) => vm.id === created.id)?.poweredOn === true,
         );
       }
-      const ip = await this.waitForIp(token, rule.vAppId, created.id);
+      const ip = await waitForIp(vcd, token, rule.vAppId, created.id, this.deps.ipWaitMs ?? 60_000);
       await this.hook(action, 'afterPowerOn', vApp, { id: created.id, name, ipAddress: ip });
-      await this.step(action, 'addPoolMember', { vm: name, ip, pool: rule.lbPoolName });
+      await this.journal.step(action, 'addPoolMember', { vm: name, ip, pool: rule.lbPoolName });
       await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, ip, true);
       await this.inVropsGroup(action, 'joinVropsGroup', name, () => this.deps.groups?.joined(rule, created.id));
-      await this.finish(action, null, { name, id: created.id, ip });
+      await this.journal.finish(action, null, { name, id: created.id, ip });
     } catch (err) {
       await this.rollBackScaleOut(token, action, created.id, (err as Error).message);
       throw err;
@@ -238,33 +192,23 @@ export class ScaleExecutor {
   /** Monitoring follows the pool, but never fails a scale action: a vROps error is journalled and reconcile repairs it. */
   private async inVropsGroup(action: Action, step: string, vm: string, change: () => Promise<void> | undefined): Promise<void> {
     if (!this.deps.groups || !action.rule.vropsGroupId) return;
-    await this.step(action, step, { vm, vropsGroupId: action.rule.vropsGroupId });
-    await change()?.catch((err: Error) => this.step(action, `${step} failed (repaired on the next evaluation)`, { vm, reason: err.message }));
+    await this.journal.step(action, step, { vm, vropsGroupId: action.rule.vropsGroupId });
+    await change()?.catch((err: Error) => this.journal.step(action, `${step} failed (repaired on the next evaluation)`, { vm, reason: err.message }));
   }
 
   /** A rule's lifecycle hook, journalled before and after: its function's answer (or default) continues or abandons. */
   private async hook(action: Action, phase: HookPhase, vApp: { id: string; name: string }, vm: { id: string; name: string; ipAddress: string | null }): Promise<void> {
     const hook = action.rule.hooks?.[phase];
     if (!hook || !this.deps.hooks) return;
-    await this.step(action, 'hook', { phase, function: hook.function, vm: vm.name, timeoutSeconds: hook.timeoutSeconds, onTimeout: hook.onTimeout });
+    await this.journal.step(action, 'hook', { phase, function: hook.function, vm: vm.name, timeoutSeconds: hook.timeoutSeconds, onTimeout: hook.onTimeout });
     const event = hookEvent(phase, { org: action.org, action: action.id, rule: action.rule, vApp: { id: vApp.id, name: vApp.name }, vm, decision: action.decision ?? null });
     const verdict = await runHook(this.deps.hooks, hook, event);
-    await this.step(action, 'hookResult', { phase, function: hook.function, vm: vm.name, ...verdict });
+    await this.journal.step(action, 'hookResult', { phase, function: hook.function, vm: vm.name, ...verdict });
     if (verdict.outcome === 'abandon') throw new HookAbandoned(`the ${phase} hook (function ${hook.function}) abandoned it: ${verdict.detail}`);
   }
 
-  /** Runs a vCD operation, waiting out "busy completing an operation" (BUSY_ENTITY) until `alreadyDone` or it succeeds. */
-  private async whenNotBusy(operation: () => Promise<void>, alreadyDone: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + (this.deps.busyWaitMs ?? 120_000);
-    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        return await operation();
-      } catch (err) {
-        if (!/busy|BUSY_ENTITY/.test((err as Error).message) || Date.now() > deadline) throw err;
-      }
-      await new Promise((r) => setTimeout(r, delay));
-      if (await alreadyDone()) return;
-    }
+  private notBusy(operation: () => Promise<void>, alreadyDone: () => Promise<boolean>): Promise<void> {
+    return whenNotBusy(operation, alreadyDone, this.deps.busyWaitMs ?? 120_000);
   }
 
   /** A scale out that failed after its VM was made takes the VM away again (out of the pool, off, deleted): no orphan. */
@@ -272,25 +216,15 @@ export class ScaleExecutor {
     const { vcd } = this.deps;
     const { rule } = action;
     try {
-      await this.step(action, 'rollback', { vmId, reason });
+      await this.journal.step(action, 'rollback', { vmId, reason });
       const vm = (await vcd.vApp(token, rule.vAppId))?.vms.find((v) => v.id === vmId);
       if (!vm) return;
       const notBusyAnyMore = async () => false;
       if (vm.ipAddress) await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, vm.ipAddress, false);
-      if (vm.poweredOn) await this.whenNotBusy(() => vcd.powerOff(token, vmId), notBusyAnyMore);
-      await this.whenNotBusy(() => vcd.deleteVm(token, vmId), notBusyAnyMore);
+      if (vm.poweredOn) await this.notBusy(() => vcd.powerOff(token, vmId), notBusyAnyMore);
+      await this.notBusy(() => vcd.deleteVm(token, vmId), notBusyAnyMore);
     } catch (err) {
       this.deps.log.error({ org: action.org, rule: rule.id, vm: vmId, err: (err as Error).message }, 'autoscale rollback failed; the VM is left for the next reconcile');
-    }
-  }
-
-  private async waitForIp(token: string, vAppId: string, vmId: string): Promise<string> {
-    const deadline = Date.now() + (this.deps.ipWaitMs ?? 60_000);
-    for (let delay = 10; ; delay = Math.min(delay * 2, 1000)) {
-      const vm = (await this.deps.vcd.vApp(token, vAppId))?.vms.find((v) => v.id === vmId);
-      if (vm?.ipAddress) return vm.ipAddress;
-      if (Date.now() > deadline) throw new Error('the new VM got no IP address in time');
-      await new Promise((r) => setTimeout(r, delay));
     }
   }
 
@@ -303,8 +237,8 @@ export class ScaleExecutor {
     if (action.vmName !== undefined) {
       // Resuming: only the VM the interrupted action chose; nothing chosen yet means nothing was done.
       const chosen = vApp.vms.find((vm) => vm.name === action.vmName);
-      if (!action.vmName) return this.finish(action, 'interrupted before it chose a VM; nothing was changed');
-      if (!chosen) return this.finish(action, null, { name: action.vmName });
+      if (!action.vmName) return this.journal.finish(action, 'interrupted before it chose a VM; nothing was changed');
+      if (!chosen) return this.journal.finish(action, null, { name: action.vmName });
       made.splice(0, made.length, chosen);
     }
     const victim = made[0];
@@ -313,15 +247,15 @@ export class ScaleExecutor {
     await this.hook(action, 'beforeDrain', vApp, { id: victim.id, name: victim.name, ipAddress: victim.ipAddress ?? null });
     await this.inVropsGroup(action, 'leaveVropsGroup', victim.name, () => this.deps.groups?.leaving(rule, victim.id));
     if (victim.ipAddress) {
-      await this.step(action, 'removePoolMember', { vm: victim.name, ip: victim.ipAddress, pool: rule.lbPoolName });
+      await this.journal.step(action, 'removePoolMember', { vm: victim.name, ip: victim.ipAddress, pool: rule.lbPoolName });
       await vcd.setPoolMember(token, rule.edgeGatewayId, rule.lbPoolName, victim.ipAddress, false);
     }
     if (victim.poweredOn) {
-      await this.step(action, 'powerOff', { vm: victim.name });
+      await this.journal.step(action, 'powerOff', { vm: victim.name });
       await vcd.powerOff(token, victim.id);
     }
-    await this.step(action, 'delete', { vm: victim.name });
+    await this.journal.step(action, 'delete', { vm: victim.name });
     await vcd.deleteVm(token, victim.id);
-    await this.finish(action, null, { name: victim.name, id: victim.id, ip: victim.ipAddress });
+    await this.journal.finish(action, null, { name: victim.name, id: victim.id, ip: victim.ipAddress });
   }
 }

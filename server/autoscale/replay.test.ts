@@ -70,4 +70,20 @@ describe('backtest replay', () => {
     expect(result.points.map((p) => p.at)).toEqual([...result.points.map((p) => p.at)].sort((a, b) => a - b));
     expect(Math.max(...result.points.map((p) => p.vms))).toBe(result.summary.peakVms);
   });
+
+  it('decides within the limits of the schedule window open at each sample, and lets the thresholds scale in after it closes', () => {
+    // A quiet day (10 % CPU on 2 VMs) from midnight UTC; a window 08:00–10:00 UTC raises the floor to 4.
+    const day = Date.UTC(2026, 11, 7);
+    const quiet = history(12 * 60, 2, () => 10, 5 * MINUTE).map((s) => ({ ...s, at: day + s.at }));
+    const rule = { ...RULE, minVms: 1, cooldownSeconds: 0, stabilizationSeconds: 0, schedules: [{ name: 'office', cron: '0 8 * * *', timezone: 'UTC', durationMinutes: 120, minVms: 4 }] };
+    const result = replay(rule, quiet);
+    const at = (h: number, m = 0) => day + h * 60 * MINUTE + m * MINUTE;
+    expect(result.decisions[0]).toMatchObject({ at: at(0), action: 'scaleIn', from: 2, to: 1 });
+    const open = result.decisions.find((d) => d.at === at(8));
+    expect(open).toMatchObject({ action: 'scaleOut', from: 1, to: 4, reason: 'below-min' });
+    expect(open?.detail).toContain('schedule window "office"');
+    expect(result.decisions.filter((d) => d.at > at(8) && d.at < at(10))).toEqual([]);
+    expect(result.decisions.find((d) => d.at >= at(10))).toMatchObject({ at: at(10), action: 'scaleIn', from: 4 });
+    expect(result.summary.peakVms).toBe(4);
+  });
 });

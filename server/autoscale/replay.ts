@@ -1,5 +1,7 @@
 import type { BacktestDecision, BacktestPoint, MetricSample } from '../../contract/autoscale';
+import type { ScheduleWindow } from '../../contract/autoscale-schedule';
 import { decide, type DecisionHistory, type DecisionRule } from './decide';
+import { explainSchedule, scheduleAt, scheduleSpans } from './schedule';
 
 /** The vApp at one historic sample time: averages over the VMs that reported then, and how many did. */
 export interface HistoricSample extends MetricSample {
@@ -8,6 +10,8 @@ export interface HistoricSample extends MetricSample {
 
 export interface ReplayRule extends DecisionRule {
   evaluationSeconds: number;
+  /** Time windows: each evaluation decides within the limits of the window open at its sample's time. */
+  schedules?: ScheduleWindow[];
 }
 
 export interface ReplayResult {
@@ -35,7 +39,8 @@ export function project(sample: HistoricSample, simulated: number): MetricSample
 /**
  * Replays history through the rule's pure decision function (decide.ts) as the poller would have run it: at most one
  * evaluation per evaluationSeconds, on the sample then current, with the cooldown and the stabilization window
- * carried from one evaluation to the next. A decision takes effect at once (provisioning time is not modelled). Each
+ * carried from one evaluation to the next, within the limits of the schedule window open at each sample's time (as the
+ * live rule does). A decision takes effect at once (provisioning time is not modelled). Each
  * sample's load counts until the next sample; the last sample counts for no time.
  */
 export function replay(rule: ReplayRule, samples: HistoricSample[], buckets = 300): ReplayResult {
@@ -46,12 +51,17 @@ export function replay(rule: ReplayRule, samples: HistoricSample[], buckets = 30
   const seen: (BacktestPoint & { until: number })[] = [];
   let current = sorted[0]?.vms ?? 0;
   let lastEvaluation = -Infinity;
+  const spans = scheduleSpans(rule, sorted[0]?.at ?? 0, sorted.at(-1)?.at ?? 0);
   for (let i = 0; i < sorted.length; i++) {
     const sample = sorted[i];
     const until = sorted[i + 1]?.at ?? sample.at;
     if (sample.at - lastEvaluation >= rule.evaluationSeconds * 1000) {
       lastEvaluation = sample.at;
-      const { decision, recommendation } = decide({ rule, window: [project(sample, current)], current, history, now: sample.at });
+      const schedule = scheduleAt(spans, sample.at);
+      const limits = schedule ? { ...rule, minVms: schedule.minVms, maxVms: schedule.maxVms } : rule;
+      const result = decide({ rule: limits, window: [project(sample, current)], current, history, now: sample.at });
+      const { recommendation } = result;
+      const decision = explainSchedule(result.decision, schedule);
       history.recommendations = [...history.recommendations, { at: sample.at, desired: recommendation }].slice(-MAX_RECOMMENDATIONS);
       if (decision.action !== 'none') {
         history.lastScaleAt = sample.at;

@@ -42,7 +42,7 @@ function ruleRoutes(router: Router, service: AutoscaleService): void {
   });
   // Before /rules/:id: "backtest" is no rule id.
   router.post('/rules/backtest', noChange('a replay of a draft rule: nothing is stored'), async (req, res) => {
-    res.json(await service.backtests.run(tokenOf(req), req.body));
+    res.json(await service.backtests.run(org(res), tokenOf(req), req.body));
   });
   router.get('/rules/:id', async (req, res) => {
     res.json(await service.get(org(res), req.params.id));

@@ -70,6 +70,59 @@ export function scheduleIssues(rule: Limits, now: number): FieldError[] {
   return out;
 }
 
+/** A window opened at `opened` and the limits it sets, always within the rule's own. */
+function openWindow(rule: Limits, w: ScheduleWindow, index: number, opened: number): ActiveSchedule {
+  const minVms = Math.min(rule.maxVms, Math.max(rule.minVms, w.minVms ?? rule.minVms));
+  const maxVms = Math.max(minVms, Math.min(rule.maxVms, w.maxVms ?? rule.maxVms));
+  const closesAt = new Date(opened + w.durationMinutes * 60_000).toISOString();
+  return { window: index, name: w.name ?? null, openedAt: new Date(opened).toISOString(), closesAt, minVms, maxVms };
+}
+
+/** Openings looked at per window over a replayed span (a window opening every minute for 30 days is 43 200). */
+const SPAN_MAX_OPENINGS = 50_000;
+
+/**
+ * Every opening of the rule's windows that overlaps [from, to], oldest first, for a replay over history (the backtest):
+ * computed once instead of asking croner at each evaluation. Windows never overlap each other (scheduleIssues).
+ */
+export function scheduleSpans(rule: Limits, from: number, to: number): { start: number; end: number; schedule: ActiveSchedule }[] {
+  const out: { start: number; end: number; schedule: ActiveSchedule }[] = [];
+  for (const [index, w] of (rule.schedules ?? []).entries()) {
+    const cron = cronOf(w);
+    const durationMs = w.durationMinutes * 60_000;
+    let cursor = new Date(from - durationMs);
+    // Chunks that grow: a daily window over a week needs 8 openings, croner's lookahead is not free.
+    for (let seen = 0, chunk = 8; seen < SPAN_MAX_OPENINGS; chunk = Math.min(chunk * 2, 512)) {
+      const runs = cron.nextRuns(chunk, cursor);
+      for (const run of runs) {
+        const start = run.getTime();
+        if (start > to) break;
+        out.push({ start, end: start + durationMs, schedule: openWindow(rule, w, index, start) });
+      }
+      seen += runs.length;
+      if (runs.length < chunk || runs[runs.length - 1].getTime() > to) break;
+      cursor = runs[runs.length - 1];
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The window open at `at` among spans sorted by start: the latest opening at or before `at`, if it has not closed
+ * (windows never overlap each other, and one window's openings all last as long). Binary search; null when none.
+ */
+export function scheduleAt(spans: { start: number; end: number; schedule: ActiveSchedule }[], at: number): ActiveSchedule | null {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  const latest = spans[lo - 1];
+  return latest && latest.end > at ? latest.schedule : null;
+}
+
 /** The window open at `now` (the latest opening within its duration) and the limits it sets; null when none is open. */
 export function activeSchedule(rule: Limits, now: number): ActiveSchedule | null {
   const windows = rule.schedules ?? [];
@@ -82,16 +135,7 @@ export function activeSchedule(rule: Limits, now: number): ActiveSchedule | null
       .filter((t) => t <= now)
       .at(-1);
     if (opened === undefined) continue;
-    const minVms = Math.min(rule.maxVms, Math.max(rule.minVms, w.minVms ?? rule.minVms));
-    const maxVms = Math.max(minVms, Math.min(rule.maxVms, w.maxVms ?? rule.maxVms));
-    return {
-      window: index,
-      name: w.name ?? null,
-      openedAt: new Date(opened).toISOString(),
-      closesAt: new Date(opened + durationMs).toISOString(),
-      minVms,
-      maxVms,
-    };
+    return openWindow(rule, w, index, opened);
   }
   return null;
 }

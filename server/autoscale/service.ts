@@ -1,32 +1,20 @@
 import type { Logger } from 'pino';
-import {
-  RuleCreateSchema,
-  RuleMetricsQuerySchema,
-  RuleUpdateSchema,
-  VropsAlertSchema,
-  ruleIssues,
-  type AlertReceipt,
-  type Decision,
-  type DryRun,
-  type Rule,
-  type RuleInput,
-  type RuleMetrics,
-  type VropsAlert,
-} from '../../contract/autoscale';
-import type { ActiveSchedule } from '../../contract/autoscale-schedule';
-import { Conflict, Invalid, NotFound, parseOrThrow, type FieldError } from '../errors';
-import { isUniqueViolation } from '../store/db';
-import { uuidOf, type VcdInfra } from '../vcd/infra';
-import { decide, type DecisionHistory, type DecisionResult } from './decide';
+import { RuleCreateSchema, RuleUpdateSchema, VropsAlertSchema, ruleIssues, type AlertReceipt, type Decision, type DryRun, type Rule, type RuleInput, type RuleMetrics, type VropsAlert } from '../../contract/autoscale';
+import { Invalid, NotFound, parseOrThrow } from '../errors';
+import type { VcdInfra } from '../vcd/infra';
 import type { ScaleExecutor } from './executor';
 import { RuleBacktests } from './backtest';
-import { explainSchedule, scheduleIssues, withSchedule } from './schedule';
+import { RuleEvaluation, type Observation } from './evaluation';
+import { RuleBudget, type SpendPort } from './budget';
 import { checkHooks, type HookFunctions } from './hooks';
 import { RuleForecasts } from './forecasts';
 import { fieldChanges, type ChangeAuthor, type RuleJournal } from './journal';
 import { AutoscalePickers } from './pickers';
+import { RuleChecks } from './rule-checks';
 import type { RuleStore } from './store';
 import type { VropsGroups } from './vrops-groups';
+
+export type { Observation } from './evaluation';
 
 export interface AutoscaleDeps {
   store: RuleStore;
@@ -42,13 +30,8 @@ export interface AutoscaleDeps {
   groups?: VropsGroups;
   /** The org's functions, for the rules' lifecycle hooks (compose wires the functions feature). */
   hookFunctions?: HookFunctions;
-}
-
-/** What the rule's vApp looks like now: averages over its powered-on VMs. */
-export interface Observation {
-  cpuPercent: number;
-  memoryPercent: number;
-  vms: number;
+  /** The org's spend and rate card, for the budget guard (compose wires showback). */
+  spend?: SpendPort;
 }
 
 const specOf = (r: Rule): RuleInput => {
@@ -65,66 +48,34 @@ export class AutoscaleService {
   readonly backtests: RuleBacktests;
   /** Load forecasts of a rule's vApp. */
   readonly forecasts: RuleForecasts;
+  private readonly checks: RuleChecks;
+  private readonly evaluation: RuleEvaluation;
+  private readonly budget: RuleBudget;
   constructor(private readonly deps: AutoscaleDeps) {
     this.now = deps.now ?? Date.now;
     this.pickers = new AutoscalePickers(deps.vcd);
-    this.backtests = new RuleBacktests({ vcd: deps.vcd, now: this.now });
+
     this.forecasts = new RuleForecasts({ vcd: deps.vcd, now: this.now });
+    this.checks = new RuleChecks({ ...deps, now: this.now });
+    this.budget = new RuleBudget({ vcd: deps.vcd, spend: deps.spend, now: this.now });
+    this.backtests = new RuleBacktests({ vcd: deps.vcd, now: this.now, budget: this.budget });
+    this.evaluation = new RuleEvaluation({ vcd: deps.vcd, now: this.now, budget: this.budget });
   }
 
   async create(org: string, token: string, body: unknown, author: ChangeAuthor): Promise<Rule> {
     const spec = parseOrThrow(RuleCreateSchema, body, 'invalid rule');
-    this.checkSchedules(spec);
-    await this.checkMaxVms(org, spec.maxVms);
-    await this.ensureNoClash(org, spec);
+    this.checks.schedules(spec);
+    await this.checks.maxVms(org, spec.maxVms);
+    await this.checks.noClash(org, spec);
+    await this.budget.checkCeiling(org, spec);
     await checkHooks(this.deps.hookFunctions, org, spec.hooks);
-    await this.checkReferences(org, token, spec);
-    await this.checkVropsGroup(org, spec);
+    await this.checks.references(org, token, spec);
+    await this.checks.vropsGroup(org, spec);
     try {
       return await this.deps.store.insert(org, spec, { action: 'create', author, changes: fieldChanges(null, spec) });
     } catch (err) {
-      throw this.conflictOf(err, spec);
+      throw this.checks.conflictOf(err, spec);
     }
-  }
-
-  /** A rule's vROps group must be one of its org's (400 naming vropsGroupId). */
-  private async checkVropsGroup(org: string, spec: RuleInput): Promise<void> {
-    const issues = spec.vropsGroupId ? ((await this.deps.groups?.check(org, spec.vropsGroupId)) ?? [{ path: 'vropsGroupId', message: 'the provider has configured no vROps' }]) : [];
-    if (issues.length > 0) throw new Invalid(`invalid rule: ${issues[0].path} ${issues[0].message}`, issues);
-  }
-
-  /** Windows whose cron parses, whose limits fit the rule's and that never overlap (400 naming the field). */
-  private checkSchedules(spec: RuleInput): void {
-    const issues = scheduleIssues(spec, this.now());
-    if (issues.length > 0) throw new Invalid(`invalid rule: ${issues[0].path} ${issues[0].message}`, issues);
-  }
-
-  /** A rule's maxVms within the provider's autoscaleMaxVms for the org (400 naming the limit). */
-  private async checkMaxVms(org: string, maxVms: number): Promise<void> {
-    const limit = await this.deps.maxVmsOf?.(org);
-    if (limit === undefined || maxVms <= limit) return;
-    const message = `maxVms ${maxVms} is over this org's limit of ${limit} VMs per rule set by the provider`;
-    throw new Invalid(`invalid rule: ${message}`, [{ path: 'maxVms', message }]);
-  }
-
-  /** Names are unique, and one rule per vApp: two rules scaling the same vApp would fight over its VM count. */
-  private async ensureNoClash(org: string, spec: RuleInput, self?: string): Promise<void> {
-    const vAppUuid = uuidOf(spec.vAppId).toLowerCase();
-    const others = (await this.deps.store.clashing(org, { name: spec.name, vAppUuid })).filter((r) => r.id !== self);
-    const errors: FieldError[] = [];
-    if (others.some((r) => r.name === spec.name)) errors.push({ path: 'name', message: 'is taken' });
-    const owner = others.find((r) => r.vAppUuid === vAppUuid);
-    if (owner) errors.push({ path: 'vAppId', message: `is scaled by rule "${owner.name}" (${owner.id})` });
-    if (errors.length > 0) throw new Conflict(owner ? `the vApp already has the autoscale rule "${owner.name}"` : `a rule named "${spec.name}" exists`, errors);
-  }
-
-  /** A unique index lost the race: say which field clashed. */
-  private conflictOf(err: unknown, spec: RuleInput): unknown {
-    if (!isUniqueViolation(err)) return err;
-    if (/vapp/i.test(`${err.constraint ?? ''} ${(err as unknown as Error).message ?? ''}`)) {
-      return new Conflict('the vApp already has an autoscale rule', [{ path: 'vAppId', message: 'is scaled by another rule' }]);
-    }
-    return new Conflict(`a rule named "${spec.name}" exists`, [{ path: 'name', message: 'is taken' }]);
   }
 
   /**
@@ -138,20 +89,21 @@ export class AutoscaleService {
     const spec: RuleInput = { ...specOf(old), ...patch };
     const issues = ruleIssues(spec);
     if (issues.length > 0) throw new Invalid('invalid rule', issues);
-    this.checkSchedules(spec);
+    this.checks.schedules(spec);
     const changes = fieldChanges(specOf(old), spec);
     if (changes.length === 0) return old;
-    if (changes.some((c) => c.field === 'maxVms')) await this.checkMaxVms(org, spec.maxVms);
-    if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.ensureNoClash(org, spec, id);
+    if (changes.some((c) => c.field === 'maxVms')) await this.checks.maxVms(org, spec.maxVms);
+    if (changes.some((c) => c.field === 'name' || c.field === 'vAppId')) await this.checks.noClash(org, spec, id);
+    if (changes.some((c) => c.field === 'monthlyCostCeiling')) await this.budget.checkCeiling(org, spec);
     if (changes.some((c) => c.field.startsWith('hooks'))) await checkHooks(this.deps.hookFunctions, org, spec.hooks);
     const onlySwitchingOff = changes.length === 1 && changes[0].field === 'enabled' && spec.enabled === false;
-    if (!onlySwitchingOff) await this.checkReferences(org, token, spec);
-    if (!onlySwitchingOff) await this.checkVropsGroup(org, spec);
+    if (!onlySwitchingOff) await this.checks.references(org, token, spec);
+    if (!onlySwitchingOff) await this.checks.vropsGroup(org, spec);
     let updated: Rule | null;
     try {
       updated = await this.deps.store.update(org, id, spec, { action: 'update', author, changes });
     } catch (err) {
-      throw this.conflictOf(err, spec);
+      throw this.checks.conflictOf(err, spec);
     }
     if (!updated) throw new NotFound(`rule ${id} not found`);
     return updated;
@@ -182,71 +134,17 @@ export class AutoscaleService {
     return this.deps.store.events(org, id, page);
   }
 
-  /** vApp, template, edge gateway and pool must exist in vCD and be visible to the caller in this org; each failure names its field. */
-  async checkReferences(org: string, token: string, spec: RuleInput): Promise<void> {
-    const { vcd } = this.deps;
-    const [vApp, template, edge] = await Promise.all([vcd.vApp(token, spec.vAppId), vcd.template(token, spec.templateId), vcd.edgeGateway(token, spec.edgeGatewayId)]);
-    const errors: FieldError[] = [];
-    if (!vApp) errors.push({ path: 'vAppId', message: 'no such vApp in this org' });
-    if (!template) errors.push({ path: 'templateId', message: 'no such vApp template in this org' });
-    else if (template.vms.length !== 1) errors.push({ path: 'templateId', message: `must hold exactly one VM (it holds ${template.vms.length})` });
-    // A provider session sees every org: the edge must still belong to the rule's org.
-    if (!edge || (edge.orgName !== null && edge.orgName.toLowerCase() !== org)) errors.push({ path: 'edgeGatewayId', message: 'no such edge gateway in this org' });
-    else {
-      const pools = (await vcd.pools(token, spec.edgeGatewayId)) ?? [];
-      if (!pools.some((p) => p.name === spec.lbPoolName)) errors.push({ path: 'lbPoolName', message: `no load-balancer pool of that name on edge gateway ${edge.name}` });
-    }
-    if (errors.length > 0) throw new Invalid('the rule names vCD objects that do not exist in this org', errors);
-  }
-
-  /** Current averages over the rule's powered-on VMs, read from vCD's VM metrics. */
-  async observe(token: string, rule: Rule): Promise<Observation | null> {
-    const vApp = await this.deps.vcd.vApp(token, rule.vAppId);
-    if (!vApp) return null;
-    const on = vApp.vms.filter((vm) => vm.poweredOn);
-    const usage = (await Promise.all(on.map((vm) => this.deps.vcd.vmUsage(token, vm.id)))).filter((u): u is NonNullable<typeof u> => u !== null);
-    if (usage.length === 0) return { cpuPercent: 0, memoryPercent: 0, vms: on.length };
-    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    return { cpuPercent: avg(usage.map((u) => u.cpuPercent)), memoryPercent: avg(usage.map((u) => u.memoryPercent)), vms: on.length };
-  }
-
-  /** The metric rules within the limits of the schedule window open now (a window never fights a threshold). */
-  private evaluate(rule: Rule, observation: Observation | null, history: DecisionHistory): DecisionResult & { schedule: ActiveSchedule | null } {
-    const now = this.now();
-    const window = observation ? [{ at: now, cpuPercent: observation.cpuPercent, memoryPercent: observation.memoryPercent }] : [];
-    const scheduled = withSchedule(rule, now);
-    const result = decide({ rule: scheduled.rule, window, current: observation?.vms ?? 0, history, now });
-    return { ...result, decision: explainSchedule(result.decision, scheduled.schedule), schedule: scheduled.schedule };
-  }
-
-  /** The vApp's recent CPU and memory: vCD's historic samples of its powered-on VMs averaged per sample time, then the current reading. */
+  /** The vApp's recent CPU and memory (vCD's historic samples, then the current reading). */
   async metrics(org: string, token: string, id: string, query: unknown): Promise<RuleMetrics> {
-    const rule = await this.get(org, id);
-    const { minutes } = parseOrThrow(RuleMetricsQuerySchema, query, 'invalid query');
-    const vApp = await this.deps.vcd.vApp(token, rule.vAppId);
-    if (!vApp) return { items: [], vms: 0 };
-    const on = vApp.vms.filter((vm) => vm.poweredOn);
-    const to = this.now();
-    const series = await Promise.all(on.map((vm) => this.deps.vcd.vmHistory(token, vm.id, { from: to - minutes * 60_000, to })));
-    const byTime = new Map<number, { cpu: number; mem: number; n: number }>();
-    for (const sample of series.flatMap((s) => s ?? [])) {
-      const slot = byTime.get(sample.at) ?? { cpu: 0, mem: 0, n: 0 };
-      byTime.set(sample.at, { cpu: slot.cpu + sample.cpuPercent, mem: slot.mem + sample.memoryPercent, n: slot.n + 1 });
-    }
-    const round = (n: number) => Math.round(n * 10) / 10;
-    const items = [...byTime.entries()].sort(([a], [b]) => a - b).map(([at, s]) => ({ at, cpuPercent: round(s.cpu / s.n), memoryPercent: round(s.mem / s.n) }));
-    // vCD samples every few tens of seconds: the current reading (what a decision would use) ends the series.
-    const current = await this.observe(token, rule);
-    if (current && current.vms > 0) items.push({ at: to, cpuPercent: round(current.cpuPercent), memoryPercent: round(current.memoryPercent) });
-    return { items, vms: on.length };
+    return this.evaluation.metrics(token, await this.get(org, id), query);
   }
 
   /** What the rule would do now and why, without remembering or doing anything. */
   async dryRun(org: string, token: string, id: string): Promise<DryRun> {
     const rule = await this.get(org, id);
-    const [observation, history] = await Promise.all([this.observe(token, rule), this.deps.store.history(org, rule.id)]);
-    const { decision, schedule } = this.evaluate(rule, observation, history);
-    return { rule: rule.id, decision, metrics: observation, schedule };
+    const [observation, history] = await Promise.all([this.evaluation.observe(token, rule), this.deps.store.history(org, rule.id)]);
+    const { decision, schedule, cost, ahead } = await this.evaluation.evaluate(org, token, rule, observation, history, 'always');
+    return { rule: rule.id, decision, metrics: observation, schedule, cost, ahead };
   }
 
   /**
@@ -311,11 +209,11 @@ export class AutoscaleService {
     const { store } = this.deps;
     await this.deps.executor?.reconcile(org, token, rule);
     await this.repairVropsGroup(org, token, rule);
-    const [observation, history] = await Promise.all([observed ?? this.observe(token, rule), store.history(org, rule.id)]);
-    const { decision, recommendation, schedule } = this.evaluate(rule, observation, history);
+    const [observation, history] = await Promise.all([observed ?? this.evaluation.observe(token, rule), store.history(org, rule.id)]);
+    const { decision, recommendation, schedule, cost, ahead } = await this.evaluation.evaluate(org, token, rule, observation, history, 'acting');
     await Promise.all([
       store.remember(org, rule.id, history, { at: this.now(), desired: recommendation }, decision.action !== 'none'),
-      store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation, schedule } }),
+      store.addEvent(org, rule.id, { kind: 'decision', message: decision.detail, data: { ...decision, metrics: observation, schedule, cost, ahead } }),
     ]);
     if (decision.action !== 'none' && this.deps.executor) await this.deps.executor.start(org, token, rule, decision.action, decision);
     this.deps.log.info({ org, rule: rule.id, action: decision.action, desired: decision.desired, reason: decision.reason }, 'autoscale decision');

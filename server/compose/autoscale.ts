@@ -1,5 +1,6 @@
 import { registerAutoscalePaths } from '../autoscale/openapi';
 import { ScaleExecutor } from '../autoscale/executor';
+import type { SpendPort } from '../autoscale/budget';
 import type { HookFunctions } from '../autoscale/hooks';
 import { MetricPoller } from '../autoscale/poller';
 import { MetricPush, type PushedMetrics } from '../autoscale/push';
@@ -21,44 +22,19 @@ import { orgReadCache } from './store';
  * Autoscale: rules, the executor (with its retries and orphan reload), the metric poller (on the lease holder) and
  * the vROps SNMP trap receiver, both with the service account; without one neither runs.
  */
-export function composeAutoscale({ config, db, log }: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number>; hookFunctions?: HookFunctions } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
+export function composeAutoscale(context: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number>; hookFunctions?: HookFunctions; spend?: SpendPort } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
+  const { config, db, log } = context;
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
   const rules = new RuleStore(db, orgReadCache(config));
   const { vropsUrl, vropsUser, vropsPassword, vropsAuthSource } = config;
   const vrops = vropsUrl && vropsUser && vropsPassword ? createSuiteApi({ url: vropsUrl, username: vropsUser, password: vropsPassword, authSource: vropsAuthSource }) : undefined;
   const groups = new VropsGroups({ port: vrops, rules, log });
   const scaler = new ScaleExecutor({ db, rules, vcd: vcdInfra, log, retries: config.autoscaleRetries, retryBaseMs: config.autoscaleRetryBaseMs, groups, hooks: ports.hookFunctions });
-  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf, groups, hookFunctions: ports.hookFunctions });
+  const service = new AutoscaleService({ store: rules, journal: new RuleJournal(db), vcd: vcdInfra, executor: scaler, log, maxVmsOf: ports.maxVmsOf, groups, hookFunctions: ports.hookFunctions, spend: ports.spend });
   const { autoscaleVcdUser: pollUser, autoscaleVcdPassword: pollPassword } = config;
   const login = () => vcdInfra.login(pollUser as string, pollPassword as string);
   const poller = pollUser && pollPassword ? new MetricPoller({ db, rules, service, login, log }) : undefined;
-  // vROps traps carry no tenant session: they are evaluated with the same service account as the poller.
-  const { autoscaleSnmpPort: trapPort, autoscaleSnmpCommunity: community } = config;
-  const traps =
-    trapPort && community && pollUser && pollPassword
-      ? new SnmpAlertReceiver({
-          port: trapPort,
-          address: config.autoscaleSnmpAddress,
-          community,
-          onAlert: async (alert) => {
-            await service.receiveUnscopedAlert(alert, login);
-          },
-          log,
-        })
-      : undefined;
-  // Alerts over AMQP (off by default): like the traps, evaluated with the poller's service account.
-  const queued =
-    config.autoscaleAlertsAmqpUrl && pollUser && pollPassword
-      ? new AlertConsumer({
-          url: config.autoscaleAlertsAmqpUrl,
-          connectionName: 'vcd-serverless-autoscale',
-          queue: config.autoscaleAlertsQueue,
-          schema: AmqpAlertSchema,
-          keyOf: alertKey,
-          handle: amqpAlertHandler(service, login),
-          log,
-        })
-      : undefined;
+  const { traps, queued } = composeAlertIntake(context, service, pollUser && pollPassword ? login : undefined);
   // vCD's pushed VM metrics (its MQTT bus): scale actions with the events account, else the poller's.
   const pushUser = config.vcdEventsUser ?? pollUser;
   const pushPassword = config.vcdEventsUser ? config.vcdEventsPassword : pollPassword;
@@ -91,4 +67,37 @@ export function composeAutoscale({ config, db, log }: ComposeContext, ports: { m
       await scaler.close();
     },
   };
+}
+
+/**
+ * Alerts that name no tenant session: vROps's SNMP traps and alerts over AMQP (both off by default), evaluated with the
+ * poller's service account (`login`); without one neither runs.
+ */
+function composeAlertIntake({ config, log }: ComposeContext, service: AutoscaleService, login: (() => Promise<string>) | undefined) {
+  const { autoscaleSnmpPort: trapPort, autoscaleSnmpCommunity: community } = config;
+  const traps =
+    trapPort && community && login
+      ? new SnmpAlertReceiver({
+          port: trapPort,
+          address: config.autoscaleSnmpAddress,
+          community,
+          onAlert: async (alert) => {
+            await service.receiveUnscopedAlert(alert, login);
+          },
+          log,
+        })
+      : undefined;
+  const queued =
+    config.autoscaleAlertsAmqpUrl && login
+      ? new AlertConsumer({
+          url: config.autoscaleAlertsAmqpUrl,
+          connectionName: 'vcd-serverless-autoscale',
+          queue: config.autoscaleAlertsQueue,
+          schema: AmqpAlertSchema,
+          keyOf: alertKey,
+          handle: amqpAlertHandler(service, login),
+          log,
+        })
+      : undefined;
+  return { traps, queued };
 }

@@ -20,8 +20,11 @@ export interface VcdVAppRef {
 export interface VcdTemplateRef {
   id: string;
   name: string;
-  /** The template's VMs (a scale-out template has exactly one). */
-  vms: { id: string; href: string; name: string }[];
+  /**
+   * The template's VMs (a scale-out template has exactly one), with their hardware from the VM's VmSpecSection
+   * (`vmSpecSection.numCpus`, `vmSpecSection.memoryResourceMb.configured`, API 32.0+); null when vCD gives none.
+   */
+  vms: { id: string; href: string; name: string; cpus: number | null; memoryMb: number | null }[];
 }
 export interface VcdEdgeRef {
   id: string;

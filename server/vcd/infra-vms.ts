@@ -9,6 +9,12 @@ const ipOf = (vm: Json): string | null => {
   return net?.networkConnection?.[0]?.ipAddress ?? null;
 };
 
+/** A VM's vCPUs and memory from its VmSpecSection (vCD API 32.0+): `numCpus`, `memoryResourceMb.configured`. */
+const hardwareOf = (vm: Json): { cpus: number | null; memoryMb: number | null } => {
+  const count = (v: unknown) => (Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : null);
+  return { cpus: count(vm.vmSpecSection?.numCpus), memoryMb: count(vm.vmSpecSection?.memoryResourceMb?.configured) };
+};
+
 const vmPath = (vmId: string) => {
   const uuid = safeUuid(vmId);
   if (!uuid) throw new Upstream(`not a VM id: ${vmId}`, 'vcd');
@@ -60,7 +66,7 @@ export function vmReads(http: VcdHttp): VmReads {
       const body = (await get(token, `/api/vAppTemplate/vappTemplate-${uuid}`, true)) as Json | null;
       if (!body) return null;
       const vms: Json[] = body.children?.vm ?? [];
-      return { id: String(body.id), name: String(body.name), vms: vms.map((vm) => ({ id: String(vm.id), href: String(vm.href), name: String(vm.name) })) };
+      return { id: String(body.id), name: String(body.name), vms: vms.map((vm) => ({ id: String(vm.id), href: String(vm.href), name: String(vm.name), ...hardwareOf(vm) })) };
     },
     async vmUsage(token, vmId) {
       const uuid = safeUuid(vmId);

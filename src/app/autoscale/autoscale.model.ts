@@ -55,6 +55,10 @@ export interface AutoscaleRule {
   vropsGroupId?: string | null;
   /** Lifecycle hooks that call one of the org's functions; absent when none. */
   hooks?: Hooks;
+  /** Monthly cost ceiling in minor units (cents) of the org's showback currency; null or absent = none. */
+  monthlyCostCeiling?: number | null;
+  /** Scale out this many minutes ahead of the load forecast; null or absent = off. */
+  scheduleBufferMinutes?: number | null;
   updatedAt: Date;
   lastDecision: LastDecision | null;
 }
@@ -98,6 +102,10 @@ export interface DryRunView {
   metrics: { cpuPercent: number; memoryPercent: number; vms: number } | null;
   /** The schedule window open now and the limits it set (null: the rule's own limits). */
   schedule: { name: string; until: Date; minVms: number; maxVms: number } | null;
+  /** What the decision costs this month (null: it cannot be priced). */
+  cost: DryRun['cost'] | null;
+  /** The forecast a rule with scheduleBufferMinutes scales ahead of. */
+  ahead: { bufferMinutes: number; at: Date; vms: number; applied: boolean } | null;
 }
 
 /** The uuid of a vCD URN, lower-cased: how a rule's vAppId meets a vApp of the picker whatever its spelling. */
@@ -133,6 +141,8 @@ export function fromRuleDraft(draft: RuleDraft): RuleCreate {
     enabled: draft.enabled,
     ...(draft.vropsGroupId !== undefined ? { vropsGroupId: draft.vropsGroupId } : {}),
     ...(draft.hooks ? { hooks: draft.hooks } : {}),
+    ...(draft.monthlyCostCeiling !== undefined ? { monthlyCostCeiling: draft.monthlyCostCeiling } : {}),
+    ...(draft.scheduleBufferMinutes !== undefined ? { scheduleBufferMinutes: draft.scheduleBufferMinutes } : {}),
   };
 }
 
@@ -163,6 +173,10 @@ export function lastDecisionOf(events: RuleEventView[]): LastDecision | null {
 export const toMetricPoints = (m: RuleMetrics): MetricPoint[] =>
   m.items.map((s) => ({ at: new Date(s.at), cpuPercent: s.cpuPercent, memoryPercent: s.memoryPercent }));
 
+/** The forecast's points as the chart draws them (percent over the VMs serving now). */
+export const toForecastPoints = (f: { points: { at: number; cpuPercent: number; memoryPercent: number }[] }): MetricPoint[] =>
+  f.points.map((p) => ({ at: new Date(p.at), cpuPercent: p.cpuPercent, memoryPercent: p.memoryPercent }));
+
 export const toDryRun = (d: DryRun): DryRunView => ({
   action: d.decision.action,
   reason: d.decision.reason,
@@ -173,6 +187,8 @@ export const toDryRun = (d: DryRun): DryRunView => ({
   schedule: d.schedule
     ? { name: d.schedule.name ?? `#${d.schedule.window + 1}`, until: new Date(d.schedule.closesAt), minVms: d.schedule.minVms, maxVms: d.schedule.maxVms }
     : null,
+  cost: d.cost ?? null,
+  ahead: d.ahead ? { ...d.ahead, at: new Date(d.ahead.at) } : null,
 });
 
 /** The wizard's draft of an existing rule (edit mode). */
@@ -209,6 +225,8 @@ export interface BacktestView {
   summary: Backtest['summary'];
   points: { at: Date; cpuPercent: number; memoryPercent: number; vms: number; actualVms: number }[];
   decisions: { at: Date; action: 'scaleOut' | 'scaleIn'; from: number; to: number; detail: string }[];
+  /** The VM-hours at the org's rate card (null: they cannot be priced). */
+  cost: Backtest['cost'] | null;
 }
 
 export const toBacktest = (b: Backtest): BacktestView => ({
@@ -218,4 +236,5 @@ export const toBacktest = (b: Backtest): BacktestView => ({
   summary: b.summary,
   points: b.points.map((p) => ({ ...p, at: new Date(p.at) })),
   decisions: b.decisions.map((d) => ({ at: new Date(d.at), action: d.action, from: d.from, to: d.to, detail: d.detail })),
+  cost: b.cost ?? null,
 });

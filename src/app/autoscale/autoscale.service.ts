@@ -15,6 +15,7 @@ import type {
   RuleMetrics,
 } from '../../../contract/autoscale';
 import type { VropsGroup, VropsGroupList } from '../../../contract/autoscale-vrops';
+import type { Forecast } from '../../../contract/autoscale-forecast';
 import { ApiClient } from '../core/api-client';
 import {
   AutoscaleRule,
@@ -22,6 +23,7 @@ import {
   DryRunView,
   MetricPoint,
   PickerOption,
+  toForecastPoints,
   RuleChangeView,
   RuleChanges,
   RuleDraft,
@@ -80,6 +82,11 @@ export class AutoscaleService {
   /** What a draft rule would have done over the vApp's last `days` days; saves nothing. */
   backtest(draft: RuleDraft, days: number): Observable<BacktestView> {
     return this.api.post<Backtest>(`${RULES}/backtest`, { rule: fromRuleDraft(draft), days }).pipe(map(toBacktest));
+  }
+
+  /** The vApp's forecast load for the next `hours` (CPU and memory over the VMs serving now), for the rule's chart. */
+  forecast(id: string, hours = 2): Observable<MetricPoint[]> {
+    return this.api.get<Forecast>(`${rulePath(id)}/forecast?hours=${hours}`).pipe(map(toForecastPoints));
   }
 
   metrics(id: string, minutes = 60): Observable<MetricPoint[]> {

@@ -72,6 +72,13 @@ describe('BacktestPanelComponent', () => {
     expect(page().querySelector('[data-test="backtest-chart"] canvas')).not.toBeNull();
   });
 
+  it('prices the VM-hours with the rate card when the backend could', () => {
+    run(7).flush({ ...wireBacktest(), cost: { currency: 'EUR', vmHourPrice: 5, cost: 1834, actualCost: 1679 } });
+    fixture.detectChanges();
+    expect(text('backtest-cost')).toBe('Cost: 18.34 EUR with this rule, 16.79 EUR as the vApp ran (a VM costs 0.05 EUR/h).');
+    expect(text('backtest-no-cost')).toBe('');
+  });
+
   it("shows the backend's 400 when the vApp has no history in the window, and no stale result", () => {
     run().flush(wireBacktest());
     fixture.detectChanges();

@@ -50,7 +50,11 @@ export const BACKTEST_DAYS = [1, 7, 14, 30] as const;
           <dt>{{ 'serverless.autoscale.backtest.actions' | translate }}</dt>
           <dd data-test="backtest-actions">{{ 'serverless.autoscale.backtest.actionsValue' | translate: { out: r.summary.scaleOuts, in: r.summary.scaleIns, peak: r.summary.peakVms } }}</dd>
         </dl>
-        <p class="hint" data-test="backtest-no-cost">{{ 'serverless.autoscale.backtest.noCost' | translate }}</p>
+        @if (r.cost; as c) {
+          <p data-test="backtest-cost">{{ 'serverless.autoscale.backtest.costValue' | translate: { rule: money(c.cost, c.currency), actual: money(c.actualCost, c.currency), vmHour: money(c.vmHourPrice, c.currency) } }}</p>
+        } @else {
+          <p class="hint" data-test="backtest-no-cost">{{ 'serverless.autoscale.backtest.noCost' | translate }}</p>
+        }
         <vsl-chart-canvas [configure]="configure" [height]="220" [ariaLabel]="'serverless.autoscale.backtest.title' | translate" data-test="backtest-chart" />
       }
     </section>
@@ -98,6 +102,11 @@ export class BacktestPanelComponent {
         this.error.set(error);
       },
     });
+  }
+
+  /** Minor units as major units with the currency. */
+  protected money(minor: number, currency: string): string {
+    return `${(minor / 100).toFixed(2)} ${currency}`;
   }
 
   protected round(value: number): number {

@@ -32,4 +32,18 @@ describe('DryRunPanelComponent', () => {
     show({ rule: 'r-1', decision: { ...decision, action: 'none', desired: 2, reason: 'in-band' }, metrics: null, schedule: null });
     expect(text('dry-run-schedule')).toBe('');
   });
+
+  it('shows what the decision costs this month, and says when the budget guard held it', () => {
+    const cost = { currency: 'EUR', vmHourPrice: 5, template: { cpus: 2, memoryMb: 2048 }, vmsChange: 1, hoursLeftInMonth: 100, monthCostChange: 500, monthToDate: 10_000, forecast: 20_000, forecastAfter: 20_500, ceiling: 30_000, held: false };
+    show({ rule: 'r-1', decision: { ...decision, reason: 'above-scale-out' }, metrics: null, cost });
+    expect(text('dry-run-cost')).toBe('Cost this month: +5.00 EUR (a VM costs 0.05 EUR/h); forecast 200.00 EUR → 205.00 EUR, ceiling 300.00 EUR.');
+    show({ rule: 'r-1', decision: { ...decision, action: 'none', desired: 2, reason: 'over-budget' }, metrics: null, cost: { ...cost, ceiling: 20_100, held: true } });
+    expect(text('dry-run-cost')).toContain('Held by the budget guard: +5.00 EUR');
+    expect(text('dry-run-cost')).toContain('above the ceiling of 201.00 EUR.');
+  });
+
+  it('shows the forecast a rule scales ahead of', () => {
+    show({ rule: 'r-1', decision, metrics: null, ahead: { bufferMinutes: 30, at: Date.UTC(2026, 11, 7, 12), vms: 4, applied: true } });
+    expect(text('dry-run-ahead')).toBe('The forecast needs 4 VMs in 30 min.');
+  });
 });

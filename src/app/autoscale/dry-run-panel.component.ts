@@ -30,15 +30,37 @@ import { DryRunView } from './autoscale.model';
               'serverless.autoscale.dryRun.schedule' | translate: { name: s.name, until: (s.until | date: 'short'), min: s.minVms, max: s.maxVms }
             }}</span>
           }
+          @if (result.ahead; as a) {
+            <span class="ahead" data-test="dry-run-ahead">{{
+              'serverless.autoscale.dryRun.ahead' | translate: { minutes: a.bufferMinutes, vms: a.vms }
+            }}</span>
+          }
+          @if (result.cost; as c) {
+            <span class="cost" data-test="dry-run-cost" [attr.data-held]="c.held">{{
+              'serverless.autoscale.dryRun.' + (c.held ? 'costHeld' : 'cost') | translate: costArgs(c)
+            }}</span>
+          }
           <code class="reason-code" data-test="dry-run-reason-code">{{ result.reason }}</code>
         </span>
       </clr-alert-item>
     </clr-alert>
   `,
-  styles: [`.why, .metrics, .schedule { display: block; } .reason-code { font-size: 0.7rem; }`],
+  styles: [`.why, .metrics, .schedule, .ahead, .cost { display: block; } .reason-code { font-size: 0.7rem; }`],
 })
 export class DryRunPanelComponent {
   @Input({ required: true }) result!: DryRunView;
+  /** Money in the cost line: minor units shown as major units with the currency. */
+  protected costArgs(c: NonNullable<DryRunView['cost']>): Record<string, string | number> {
+    const money = (minor: number) => `${(minor / 100).toFixed(2)} ${c.currency}`;
+    return {
+      change: `${c.monthCostChange >= 0 ? '+' : '−'}${money(Math.abs(c.monthCostChange))}`,
+      vmHour: money(c.vmHourPrice),
+      forecast: money(c.forecast),
+      after: money(c.forecastAfter),
+      ceiling: c.ceiling === null ? '–' : money(c.ceiling),
+    };
+  }
+
   protected round(value: number): number {
     return Math.round(value * 10) / 10;
   }

@@ -34,4 +34,24 @@ describe('toMetricChartConfig', () => {
     expect(series('Scale-in CPU threshold')).toEqual([{ x: at(0).getTime(), y: 20 }, { x: at(22).getTime(), y: 20 }]);
     expect(config.options?.scales?.['y']).toEqual(jasmine.objectContaining({ min: 0, max: 100 }));
   });
+
+  it('draws the forecast CPU after the last sample and stretches the thresholds to its end', () => {
+    const ahead = (m: number) => new Date(Date.UTC(2026, 10, 25, 10, m, 0));
+    const withForecast = toMetricChartConfig({
+      points: [{ at: at(0), cpuPercent: 32, memoryPercent: 37 }],
+      forecast: [
+        { at: ahead(5), cpuPercent: 40, memoryPercent: 30 },
+        { at: ahead(10), cpuPercent: 55, memoryPercent: 35 },
+      ],
+      scaleOut: { cpuPercent: 70, memoryPercent: 80 },
+      scaleIn: { cpuPercent: 20, memoryPercent: 30 },
+      texts: { ...texts, forecastCpu: 'Forecast CPU %' },
+      locale: 'en-US',
+      palette,
+    });
+    const line = (label: string) => withForecast.data.datasets.find((d) => d.label === label)?.data as { x: number; y: number }[];
+    expect(line('Forecast CPU %')).toEqual([{ x: ahead(5).getTime(), y: 40 }, { x: ahead(10).getTime(), y: 55 }]);
+    expect(line('Scale-out CPU threshold').at(-1)).toEqual({ x: ahead(10).getTime(), y: 70 });
+    expect(series('Forecast CPU %')).toBeUndefined();
+  });
 });

@@ -10,11 +10,17 @@ export interface MetricChartTexts {
   memory: string;
   scaleOutCpu: string;
   scaleInCpu: string;
+  /** The forecast CPU line (absent: no forecast drawn). */
+  forecastCpu?: string;
 }
 
-/** The chart.js line chart of a rule's vApp: CPU and memory in percent over time, with the CPU thresholds as dashed lines. */
+/**
+ * The chart.js line chart of a rule's vApp: CPU and memory in percent over time, with the CPU thresholds as dashed
+ * lines and, when given, the forecast CPU after the last sample as a dotted line (the axis reaches its end).
+ */
 export function toMetricChartConfig(options: {
   points: MetricPoint[];
+  forecast?: MetricPoint[];
   scaleOut: ScaleThresholds;
   scaleIn: ScaleThresholds;
   texts: MetricChartTexts;
@@ -23,26 +29,29 @@ export function toMetricChartConfig(options: {
 }): ChartConfiguration<'line'> {
   const { points, texts, palette } = options;
   const time = new Intl.DateTimeFormat(options.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  const xs = points.map((p) => p.at.getTime());
+  const forecast = options.forecast ?? [];
+  const xs = [...points, ...forecast].map((p) => p.at.getTime());
   // Samples come at vCD's interval plus the current reading: a time axis keeps their real spacing.
   const span = xs.length ? [Math.min(...xs), Math.max(...xs)] : [];
-  const line = (label: string, data: { x: number; y: number }[], color: string, dashed = false) => ({
+  const line = (label: string, data: { x: number; y: number }[], color: string, dash: number[] = []) => ({
     label,
     data,
     borderColor: color,
     backgroundColor: color,
-    pointRadius: dashed ? 0 : 2,
-    borderDash: dashed ? [6, 4] : [],
+    pointRadius: dash.length ? 0 : 2,
+    borderDash: dash,
     tension: 0.2,
   });
+  const forecastLine = forecast.length && texts.forecastCpu ? [line(texts.forecastCpu, forecast.map((p) => ({ x: p.at.getTime(), y: p.cpuPercent })), palette.cpu, [2, 3])] : [];
   return {
     type: 'line',
     data: {
       datasets: [
         line(texts.cpu, points.map((p) => ({ x: p.at.getTime(), y: p.cpuPercent })), palette.cpu),
         line(texts.memory, points.map((p) => ({ x: p.at.getTime(), y: p.memoryPercent })), palette.memory),
-        line(texts.scaleOutCpu, span.map((x) => ({ x, y: options.scaleOut.cpuPercent })), palette.threshold, true),
-        line(texts.scaleInCpu, span.map((x) => ({ x, y: options.scaleIn.cpuPercent })), palette.threshold, true),
+        ...forecastLine,
+        line(texts.scaleOutCpu, span.map((x) => ({ x, y: options.scaleOut.cpuPercent })), palette.threshold, [6, 4]),
+        line(texts.scaleInCpu, span.map((x) => ({ x, y: options.scaleIn.cpuPercent })), palette.threshold, [6, 4]),
       ],
     },
     options: percentOverTimeOptions({ span, time, maxTicks: 6, palette }),
@@ -59,6 +68,8 @@ export function toMetricChartConfig(options: {
 })
 export class MetricChartComponent implements OnChanges {
   @Input({ required: true }) points: MetricPoint[] = [];
+  /** The forecast after the last sample (empty: none drawn). */
+  @Input() forecast: MetricPoint[] = [];
   @Input({ required: true }) scaleOut!: ScaleThresholds;
   @Input({ required: true }) scaleIn!: ScaleThresholds;
   @Input({ required: true }) texts!: MetricChartTexts;
@@ -69,10 +80,10 @@ export class MetricChartComponent implements OnChanges {
   protected configure: () => ChartConfiguration | null = () => null;
 
   ngOnChanges(): void {
-    const { points, scaleOut, scaleIn, texts, locale } = this;
+    const { points, forecast, scaleOut, scaleIn, texts, locale } = this;
     this.configure = () =>
       scaleOut && scaleIn && texts
-        ? (toMetricChartConfig({ points, scaleOut, scaleIn, texts, locale, palette: metricPalette() }) as ChartConfiguration)
+        ? (toMetricChartConfig({ points, forecast, scaleOut, scaleIn, texts, locale, palette: metricPalette() }) as ChartConfiguration)
         : null;
   }
 }

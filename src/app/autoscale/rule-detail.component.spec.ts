@@ -37,6 +37,8 @@ describe('RuleDetailComponent', () => {
     http.expectOne(`${RULE}/metrics?minutes=60`).flush({ items: samples, vms: vmCount });
     http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush({ items: [{ ...wireVApps().items[0], vmCount }] });
     http.expectOne(`${RULE}/history?limit=50`).flush({ items: changes, total: changes.length });
+    // The forecast is read once per FORECAST_REFRESH_MS, not with every refresh.
+    for (const req of http.match(`${RULE}/forecast?hours=2`)) req.flush({ rule: 'r-1', currentVms: vmCount, samples: 0, method: '', points: [] });
     fixture.detectChanges();
   }
 

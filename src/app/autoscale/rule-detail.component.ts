@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, LOCALE_ID, OnInit, comp
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { ClrModalModule, ClrSpinnerModule } from '@clr/angular';
 import { I18nModule, TranslationService } from '@vcd/i18n';
-import { EMPTY, Observable, Subject, catchError, forkJoin, merge, switchMap, timer } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, forkJoin, merge, of, switchMap, timer } from 'rxjs';
 import { ApiError } from '../core/api-error';
 import { AutoscaleRule, DryRunView, MetricPoint, PickerOption, RuleChangeView, RuleEventView, lastDecisionOf, vcdUuid } from './autoscale.model';
 import { AutoscaleService } from './autoscale.service';
@@ -17,6 +17,8 @@ import { RuleWizardComponent } from './rule-wizard.component';
 
 /** How often the detail page re-reads the rule's events, metrics and VM count (the poller and alerts act meanwhile). */
 export const DETAIL_REFRESH_MS = 5000;
+/** The forecast moves in 5-minute steps and reads days of history: read it far less often. */
+export const FORECAST_REFRESH_MS = 5 * 60_000;
 
 /** One rule: its settings, the vApp's CPU/memory chart, the event timeline, its change history, Dry run, Edit, Enable/Disable and Delete. */
 @Component({
@@ -45,6 +47,7 @@ export class RuleDetailComponent implements OnInit {
   protected readonly events = signal<RuleEventView[]>([]);
   protected readonly changes = signal<RuleChangeView[]>([]);
   protected readonly points = signal<MetricPoint[]>([]);
+  protected readonly forecast = signal<MetricPoint[]>([]);
   protected readonly dryRun = signal<DryRunView | null>(null);
   protected readonly busy = signal<'dryRun' | 'toggle' | 'delete' | null>(null);
   protected readonly confirmingDelete = signal(false);
@@ -54,6 +57,7 @@ export class RuleDetailComponent implements OnInit {
     memory: this.translations.translate('serverless.autoscale.chart.memory'),
     scaleOutCpu: this.translations.translate('serverless.autoscale.chart.scaleOutCpu'),
     scaleInCpu: this.translations.translate('serverless.autoscale.chart.scaleInCpu'),
+    forecastCpu: this.translations.translate('serverless.autoscale.chart.forecastCpu'),
   }));
 
   /** Re-reads the page now (after a dry run: its answer is newer than the last periodic read). */
@@ -89,7 +93,11 @@ export class RuleDetailComponent implements OnInit {
           this.vApp.set(vApps.find((v) => vcdUuid(v.id) === vcdUuid(rule.vAppId)) ?? null);
         },
       });
-    this.destroyRef.onDestroy(() => refreshing.unsubscribe());
+    // The forecast line: none when the vApp has no history to forecast from (the backend's 400), never an error shown.
+    const forecasting = timer(0, FORECAST_REFRESH_MS)
+      .pipe(switchMap(() => this.autoscale.forecast(this.id).pipe(catchError(() => of([] as MetricPoint[])))))
+      .subscribe((points) => this.forecast.set(points));
+    this.destroyRef.onDestroy(() => (refreshing.unsubscribe(), forecasting.unsubscribe()));
   }
 
   protected runDryRun(): void {

@@ -16,7 +16,15 @@ export const RULE_LIMITS = {
   cooldownSeconds: { min: 0, max: 86_400 },
   stabilizationSeconds: { min: 0, max: 86_400 },
   evaluationSeconds: { min: 1, max: 3_600 },
+  /** Optional: the monthly cost ceiling in major units of the org's currency (the wire has cents), and the forecast buffer. */
+  monthlyCostCeiling: { min: 0.01, max: 1_000_000_000 },
+  scheduleBufferMinutes: { min: 5, max: 720 },
 } as const;
+
+/** An optional number within [min, max]: empty is fine. */
+export function optionalBounded(range: { min: number; max: number }, whole: boolean): ValidatorFn[] {
+  return [Validators.min(range.min), Validators.max(range.max), ...(whole ? [integer] : [])];
+}
 
 /** `{ruleName: true}` unless letters, digits, space, dot, dash, underscore. */
 export const ruleName: ValidatorFn = (control: AbstractControl): ValidationErrors | null => {

@@ -106,6 +106,31 @@ describe('RuleWizardComponent', () => {
     expect(created).toEqual(['new-1']);
   });
 
+  it('sends the cost ceiling in cents and the forecast buffer, and marks the ceiling when the backend finds it below the spend', () => {
+    fillValid();
+    internals().form.patchValue({ limits: { monthlyCostCeiling: 250.5, scheduleBufferMinutes: 30 } });
+    internals().finish();
+    const req = http.expectOne(`${AUTOSCALE_URL}/rules`);
+    expect(req.request.body).toEqual(jasmine.objectContaining({ monthlyCostCeiling: 25_050, scheduleBufferMinutes: 30 }));
+    const message = "must not be below this month's spend so far (300.00 EUR)";
+    req.flush(
+      { type: 'https://vcd-serverless.dev/problems/invalid', title: 'Invalid', status: 400, detail: `invalid rule: monthlyCostCeiling ${message}`, errors: [{ path: 'monthlyCostCeiling', message }] },
+      { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    expect(internals().form.get(['limits', 'monthlyCostCeiling'])!.getError('server')).toBe(message);
+  });
+
+  it('leaves the optional ceiling and buffer out when empty, and refuses a buffer under 5 minutes', () => {
+    fillValid();
+    internals().form.patchValue({ limits: { scheduleBufferMinutes: 2 } });
+    expect(internals().form.get(['limits', 'scheduleBufferMinutes'])!.hasError('min')).toBeTrue();
+    internals().form.patchValue({ limits: { scheduleBufferMinutes: null } });
+    internals().finish();
+    const body = http.expectOne(`${AUTOSCALE_URL}/rules`).request.body;
+    expect('monthlyCostCeiling' in body).toBeFalse();
+    expect('scheduleBufferMinutes' in body).toBeFalse();
+  });
+
   it("shows the backend's 409 in the wizard and marks the vApp it names", () => {
     fillValid();
     internals().finish();

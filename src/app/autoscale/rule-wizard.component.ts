@@ -12,9 +12,12 @@ import { BacktestPanelComponent } from './backtest-panel.component';
 import { NumberStepLabelsDirective } from '../shared/number-step-labels.directive';
 import { RuleBehaviourComponent } from './rule-behaviour.component';
 import { HOOK_PHASE_LIST, RuleHooksStepComponent, hooksForm, hooksFormValue, hooksOf } from './rule-hooks-step.component';
-import { RULE_LIMITS, RULE_NAME_MAX_LENGTH, bounded, minNotAboveMax, ruleName, scaleInBelowScaleOut } from './rule-validators';
+import { RULE_LIMITS, RULE_NAME_MAX_LENGTH, bounded, minNotAboveMax, optionalBounded, ruleName, scaleInBelowScaleOut } from './rule-validators';
 
 const num = (value: number, range: { min: number; max: number }) => new FormControl<number>(value, { nonNullable: true, validators: bounded(range) });
+const optionalNum = (range: { min: number; max: number }, whole: boolean) => new FormControl<number | null>(null, { validators: optionalBounded(range, whole) });
+/** An optional field left empty: omitted on create, null on an edit of a rule that had it (clears it). */
+const emptied = (had: unknown) => (had !== undefined && had !== null ? null : undefined);
 
 /** Where a backend field error (dotted path) belongs in the wizard: [page group, control]. */
 const CONTROL_OF_PATH: Record<string, [string, string]> = {
@@ -33,6 +36,8 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
   cooldownSeconds: ['limits', 'cooldownSeconds'],
   stabilizationSeconds: ['limits', 'stabilizationSeconds'],
   evaluationSeconds: ['limits', 'evaluationSeconds'],
+  monthlyCostCeiling: ['limits', 'monthlyCostCeiling'],
+  scheduleBufferMinutes: ['limits', 'scheduleBufferMinutes'],
   'hooks.afterPowerOn.function': ['hooks', 'afterPowerOn.function'],
   'hooks.beforeDrain.function': ['hooks', 'beforeDrain.function'],
 };
@@ -107,6 +112,8 @@ export class RuleWizardComponent {
         stabilizationSeconds: num(300, RULE_LIMITS.stabilizationSeconds),
         evaluationSeconds: num(60, RULE_LIMITS.evaluationSeconds),
         enabled: new FormControl(true, { nonNullable: true }),
+        monthlyCostCeiling: optionalNum(RULE_LIMITS.monthlyCostCeiling, false),
+        scheduleBufferMinutes: optionalNum(RULE_LIMITS.scheduleBufferMinutes, true),
       },
       { validators: minNotAboveMax },
     ),
@@ -129,7 +136,8 @@ export class RuleWizardComponent {
       template: { templateId: d.templateId },
       balancer: { edgeGatewayId: d.edgeGatewayId, lbPoolName: d.lbPoolName, vropsGroupId: d.vropsGroupId ?? '' },
       thresholds: { scaleOutCpu: d.scaleOut.cpuPercent, scaleOutMemory: d.scaleOut.memoryPercent, scaleInCpu: d.scaleIn.cpuPercent, scaleInMemory: d.scaleIn.memoryPercent },
-      limits: { minVms: d.minVms, maxVms: d.maxVms, step: d.step, cooldownSeconds: d.cooldownSeconds, stabilizationSeconds: d.stabilizationSeconds, evaluationSeconds: d.evaluationSeconds, enabled: d.enabled },
+      limits: { minVms: d.minVms, maxVms: d.maxVms, step: d.step, cooldownSeconds: d.cooldownSeconds, stabilizationSeconds: d.stabilizationSeconds, evaluationSeconds: d.evaluationSeconds, enabled: d.enabled,
+        monthlyCostCeiling: d.monthlyCostCeiling != null ? d.monthlyCostCeiling / 100 : null, scheduleBufferMinutes: d.scheduleBufferMinutes ?? null },
       hooks: hooksFormValue(d.hooks),
     });
     this.openFresh();
@@ -183,6 +191,9 @@ export class RuleWizardComponent {
       stabilizationSeconds: Number(l.stabilizationSeconds),
       evaluationSeconds: Number(l.evaluationSeconds),
       enabled: l.enabled,
+      // The wizard asks for the ceiling in the currency's major units; the rule keeps cents.
+      monthlyCostCeiling: l.monthlyCostCeiling != null && String(l.monthlyCostCeiling) !== '' ? Math.round(Number(l.monthlyCostCeiling) * 100) : emptied(this.editing()?.monthlyCostCeiling),
+      scheduleBufferMinutes: l.scheduleBufferMinutes != null && String(l.scheduleBufferMinutes) !== '' ? Number(l.scheduleBufferMinutes) : emptied(this.editing()?.scheduleBufferMinutes),
       // None picked: omitted on create, null on an edit of a rule that had a group (clears it).
       vropsGroupId: balancer.vropsGroupId || (this.editing()?.vropsGroupId ? null : undefined),
       ...(hooksOf(this.form.controls.hooks) ? { hooks: hooksOf(this.form.controls.hooks) } : {}),
