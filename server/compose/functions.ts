@@ -23,6 +23,7 @@ import { functionOrgFigures } from '../functions/figures';
 import { activationUsageReader, type FunctionUsageReader } from '../functions/usage';
 import { createVcdOrgDirectory } from '../vcd/orgs';
 import type { OrgLimitsOf } from '../functions/ports';
+import type { VcdNotification } from '../vcd/notification';
 import type { ComposeContext, Mount, Part } from './part';
 
 export interface FunctionsPart extends Part {
@@ -42,7 +43,10 @@ export interface FunctionsPart extends Part {
 }
 
 /** The functions feature: store, secrets, runtimes (isolate, and Podman containers when enabled), service, routes. */
-export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?: OrgLimitsOf } = {}): Promise<FunctionsPart> {
+export async function composeFunctions(
+  ctx: ComposeContext,
+  ports: { orgLimits?: OrgLimitsOf; observeVcdEvents?: (n: VcdNotification) => void } = {},
+): Promise<FunctionsPart> {
   const { config, db, log, clock } = ctx;
   // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
   const secrets = new SecretBox(loadSecretsKey(config));
@@ -82,7 +86,7 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
     },
   });
   const stopping = new AbortController();
-  const http = functionsHttp(ctx, service, { feed: activationFeed(ctx, activations), stopping: stopping.signal });
+  const http = functionsHttp(ctx, service, { feed: activationFeed(ctx, activations), stopping: stopping.signal, observe: ports.observeVcdEvents });
   return {
     service,
     ...http,
@@ -169,7 +173,7 @@ function activationFeed({ config, db }: ComposeContext, activations: ActivationS
 function functionsHttp(
   { config, db }: ComposeContext,
   service: FunctionsService,
-  live: { feed: ActivationFeed; stopping: AbortSignal },
+  live: { feed: ActivationFeed; stopping: AbortSignal; observe?: (n: VcdNotification) => void },
 ): Pick<FunctionsPart, 'tenantRoutes' | 'invoke' | 'vcdRoutes' | 'openApiPaths'> {
   return {
     tenantRoutes: [
@@ -178,7 +182,7 @@ function functionsHttp(
       { path: '/faas', router: scheduleRoutes(db) },
     ],
     invoke: invokeRoute(service),
-    vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret }) }],
+    vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret, observe: live.observe }) }],
     openApiPaths: registerFunctionLifecyclePaths,
   };
 }

@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { VcdClient } from '../vcd/client';
-import { authenticate, SessionCache } from './auth';
+import { authenticate, type Principal } from './auth';
+import { SessionCache } from './session-cache';
 import { errorHandler, notFoundHandler, NotReady, sendProblem, toProblem } from './errors';
 import type { RateWindows } from '../store/rate-windows';
 import { orgRateLimit, securityHeaders } from './limits';
@@ -34,6 +35,8 @@ export interface AppDeps {
   checkReady: () => Promise<void>;
   sharedSecret?: string;
   sessionCacheTtlMs: number;
+  /** The validated-token cache, when the caller also feeds it vCD's events (main.ts); else one of sessionCacheTtlMs. */
+  sessions?: SessionCache<Principal>;
   bodyLimitBytes: number;
   /** Requests per org and minute, counted in rateWindows; 0 = no limit. */
   orgRateLimitPerMinute?: number;
@@ -110,7 +113,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
 
-  const cache = new SessionCache(deps.sessionCacheTtlMs);
+  const cache = deps.sessions ?? new SessionCache<Principal>(deps.sessionCacheTtlMs);
   const auth = authenticate({ vcd: deps.vcd, sharedSecret: deps.sharedSecret, cache });
 
   // Auth and tenancy come before body parsing: nobody unauthenticated makes us read a megabyte.
