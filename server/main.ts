@@ -115,6 +115,7 @@ function httpApp(
     tenantMiddleware,
     tenantRoutes: features.flatMap((f) => f.tenantRoutes ?? []),
     tenantFallback: functions.invoke,
+    tenantFallbackHeaders: functions.invokeHeaders,
     vcdRoutes: functions.vcdRoutes,
     openApiPaths: features.flatMap((f) => (f.openApiPaths ? [f.openApiPaths] : [])),
     checkReady: async () => {

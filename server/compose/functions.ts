@@ -24,12 +24,15 @@ import { activationUsageReader, type FunctionUsageReader } from '../functions/us
 import { createVcdOrgDirectory } from '../vcd/orgs';
 import type { OrgLimitsOf } from '../functions/ports';
 import type { VcdNotification } from '../vcd/notification';
+import { PLATFORM_SECURITY_HEADERS } from '../functions/response-policy';
 import type { ComposeContext, Mount, Part } from './part';
 
 export interface FunctionsPart extends Part {
   service: FunctionsService;
   /** After every feature route under /api/org/{org}: a function's own route (invocation). */
   invoke: Mount['router'];
+  /** Exactly the security headers every answer of a function's route carries (issue 19's response policy). */
+  invokeHeaders: Readonly<Record<string, string>>;
   /** vCD's signed notifications over HTTP, mounted without a vCD session. */
   vcdRoutes: Mount[];
   /** What other features may know of function usage (showback prices it). */
@@ -174,7 +177,7 @@ function functionsHttp(
   { config, db }: ComposeContext,
   service: FunctionsService,
   live: { feed: ActivationFeed; stopping: AbortSignal; observe?: (n: VcdNotification) => void },
-): Pick<FunctionsPart, 'tenantRoutes' | 'invoke' | 'vcdRoutes' | 'openApiPaths'> {
+): Pick<FunctionsPart, 'tenantRoutes' | 'invoke' | 'invokeHeaders' | 'vcdRoutes' | 'openApiPaths'> {
   return {
     tenantRoutes: [
       { path: '/faas', router: liveRoutes({ ...live, requireFunction: (org, name) => service.get(org, name) }) },
@@ -182,6 +185,7 @@ function functionsHttp(
       { path: '/faas', router: scheduleRoutes(db) },
     ],
     invoke: invokeRoute(service),
+    invokeHeaders: PLATFORM_SECURITY_HEADERS,
     vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret, observe: live.observe }) }],
     openApiPaths: registerFunctionLifecyclePaths,
   };

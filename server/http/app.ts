@@ -27,6 +27,11 @@ export interface AppDeps {
   tenantMiddleware?: RequestHandler[];
   /** Under /api/org/{org} after every tenant route: whatever they left (a function's own route). */
   tenantFallback?: RequestHandler;
+  /**
+   * Exactly the security headers an answer of the fallback (a function's route) carries, errors included, instead of
+   * the API's (helmet's) set: set from one precomputed list at the front, before auth.
+   */
+  tenantFallbackHeaders?: Readonly<Record<string, string>>;
   /** Called by vCD itself, without a session (each checks the extension secret's signature). */
   vcdRoutes?: MountedRouter[];
   /** The features' OpenAPI paths, in document order. */
@@ -82,10 +87,41 @@ function bodyParsers(limit: number): RequestHandler[] {
  * Matched like Express mounts: case-insensitive, the mount itself or below it.
  */
 function outsideMounts(mounts: MountedRouter[]): RequestHandler {
+  const outside = underNoMount(mounts);
+  return (req, _res, next) => next(outside(req.path) ? undefined : 'route');
+}
+
+/** Whether a path (under /api/org/{org}) is under none of the mounts, matched like Express mounts them. */
+function underNoMount(mounts: MountedRouter[]): (path: string) => boolean {
   const prefixes = mounts.map((m) => m.path.replace(/\/+$/, '').toLowerCase());
-  return (req, _res, next) => {
-    const path = req.path.toLowerCase();
-    next(prefixes.some((p) => path === p || path.startsWith(`${p}/`)) ? 'route' : undefined);
+  return (path) => {
+    const lower = path.toLowerCase();
+    return !prefixes.some((p) => lower === p || lower.startsWith(`${p}/`));
+  };
+}
+
+/** Whether a path is `/api/org/{org}/...` with the part after the org under none of the mounts: a function's route. */
+function functionPathOf(mounts: MountedRouter[]): (path: string) => boolean {
+  const outside = underNoMount(mounts);
+  return (path) => {
+    const rest = /^\/api\/org\/[^/]+(\/.+)$/i.exec(path)?.[1];
+    return rest !== undefined && outside(rest);
+  };
+}
+
+/**
+ * The API's security headers (helmet) on every answer, except on a function's route: there exactly the headers its
+ * answers must carry (issue 19's response policy), from a list built once. Fewer headers and no per-call policy work.
+ */
+function answerHeaders(deps: AppDeps): RequestHandler {
+  const api = securityHeaders();
+  const fixed = deps.tenantFallback && deps.tenantFallbackHeaders ? Object.entries(deps.tenantFallbackHeaders) : undefined;
+  if (!fixed) return api;
+  const isFunctionPath = functionPathOf(deps.tenantRoutes);
+  return (req, res, next) => {
+    if (!isFunctionPath(req.path)) return api(req, res, next);
+    for (const [name, value] of fixed) res.setHeader(name, value);
+    next();
   };
 }
 
@@ -95,7 +131,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(deps.log));
-  app.use(securityHeaders());
+  app.use(answerHeaders(deps));
 
   const openapi = buildOpenApiDocument({ version: deps.version ?? '0.1.0', features: deps.openApiPaths });
   app.get('/healthz', (_req, res) => {
