@@ -90,28 +90,6 @@ async function nodeHttpHello(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hello` };
 }
 
-/** The same warm call with the embedded store in a worker thread (PGLITE_WORKER=1), right after the in-process one. */
-async function benchWorkerStore(
-  figures: Figures,
-  run: { mockUrl: string; token: string; seconds: number; n: number; warmRps: number; warmP99: number },
-): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vsl-bench-worker-'));
-  const backend = await startServer({ port: 0, vcdUrl: run.mockUrl, dataDir, logLevel: 'silent', pgliteWorker: true } as never);
-  try {
-    const auth = { Authorization: `Bearer ${run.token}`, Accept: 'application/json' };
-    await createFunction(backend.url, run.token, 'hello', 'hello');
-    const url = `${backend.url}/api/org/acme/hello`;
-    await latencies(url, auth, 200);
-    const p99 = percentile(await latencies(url, auth, run.n), 99);
-    const rpsWorker = await rps(url, auth, run.seconds);
-    figures.add('invoke.isolate_warm_pglite_worker.rps', { value: rpsWorker, unit: 'req/s', baseline: run.warmRps, ratio: rpsWorker / run.warmRps, note: 'PGLITE_WORKER=1' });
-    figures.add('invoke.isolate_warm_pglite_worker.p99_ms', { value: p99, unit: 'ms', baseline: run.warmP99, ratio: p99 / run.warmP99 });
-  } finally {
-    await backend.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
 async function benchInvoke(figures: Figures): Promise<void> {
   const n = quick ? 300 : 2000;
   const seconds = quick ? 3 : 10;
@@ -156,7 +134,6 @@ async function benchInvoke(figures: Figures): Promise<void> {
     figures.add('invoke.node_http_baseline.rps', { value: nodeRps, unit: 'req/s', note: 'bare node:http hello, same client' });
     figures.add('invoke.express_baseline.rps', { value: baseRps, unit: 'req/s', baseline: nodeRps, ratio: baseRps / nodeRps });
     figures.add('invoke.isolate_warm.rps', { value: warmRps, unit: 'req/s', baseline: baseRps, ratio: warmRps / baseRps, note: `${(warmRps / nodeRps).toFixed(2)}x node:http` });
-    await benchWorkerStore(figures, { mockUrl: mock.url, token, seconds, n, warmRps, warmP99: percentile(warm, 99) });
 
     // Cold: the first call of a function after a backend start has no isolate yet.
     const builds: number[] = [];

@@ -23,10 +23,6 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('.data/backend'),
     /** PostgreSQL connection string; when set, the backend uses it instead of PGlite. */
     databaseUrl: z.string().url().optional(),
-    /** The embedded store in a worker thread: PGlite's WASM work on the second core (docs/speed.md has the figures). */
-    pgliteWorker: z
-      .union([z.boolean(), z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')])
-      .default(false),
     /** Connections each replica opens to PostgreSQL at most (its pool); mind PostgreSQL's max_connections across replicas. */
     databasePoolMax: z.coerce.number().int().min(1).max(1000).default(10),
     /** RabbitMQ for showback's metered custom services (amqp://user:pass@host:port); without it they are not offered. */
@@ -187,7 +183,6 @@ const ENV: Record<string, keyof ConfigInput> = {
   DATA_DIR: 'dataDir',
   DATABASE_URL: 'databaseUrl',
   DATABASE_POOL_MAX: 'databasePoolMax',
-  PGLITE_WORKER: 'pgliteWorker',
   SHOWBACK_AMQP_URL: 'showbackAmqpUrl',
   SHOWBACK_RETRY_BASE_MS: 'showbackRetryBaseMs',
   SHOWBACK_VCD_USER: 'showbackVcdUser',

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import { openPgDb } from '../store/drivers/pg';
 import { openPgliteDb } from '../store/drivers/pglite';
-import { openPgliteWorkerDb } from '../store/drivers/pglite-worker';
 import { postgresLease, soleLease, type Lease, type LeaseOptions } from '../store/lease';
 import { migrate } from '../store/migrate';
 import { OrgReadCache } from '../store/read-cache';
@@ -11,7 +10,7 @@ import { MemoryRateWindows, StoreOrMemoryRateWindows, StoreRateWindows, type Rat
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded PGlite; migrated, or closed again when migrating fails. */
 export async function openStore(config: Config, log: Logger): Promise<Db> {
-  const db = config.databaseUrl ? await openPgDb({ databaseUrl: config.databaseUrl, max: config.databasePoolMax }) : await (config.pgliteWorker ? openPgliteWorkerDb : openPgliteDb)({ dataDir: config.dataDir });
+  const db = config.databaseUrl ? await openPgDb({ databaseUrl: config.databaseUrl, max: config.databasePoolMax }) : await openPgliteDb({ dataDir: config.dataDir });
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ migrations: applied }, 'store migrated');

@@ -10,15 +10,12 @@ import { PLATFORM_SECURITY_HEADERS } from './response-policy';
 
 const CALLS = 150;
 
-// The embedded store also in a worker thread (PGLITE_WORKER=1): the same answers and every call recorded.
-const VARIANTS = [...STORES.map((kind) => ({ kind, pgliteWorker: false, name: kind })), { kind: STORES[0], pgliteWorker: true, name: 'pglite in a worker thread' }];
-
-describe.each(VARIANTS)('the invoke path on $name', ({ kind, pgliteWorker }) => {
+describe.each(STORES)('the invoke path on %s', (kind) => {
   let h: Harness;
   let acme: ReturnType<typeof api>;
 
   beforeAll(async () => {
-    h = await startHarness(kind, { backend: { orgRateLimitPerMinute: 0, orgMaxConcurrentCalls: CALLS, pgliteWorker } });
+    h = await startHarness(kind, { backend: { orgRateLimitPerMinute: 0, orgMaxConcurrentCalls: CALLS } });
     acme = api(() => h.backend.url, await h.login('acme'));
     expect((await acme.post('/api/org/acme/faas/functions', newFunction('lean'))).status).toBe(202);
     expect((await acme.waitBuilt('acme', 'lean')).status).toBe('ready');
@@ -77,13 +74,5 @@ describe.each(VARIANTS)('the invoke path on $name', ({ kind, pgliteWorker }) => 
     const after = (await jsonOf(await acme.get('/api/org/acme/faas/functions/lean/activations?limit=1'))).total as number;
     expect(after - before).toBe(CALLS);
     for (const id of [ids[0], ids[CALLS - 1]]) expect((await acme.get(`/api/org/acme/faas/activations/${id}`)).status).toBe(200);
-  });
-
-  it.runIf(pgliteWorker)('keeps the functions and the calls of a worker-thread store across a restart', async () => {
-    const call = await acme.get('/api/org/acme/lean?name=kept');
-    const id = call.headers.get('x-activation-id');
-    await h.restart({ orgRateLimitPerMinute: 0, pgliteWorker: true });
-    expect(await jsonOf(await acme.get('/api/org/acme/lean?who=again'))).toMatchObject({ hello: 'again' });
-    expect((await acme.get(`/api/org/acme/faas/activations/${id}`)).status).toBe(200);
   });
 });
