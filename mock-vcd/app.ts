@@ -83,7 +83,7 @@ export function createMockVcd(options: MockVcdOptions = {}): { app: Express; sta
     next();
   });
 
-  app.use(sessionRoutes({ directory, sessions: state.sessions, site: state.site }));
+  app.use(sessionRoutes({ directory, sessions: state.sessions, site: state.site, notifier: infra.notifier }));
   app.use(orgRoutes({ directory, sessions: state.sessions }));
   app.use(uiPluginRoutes({ directory, sessions: state.sessions, plugins: state.uiPlugins }));
   app.use(extensionRoutes({ sessions: state.sessions, registry: state.extensions, amqpSettings: state.amqpSettings }));

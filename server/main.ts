@@ -15,8 +15,11 @@ import { openRateWindows, openStore, scheduledWorkLease } from './compose/store'
 import { composeTransport } from './compose/transport';
 import { loadConfig, transportOf, type Config } from './config';
 import { createApp } from './http/app';
+import type { Principal } from './http/auth';
+import { SessionCache } from './http/session-cache';
 import { createVcdClient } from './vcd/client';
 import { trustVcdForFetch, vcdTls } from './transport/mqtt/tls';
+import type { VcdNotification } from './vcd/notification';
 
 export type { Config } from './config';
 
@@ -44,15 +47,21 @@ export async function startServer(
 
   const db = await openStore(config, log);
   const ctx = { config, db, log, clock: options.clock, rateWindows: openRateWindows(config, db, log) };
-  const { features, functions, audit, autoscale, showback, provider } = await composeFeatures(ctx);
+  // Validated bearer tokens; vCD's events (logout, a disabled user, a changed role) end an entry before its TTL.
+  const sessions = new SessionCache<Principal>(config.sessionCacheTtlMs);
+  const observeVcdEvents = (n: VcdNotification) => void sessions.forgetOn(n);
+  const { features, functions, audit, autoscale, showback, provider } = await composeFeatures(ctx, { observeVcdEvents });
 
-  const app = httpApp(ctx, features, functions, [audit.trail]);
+  const app = httpApp(ctx, { features, functions, tenantMiddleware: [audit.trail], sessions });
   // How vCD reaches the backend (VCD_TRANSPORT; default its MQTT bus): the same app, dispatched in process; vCD's
   // notifications feed FaaS event triggers, its pushed metrics autoscale.
   const transport = composeTransport(ctx, {
     app,
     tls,
-    onNotification: (n) => functions.service.handleVcdNotification(n),
+    onNotification: (n) => {
+      observeVcdEvents(n);
+      return functions.service.handleVcdNotification(n);
+    },
     onMetrics: (m) => autoscale.pushMetrics(m),
   });
 
@@ -85,10 +94,10 @@ export async function startServer(
  * Every feature, wired to the others through ports: the provider's per-org limits (enforced by functions and
  * autoscale), the functions' usage (priced by showback), the figures the provider's overview shows.
  */
-export async function composeFeatures(ctx: ComposeContext) {
+export async function composeFeatures(ctx: ComposeContext, hooks: { observeVcdEvents?: (n: VcdNotification) => void } = {}) {
   const audit = composeAudit(ctx);
   const limits = composeLimits(ctx, { onChange: audit.limitsChanged });
-  const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits });
+  const functions = await composeFunctions(ctx, { orgLimits: limits.orgLimits, observeVcdEvents: hooks.observeVcdEvents });
   const showback = composeShowback(ctx, { functionUsage: functions.usage, alertFunctions: functions.alertFunctions });
   const autoscale = composeAutoscale(ctx, { maxVmsOf: limits.maxVmsOf, hookFunctions: hookFunctionsOf(functions.service), spend: spendPortOf(showback.service) });
   const provider = composeProvider(ctx, { showback: showback.service, functionFigures: functions.figures, limits: limits.service });
@@ -97,13 +106,17 @@ export async function composeFeatures(ctx: ComposeContext) {
 }
 
 /** The HTTP app with every feature's routers; a function's own route comes after all of them. */
-function httpApp({ config, db, log, rateWindows }: ComposeContext, features: Part[], functions: FunctionsPart, tenantMiddleware: RequestHandler[]): Express {
+function httpApp(
+  { config, db, log, rateWindows }: ComposeContext,
+  { features, functions, tenantMiddleware, sessions }: { features: Part[]; functions: FunctionsPart; tenantMiddleware: RequestHandler[]; sessions: SessionCache<Principal> },
+): Express {
   return createApp({
     log,
     vcd: createVcdClient({ vcdUrl: config.vcdUrl }),
     tenantMiddleware,
     tenantRoutes: features.flatMap((f) => f.tenantRoutes ?? []),
     tenantFallback: functions.invoke,
+    tenantFallbackHeaders: functions.invokeHeaders,
     vcdRoutes: functions.vcdRoutes,
     openApiPaths: features.flatMap((f) => (f.openApiPaths ? [f.openApiPaths] : [])),
     checkReady: async () => {
@@ -111,6 +124,7 @@ function httpApp({ config, db, log, rateWindows }: ComposeContext, features: Par
     },
     sharedSecret: config.extensionSharedSecret,
     sessionCacheTtlMs: config.sessionCacheTtlMs,
+    sessions,
     bodyLimitBytes: config.bodyLimitBytes,
     orgRateLimitPerMinute: config.orgRateLimitPerMinute,
     rateWindows,

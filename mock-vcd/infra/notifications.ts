@@ -55,6 +55,17 @@ export class Notifier extends EventEmitter {
   }
 
   emitNotification(input: NotificationInput): VcdNotification {
+    return this.send(input).notification;
+  }
+
+  /** Emits like emitNotification and resolves once every webhook target answered (or failed). */
+  async emitDelivered(input: NotificationInput): Promise<VcdNotification> {
+    const { notification, delivered } = this.send(input);
+    await delivered;
+    return notification;
+  }
+
+  private send(input: NotificationInput): { notification: VcdNotification; delivered: Promise<unknown> } {
     const n: VcdNotification = {
       eventId: randomUUID(),
       type: `com/vmware/vcloud/event/${input.event}`,
@@ -69,8 +80,7 @@ export class Notifier extends EventEmitter {
     this.sent.push(n);
     if (this.sent.length > 1000) this.sent.splice(0, this.sent.length - 1000);
     this.emit('notification', n);
-    for (const url of this.targets) void this.post(url, n);
-    return n;
+    return { notification: n, delivered: Promise.all(this.targets.map((url) => this.post(url, n))) };
   }
 
   private async post(url: string, n: VcdNotification): Promise<void> {

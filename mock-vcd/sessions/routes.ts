@@ -3,12 +3,15 @@ import { requireApiVersion } from '../http/api-version';
 import { VcdError, unauthorized } from '../http/vcd-errors';
 import { type Directory, findOrgByName } from '../orgs/directory';
 import { SESSION_COOKIE, requireSession, sessionOf } from './auth';
+import type { Notifier } from '../infra/notifications';
 import { type SessionStore, toSessionJson } from './store';
 
 export interface SessionRoutesDeps {
   directory: Directory;
   sessions: SessionStore;
   site: { name: string; id: string };
+  /** Where a logout is published (`com/vmware/vcloud/event/session/logout`, the session as entity). */
+  notifier?: Notifier;
 }
 
 function parseBasic(header: string | undefined): { user: string; org: string; password: string } | undefined {
@@ -58,8 +61,19 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
     res.type(`application/json;version=${res.locals.apiVersion}`).send(JSON.stringify(toSessionJson(sessionOf(res), deps.sessions, deps.site)));
   });
 
-  router.delete(`${base}/current`, requireApiVersion, requireSession(deps.sessions), (req, res) => {
-    deps.sessions.revoke(sessionOf(res));
+  // The logout event is delivered before the answer, so a backend that caches sessions has dropped it by then.
+  router.delete(`${base}/current`, requireApiVersion, requireSession(deps.sessions), async (req, res) => {
+    const session = sessionOf(res);
+    deps.sessions.revoke(session);
+    await deps.notifier?.emitDelivered({
+      event: 'session/logout',
+      operationSuccess: true,
+      userId: session.user.id,
+      orgId: session.org.id,
+      entity: session.id,
+      task: '',
+      taskOwner: '',
+    });
     res.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).end();
   });
 

@@ -23,12 +23,16 @@ import { functionOrgFigures } from '../functions/figures';
 import { activationUsageReader, type FunctionUsageReader } from '../functions/usage';
 import { createVcdOrgDirectory } from '../vcd/orgs';
 import type { OrgLimitsOf } from '../functions/ports';
+import type { VcdNotification } from '../vcd/notification';
+import { PLATFORM_SECURITY_HEADERS } from '../functions/response-policy';
 import type { ComposeContext, Mount, Part } from './part';
 
 export interface FunctionsPart extends Part {
   service: FunctionsService;
   /** After every feature route under /api/org/{org}: a function's own route (invocation). */
   invoke: Mount['router'];
+  /** Exactly the security headers every answer of a function's route carries (issue 19's response policy). */
+  invokeHeaders: Readonly<Record<string, string>>;
   /** vCD's signed notifications over HTTP, mounted without a vCD session. */
   vcdRoutes: Mount[];
   /** What other features may know of function usage (showback prices it). */
@@ -42,7 +46,10 @@ export interface FunctionsPart extends Part {
 }
 
 /** The functions feature: store, secrets, runtimes (isolate, and Podman containers when enabled), service, routes. */
-export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?: OrgLimitsOf } = {}): Promise<FunctionsPart> {
+export async function composeFunctions(
+  ctx: ComposeContext,
+  ports: { orgLimits?: OrgLimitsOf; observeVcdEvents?: (n: VcdNotification) => void } = {},
+): Promise<FunctionsPart> {
   const { config, db, log } = ctx;
   // After the store opened: PGlite initialises an empty data dir, the key file joins it afterwards.
   const secrets = new SecretBox(loadSecretsKey(config));
@@ -70,7 +77,7 @@ export async function composeFunctions(ctx: ComposeContext, ports: { orgLimits?:
     },
   });
   const stopping = new AbortController();
-  const http = functionsHttp(ctx, service, { feed: activationFeed(ctx, activations), stopping: stopping.signal });
+  const http = functionsHttp(ctx, service, { feed: activationFeed(ctx, activations), stopping: stopping.signal, observe: ports.observeVcdEvents });
   return {
     service,
     ...http,
@@ -179,8 +186,8 @@ function activationFeed({ config, db }: ComposeContext, activations: ActivationS
 function functionsHttp(
   { config, db }: ComposeContext,
   service: FunctionsService,
-  live: { feed: ActivationFeed; stopping: AbortSignal },
-): Pick<FunctionsPart, 'tenantRoutes' | 'invoke' | 'vcdRoutes' | 'openApiPaths'> {
+  live: { feed: ActivationFeed; stopping: AbortSignal; observe?: (n: VcdNotification) => void },
+): Pick<FunctionsPart, 'tenantRoutes' | 'invoke' | 'invokeHeaders' | 'vcdRoutes' | 'openApiPaths'> {
   return {
     tenantRoutes: [
       { path: '/faas', router: liveRoutes({ ...live, requireFunction: (org, name) => service.get(org, name) }) },
@@ -188,7 +195,8 @@ function functionsHttp(
       { path: '/faas', router: scheduleRoutes(db) },
     ],
     invoke: invokeRoute(service),
-    vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret }) }],
+    invokeHeaders: PLATFORM_SECURITY_HEADERS,
+    vcdRoutes: [{ path: '/notifications', router: notificationRoutes({ functions: service, sharedSecret: config.extensionSharedSecret, observe: live.observe }) }],
     openApiPaths: registerFunctionLifecyclePaths,
   };
 }

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { Invalid, parseOrThrow, Unauthenticated } from '../errors';
-import { vcdNotificationSchema } from '../vcd/notification';
+import { vcdNotificationSchema, type VcdNotification } from '../vcd/notification';
 import type { FunctionsService } from './service';
 
 /** A notification is small; anything larger is not one of vCD's. */
@@ -23,7 +23,7 @@ function signatureMatches(body: Buffer, given: string | undefined, secret: strin
  * so nobody on the network can fake a vCD event. Answers 200 after the subscribed functions ran (each once per
  * eventId; their failures are activations, not errors of the delivery).
  */
-export function notificationRoutes(deps: { functions: FunctionsService; sharedSecret?: string }): Router {
+export function notificationRoutes(deps: { functions: FunctionsService; sharedSecret?: string; observe?: (n: VcdNotification) => void }): Router {
   const router = Router();
   router.post('/vcd', express.raw({ type: () => true, limit: MAX_NOTIFICATION_BYTES }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -38,6 +38,7 @@ export function notificationRoutes(deps: { functions: FunctionsService; sharedSe
       throw new Invalid('the notification is not JSON', [{ path: '(body)', message: 'not valid JSON' }]);
     }
     const notification = parseOrThrow(vcdNotificationSchema, json, 'invalid vCD notification');
+    deps.observe?.(notification);
     // Answered once the subscribed functions ran, like an AMQP consumer acking after the work.
     await deps.functions.handleVcdNotification(notification);
     res.json({ eventId: notification.eventId });

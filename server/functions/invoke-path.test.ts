@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { PLATFORM_SECURITY_HEADERS } from './response-policy';
 
 /**
  * Issue 16, the lean invoke path: a function's route is matched before the feature routers (server/http/app.ts
@@ -30,6 +31,18 @@ describe.each(STORES)('the invoke path on %s', (kind) => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     const activation = await jsonOf(await acme.get(`/api/org/acme/faas/activations/${res.headers.get('x-activation-id')}`));
     expect(activation).toMatchObject({ function: 'lean', trigger: 'http', status: 'success', statusCode: 200 });
+  });
+
+  it("carries exactly the response policy's security headers on a function's answers, errors included, and helmet's on the API", async () => {
+    // What the API's helmet set adds beyond the policy: bytes a function's answer does not need.
+    const apiOnly = ['strict-transport-security', 'origin-agent-cluster', 'x-dns-prefetch-control', 'cross-origin-opener-policy', 'x-permitted-cross-domain-policies'];
+    for (const res of [await acme.get('/api/org/acme/lean?name=x'), await fetch(`${h.backend.url}/api/org/acme/lean`), await acme.get('/api/org/acme/nothing-here')]) {
+      for (const [name, value] of Object.entries(PLATFORM_SECURITY_HEADERS)) expect(res.headers.get(name), name).toBe(value);
+      for (const name of apiOnly) expect(res.headers.get(name), name).toBeNull();
+    }
+    const list = await acme.get('/api/org/acme/faas/functions');
+    expect(list.headers.get('strict-transport-security')).toMatch(/max-age/);
+    expect(list.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
   });
 
   it('still answers the features under their own words, and a path no one serves with a 404 problem', async () => {

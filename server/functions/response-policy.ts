@@ -19,6 +19,13 @@ export const PLATFORM_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'no-referrer',
 };
 
+const PLATFORM_ENTRIES = Object.entries(PLATFORM_SECURITY_HEADERS);
+
+/** Sets PLATFORM_SECURITY_HEADERS on an answer, replacing whatever was set under those names. */
+export function setPlatformSecurityHeaders(res: { setHeader(name: string, value: string): unknown }): void {
+  for (const [name, value] of PLATFORM_ENTRIES) res.setHeader(name, value);
+}
+
 /** Standard headers a function may set: how to read, cache and revalidate its answer; where it redirects to. */
 const ALLOWED = new Set([
   'content-type',

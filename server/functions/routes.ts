@@ -6,7 +6,7 @@ import { principal, sessionToken } from '../http/auth';
 import { changes, named, noChange } from '../http/changes';
 import { orgKey } from '../http/tenancy';
 import type { HttpEvent } from './ports';
-import { PLATFORM_SECURITY_HEADERS } from './response-policy';
+import { setPlatformSecurityHeaders } from './response-policy';
 import type { Caller, FunctionsService } from './service';
 
 /** Headers a handler never sees: credentials and vCD's signed context. */
@@ -149,7 +149,7 @@ export function invokeRoute(service: FunctionsService): RequestHandler {
   return async (req, res) => {
     const route = ([] as string[]).concat(req.params.route ?? []).join('/');
     // Before the call: an error answer of a function route is served on vCD's origin too.
-    res.set(PLATFORM_SECURITY_HEADERS);
+    setPlatformSecurityHeaders(res);
     // Lambda's header: Event queues the call and answers at once; RequestResponse (or none) waits for it.
     const type = req.get('x-invocation-type');
     if (type !== undefined && !/^(event|requestresponse)$/i.test(type)) {

@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { VcdClient } from '../vcd/client';
-import { authenticate, SessionCache } from './auth';
+import { authenticate, type Principal } from './auth';
+import { SessionCache } from './session-cache';
 import { errorHandler, notFoundHandler, NotReady, sendProblem, toProblem } from './errors';
 import type { RateWindows } from '../store/rate-windows';
 import { orgRateLimit, securityHeaders } from './limits';
@@ -26,6 +27,11 @@ export interface AppDeps {
   tenantMiddleware?: RequestHandler[];
   /** Under /api/org/{org} after every tenant route: whatever they left (a function's own route). */
   tenantFallback?: RequestHandler;
+  /**
+   * Exactly the security headers an answer of the fallback (a function's route) carries, errors included, instead of
+   * the API's (helmet's) set: set from one precomputed list at the front, before auth.
+   */
+  tenantFallbackHeaders?: Readonly<Record<string, string>>;
   /** Called by vCD itself, without a session (each checks the extension secret's signature). */
   vcdRoutes?: MountedRouter[];
   /** The features' OpenAPI paths, in document order. */
@@ -34,6 +40,8 @@ export interface AppDeps {
   checkReady: () => Promise<void>;
   sharedSecret?: string;
   sessionCacheTtlMs: number;
+  /** The validated-token cache, when the caller also feeds it vCD's events (main.ts); else one of sessionCacheTtlMs. */
+  sessions?: SessionCache<Principal>;
   bodyLimitBytes: number;
   /** Requests per org and minute, counted in rateWindows; 0 = no limit. */
   orgRateLimitPerMinute?: number;
@@ -79,10 +87,41 @@ function bodyParsers(limit: number): RequestHandler[] {
  * Matched like Express mounts: case-insensitive, the mount itself or below it.
  */
 function outsideMounts(mounts: MountedRouter[]): RequestHandler {
+  const outside = underNoMount(mounts);
+  return (req, _res, next) => next(outside(req.path) ? undefined : 'route');
+}
+
+/** Whether a path (under /api/org/{org}) is under none of the mounts, matched like Express mounts them. */
+function underNoMount(mounts: MountedRouter[]): (path: string) => boolean {
   const prefixes = mounts.map((m) => m.path.replace(/\/+$/, '').toLowerCase());
-  return (req, _res, next) => {
-    const path = req.path.toLowerCase();
-    next(prefixes.some((p) => path === p || path.startsWith(`${p}/`)) ? 'route' : undefined);
+  return (path) => {
+    const lower = path.toLowerCase();
+    return !prefixes.some((p) => lower === p || lower.startsWith(`${p}/`));
+  };
+}
+
+/** Whether a path is `/api/org/{org}/...` with the part after the org under none of the mounts: a function's route. */
+function functionPathOf(mounts: MountedRouter[]): (path: string) => boolean {
+  const outside = underNoMount(mounts);
+  return (path) => {
+    const rest = /^\/api\/org\/[^/]+(\/.+)$/i.exec(path)?.[1];
+    return rest !== undefined && outside(rest);
+  };
+}
+
+/**
+ * The API's security headers (helmet) on every answer, except on a function's route: there exactly the headers its
+ * answers must carry (issue 19's response policy), from a list built once. Fewer headers and no per-call policy work.
+ */
+function answerHeaders(deps: AppDeps): RequestHandler {
+  const api = securityHeaders();
+  const fixed = deps.tenantFallback && deps.tenantFallbackHeaders ? Object.entries(deps.tenantFallbackHeaders) : undefined;
+  if (!fixed) return api;
+  const isFunctionPath = functionPathOf(deps.tenantRoutes);
+  return (req, res, next) => {
+    if (!isFunctionPath(req.path)) return api(req, res, next);
+    for (const [name, value] of fixed) res.setHeader(name, value);
+    next();
   };
 }
 
@@ -92,7 +131,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(deps.log));
-  app.use(securityHeaders());
+  app.use(answerHeaders(deps));
 
   const openapi = buildOpenApiDocument({ version: deps.version ?? '0.1.0', features: deps.openApiPaths });
   app.get('/healthz', (_req, res) => {
@@ -110,7 +149,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
 
-  const cache = new SessionCache(deps.sessionCacheTtlMs);
+  const cache = deps.sessions ?? new SessionCache<Principal>(deps.sessionCacheTtlMs);
   const auth = authenticate({ vcd: deps.vcd, sharedSecret: deps.sharedSecret, cache });
 
   // Auth and tenancy come before body parsing: nobody unauthenticated makes us read a megabyte.

@@ -117,6 +117,48 @@ describe.each(STORES)('authentication and tenancy on %s', (kind) => {
   });
 });
 
+describe('the session cache and vCD events', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    // The default cache (30 s): a call after the first is answered from it, without asking vCD.
+    h = await startHarness('pglite', { backend: { sessionCacheTtlMs: 30_000 } });
+  });
+  afterAll(() => h?.close());
+
+  async function logout(token: string) {
+    const res = await fetch(`${h.mock.url}/cloudapi/1.0.0/sessions/current`, { method: 'DELETE', headers: { Accept: ACCEPT, Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(204);
+  }
+
+  it('refuses a cached token at once after its session logged out at vCD', async () => {
+    const token = await h.login('acme');
+    const client = api(() => h.backend.url, token);
+    expect((await client.get(ACME_FNS)).status).toBe(200);
+    expect((await client.get(ACME_FNS)).status).toBe(200);
+    await logout(token);
+    const res = await client.get(ACME_FNS);
+    expect(res.status).toBe(401);
+    expect((await problemOf(res)).status).toBe(401);
+  });
+
+  it("keeps another user's cached session working when one user logs out", async () => {
+    const acme = await h.login('acme');
+    const globex = api(() => h.backend.url, await h.login('globex'));
+    expect((await globex.get('/api/org/globex/faas/functions')).status).toBe(200);
+    await logout(acme);
+    expect((await globex.get('/api/org/globex/faas/functions')).status).toBe(200);
+  });
+
+  it('still answers a cached token whose session vCD ended without an event, until the entry expires', async () => {
+    const token = await h.login('globex');
+    const client = api(() => h.backend.url, token);
+    expect((await client.get('/api/org/globex/faas/functions')).status).toBe(200);
+    h.mock.state.sessions.revoke(h.mock.state.sessions.resolve(token)!); // ended without a logout event
+    expect((await client.get('/api/org/globex/faas/functions')).status).toBe(200);
+  });
+});
+
 describe('requests forwarded by vCD with a signed security context', () => {
   const secret = 'a-shared-secret-for-this-test';
   let h: Harness;

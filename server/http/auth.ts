@@ -1,8 +1,9 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { SecurityContextSchema, type SecurityContext } from '../../contract/security-context';
 import { Unauthenticated } from '../errors';
 import type { VcdClient } from '../vcd/client';
+import type { SessionCache } from './session-cache';
 
 /** Who is calling: from vCD's forwarded security context or from the session behind the bearer token. */
 export interface Principal {
@@ -65,40 +66,10 @@ export function sessionToken(req: Request): { token: string; scheme: 'bearer' | 
   return legacy ? { token: legacy, scheme: 'legacy' } : undefined;
 }
 
-/** Remembers validated tokens briefly (keyed by hash: the cache never holds a token). */
-export class SessionCache {
-  private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
-
-  private key(token: string): string {
-    return createHash('sha256').update(token).digest('hex');
-  }
-
-  get(token: string): Principal | undefined {
-    const key = this.key(token);
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    if (hit.expiresAt <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return hit.principal;
-  }
-
-  set(token: string, principal: Principal): void {
-    if (this.ttlMs <= 0) return;
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(this.key(token), { principal, expiresAt: Date.now() + this.ttlMs });
-  }
-}
-
 export interface AuthOptions {
   vcd: VcdClient;
   sharedSecret?: string;
-  cache: SessionCache;
+  cache: SessionCache<Principal>;
 }
 
 /** Sets res.locals.principal or answers 401; never logs or stores a token. */
@@ -133,7 +104,7 @@ export function authenticate(options: AuthOptions): RequestHandler {
       orgId: session.org.id,
       roles: session.roles,
     });
-    options.cache.set(token, principal);
+    options.cache.set(token, principal, session.id);
     if (!sameUser(principal)) return next(new Unauthenticated('the vCD session does not belong to the security context\'s user'));
     res.locals.principal = principal;
     next();
