@@ -238,10 +238,10 @@ export class BudgetStore {
    */
   async nextDueInMs(of: 'deliveries' | 'functions'): Promise<number | null> {
     const [state, at] = of === 'deliveries' ? ['delivery_state', 'next_attempt_at'] : ['function_state', 'function_next_at'];
-    const { rows } = await this.db.query<{ ms: number | string | null }>(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(${at}) - now())) * 1000) AS ms FROM showback_alerts WHERE ${state} = 'pending'`,
-    );
-    return rows[0]?.ms === null || rows[0]?.ms === undefined ? null : Number(rows[0].ms);
+    // Not GREATEST(0, ...) in SQL: it skips a NULL, so "nothing pending" read as "due now" and both loops polled forever.
+    const sql = `SELECT EXTRACT(EPOCH FROM (min(${at}) - now())) * 1000 AS ms FROM showback_alerts WHERE ${state} = 'pending'`;
+    const ms = (await this.db.query<{ ms: number | string | null }>(sql)).rows[0]?.ms;
+    return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
   }
 
   /** Journals one attempt and moves the alert's delivery state: delivered, due again after `retryInMs`, or failed. */
