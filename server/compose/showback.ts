@@ -55,31 +55,15 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
     cache,
   });
   const service = new ShowbackService({ db, queries, rateCard, cache });
+  const checks = leaseChecks(context, budgets);
   let started = false;
-  let checks: Cron[] = [];
-  let checking: Promise<void> | undefined;
-  let judging: Promise<void> | undefined;
   return {
     service,
     tenantRoutes: [{ path: '/showback', router: showbackRoutes({ service, collector, budgets: budgets.budgets, anomalies: budgets.anomalies }) }],
     openApiPaths: registerShowbackPaths,
     // TODO(replicas): showback schedules stay on a replica that lost the lease (the collector cannot pause); its runs are idempotent by natural key.
     async onLeaseAcquired() {
-      // The scheduled budget check also delivers what was pending when a replica stopped; a check after each
-      // collector run happens wherever the run ran, the store's unique key keeps each alert single.
-      if (!checks.length) {
-        checks = [
-          new Cron(config.showbackBudgetCheckSchedule, { timezone: 'UTC', protect: true }, async () => {
-            checking = budgets.budgets.checkAll().catch((err: Error) => log.warn({ err: err.message }, 'showback budget check failed'));
-            await checking;
-          }),
-          // The daily anomaly check, on this replica only; the store's unique keys keep each anomaly and alert single.
-          new Cron(config.showbackAnomalyCheckSchedule, { timezone: 'UTC', protect: true }, async () => {
-            judging = budgets.anomalies.checkAll().catch((err: Error) => log.warn({ err: err.message }, 'showback anomaly check failed'));
-            await judging;
-          }),
-        ];
-      }
+      checks.start();
       budgets.delivery.kick();
       budgets.functionRuns.kick();
       if (started) return;
@@ -87,17 +71,50 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
       await collector.start();
     },
     async onLeaseLost() {
-      for (const c of checks) c.stop();
-      checks = [];
+      checks.stop();
     },
     async close() {
-      for (const c of checks) c.stop();
-      await checking;
-      await judging;
+      await checks.close();
       await collector.close();
       await budgets.delivery.close();
       await budgets.functionRuns.close();
       await metered?.close();
+    },
+  };
+}
+
+/**
+ * The lease holder's scheduled checks: the budget check (which also delivers what was pending when a replica
+ * stopped) and the daily anomaly check. A check after each collector run happens wherever the run ran; the store's
+ * unique keys keep each alert and anomaly single.
+ */
+function leaseChecks({ config, log }: ComposeContext, budgets: ReturnType<typeof composeBudgets>) {
+  let crons: Cron[] = [];
+  const running = new Set<Promise<void>>();
+  const every = (schedule: string, what: string, check: () => Promise<unknown>) =>
+    new Cron(schedule, { timezone: 'UTC', protect: true }, async () => {
+      const run = check().then(
+        () => undefined,
+        (err: Error) => log.warn({ err: err.message }, `showback ${what} check failed`),
+      );
+      running.add(run);
+      await run.finally(() => running.delete(run));
+    });
+  return {
+    start() {
+      if (crons.length) return;
+      crons = [
+        every(config.showbackBudgetCheckSchedule, 'budget', () => budgets.budgets.checkAll()),
+        every(config.showbackAnomalyCheckSchedule, 'anomaly', () => budgets.anomalies.checkAll()),
+      ];
+    },
+    stop() {
+      for (const c of crons) c.stop();
+      crons = [];
+    },
+    async close() {
+      this.stop();
+      await Promise.all(running);
     },
   };
 }
