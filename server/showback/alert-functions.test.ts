@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../main';
 import { api, jsonOf, newFunction, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { untilOk } from '../testing/until';
 
 const SB = '/api/org/acme/showback';
 const THRESHOLD = 'showback/budget.threshold';
@@ -16,14 +17,6 @@ const monthStart = (monthsBack: number) => {
 type Client = ReturnType<typeof api>;
 type Activation = { trigger: string; status: string; logs: string[] };
 
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  // Bounded by the test's timeout, not by a count of polls.
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(STORES)('budget alerts that run a function on %s', (kind) => {
   let h: Harness;
@@ -74,9 +67,9 @@ describe.each(STORES)('budget alerts that run a function on %s', (kind) => {
     const recorded = [...(await jsonOf(first)).alerts, ...(await jsonOf(second)).alerts];
     expect(recorded).toHaveLength(1);
     const alert = recorded[0];
-    const done = await until(async () => jsonOf(await acme.get(`${SB}/alerts/${alert.id}`)), (a) => a.functions.state === 'done');
+    const done = await untilOk(async () => jsonOf(await acme.get(`${SB}/alerts/${alert.id}`)), (a) => a.functions.state === 'done');
     expect(done.functions).toEqual({ state: 'done', target: null, ran: ['on-budget', 'power-off'], lastError: null });
-    const [run] = await until(() => activations(acme, 'acme', 'on-budget'), (a) => a.length >= 1);
+    const [run] = await untilOk(() => activations(acme, 'acme', 'on-budget'), (a) => a.length >= 1);
     expect(run).toMatchObject({ trigger: 'event', status: 'success' });
     const event = loggedEvent(run.logs[0]);
     expect(event).toMatchObject({ type: THRESHOLD, eventId: alert.id, org: 'acme', alert: { id: alert.id, budgetId: budget.id, type: 'actual', percent: 50, kind: 'budget.threshold' } });
@@ -84,7 +77,7 @@ describe.each(STORES)('budget alerts that run a function on %s', (kind) => {
 
     await h.restart();
     expect((await jsonOf(await acme.post(`${SB}/budgets/check`, {}))).alerts).toEqual([]);
-    await until(() => alertIdsRun(acme, 'acme', 'power-off'), (ids) => ids.includes(alert.id));
+    await untilOk(() => alertIdsRun(acme, 'acme', 'power-off'), (ids) => ids.includes(alert.id));
     expect((await alertIdsRun(acme, 'acme', 'on-budget')).filter((id) => id === alert.id)).toHaveLength(1);
     expect((await alertIdsRun(acme, 'acme', 'power-off')).filter((id) => id === alert.id)).toHaveLength(1);
     // Another org's subscriber never hears of acme's alert.
@@ -96,9 +89,9 @@ describe.each(STORES)('budget alerts that run a function on %s', (kind) => {
     const budget = await jsonOf(await acme.post(`${SB}/budgets`, { name: 'one-target', amount: 1, thresholds: [{ type: 'actual', percent: 60 }], function: 'power-off' }));
     expect(budget.function).toBe('power-off');
     const [alert] = (await jsonOf(await acme.post(`${SB}/budgets/check`, {}))).alerts;
-    const done = await until(async () => jsonOf(await acme.get(`${SB}/alerts/${alert.id}`)), (a) => a.functions.state === 'done');
+    const done = await untilOk(async () => jsonOf(await acme.get(`${SB}/alerts/${alert.id}`)), (a) => a.functions.state === 'done');
     expect(done.functions).toMatchObject({ target: 'power-off', ran: ['power-off'] });
-    await until(() => alertIdsRun(acme, 'acme', 'power-off'), (ids) => ids.includes(alert.id));
+    await untilOk(() => alertIdsRun(acme, 'acme', 'power-off'), (ids) => ids.includes(alert.id));
     expect(await alertIdsRun(acme, 'acme', 'on-budget')).not.toContain(alert.id);
     expect((await acme.delete(`${SB}/budgets/${budget.id}`)).status).toBe(204);
   });
@@ -133,8 +126,8 @@ describe.each(STORES)('budget alerts that run a function on %s', (kind) => {
       const answers = await Promise.all([acme.post(`${SB}/budgets/check`, {}), other.post(`${SB}/budgets/check`, {}), acme.post(`${SB}/budgets/check`, {}), other.post(`${SB}/budgets/check`, {})]);
       const recorded = (await Promise.all(answers.map(jsonOf))).flatMap((a) => a.alerts.map((x: { id: string }) => x.id));
       expect(recorded).toHaveLength(2);
-      for (const id of recorded) await until(async () => jsonOf(await other.get(`${SB}/alerts/${id}`)), (a) => a.functions.state === 'done');
-      const ids = await until(() => alertIdsRun(acme, 'acme', 'on-budget'), (all) => recorded.every((id) => all.includes(id)));
+      for (const id of recorded) await untilOk(async () => jsonOf(await other.get(`${SB}/alerts/${id}`)), (a) => a.functions.state === 'done');
+      const ids = await untilOk(() => alertIdsRun(acme, 'acme', 'on-budget'), (all) => recorded.every((id) => all.includes(id)));
       for (const id of recorded) expect(ids.filter((x) => x === id)).toHaveLength(1);
       await acme.delete(`${SB}/budgets/${budget.id}`);
     } finally {

@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectedAnomaly } from '../../mock-vcd/billing/demo-data';
 import { api, jsonOf, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { untilOk } from '../testing/until';
+import { webhookReceiver } from '../testing/webhook-receiver';
 
 const SB = '/api/org/acme/showback';
 const DAY_MS = 86_400_000;
@@ -14,34 +14,11 @@ const SERVICES = ['compute', 'storage', 'network', 'functions', 'backup'];
 type Client = ReturnType<typeof api>;
 interface StoredAnomaly { id: string; day: string; service: string; cost: number; expected: number; low: number; high: number; delta: number; vappId: string | null; vappDelta: number | null; alertId: string | null }
 
-/** A webhook receiver on port 0 answering 204; it keeps what it got. */
-async function receiver(): Promise<{ url: string; got: { headers: Record<string, unknown>; body: string }[]; close(): Promise<void> }> {
-  const got: { headers: Record<string, unknown>; body: string }[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body });
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got, close: () => new Promise((r) => server.close(() => r())) };
-}
 
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  // Bounded by the test's timeout, not by a count of polls.
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(STORES)('showback cost anomalies on %s', (kind) => {
   let h: Harness;
-  let hook: Awaited<ReturnType<typeof receiver>>;
+  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
   let acme: Client;
   let globex: Client;
   let provider: Client;
@@ -51,7 +28,7 @@ describe.each(STORES)('showback cost anomalies on %s', (kind) => {
     (await jsonOf(await client.get(`/api/org/${org}/showback/anomalies?from=${judged.from}&to=${judged.to}`))).items;
 
   beforeAll(async () => {
-    hook = await receiver();
+    hook = await webhookReceiver();
     h = await startHarness(kind, { backend: { showbackWebhookAllowedHosts: '127.0.0.1', showbackWebhookRetryBaseMs: 20 } });
     acme = api(() => h.backend.url, await h.login('acme'));
     globex = api(() => h.backend.url, await h.login('globex'));
@@ -118,13 +95,13 @@ describe.each(STORES)('showback cost anomalies on %s', (kind) => {
   it('raises each anomaly as an alert: shown with the budget alerts, sent to the webhook signed, and run by the subscribed function', async () => {
     const [first] = await all(acme);
     expect(first).toBeDefined();
-    const alert = await until(async () => jsonOf(await acme.get(`${SB}/alerts/${first.alertId}`)), (a) => a.delivery.state === 'delivered' && a.functions.state === 'done');
+    const alert = await untilOk(async () => jsonOf(await acme.get(`${SB}/alerts/${first.alertId}`)), (a) => a.delivery.state === 'delivered' && a.functions.state === 'done');
     expect(alert).toMatchObject({ kind: 'cost.anomaly', budgetId: null, value: first.cost, threshold: first.high, anomaly: { id: first.id, day: first.day, service: first.service, vappId: first.vappId, delta: first.delta } });
     expect(alert.functions).toMatchObject({ state: 'done', target: 'on-anomaly', ran: ['on-anomaly'] });
     const sent = hook.got.find((g) => g.headers['x-showback-delivery'] === alert.id);
     expect(sent?.headers['x-showback-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(JSON.parse(sent!.body)).toMatchObject({ type: ANOMALY, alert: { id: alert.id, anomaly: { day: first.day, service: first.service } } });
-    const runs: { logs: string[] }[] = await until(async () => (await jsonOf(await acme.get('/api/org/acme/faas/functions/on-anomaly/activations'))).items, (items: { logs: string[] }[]) => items.length >= 1);
+    const runs: { logs: string[] }[] = await untilOk(async () => (await jsonOf(await acme.get('/api/org/acme/faas/functions/on-anomaly/activations'))).items, (items: { logs: string[] }[]) => items.length >= 1);
     const events = runs.map((r: { logs: string[] }) => JSON.parse(r.logs[0].replace(/^info /, '')));
     expect(events.find((e: { eventId: string }) => e.eventId === alert.id)).toMatchObject({ type: ANOMALY, org: 'acme', alert: { kind: 'cost.anomaly' } });
   });

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../main';
 import { api, jsonOf, problemOf, startHarness, STORES, type Harness } from '../testing/harness';
+import { untilOk } from '../testing/until';
+import { webhookReceiver } from '../testing/webhook-receiver';
 
 const SB = '/api/org/acme/showback';
 const DAY_MS = 86_400_000;
@@ -13,41 +13,12 @@ const monthStart = (monthsBack: number) => {
   return new Date(Date.UTC(n.getUTCFullYear(), n.getUTCMonth() - monthsBack, 1)).toISOString().slice(0, 10);
 };
 
-interface Received {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
-/** A webhook receiver on port 0: `/ok` answers 204, `/fail` 500; it keeps what it got. */
-async function receiver(): Promise<{ url: string; got: Received[]; close(): Promise<void> }> {
-  const got: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      got.push({ path: req.url ?? '', headers: req.headers, body });
-      res.statusCode = req.url?.startsWith('/fail') ? 500 : 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, got, close: () => new Promise((r) => server.close(() => r())) };
-}
 
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  // Bounded by the test's timeout, not by a count of polls: a loaded machine is slow, not wrong.
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(STORES)('showback budgets and alerts on %s', (kind) => {
   let h: Harness;
-  let hook: Awaited<ReturnType<typeof receiver>>;
+  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
   let acme: ReturnType<typeof api>;
   let globex: ReturnType<typeof api>;
   let provider: ReturnType<typeof api>;
@@ -56,7 +27,7 @@ describe.each(STORES)('showback budgets and alerts on %s', (kind) => {
   const to = day(0);
 
   beforeAll(async () => {
-    hook = await receiver();
+    hook = await webhookReceiver();
     h = await startHarness(kind, { backend: { showbackWebhookAllowedHosts: '127.0.0.1', showbackWebhookRetryBaseMs: 20, bodyLimitBytes: 20 * 1024 * 1024 } });
     acme = api(() => h.backend.url, await h.login('acme'));
     globex = api(() => h.backend.url, await h.login('globex'));
@@ -138,7 +109,7 @@ describe.each(STORES)('showback budgets and alerts on %s', (kind) => {
     expect(state.thresholds.filter((t: { alertId: string | null }) => t.alertId).length).toBe(2);
 
     // Each alert reached the webhook once, signed with the org's secret over timestamp and body.
-    const got = await until(async () => hook.got.filter((g) => g.path === '/ok'), (g) => g.length >= 2);
+    const got = await untilOk(async () => hook.got.filter((g) => g.path === '/ok'), (g) => g.length >= 2);
     expect(got).toHaveLength(2);
     for (const g of got) {
       const sig = createHmac('sha256', budget.webhookSecret).update(`${g.headers['x-showback-timestamp']}.${g.body}`).digest('hex');
@@ -147,7 +118,7 @@ describe.each(STORES)('showback budgets and alerts on %s', (kind) => {
       expect(event).toMatchObject({ type: 'showback/budget.threshold', alert: { budgetId: budget.id, org: 'acme', currency: 'EUR' } });
       expect(g.headers['x-showback-delivery']).toBe(event.alert.id);
     }
-    const detail = await until(async () => jsonOf(await acme.get(`${SB}/alerts/${recorded[0].id}`)), (d) => d.delivery.state === 'delivered');
+    const detail = await untilOk(async () => jsonOf(await acme.get(`${SB}/alerts/${recorded[0].id}`)), (d) => d.delivery.state === 'delivered');
     expect(detail.deliveries).toEqual([expect.objectContaining({ attempt: 1, status: 204, error: null, url: `${hook.url}/ok` })]);
     expect((await acme.delete(`${SB}/budgets/${budget.id}`)).status).toBe(204);
   });
@@ -156,7 +127,7 @@ describe.each(STORES)('showback budgets and alerts on %s', (kind) => {
     const budget = await jsonOf(await acme.post(`${SB}/budgets`, { name: 'failing', amount: 1, thresholds: [{ type: 'actual', percent: 50 }], webhookUrl: `${hook.url}/fail` }));
     const [alert] = (await jsonOf(await acme.post(`${SB}/budgets/check`, {}))).alerts;
     expect(alert.delivery.state).toBe('pending');
-    const detail = await until(async () => jsonOf(await acme.get(`${SB}/alerts/${alert.id}`)), (d) => d.delivery.state === 'failed');
+    const detail = await untilOk(async () => jsonOf(await acme.get(`${SB}/alerts/${alert.id}`)), (d) => d.delivery.state === 'failed');
     expect(detail.delivery).toMatchObject({ attempts: 5, lastError: 'the receiver answered HTTP 500', nextAttemptAt: null });
     expect(detail.deliveries.map((d: { attempt: number; status: number }) => [d.attempt, d.status])).toEqual([1, 2, 3, 4, 5].map((n) => [n, 500]));
     const times = detail.deliveries.map((d: { at: string }) => Date.parse(d.at));
@@ -219,7 +190,7 @@ describe.each(STORES)('showback budgets and alerts on %s', (kind) => {
     const budget = await jsonOf(await acme.post(`${SB}/budgets`, { name: 'rotated', amount: 1, thresholds: [{ type: 'actual', percent: 10 }], webhookUrl: `${hook.url}/ok/rotated` }));
     expect(budget.webhookSecret).toBeUndefined();
     await acme.post(`${SB}/budgets/check`, {});
-    const [g] = await until(async () => hook.got.filter((x) => x.path === '/ok/rotated'), (x) => x.length > 0);
+    const [g] = await untilOk(async () => hook.got.filter((x) => x.path === '/ok/rotated'), (x) => x.length > 0);
     const sig = createHmac('sha256', secret).update(`${g.headers['x-showback-timestamp']}.${g.body}`).digest('hex');
     expect(g.headers['x-showback-signature']).toBe(`sha256=${sig}`);
     await acme.delete(`${SB}/budgets/${budget.id}`);

@@ -12,3 +12,12 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Reads until `ok` holds and returns that reading; bounded by the test's own timeout (a loaded machine is slow, not wrong). */
+export async function untilOk<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
