@@ -106,6 +106,8 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
   await page.getByTestId('hook-afterPowerOn-timeout').fill('20');
   await shot(page, '02a-wizard-hooks');
   await wizard.getByRole('button', { name: 'Next' }).click();
+  await expect(wizardPage(page, 'schedules')).toBeVisible();
+  await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('review-hook-afterPowerOn')).toContainText('warm-up, waits 20 s, then Abandon');
   await expect(page.getByTestId('wizard-review')).toContainText('web-autoscale');
   await expect(page.getByTestId('wizard-review')).toContainText('acme-edge / web-pool');
@@ -122,9 +124,8 @@ test('a tenant admin creates a rule with the wizard, dry-runs it, and sees the V
 
   // A second rule for the same vApp: the backend's 409 shows in the wizard, naming the field.
   await fillWizard(page, 'second');
-  await wizard.getByRole('button', { name: 'Next' }).click();
-  await wizard.getByRole('button', { name: 'Next' }).click();
-  await wizard.getByRole('button', { name: 'Next' }).click();
+  // Thresholds → limits → hooks → schedule → review.
+  for (let page_ = 0; page_ < 4; page_++) await wizard.getByRole('button', { name: 'Next' }).click();
   await page.getByTestId('wizard-finish').click();
   await expect(page.getByTestId('wizard-problem').getByTestId('problem-detail')).toContainText('the vApp already has the autoscale rule "web-autoscale"');
   await expect(page.getByTestId('problem-field-errors')).toContainText('vAppId');
@@ -227,7 +228,17 @@ test('a tenant admin edits the rule in the wizard, backtests the draft on the re
   await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('hook-afterPowerOn-function')).toHaveValue('warm-up');
   await wizard.getByRole('button', { name: 'Next' }).click();
+  // Schedule (issue 14 item 3): a window that keeps at least two VMs during Berlin's office hours on weekdays.
+  await expect(page.getByTestId('schedules-none')).toBeVisible();
+  await page.getByTestId('schedule-add').click();
+  await page.getByTestId('schedule-0-cron').fill('0 8 * * 1-5');
+  await page.getByTestId('schedule-0-timezone').fill('Europe/Berlin');
+  await page.getByTestId('schedule-0-duration').fill('600');
+  await page.getByTestId('schedule-0-min').fill('2');
+  await shot(page, '11b-wizard-schedule');
+  await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('wizard-review')).toContainText('1 to 6 VMs');
+  await expect(page.getByTestId('review-schedule-0')).toHaveText('Mon–Fri 08:00–18:00 Europe/Berlin: at least 2 VMs');
 
   // Backtest the draft over the mock's week of demo history before saving it.
   await page.getByTestId('backtest-days').selectOption({ label: '7 days' });
@@ -243,7 +254,7 @@ test('a tenant admin edits the rule in the wizard, backtests the draft on the re
   await expect(page.getByTestId('rule-limits')).toHaveText('1 to 6 VMs, 1 per step');
   const change = page.locator('[data-test="rule-change"][data-action="update"]').first();
   await expect(change.getByTestId('rule-change-who')).toContainText('Changed by admin (acme)');
-  await expect(change.getByTestId('rule-change-field')).toHaveText(['maxVms: 4 → 6', 'cooldownSeconds: 0 → 300']);
+  await expect(change.getByTestId('rule-change-field')).toHaveText(['maxVms: 4 → 6', 'cooldownSeconds: 0 → 300', /^schedules\.0: – → .*"0 8 \* \* 1-5"/]);
   await shot(page, '12-detail-history');
   expect(pageErrors).toEqual([]);
 });

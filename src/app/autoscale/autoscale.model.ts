@@ -15,6 +15,7 @@ import type {
   RuleUpdate,
 } from '../../../contract/autoscale';
 import type { Hooks } from '../../../contract/autoscale-hooks';
+import type { ScheduleWindow } from '../../../contract/autoscale-schedule';
 
 /**
  * View types of the autoscale pages and the plain functions between them and the wire (contract/autoscale.ts).
@@ -55,6 +56,8 @@ export interface AutoscaleRule {
   vropsGroupId?: string | null;
   /** Lifecycle hooks that call one of the org's functions; absent when none. */
   hooks?: Hooks;
+  /** Time windows that set the VM limits for their span (docs/autoscale-schedules.md); absent when none. */
+  schedules?: ScheduleWindow[];
   /** Monthly cost ceiling in minor units (cents) of the org's showback currency; null or absent = none. */
   monthlyCostCeiling?: number | null;
   /** Scale out this many minutes ahead of the load forecast; null or absent = off. */
@@ -141,6 +144,7 @@ export function fromRuleDraft(draft: RuleDraft): RuleCreate {
     enabled: draft.enabled,
     ...(draft.vropsGroupId !== undefined ? { vropsGroupId: draft.vropsGroupId } : {}),
     ...(draft.hooks ? { hooks: draft.hooks } : {}),
+    ...(draft.schedules !== undefined ? { schedules: draft.schedules } : {}),
     ...(draft.monthlyCostCeiling !== undefined ? { monthlyCostCeiling: draft.monthlyCostCeiling } : {}),
     ...(draft.scheduleBufferMinutes !== undefined ? { scheduleBufferMinutes: draft.scheduleBufferMinutes } : {}),
   };
@@ -194,7 +198,7 @@ export const toDryRun = (d: DryRun): DryRunView => ({
 /** The wizard's draft of an existing rule (edit mode). */
 export function toRuleDraft(rule: AutoscaleRule): RuleDraft {
   const { id: _id, updatedAt: _u, lastDecision: _l, ...draft } = rule;
-  return { ...draft, scaleOut: { ...rule.scaleOut }, scaleIn: { ...rule.scaleIn } };
+  return { ...draft, scaleOut: { ...rule.scaleOut }, scaleIn: { ...rule.scaleIn }, ...(rule.schedules ? { schedules: rule.schedules.map((w) => ({ ...w })) } : {}) };
 }
 
 /** One entry of a rule's change journal, values as text for the page (null: the field had no value yet). */

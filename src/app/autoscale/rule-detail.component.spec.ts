@@ -116,6 +116,14 @@ describe('RuleDetailComponent', () => {
     discardPeriodicTasks();
   }));
 
+  it('lists the schedule windows of a rule that has them, in words', fakeAsync(() => {
+    fixture.detectChanges();
+    tick(0);
+    answerReads({ rule: wireRule({ schedules: [{ name: 'night', cron: '0 22 * * *', timezone: 'Europe/Berlin', durationMinutes: 480, maxVms: 2 }] }) });
+    expect(text('review-schedule-0').replace(/\s+/g, ' ')).toBe('night: Daily 22:00–06:00 Europe/Berlin: at most 2 VMs');
+    discardPeriodicTasks();
+  }));
+
   it('deletes the rule after confirmation and goes back to the list', fakeAsync(() => {
     const navigate = spyOn(TestBed.inject(Router), 'navigate').and.resolveTo(true);
     load();

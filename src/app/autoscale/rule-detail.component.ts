@@ -14,6 +14,7 @@ import { MetricChartComponent, MetricChartTexts } from './metric-chart.component
 import { RuleHistoryComponent } from './rule-history.component';
 import { RuleTimelineComponent } from './rule-timeline.component';
 import { RuleWizardComponent } from './rule-wizard.component';
+import { RuleSchedulesReviewComponent } from './rule-schedules-step.component';
 
 /** How often the detail page re-reads the rule's events, metrics and VM count (the poller and alerts act meanwhile). */
 export const DETAIL_REFRESH_MS = 5000;
@@ -24,7 +25,7 @@ export const FORECAST_REFRESH_MS = 5 * 60_000;
 @Component({
   selector: 'vsl-rule-detail',
   standalone: true,
-  imports: [ClrModalModule, ClrSpinnerModule, I18nModule, RouterLink, ProblemAlertComponent, RuleBehaviourComponent, DecisionLabelComponent, DryRunPanelComponent, MetricChartComponent, RuleTimelineComponent, RuleHistoryComponent, RuleWizardComponent],
+  imports: [ClrModalModule, ClrSpinnerModule, I18nModule, RouterLink, ProblemAlertComponent, RuleBehaviourComponent, DecisionLabelComponent, DryRunPanelComponent, MetricChartComponent, RuleTimelineComponent, RuleHistoryComponent, RuleWizardComponent, RuleSchedulesReviewComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-detail.component.html',
   styles: [

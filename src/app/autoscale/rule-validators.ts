@@ -73,7 +73,7 @@ function isNumber(value: unknown): boolean {
 }
 
 /** Sets or clears one cross-field error on a control, keeping its own validators' errors. */
-function setOwnError(control: AbstractControl, key: string, on: boolean): void {
+export function setOwnError(control: AbstractControl, key: string, on: boolean): void {
   const { [key]: _had, ...others } = control.errors ?? {};
   const next = on ? { ...others, [key]: true } : others;
   control.setErrors(Object.keys(next).length ? next : null, { emitEvent: false });

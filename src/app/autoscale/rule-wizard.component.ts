@@ -12,6 +12,8 @@ import { BacktestPanelComponent } from './backtest-panel.component';
 import { NumberStepLabelsDirective } from '../shared/number-step-labels.directive';
 import { RuleBehaviourComponent } from './rule-behaviour.component';
 import { HOOK_PHASE_LIST, RuleHooksStepComponent, hooksForm, hooksFormValue, hooksOf } from './rule-hooks-step.component';
+import { RuleSchedulesReviewComponent, RuleSchedulesStepComponent } from './rule-schedules-step.component';
+import { fillSchedules, schedulesForm, schedulesOf, windowsWithinRule } from './schedule-window';
 import { RULE_LIMITS, RULE_NAME_MAX_LENGTH, bounded, minNotAboveMax, optionalBounded, ruleName, scaleInBelowScaleOut } from './rule-validators';
 
 const num = (value: number, range: { min: number; max: number }) => new FormControl<number>(value, { nonNullable: true, validators: bounded(range) });
@@ -43,7 +45,7 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
 };
 
 /**
- * The "New rule" wizard: target vApp → template → load balancer → thresholds → limits → review. Its pickers list
+ * The "New rule" wizard: target vApp → template → load balancer → thresholds → limits → hooks → schedule → review. Its pickers list
  * the org's real vCD objects from the backend; each page checks what the backend would, and the backend's
  * problems (a vApp that already has a rule, a reference vCD does not know) come back on the review page.
  * `edit(rule)` opens the same pages prefilled with a rule and saves with PUT; the review page can backtest the draft.
@@ -51,7 +53,7 @@ const CONTROL_OF_PATH: Record<string, [string, string]> = {
 @Component({
   selector: 'vsl-rule-wizard',
   standalone: true,
-  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, NumberStepLabelsDirective, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent, VropsGroupPickerComponent, RuleHooksStepComponent],
+  imports: [ReactiveFormsModule, ClrWizardModule, ClrFormsModule, I18nModule, NumberStepLabelsDirective, ProblemAlertComponent, RuleBehaviourComponent, BacktestPanelComponent, VropsGroupPickerComponent, RuleHooksStepComponent, RuleSchedulesStepComponent, RuleSchedulesReviewComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './rule-wizard.component.html',
   styles: [
@@ -118,12 +120,14 @@ export class RuleWizardComponent {
       { validators: minNotAboveMax },
     ),
     hooks: hooksForm(),
-  });
+    schedules: schedulesForm(),
+  }, { validators: windowsWithinRule });
 
   /** Opens the wizard on its first page with fresh pickers. */
   start(): void {
     this.editing.set(null);
     this.form.reset();
+    fillSchedules(this.form.controls.schedules, []);
     this.openFresh();
   }
 
@@ -140,6 +144,7 @@ export class RuleWizardComponent {
         monthlyCostCeiling: d.monthlyCostCeiling != null ? d.monthlyCostCeiling / 100 : null, scheduleBufferMinutes: d.scheduleBufferMinutes ?? null },
       hooks: hooksFormValue(d.hooks),
     });
+    fillSchedules(this.form.controls.schedules, d.schedules);
     this.openFresh();
     this.load(this.autoscale.pools(d.edgeGatewayId), this.pools);
   }
@@ -197,6 +202,8 @@ export class RuleWizardComponent {
       // None picked: omitted on create, null on an edit of a rule that had a group (clears it).
       vropsGroupId: balancer.vropsGroupId || (this.editing()?.vropsGroupId ? null : undefined),
       ...(hooksOf(this.form.controls.hooks) ? { hooks: hooksOf(this.form.controls.hooks) } : {}),
+      // No windows: omitted on create, [] on an edit of a rule that had some (removes them); an edit sends them all.
+      schedules: this.form.controls.schedules.length > 0 ? schedulesOf(this.form.controls.schedules) : this.editing()?.schedules?.length ? [] : undefined,
     };
   }
 
@@ -225,7 +232,9 @@ export class RuleWizardComponent {
   private markServerErrors(error: ApiError): void {
     for (const fieldError of error.fieldErrors) {
       const [group, name] = CONTROL_OF_PATH[fieldError.path] ?? [];
-      const control = group ? this.form.get([group, ...name.split('.')]) : null;
+      // Schedule windows sit in an array: `schedules.0.cron`, `schedules.1` (an overlap) name their control as is.
+      const path = fieldError.path.startsWith('schedules') ? fieldError.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : null;
+      const control = path ? this.form.get(path) : group ? this.form.get([group, ...name.split('.')]) : null;
       if (!control) continue;
       control.setErrors({ ...(control.errors ?? {}), server: fieldError.message });
       control.markAsTouched();
