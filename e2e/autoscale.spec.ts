@@ -256,5 +256,12 @@ test('a tenant admin edits the rule in the wizard, backtests the draft on the re
   await expect(change.getByTestId('rule-change-who')).toContainText('Changed by admin (acme)');
   await expect(change.getByTestId('rule-change-field')).toHaveText(['maxVms: 4 → 6', 'cooldownSeconds: 0 → 300', /^schedules\.0: – → .*"0 8 \* \* 1-5"/]);
   await shot(page, '12-detail-history');
+
+  // A second edit right after the first opens the same wizard again, every page there and prefilled.
+  await page.getByTestId('edit-rule').click();
+  await expect(page.getByTestId('wizard-title')).toContainText('Edit autoscale rule web-autoscale');
+  await expect(page.getByTestId('rule-name')).toHaveValue('web-autoscale');
+  await wizard.getByRole('button', { name: 'Cancel' }).click();
+  await expect(wizard.locator('.modal')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
