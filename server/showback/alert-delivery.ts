@@ -29,31 +29,18 @@ export function signDelivery(secret: string, timestamp: string, body: string): s
  * backoff until `maxAttempts`, then marked failed. Due alerts are claimed in the store, so replicas never send one
  * twice at once and a restart picks up what was pending.
  */
-export class AlertDelivery {
-  private readonly rounds: DueRounds<AlertRow>;
-
+export class AlertDelivery extends DueRounds<AlertRow> {
   constructor(private readonly options: AlertDeliveryOptions) {
-    this.rounds = new DueRounds({
+    super({
       claim: () => options.store.claimDue((options.timeoutMs ?? 10_000) + 5_000),
-      work: (alert) => this.attempt(alert),
       nextDueInMs: () => options.store.nextDueInMs('deliveries'),
       log: options.log,
       failedMessage: 'showback alert delivery round failed',
     });
   }
 
-  /** Delivers what is due now, in the background; a call while a round runs asks for another round after it. */
-  kick(): void {
-    this.rounds.kick();
-  }
-
-  /** Waits for the round in flight (tests, close). */
-  idle(): Promise<void> {
-    return this.rounds.idle();
-  }
-
-  close(): Promise<void> {
-    return this.rounds.close();
+  protected work(alert: AlertRow): Promise<number | null> {
+    return this.attempt(alert);
   }
 
   private get retryBaseMs() {

@@ -22,31 +22,18 @@ export interface AlertFunctionRunsOptions {
  * was pending), and the functions feature runs each function once per alert id, so a hand-over repeated after a
  * crash runs nothing twice. A function refused for now (its org's calls used up) is tried again with backoff.
  */
-export class AlertFunctionRuns {
-  private readonly rounds: DueRounds<AlertRow>;
-
+export class AlertFunctionRuns extends DueRounds<AlertRow> {
   constructor(private readonly options: AlertFunctionRunsOptions) {
-    this.rounds = new DueRounds({
+    super({
       claim: () => options.store.claimFunctionsDue(options.holdMs ?? 120_000),
-      work: (alert) => this.handOver(alert),
       nextDueInMs: () => options.store.nextDueInMs('functions'),
       log: options.log,
       failedMessage: 'showback alert functions round failed',
     });
   }
 
-  /** Hands over what is due now, in the background. */
-  kick(): void {
-    this.rounds.kick();
-  }
-
-  /** Waits for the round in flight (tests, close). */
-  idle(): Promise<void> {
-    return this.rounds.idle();
-  }
-
-  close(): Promise<void> {
-    return this.rounds.close();
+  protected work(alert: AlertRow): Promise<number | null> {
+    return this.handOver(alert);
   }
 
   /** Runs the alert's functions once; returns when to try again (null: done or out of attempts). */

@@ -3,8 +3,6 @@ import type { Logger } from 'pino';
 export interface DueRoundsOptions<T> {
   /** Claims what is due now in the store (held from other replicas while this one works it). */
   claim(): Promise<T[]>;
-  /** Works one claimed item; answers when to try it again (null: done, or out of attempts). */
-  work(item: T): Promise<number | null>;
   /** Milliseconds until the soonest pending item is due (0: now), null when none is pending. */
   nextDueInMs(): Promise<number | null>;
   log: Logger;
@@ -18,13 +16,16 @@ export interface DueRoundsOptions<T> {
  * timer wakes the next round when the soonest pending item is due. An empty claim does not mean nothing is due: the
  * two outboxes lock the same alert row while they claim it, so the timer is set from the store, not from this round.
  */
-export class DueRounds<T> {
+export abstract class DueRounds<T> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private closed = false;
 
-  constructor(private readonly options: DueRoundsOptions<T>) {}
+  constructor(private readonly loop: DueRoundsOptions<T>) {}
+
+  /** Works one claimed item; answers when to try it again (null: done, or out of attempts). */
+  protected abstract work(item: T): Promise<number | null>;
 
   /** Works what is due now, in the background; a call while a round runs asks for another round after it. */
   kick(): void {
@@ -34,7 +35,7 @@ export class DueRounds<T> {
       return;
     }
     this.running = this.round()
-      .catch((err: Error) => this.options.log.warn({ err: err.message }, this.options.failedMessage))
+      .catch((err: Error) => this.loop.log.warn({ err: err.message }, this.loop.failedMessage))
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -57,17 +58,17 @@ export class DueRounds<T> {
 
   private async round(): Promise<void> {
     for (;;) {
-      const due = await this.options.claim();
+      const due = await this.loop.claim();
       if (this.closed) return;
       if (!due.length) {
         // Nothing claimed: wake when the soonest pending one is due (one the other outbox held locked: shortly).
-        const next = await this.options.nextDueInMs();
+        const next = await this.loop.nextDueInMs();
         if (next !== null) this.wakeIn(Math.max(next, 200));
         return;
       }
       let soonest = Infinity;
       for (const item of due) {
-        const retryIn = await this.options.work(item);
+        const retryIn = await this.work(item);
         if (retryIn !== null) soonest = Math.min(soonest, retryIn);
       }
       if (Number.isFinite(soonest)) this.wakeIn(soonest);
