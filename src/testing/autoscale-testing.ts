@@ -52,3 +52,34 @@ export function wireRule(overrides: Partial<RuleSummary> = {}): RuleSummary {
 export function flushVropsGroups(http: { match(url: string): { flush(body: unknown): void }[] }): void {
   http.match(`${AUTOSCALE_URL}/catalog/vrops-groups`).forEach((r) => r.flush({ items: [], configured: false }));
 }
+
+type HttpFlush = { expectOne(url: string): { flush(body: unknown): void } };
+
+/** The pools of the test edge gateway, asked for once the wizard's edge is picked. */
+export const POOLS_URL = `${AUTOSCALE_URL}/catalog/edge-gateways/${encodeURIComponent(EDGE_ID)}/pools`;
+
+/** Answers the three pickers the rule wizard reads when it opens (vApps, templates, edge gateways). */
+export function answerWizardPickers(http: HttpFlush): void {
+  http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
+  http.expectOne(`${AUTOSCALE_URL}/catalog/templates`).flush(wireTemplates());
+  http.expectOne(`${AUTOSCALE_URL}/catalog/edge-gateways`).flush(wireEdges());
+}
+
+/** The wizard's protected members a spec drives, as its template uses them. */
+export interface WizardInternals {
+  form: { patchValue(value: unknown): void };
+  edgeChanged(): void;
+  finish(): void;
+}
+
+/** Opens a new-rule wizard on a valid target, template and balancer (the pages before the thresholds). */
+export function startValidWizard(wizard: { start(): void }, http: HttpFlush, detectChanges: () => void): void {
+  const internals = wizard as unknown as WizardInternals;
+  wizard.start();
+  answerWizardPickers(http);
+  internals.form.patchValue({ target: { name: 'web', vAppId: VAPP_ID }, template: { templateId: TEMPLATE_ID }, balancer: { edgeGatewayId: EDGE_ID } });
+  internals.edgeChanged();
+  http.expectOne(POOLS_URL).flush(wirePools());
+  internals.form.patchValue({ balancer: { lbPoolName: 'web-pool' } });
+  detectChanges();
+}

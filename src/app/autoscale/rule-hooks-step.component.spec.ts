@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { FormGroup } from '@angular/forms';
 import { AutoscaleService } from './autoscale.service';
 import { FUNCTIONS_URL, providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, flushVropsGroups, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
+import { AUTOSCALE_URL, flushVropsGroups, wirePools, wireRule, POOLS_URL, answerWizardPickers, startValidWizard } from '../../testing/autoscale-testing';
 import { toAutoscaleRule } from './autoscale.model';
 import { RuleWizardComponent } from './rule-wizard.component';
 
@@ -22,12 +22,6 @@ describe('RuleWizardComponent lifecycle hooks', () => {
   let wizard: RuleWizardComponent;
   const internals = () => wizard as unknown as WizardInternals;
   const el = <T extends HTMLElement>(test: string) => document.body.querySelector(`[data-test="${test}"]`) as T;
-  const POOLS = `${AUTOSCALE_URL}/catalog/edge-gateways/${encodeURIComponent(EDGE_ID)}/pools`;
-  const answerPickers = () => {
-    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
-    http.expectOne(`${AUTOSCALE_URL}/catalog/templates`).flush(wireTemplates());
-    http.expectOne(`${AUTOSCALE_URL}/catalog/edge-gateways`).flush(wireEdges());
-  };
 
   beforeEach(() => {
     TestBed.configureTestingModule({ imports: [RuleWizardComponent], providers: [...providePluginTesting(), AutoscaleService] });
@@ -43,13 +37,7 @@ describe('RuleWizardComponent lifecycle hooks', () => {
   });
 
   function fillValid(): void {
-    wizard.start();
-    answerPickers();
-    internals().form.patchValue({ target: { name: 'web', vAppId: VAPP_ID }, template: { templateId: TEMPLATE_ID }, balancer: { edgeGatewayId: EDGE_ID } });
-    internals().edgeChanged();
-    http.expectOne(POOLS).flush(wirePools());
-    internals().form.patchValue({ balancer: { lbPoolName: 'web-pool' } });
-    fixture.detectChanges();
+    startValidWizard(wizard, http, () => fixture.detectChanges());
   }
 
   it("suggests the org's functions and sends only the hooks that name one, with the chosen timeout and default", () => {
@@ -83,8 +71,8 @@ describe('RuleWizardComponent lifecycle hooks', () => {
   it('opens an edit with the rule’s hooks and removes one the user cleared', () => {
     const hooks = { beforeDrain: { function: 'drain-check', timeoutSeconds: 10, onTimeout: 'abandon' as const } };
     wizard.edit(toAutoscaleRule(wireRule({ hooks })));
-    answerPickers();
-    http.expectOne(POOLS).flush(wirePools());
+    answerWizardPickers(http);
+    http.expectOne(POOLS_URL).flush(wirePools());
     fixture.detectChanges();
     expect(el<HTMLInputElement>('hook-beforeDrain-function').value).toBe('drain-check');
     expect(el<HTMLInputElement>('hook-beforeDrain-timeout').value).toBe('10');

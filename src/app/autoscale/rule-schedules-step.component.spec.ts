@@ -5,7 +5,7 @@ import { FormGroup } from '@angular/forms';
 import type { ScheduleWindow } from '../../../contract/autoscale-schedule';
 import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, flushVropsGroups, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
+import { AUTOSCALE_URL, flushVropsGroups, wirePools, wireRule, POOLS_URL, answerWizardPickers, startValidWizard } from '../../testing/autoscale-testing';
 import { toAutoscaleRule } from './autoscale.model';
 import { RuleWizardComponent } from './rule-wizard.component';
 
@@ -29,12 +29,6 @@ describe('RuleWizardComponent schedule windows', () => {
   let wizard: RuleWizardComponent;
   const internals = () => wizard as unknown as WizardInternals;
   const el = <T extends HTMLElement>(test: string) => document.body.querySelector(`[data-test="${test}"]`) as T;
-  const POOLS = `${AUTOSCALE_URL}/catalog/edge-gateways/${encodeURIComponent(EDGE_ID)}/pools`;
-  const answerPickers = () => {
-    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
-    http.expectOne(`${AUTOSCALE_URL}/catalog/templates`).flush(wireTemplates());
-    http.expectOne(`${AUTOSCALE_URL}/catalog/edge-gateways`).flush(wireEdges());
-  };
   const render = () => {
     // OnPush: a form value set from code marks nothing; the review page reads the draft on the next check.
     fixture.debugElement.injector.get(ChangeDetectorRef).markForCheck();
@@ -60,19 +54,13 @@ describe('RuleWizardComponent schedule windows', () => {
   });
 
   function createValid(): void {
-    wizard.start();
-    answerPickers();
-    internals().form.patchValue({ target: { name: 'web', vAppId: VAPP_ID }, template: { templateId: TEMPLATE_ID }, balancer: { edgeGatewayId: EDGE_ID } });
-    internals().edgeChanged();
-    http.expectOne(POOLS).flush(wirePools());
-    internals().form.patchValue({ balancer: { lbPoolName: 'web-pool' } });
-    fixture.detectChanges();
+    startValidWizard(wizard, http, () => fixture.detectChanges());
   }
 
   function editRule(schedules: ScheduleWindow[]): void {
     wizard.edit(toAutoscaleRule(wireRule({ maxVms: 6, schedules })));
-    answerPickers();
-    http.expectOne(POOLS).flush(wirePools());
+    answerWizardPickers(http);
+    http.expectOne(POOLS_URL).flush(wirePools());
     render();
   }
 

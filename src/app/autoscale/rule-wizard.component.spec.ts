@@ -3,7 +3,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { FormGroup } from '@angular/forms';
 import { AutoscaleService } from './autoscale.service';
 import { providePluginTesting } from '../../testing/plugin-testing';
-import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, flushVropsGroups, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
+import { AUTOSCALE_URL, EDGE_ID, TEMPLATE_ID, VAPP_ID, flushVropsGroups, answerWizardPickers, wireEdges, wirePools, wireRule, wireTemplates, wireVApps } from '../../testing/autoscale-testing';
 import { toAutoscaleRule, vcdUuid } from './autoscale.model';
 import { RuleWizardComponent } from './rule-wizard.component';
 
@@ -29,9 +29,7 @@ describe('RuleWizardComponent', () => {
     wizard = fixture.componentInstance;
     fixture.detectChanges();
     wizard.start();
-    http.expectOne(`${AUTOSCALE_URL}/catalog/vapps`).flush(wireVApps());
-    http.expectOne(`${AUTOSCALE_URL}/catalog/templates`).flush(wireTemplates());
-    http.expectOne(`${AUTOSCALE_URL}/catalog/edge-gateways`).flush(wireEdges());
+    answerWizardPickers(http);
     fixture.detectChanges();
   });
 
