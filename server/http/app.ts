@@ -9,13 +9,11 @@ import { errorHandler, notFoundHandler, NotReady, sendProblem, toProblem } from 
 import type { RateWindows } from '../store/rate-windows';
 import { orgRateLimit, securityHeaders } from './limits';
 import { buildOpenApiDocument, type RegisterPaths } from './openapi';
+import { tenantFront, type TenantMount } from './tenant-front';
 import { requireOrgAccess } from './tenancy';
 
 /** A feature's router and where it is mounted. */
-export interface MountedRouter {
-  path: string;
-  router: RequestHandler;
-}
+export type MountedRouter = TenantMount;
 
 /** The app knows no feature: server/main.ts hands it their routers (server/compose/). */
 export interface AppDeps {
@@ -153,9 +151,17 @@ export function createApp(deps: AppDeps): Express {
   const auth = authenticate({ vcd: deps.vcd, sharedSecret: deps.sharedSecret, cache });
 
   // Auth and tenancy come before body parsing: nobody unauthenticated makes us read a megabyte.
+  const before = [
+    requireOrgAccess,
+    orgRateLimit({ perMinute: deps.orgRateLimitPerMinute ?? 0, windows: deps.rateWindows }),
+    ...bodyParsers(deps.bodyLimitBytes),
+    ...(deps.tenantMiddleware ?? []),
+  ];
+  // Every plain tenant path: the same middleware and routers, picked without the router's layer walk.
+  app.use(tenantFront({ before: [auth, ...before], mounts: deps.tenantRoutes, fallback: deps.tenantFallback }));
+  // What the front leaves (a path it does not read exactly as Express would): the same, through Express's router.
   const tenant = Router({ mergeParams: true });
-  tenant.use(requireOrgAccess, orgRateLimit({ perMinute: deps.orgRateLimitPerMinute ?? 0, windows: deps.rateWindows }), ...bodyParsers(deps.bodyLimitBytes));
-  for (const handler of deps.tenantMiddleware ?? []) tenant.use(handler);
+  for (const handler of before) tenant.use(handler);
   // A path under no feature's mount would fall through every feature router: it goes to the fallback at once.
   if (deps.tenantFallback) tenant.all('/*route', outsideMounts(deps.tenantRoutes), deps.tenantFallback);
   for (const { path, router } of deps.tenantRoutes) tenant.use(path, router);
