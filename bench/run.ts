@@ -13,7 +13,7 @@ import { benchAutoscale } from './autoscale';
 import { benchBacktest } from './autoscale-backtest';
 import { benchContainer } from './container';
 import { Figures, percentile } from './figures';
-import { agent, latencies, rps, timedGet } from './http-load';
+import { agent, latencies, rps, timedGet, underLoad } from './http-load';
 import { benchAmqp } from './amqp';
 import { benchAsync } from './async';
 import { benchMqtt } from './mqtt';
@@ -128,13 +128,18 @@ async function benchInvoke(figures: Figures): Promise<void> {
     const warmP50 = percentile(warm, 50);
     figures.add('invoke.express_baseline.p50_ms', { value: baseP50, unit: 'ms' });
     figures.add('invoke.isolate_warm.p50_ms', { value: warmP50, unit: 'ms', baseline: baseP50, ratio: warmP50 / baseP50 });
-    figures.add('invoke.isolate_warm.p99_ms', { value: percentile(warm, 99), unit: 'ms' });
+    figures.add('invoke.isolate_warm.p99_ms', { value: percentile(warm, 99), unit: 'ms', note: 'one connection, calls in sequence' });
     const nodeRps = await rps(bare.url, {}, seconds);
     const baseRps = await rps(baselineUrl, {}, seconds);
     const warmRps = await rps(invokeUrl, auth, seconds);
     figures.add('invoke.node_http_baseline.rps', { value: nodeRps, unit: 'req/s', note: 'bare node:http hello, same client' });
     figures.add('invoke.express_baseline.rps', { value: baseRps, unit: 'req/s', baseline: nodeRps, ratio: baseRps / nodeRps });
     figures.add('invoke.isolate_warm.rps', { value: warmRps, unit: 'req/s', baseline: baseRps, ratio: warmRps / baseRps, note: `${(warmRps / nodeRps).toFixed(2)}x node:http` });
+    // The issue's figures are at 50 connections: the same three, side by side, with their p99 under that load.
+    const at50 = { node: await underLoad(bare.url, {}, seconds, 50), express: await underLoad(baselineUrl, {}, seconds, 50), warm: await underLoad(invokeUrl, auth, seconds, 50) };
+    figures.add('invoke.express_baseline.rps_50c', { value: at50.express.rps, unit: 'req/s', baseline: at50.node.rps, ratio: at50.express.rps / at50.node.rps, note: 'x of node:http at 50 connections' });
+    figures.add('invoke.isolate_warm.rps_50c', { value: at50.warm.rps, unit: 'req/s', baseline: at50.express.rps, ratio: at50.warm.rps / at50.express.rps, note: `${(at50.warm.rps / at50.node.rps).toFixed(2)}x node:http, 50 connections` });
+    figures.add('invoke.isolate_warm.p99_50c_ms', { value: at50.warm.p99, unit: 'ms', baseline: at50.express.p99, ratio: at50.warm.p99 / Math.max(at50.express.p99, 1), note: 'p99 at 50 connections (autocannon, whole ms); baseline: Express' });
 
     // Cold: the first call of a function after a backend start has no isolate yet.
     const builds: number[] = [];

@@ -25,7 +25,7 @@ import { orgReadCache } from './store';
 export function composeAutoscale(context: ComposeContext, ports: { maxVmsOf?: (org: string) => Promise<number>; hookFunctions?: HookFunctions; spend?: SpendPort } = {}): Part & { pushMetrics(m: PushedMetrics): Promise<void> } {
   const { config, db, log } = context;
   const vcdInfra = createVcdInfra({ vcdUrl: config.vcdUrl });
-  const rules = new RuleStore(db, orgReadCache(config));
+  const rules = new RuleStore(db, orgReadCache(config, db, 'autoscale'));
   const { vropsUrl, vropsUser, vropsPassword, vropsAuthSource } = config;
   const vrops = vropsUrl && vropsUser && vropsPassword ? createSuiteApi({ url: vropsUrl, username: vropsUser, password: vropsPassword, authSource: vropsAuthSource }) : undefined;
   const groups = new VropsGroups({ port: vrops, rules, log });

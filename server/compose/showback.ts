@@ -40,7 +40,7 @@ export function composeShowback(context: ComposeContext, deps: { functionUsage: 
   const drivers = composeBillingSources(context, rateCard, deps.functionUsage);
   const { metered } = drivers;
   const queries = new ShowbackQueries(db);
-  const cache = orgReadCache(config);
+  const cache = orgReadCache(config, db, 'showback');
   const budgets = composeBudgets({ config, db, log }, queries, deps.alertFunctions);
   const collector = new Collector({
     db,

@@ -6,6 +6,7 @@ import { openPgliteDb } from '../store/drivers/pglite';
 import { postgresLease, soleLease, type Lease, type LeaseOptions } from '../store/lease';
 import { migrate } from '../store/migrate';
 import { OrgReadCache } from '../store/read-cache';
+import { StoreReadMarks } from '../store/read-marks';
 import { MemoryRateWindows, StoreOrMemoryRateWindows, StoreRateWindows, type RateWindows } from '../store/rate-windows';
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded PGlite; migrated, or closed again when migrating fails. */
@@ -29,11 +30,12 @@ export function scheduledWorkLease(config: Config, log: Logger, hooks: Pick<Leas
 }
 
 /**
- * A per-org read cache (server/store/read-cache.ts), on for the embedded store only: PGlite is written by this
- * process alone, so a kept answer is dropped by every write that changes it; PostgreSQL may have other writers.
+ * A per-org read cache (server/store/read-cache.ts). PGlite is written by this process alone, so a kept answer is
+ * dropped by every write that changes it; on PostgreSQL other replicas write too, so a kept answer is served only
+ * while the org's mark in the store (one per scope: each cache's writes renew only its own) is unchanged.
  */
-export function orgReadCache(config: Config): OrgReadCache {
-  return new OrgReadCache(!config.databaseUrl);
+export function orgReadCache(config: Config, db: Db, scope: string): OrgReadCache {
+  return new OrgReadCache(true, config.databaseUrl ? { marks: new StoreReadMarks(db, scope) } : {});
 }
 
 /**

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INFRA_IDS } from '../../mock-vcd/infra/demo';
 import { ruleFor } from '../testing/autoscale';
+import { startServer, type RunningServer } from '../main';
 import { api, jsonOf, startHarness, STORES, type Harness } from '../testing/harness';
-import { OrgReadCache } from './read-cache';
+import { OrgReadCache, type ReadMarks } from './read-cache';
 
 const today = new Date().toISOString().slice(0, 10);
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -41,6 +42,84 @@ describe('OrgReadCache', () => {
     let loads = 0;
     await off.read('acme', 'k', async () => ++loads);
     expect(await off.read('acme', 'k', async () => ++loads)).toBe(2);
+  });
+});
+
+describe('OrgReadCache with marks (other replicas write too)', () => {
+  function marks(): ReadMarks & { marks: Map<string, string>; fail: boolean } {
+    const m = new Map<string, string>();
+    let n = 0;
+    return {
+      marks: m,
+      fail: false,
+      current: async (org) => m.get(org) ?? '',
+      async renew(org) {
+        if (this.fail) throw new Error('store down');
+        m.set(org, `mark-${++n}`);
+      },
+    };
+  }
+
+  it('serves a kept answer while the org\'s mark is unchanged and reads again once another replica renewed it', async () => {
+    const shared = marks();
+    const cache = new OrgReadCache(true, { marks: shared });
+    let value = 'old';
+    const load = async () => value;
+    expect(await cache.read('acme', 'k', load)).toBe('old');
+    value = 'new'; // another replica writes...
+    expect(await cache.read('acme', 'k', load)).toBe('old');
+    await shared.renew('acme'); // ...and renews the mark after its commit
+    expect(await cache.read('acme', 'k', load)).toBe('new');
+  });
+
+  it('renews the mark after its own write, and a write whose mark cannot be renewed fails', async () => {
+    const shared = marks();
+    const cache = new OrgReadCache(true, { marks: shared });
+    await cache.write('acme', async () => undefined);
+    expect(shared.marks.get('acme')).toBe('mark-1');
+    shared.fail = true;
+    await expect(cache.write('acme', async () => 'written')).rejects.toThrow('store down');
+    await expect(cache.write('acme', () => Promise.reject(new Error('constraint')))).rejects.toThrow('constraint');
+  });
+});
+
+describe('reads kept per org on postgres, two replicas', () => {
+  let h: Harness;
+  let b: RunningServer;
+  let onA: ReturnType<typeof api>;
+  let onB: ReturnType<typeof api>;
+
+  beforeAll(async () => {
+    h = await startHarness('postgres');
+    b = await startServer({ port: 0, vcdUrl: h.mock.url, logLevel: 'silent', ...h.store.overrides });
+    const token = await h.login('acme');
+    onA = api(() => h.backend.url, token);
+    onB = api(() => b.url, token);
+  }, 180_000);
+  afterAll(async () => {
+    await b?.close();
+    await h?.close();
+  });
+
+  it('lists on one replica a rule created, changed and deleted on the other, at once', async () => {
+    const RULES = '/api/org/acme/autoscale/rules';
+    const names = async () => ((await jsonOf(await onB.get(RULES))).items as { name: string; maxVms: number }[]).map((r) => `${r.name}:${r.maxVms}`);
+    expect(await names()).toEqual([]);
+    expect(await names()).toEqual([]); // kept on B
+    const rule = await jsonOf(await onA.post(RULES, ruleFor(DEMO_INFRA_IDS.acme, { name: 'elsewhere' })));
+    expect(await names()).toEqual(['elsewhere:5']);
+    expect((await onA.put(`${RULES}/${rule.id}`, { maxVms: 3 })).status).toBe(200);
+    expect(await names()).toEqual(['elsewhere:3']);
+    expect((await onA.delete(`${RULES}/${rule.id}`)).status).toBe(204);
+    expect(await names()).toEqual([]);
+  });
+
+  it('shows costs imported on one replica in the other replica\'s next summary', async () => {
+    const summary = async () => (await jsonOf(await onB.get('/api/org/acme/showback/summary'))).monthToDate as number;
+    const before = await summary();
+    expect(await summary()).toBe(before);
+    expect((await onA.post('/api/org/acme/showback/imports', charge(4.25, 'vm-9'))).status).toBe(201);
+    expect(await summary()).toBe(before + 425);
   });
 });
 
