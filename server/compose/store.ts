@@ -9,9 +9,16 @@ import { OrgReadCache } from '../store/read-cache';
 import { StoreReadMarks } from '../store/read-marks';
 import { MemoryRateWindows, StoreOrMemoryRateWindows, StoreRateWindows, type RateWindows } from '../store/rate-windows';
 
+/**
+ * The tables whose rows come and go (records pruned to a maximum, claims and jobs deleted once done, state rows
+ * updated in place): on PGlite, which has no autovacuum, vacuumed every 10 s so their space is reused.
+ */
+export const CHURNING_TABLES = ['activations', 'function_async_jobs', 'extension_request_claims', 'function_event_runs', 'autoscale_state', 'showback_vcd_samples'];
+
 /** PostgreSQL when DATABASE_URL is set, else the embedded PGlite; migrated, or closed again when migrating fails. */
 export async function openStore(config: Config, log: Logger): Promise<Db> {
-  const db = config.databaseUrl ? await openPgDb({ databaseUrl: config.databaseUrl, max: config.databasePoolMax }) : await openPgliteDb({ dataDir: config.dataDir });
+  const vacuum = { tables: CHURNING_TABLES, everyMs: 10_000, onError: (err: Error) => log.warn({ err: err.message }, 'embedded store: vacuum failed') };
+  const db = config.databaseUrl ? await openPgDb({ databaseUrl: config.databaseUrl, max: config.databasePoolMax }) : await openPgliteDb({ dataDir: config.dataDir, vacuum });
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ migrations: applied }, 'store migrated');
