@@ -43,10 +43,29 @@ export function orgRateLimit(options: { perMinute: number; windows?: RateWindows
   });
 }
 
-/** An API's security headers: nothing here is a page to frame, sniff or run scripts in. No CORS headers at all. */
+/** Helmet's settings for the API: nothing here is a page to frame, sniff or run scripts in. No CORS headers at all. */
+export const API_HELMET: Parameters<typeof helmet>[0] = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+};
+
+/**
+ * An API's security headers: what helmet sets with API_HELMET, worked out once at start and set from that list on
+ * each answer (they depend on nothing in the request; helmet would build them again per request).
+ */
 export function securityHeaders(): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  const set: [string, string][] = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void set.push([name, String(value)]),
+    removeHeader: (name: string) => void removed.push(name),
+  };
+  let called = false;
+  helmet(API_HELMET)({} as never, recorder as never, () => (called = true));
+  if (!called) throw new Error('helmet did not set its headers at once');
+  return (_req, res, next) => {
+    for (const [name, value] of set) res.setHeader(name, value);
+    for (const name of removed) res.removeHeader(name);
+    next();
+  };
 }
