@@ -13,6 +13,8 @@ import type { Db } from '../server/store/db';
 import { openPgDb } from '../server/store/drivers/pg';
 import { openPgliteDb } from '../server/store/drivers/pglite';
 import { migrate, migrationLevel } from '../server/store/migrate';
+import { OrgReadCache } from '../server/store/read-cache';
+import { StoreReadMarks } from '../server/store/read-marks';
 import { freshStore } from '../server/testing/harness';
 import { type Figures, percentile } from './figures';
 
@@ -61,7 +63,8 @@ async function measure(figures: Figures, kind: 'pglite' | 'postgres', db: Db): P
   const service = new ProviderService({
     orgs: { list: async () => orgs.map((name) => ({ name, displayName: name })) },
     functions: functionOrgFigures({ db, flush: async () => undefined }),
-    cost: showbackOrgFigures(new ShowbackService({ db, queries: new ShowbackQueries(db), rateCard: new RateCardStore(db) })),
+    // With the read cache as composed (server/compose/store.ts): each org's summary is kept until a write of it.
+    cost: showbackOrgFigures(new ShowbackService({ db, queries: new ShowbackQueries(db), rateCard: new RateCardStore(db), cache: new OrgReadCache(true, kind === 'postgres' ? { marks: new StoreReadMarks(db, 'showback') } : {}) })),
     autoscale: autoscaleOrgFigures(db),
     facts: async () => ({ version: 'bench', transport: 'http' as const, migrations: await migrationLevel(db) }),
   });
@@ -72,6 +75,7 @@ async function measure(figures: Figures, kind: 'pglite' | 'postgres', db: Db): P
     times.push(performance.now() - t0);
     if (overview.items.length !== ORGS || overview.items[0].usage.calls !== 300) throw new Error('the overview did not see the seeded orgs');
   }
+  figures.add(`provider.overview_100_orgs_${kind}_first_ms`, { value: times[0], unit: 'ms', note: 'the first overview: no summary kept yet' });
   const warm = times.slice(2).sort((a, b) => a - b);
   figures.add(`provider.overview_100_orgs_${kind}_p50_ms`, { value: percentile(warm, 50), unit: 'ms', note: '100 orgs × (5 functions, 300 calls, 180 cost rows, 2 rules); vCD org list stubbed' });
   figures.add(`provider.overview_100_orgs_${kind}_p95_ms`, { value: percentile(warm, 95), unit: 'ms' });
