@@ -91,7 +91,7 @@ export class ShowbackSourcesComponent implements OnInit {
   protected readonly uploading = signal(false);
   readonly uploadError = signal<ApiError | null>(null);
   readonly uploadResult = signal<ImportResult | null>(null);
-  protected readonly tests = signal<Record<string, TestState>>({});
+  protected readonly tests = signal<Partial<Record<string, TestState>>>({});
   protected readonly running = signal<Record<string, boolean>>({});
   protected readonly addingVcd = signal(false);
   readonly vcdError = signal<ApiError | null>(null);
