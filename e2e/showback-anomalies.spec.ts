@@ -68,7 +68,7 @@ test("the demo data's injected spikes show on the dashboard's daily chart and li
   for (const a of stored) {
     const row = list.locator(`[data-test="anomaly"][data-day="${a.day}"][data-service="${a.service}"]`);
     await expect(row).toContainText(a.service);
-    await expect(row).toContainText(a.vappName ? `driven by vApp ${a.vappName}` : 'not in one vApp');
+    await expect(row).toContainText(a.vappName ? `driven by vApp ${a.vappName}` : 'no single vApp drove it');
   }
   await list.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'e2e/screenshots/showback-anomalies-01-dashboard.png', fullPage: true });

@@ -241,7 +241,7 @@ describe('ShowbackDashboardComponent', () => {
     const rows = Array.from(page().querySelectorAll('[data-test="anomaly"]')).map((r) => plain(r.textContent));
     expect(rows).toEqual([
       'Anomaly compute on Nov 2, 2026: +€6.00 beyond the expected €8.00 – €10.00 · driven by vApp web-shop (+€5.50)',
-      'Anomaly network on Nov 2, 2026: -€3.00 beyond the expected €4.00 – €6.00 · not in one vApp',
+      'Anomaly network on Nov 2, 2026: -€3.00 beyond the expected €4.00 – €6.00 · no single vApp drove it',
     ]);
     const line = fixture.debugElement.queryAll(By.directive(ChartComponent)).map((d) => d.componentInstance as ChartComponent).find((c) => c.kind === 'line')!;
     const marks = line.data!.series.find((x) => x.kind === 'anomaly')!;
