@@ -90,6 +90,13 @@ async function vitest(out, args, extraEnv = {}) {
   return ranSomething({ passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) });
 }
 
+/** One suite's counts from several runs of it. */
+function sumCounts(...runs) {
+  const sum = (key) => runs.reduce((n, r) => n + (r[key] ?? 0), 0);
+  const note = runs.map((r) => r.note).filter(Boolean).join('; ');
+  return { passed: sum('passed'), failed: sum('failed'), skipped: sum('skipped'), failures: runs.flatMap((r) => r.failures ?? []), ...(note && { note }) };
+}
+
 /** The tests (or whole files that failed to load or in a hook) that failed in a vitest JSON report. */
 function vitestFailures(report) {
   const out = [];
@@ -127,8 +134,15 @@ const suites = [
   {
     name: 'backend + mock vCD (vitest: HTTP on PGlite and PostgreSQL)',
     key: 'backend',
-    // The image test loads the backend-image.tar the release wrote instead of building the image again.
-    run: () => vitest('vitest.json', [], rel && existsSync(rel.imageTar) ? { VSL_RELEASE_IMAGE_TAR: rel.imageTar } : {}),
+    async run() {
+      // The image test loads the backend-image.tar the release wrote instead of building the image again.
+      const extraEnv = rel && existsSync(rel.imageTar) ? { VSL_RELEASE_IMAGE_TAR: rel.imageTar } : {};
+      // Two workers for most files (on 2 cores vitest's default is one, and each file spends seconds starting up),
+      // then the heavy and timing-sensitive ones alone (SERIAL in vitest.config.ts says which and why).
+      const parallel = await vitest('vitest.json', ['--project', 'parallel', '--maxWorkers=2'], extraEnv);
+      const serial = await vitest('vitest-serial.json', ['--project', 'serial', '--no-file-parallelism'], extraEnv);
+      return sumCounts(parallel, serial);
+    },
   },
   {
     name: 'release (npm run release, run first as the build: checksums, SBOM, plugin.zip version and reproducible bytes)',
