@@ -107,10 +107,15 @@ describe.each(STORES)('per-org limits on %s', (kind) => {
 
   it('refuses calls past the org\'s calls per second with 429 naming the limit, and lets them through again once lifted', async () => {
     expect((await provider.put(`${LIMITS}/orgs/acme`, { memoryMb: 64, callsPerSecond: 1 })).status).toBe(200);
-    // Ten at once within a one-second window: at most two windows, so at most two run.
+    // Ten at once: one call runs per one-second window the ten were counted in (usually one or two; three on a busy
+    // machine, where ten calls took longer than a second to arrive), every other call is refused.
+    const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 10 }, () => acme.get('/api/org/acme/small')));
+    const windows = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
     const refused = answers.filter((r) => r.status === 429);
-    expect(refused.length).toBeGreaterThanOrEqual(8);
+    expect(answers.filter((r) => r.status === 200).length).toBeLessThanOrEqual(windows);
+    expect(refused.length).toBeGreaterThanOrEqual(10 - windows);
+    expect(refused.length).toBeGreaterThan(0);
     expect((await problemOf(refused[0])).detail).toMatch(/started 1 calls this second, its callsPerSecond limit set by the provider/);
     expect((await provider.delete(`${LIMITS}/orgs/acme`)).status).toBe(204);
     const again = await Promise.all(Array.from({ length: 5 }, () => acme.get('/api/org/acme/small')));
