@@ -39,11 +39,26 @@ export async function benchLoad(figures: Figures, options: { quick: boolean }): 
   }
 }
 
-async function loadOn(kind: StoreKind, options: { quick: boolean }): Promise<LoadResult> {
+/** What the load runs against: a backend on a fresh store, acme's function and rule in place, its headers and paths. */
+export interface LoadTarget {
+  url: string;
+  headers: Record<string, string>;
+  /** The mix: a function's route, the showback summary, the autoscale rule list. */
+  paths: string[];
+  close(): Promise<void>;
+}
+
+/** A mock vCD and a backend on a fresh store of the kind, with acme's "loaded" function (ready) and one rule. */
+export async function startLoadTarget(kind: StoreKind): Promise<LoadTarget> {
   const store = await freshStore(kind);
   const mock = await startMockVcd({ port: 0 });
   // The org's quotas are a provider's setting; here they must not stand between 100 clients and the backend.
   const backend = await startServer({ port: 0, vcdUrl: mock.url, ...store.overrides, logLevel: 'silent', orgRateLimitPerMinute: 0, orgMaxConcurrentCalls: 200 });
+  const close = async () => {
+    await backend.close();
+    await mock.close();
+    await store.drop();
+  };
   try {
     const { token } = await loginAsTenant({ vcdUrl: mock.url, user: 'admin@acme', password: 'acme-demo' });
     const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' };
@@ -60,12 +75,20 @@ async function loadOn(kind: StoreKind, options: { quick: boolean }): Promise<Loa
     }
     await post('/api/org/acme/autoscale/rules', ruleFor(DEMO_INFRA_IDS.acme, { enabled: false }));
     const paths = ['/api/org/acme/loaded?who=load', '/api/org/acme/showback/summary', '/api/org/acme/autoscale/rules'];
-    const opts = { url: backend.url, connections: 100, seconds: options.quick ? 10 : 60, headers, paths };
+    return { url: backend.url, headers, paths, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function loadOn(kind: StoreKind, options: { quick: boolean }): Promise<LoadResult> {
+  const target = await startLoadTarget(kind);
+  try {
+    const opts = { url: target.url, connections: 100, seconds: options.quick ? 10 : 60, headers: target.headers, paths: target.paths };
     const { stdout } = await execFileAsync(process.execPath, ['-e', CLIENT, JSON.stringify(opts)], { maxBuffer: 16 * 1024 * 1024 });
     return JSON.parse(stdout) as LoadResult;
   } finally {
-    await backend.close();
-    await mock.close();
-    await store.drop();
+    await target.close();
   }
 }
